@@ -1,0 +1,42 @@
+import { Argument } from '@commander-js/extra-typings';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { COLLECTION_PRESETS, HYPOTHESES } from '../../../src/core/sources.js';
+import type { CommandModule } from '../command.js';
+
+const KINDS = ['techniques', 'profiles', 'detectors', 'collections', 'hypotheses'] as const;
+
+export const listCommand: CommandModule = {
+  name: 'list',
+  register(program, ctx) {
+    program
+      .command('list')
+      .description('list what is available: techniques, profiles, detectors, collections or hypotheses, one line each')
+      .addArgument(new Argument('[kind]', 'what to list').choices(KINDS).default('techniques' as const))
+      .option('--json', 'machine output on stdout')
+      .action((kind, opts) => {
+        const { catalog, io } = ctx;
+        const rows: { id: string; summary: string; attack?: readonly string[] }[] =
+          kind === 'techniques'
+            ? catalog.techniques.map((t) => ({ id: t.id, summary: t.summary, attack: t.attack }))
+            : kind === 'profiles'
+              ? catalog.profiles.map((p) => ({ id: p.id, summary: p.summary, attack: p.attack }))
+              : kind === 'detectors'
+                ? catalog.detectors.map((d) => ({ id: `builtin:${d.id}`, summary: d.summary }))
+                : kind === 'collections'
+                  ? COLLECTION_PRESETS.map((c) => ({ id: c.id, summary: `${c.sources.join(', ')} — ${c.description}` }))
+                  : HYPOTHESES.map((h) => ({ id: h.id, summary: h.title }));
+        if (opts.json) {
+          io.out(`${JSON.stringify({ kind, items: rows }, null, 2)}\n`);
+        } else if (rows.length === 0) {
+          io.out(`no ${kind} registered yet\n`);
+        } else {
+          const w = Math.max(...rows.map((r) => r.id.length));
+          for (const r of rows) {
+            const attack = r.attack?.length ? ` ${ctx.outStyle.dim(`[${r.attack.join(', ')}]`)}` : '';
+            io.out(`${ctx.outStyle.bold(r.id.padEnd(w))}  ${r.summary}${attack}\n`);
+          }
+        }
+        ctx.exit(ExitCode.Passed);
+      });
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * The dataset on disk (CONTRACTS.md §3): a complete, versioned input for `serve`, `run` and `score`.
+ *
+ *   manifest.json          what it is (scenario, seed, versions, collection, hypotheses, counts, sha256s)
+ *   <source>.jsonl         records exactly as served, one per line, event-time order (see SOURCES[].file)
+ *   delivery.jsonl         the seeded availability schedule, one DeliveryEntry per line
+ *   truth.json, labels.jsonl   ground truth: never served to a detector
+ */
+import type { EpochMs } from './clock.js';
+import type { SourceId } from './sources.js';
+
+export const DATASET_FORMAT_VERSION = 1;
+
+export const DATASET_FILES = {
+  manifest: 'manifest.json',
+  delivery: 'delivery.jsonl',
+  truth: 'truth.json',
+  labels: 'labels.jsonl',
+} as const;
+
+/** Management Activity API content types (management-activity-api.md §3). */
+export const CONTENT_TYPES = [
+  'Audit.AzureActiveDirectory',
+  'Audit.Exchange',
+  'Audit.SharePoint',
+  'Audit.General',
+  'DLP.All',
+] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+/** One line of delivery.jsonl: when a record becomes available to a collector, and in which blob. */
+export interface DeliveryEntry {
+  /** the record id */
+  id: string;
+  source: SourceId;
+  /** simulated availability time (epoch ms) */
+  at: EpochMs;
+  /** the blob (Management Activity API content) or hourly append blob this delivery lands in */
+  blob: string;
+  /** UAL only: the Management Activity API content type */
+  contentType?: ContentType;
+  /** true for a second delivery of the same record (duplicates are by design upstream) */
+  duplicate?: boolean;
+}
+
+export interface DatasetManifest {
+  formatVersion: number;
+  tool: { name: 'enumbench'; version: string };
+  scenario: { name: string; hash: string; file?: string };
+  seed: number;
+  window: { start: string; end: string; historyStart: string };
+  collection: { preset: string | null; sources: SourceId[] };
+  hypotheses: string[];
+  counts: Partial<Record<SourceId, number>> & { deliveries?: number };
+  files: Record<string, { sha256: string; bytes: number }>;
+  shard?: { index: number; count: number };
+}

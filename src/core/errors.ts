@@ -1,0 +1,61 @@
+/**
+ * One error type for everything enumbench reports to a person: a stable code, a message that says
+ * what is wrong, an optional position (file:line:col) and a hint that says how to fix it.
+ * `kind: 'user'` errors are the user's to fix (exit code 4); `kind: 'internal'` are our bugs (exit 3).
+ */
+export type ErrorKind = 'user' | 'internal' | 'detector' | 'threshold';
+
+export interface SourcePosition {
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based */
+  col: number;
+}
+
+export interface Diagnostic {
+  code: string;
+  message: string;
+  hint?: string | undefined;
+  position?: SourcePosition | undefined;
+  /** the path inside a document, e.g. ["attacks", 0, "technique"] */
+  path?: ReadonlyArray<string | number> | undefined;
+}
+
+export class EnumbenchError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly kind: ErrorKind;
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(
+    code: string,
+    message: string,
+    opts: { hint?: string; kind?: ErrorKind; diagnostics?: readonly Diagnostic[]; cause?: unknown } = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'EnumbenchError';
+    this.code = code;
+    this.hint = opts.hint;
+    this.kind = opts.kind ?? 'user';
+    this.diagnostics = opts.diagnostics ?? [];
+  }
+}
+
+export function userError(code: string, message: string, hint?: string): EnumbenchError {
+  return new EnumbenchError(code, message, hint === undefined ? {} : { hint });
+}
+
+export function internalError(message: string, cause?: unknown): EnumbenchError {
+  return new EnumbenchError('E_INTERNAL', message, { kind: 'internal', cause });
+}
+
+export function isEnumbenchError(e: unknown): e is EnumbenchError {
+  return e instanceof EnumbenchError;
+}
+
+/** `file:line:col: message` — the one format every positioned diagnostic is printed in. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.col}: ` : '';
+  return `${where}${d.message}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * Records and their labels. A generator yields `LabelledRecord`s; `split` (generators/compose)
+ * is the one place where labels leave the records: what reaches a detector is `record` alone.
+ */
+import type { EpochMs } from './clock.js';
+import type { SourceId } from './sources.js';
+
+/** A telemetry record exactly as the source emits it (a plain JSON object). */
+export type TelemetryRecord = Record<string, unknown>;
+
+export type ActorKind = 'profile' | 'technique';
+
+/** Who produced a record and why. Never serialised next to the record it labels. */
+export interface Label {
+  /** the actor instance, unique in a scenario: e.g. "workforce", "helpdesk#0", "attack:hound" */
+  actor: string;
+  kind: ActorKind;
+  /** the profile or technique id */
+  module: string;
+  /** set for attack campaigns */
+  campaign?: string | undefined;
+  malicious: boolean;
+}
+
+export interface LabelledRecord {
+  source: SourceId;
+  /** event time (the record's own timestamp) */
+  time: EpochMs;
+  /** the record's identifier (UAL `Id`, Graph `requestId`, sign-in `id`, …) */
+  id: string;
+  record: TelemetryRecord;
+  label: Label;
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/**/*.test.ts',
+      'src/**/*.test.ts',
+      'generators/**/*.test.ts',
+      'harness/**/*.test.ts',
+      'detectors/**/*.test.ts',
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
