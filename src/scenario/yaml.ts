@@ -37,7 +37,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     problems.push({
       code: `E_YAML_${e.code}`,
       message: `YAML: ${firstLine(e.message)}`,
-      hint: YAML_HINTS[e.code] ?? 'fix the YAML syntax at this position',
+      hint: /end with a [}\]]/.test(e.message)
+        ? 'a bracket or brace opened above is not closed'
+        : (YAML_HINTS[e.code] ?? 'fix the YAML syntax at this position'),
       position: { file, line: pos.line, col: pos.col },
     });
   }
