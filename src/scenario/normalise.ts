@@ -362,9 +362,7 @@ export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario;
       return { kind: 'role', role: role.name };
     }
     if (r.value.kind === 'random-admin') {
-      const anyAdmin = Object.entries(roles).some(
-        ([n, c]) => c > 0 && findRole(n)?.privileged && n !== 'Directory Synchronization Accounts',
-      );
+      const anyAdmin = Object.entries(roles).some(([n, c]) => c > 0 && findRole(n)?.admin);
       if (!anyAdmin)
         report(
           path,
