@@ -4,5 +4,6 @@
  */
 import type { CommandModule } from '../command.js';
 import { listCommand } from './list.js';
+import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [listCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, listCommand];
