@@ -68,8 +68,8 @@ export class Splitter {
     this.deliveries += entries.length;
     const campaign = r.label.campaign;
     const lab: RecordLabel = campaign
-      ? { id: r.id, source: r.source, actor: r.label.actor, campaign }
-      : { id: r.id, source: r.source, actor: r.label.actor };
+      ? { id: r.id, source: r.source, time: r.time, actor: r.label.actor, campaign }
+      : { id: r.id, source: r.source, time: r.time, actor: r.label.actor };
     this.sinks.label(JSON.stringify(lab));
     if (campaign) {
       const t = this.tallies.get(campaign);
@@ -109,7 +109,8 @@ export class Splitter {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const benign: BenignActor[] = benignActors
       .filter((a) => !a.campaign)
-      .map((a) => ({ actor: a.id, profile: a.label.module, principals: a.principals }));
+      .map((a) => ({ actor: a.id, profile: a.label.module, principals: a.principals }))
+      .sort((a, b) => (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : 0));
     const s = this.scenario;
     return {
       formatVersion: TRUTH_FORMAT_VERSION,

@@ -3,7 +3,8 @@
  * file and one line here.
  */
 import type { CommandModule } from '../command.js';
+import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [validateCommand, listCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, generateCommand, listCommand];
