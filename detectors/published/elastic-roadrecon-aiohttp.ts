@@ -7,7 +7,8 @@
  * Logic: Azure AD Graph activity whose lower-cased user agent contains `aiohttp`; url.path put in the
  * first matching endpoint bucket (ES|QL `like`, case-sensitive, order below), "other" dropped; per
  * (user.id, azure.tenant_id, date_trunc(1 minute, @timestamp)) alert when ≥ 5 distinct buckets.
- * Alert suppression: per (user.id, azure.tenant_id) for 5 minutes.
+ * Alert suppression: per (user.id, azure.tenant_id) for 5 minutes (inclusive, so the next run of the
+ * 5-minute schedule, whose 9-minute lookback overlaps, does not repeat the alert).
  *
  * Schedule: every 5 min (Elastic's default interval) over the rows ingested in the last 9 min
  * (`from = "now-9m"`, `timestamp_override = event.ingested`); the minute bucket is event time.
@@ -94,7 +95,7 @@ const create: DetectorFactory = (options) => {
         if (buckets.length < c.distinctEndpoints) continue;
         const supKey = JSON.stringify([g.user ?? null, g.tenant ?? null]);
         const until = suppressedUntil.get(supKey);
-        if (until !== undefined && runAt < until) continue;
+        if (until !== undefined && runAt <= until) continue; // the run exactly 5 min later is inside the window
         suppressedUntil.set(supKey, runAt + c.suppressionMs);
         const ips = sortedDistinct(g.rows.map((r) => r.a.ipAddress));
         emit(
