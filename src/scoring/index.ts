@@ -5,6 +5,7 @@ export * from './dataset-files.js';
 export * from './incidents.js';
 export * from './match.js';
 export * from './metrics.js';
+export * from './same-dataset.js';
 export * from './score.js';
 export * from './stats.js';
 export * from './types.js';

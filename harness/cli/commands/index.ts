@@ -4,5 +4,6 @@
  */
 import type { CommandModule } from '../command.js';
 import { listCommand } from './list.js';
+import { scoreCommand } from './score.js';
 
-export const COMMANDS: readonly CommandModule[] = [listCommand];
+export const COMMANDS: readonly CommandModule[] = [scoreCommand, listCommand];
