@@ -1,0 +1,2 @@
+export * from './lockstep.js';
+export * from './write-reports.js';
