@@ -7,5 +7,6 @@ export * from './match.js';
 export * from './metrics.js';
 export * from './same-dataset.js';
 export * from './score.js';
+export * from './seeds.js';
 export * from './stats.js';
 export * from './types.js';
