@@ -32,8 +32,7 @@ export function buildIncidents(alerts: readonly AlertOutcome[]): Incident[] {
     if (a.verdict === 'tp') for (const c of a.campaigns) add('tp', c, a, { campaign: c });
     else if (a.verdict === 'weak') for (const c of a.weakCampaigns) add('weak', c, a, { campaign: c });
     else if (a.verdict === 'fp') {
-      const who = a.principal ?? (a.sessionId !== null ? `session:${a.sessionId}` : '-');
-      add('fp', `${a.rule}|${who}|${a.day}`, a, { principal: who, day: a.day, profile: a.profile });
+      add('fp', `${a.rule}|${a.subject}|${a.day}`, a, { principal: a.subject, day: a.day, profile: a.profile });
     }
   }
   return [...map.values()].sort(

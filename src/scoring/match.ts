@@ -109,6 +109,8 @@ export interface AlertMatch {
   citedIds: string[];
   /** benign profiles behind the considered evidence, with counts */
   evidenceProfiles: Map<string, number>;
+  /** the benign actor behind most of the considered evidence (groups evidence-only false positives) */
+  evidenceActor: string | null;
 }
 
 const RANK: Record<MatchRule, number> = { evidence: 0, session: 1, principal_ip: 2, principal: 3 };
@@ -146,6 +148,7 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
   };
   const evidenceCampaigns = new Set<string>();
   const evidenceProfiles = new Map<string, number>();
+  const evidenceActors = new Map<string, number>();
   for (const id of consideredIds) {
     const label = idx.labels?.get(id);
     if (!label) evidence.unknown++;
@@ -154,6 +157,7 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
       evidenceCampaigns.add(label.campaign);
     } else {
       evidence.benign++;
+      evidenceActors.set(label.actor, (evidenceActors.get(label.actor) ?? 0) + 1);
       const profile = idx.actorProfile.get(label.actor);
       if (profile !== undefined) evidenceProfiles.set(profile, (evidenceProfiles.get(profile) ?? 0) + 1);
     }
@@ -199,5 +203,7 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
   const campaigns = [...strict.keys()].sort();
   const weakCampaigns = [...weak].filter((c) => !strict.has(c)).sort();
   if (campaigns.length === 0 && weakCampaigns.length > 0) matchedBy = 'principal';
-  return { matchedBy, campaigns, weakCampaigns, evidence, consideredIds, citedIds, evidenceProfiles };
+  const evidenceActor =
+    [...evidenceActors.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]?.[0] ?? null;
+  return { matchedBy, campaigns, weakCampaigns, evidence, consideredIds, citedIds, evidenceProfiles, evidenceActor };
 }

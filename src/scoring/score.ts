@@ -186,6 +186,14 @@ export function scoreRun(input: ScoreInput): Scorecard {
       rule: a.rule,
       principal: a.principal !== undefined ? norm(a.principal) : null,
       sessionId: a.sessionId !== undefined ? norm(a.sessionId) : null,
+      subject:
+        a.principal !== undefined
+          ? norm(a.principal)
+          : a.sessionId !== undefined
+            ? `session:${norm(a.sessionId)}`
+            : m.evidenceActor !== null
+              ? `actor:${m.evidenceActor}`
+              : '-',
       arrivedAt: r.arrivedAt,
       selfReported: Number.isNaN(selfReported) ? null : selfReported,
       day: utcDay(r.arrivedAt),

@@ -109,6 +109,8 @@ export interface AlertOutcome {
   rule: string;
   principal: string | null;
   sessionId: string | null;
+  /** who a false positive is about: principal, else session, else the benign actor behind the evidence */
+  subject: string;
   arrivedAt: EpochMs;
   /** self-reported time, kept apart (epoch ms), never used for latency */
   selfReported: EpochMs | null;
