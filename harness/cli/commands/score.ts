@@ -31,14 +31,8 @@ import {
   SCORECARD_SCHEMA_VERSION,
   scoreRun,
 } from '../../../src/scoring/index.js';
-import {
-  builtinVerdicts,
-  checkBaseline,
-  evaluateThresholds,
-  parseMaxRegression,
-  regressionVerdicts,
-  type Verdict,
-} from '../../../src/thresholds/index.js';
+import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { type GateInput, gateScenario } from '../../run/gate.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import type { CommandModule } from '../command.js';
 
@@ -92,6 +86,25 @@ export const scoreCommand: CommandModule = {
           if (!opts.json) io.err(`${ctx.errStyle.dim(s)}\n`);
         };
 
+        // options
+        const tol = parseDuration(opts.tolerance);
+        if (!tol.ok)
+          throw new EnumbenchError('E_OPTION', `--tolerance: ${tol.message}`, tol.hint ? { hint: tol.hint } : {});
+        const cap = Number(opts.evidenceCap);
+        if (!Number.isInteger(cap) || cap < 1) {
+          throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
+        }
+        const thresholds: Threshold[] = [];
+        for (const line of opts.threshold) {
+          // tag values are checked against the catalogue once the registries are filled
+          const r = parseThresholdLine(line, ctx.catalog.techniques.length ? { catalog: ctx.catalog } : {});
+          if (r.ok) thresholds.push(r.value);
+          else
+            for (const p of r.problems)
+              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+        }
+        const formats = parseReportFormats(opts.report);
+
         // inputs
         let truthPath = resolve(cwd, opts.truth);
         if (existsSync(truthPath) && statSync(truthPath).isDirectory())
@@ -140,24 +153,29 @@ export const scoreCommand: CommandModule = {
         const mismatch = checkSameDataset(truth, alertsFile, known);
         if (mismatch) throw mismatch;
 
-        // options
-        const tol = parseDuration(opts.tolerance);
-        if (!tol.ok)
-          throw new EnumbenchError('E_OPTION', `--tolerance: ${tol.message}`, tol.hint ? { hint: tol.hint } : {});
-        const cap = Number(opts.evidenceCap);
-        if (!Number.isInteger(cap) || cap < 1) {
-          throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
+        let baseline: GateInput['baseline'] = null;
+        if (opts.baseline !== undefined) {
+          const raw = readText(resolve(cwd, opts.baseline), 'baseline');
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(raw);
+          } catch (e) {
+            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: not valid JSON: ${(e as Error).message}`);
+          }
+          const summary = checkBaseline(
+            parsed,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: truth.formatVersion },
+            opts.baseline,
+          );
+          const allowances =
+            opts.maxRegression !== undefined
+              ? parseMaxRegression(opts.maxRegression)
+              : { ok: true as const, value: [] };
+          if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
+          else baseline = { summary, allowances: allowances.value };
+        } else if (opts.maxRegression !== undefined) {
+          problems.push('--max-regression needs --baseline');
         }
-        const thresholds: Threshold[] = [];
-        for (const line of opts.threshold) {
-          // tag values are checked against the catalogue once the registries are filled
-          const r = parseThresholdLine(line, ctx.catalog.techniques.length ? { catalog: ctx.catalog } : {});
-          if (r.ok) thresholds.push(r.value);
-          else
-            for (const p of r.problems)
-              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
-        }
-        const formats = parseReportFormats(opts.report);
 
         // score, gate
         const card = scoreRun({
@@ -168,30 +186,6 @@ export const scoreCommand: CommandModule = {
           malformed: alertsFile.malformed.length,
           options: { toleranceMs: tol.value, evidenceCap: cap },
         });
-        const verdicts: Verdict[] = [...evaluateThresholds(card, thresholds, 'cli'), ...builtinVerdicts(card)];
-        if (opts.baseline !== undefined) {
-          const raw = readText(resolve(cwd, opts.baseline), 'baseline');
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(raw);
-          } catch (e) {
-            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: not valid JSON: ${(e as Error).message}`);
-          }
-          const baseline = checkBaseline(
-            parsed,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: truth.formatVersion },
-            opts.baseline,
-          );
-          const allowances =
-            opts.maxRegression !== undefined
-              ? parseMaxRegression(opts.maxRegression)
-              : { ok: true as const, value: [] };
-          if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
-          else verdicts.push(...regressionVerdicts(card, truth.scenario.name, baseline, allowances.value));
-        } else if (opts.maxRegression !== undefined) {
-          problems.push('--max-regression needs --baseline');
-        }
-
         const replayArgs = ['enumbench', 'score', '--truth', opts.truth, '--alerts', opts.alerts];
         if (opts.labels !== undefined) replayArgs.push('--labels', opts.labels);
         if (opts.delivery !== undefined) replayArgs.push('--delivery', opts.delivery);
@@ -202,7 +196,13 @@ export const scoreCommand: CommandModule = {
           tool: { name: 'enumbench', version: ctx.version },
           command: 'score',
           scenarios: [
-            { name: truth.scenario.name, card, verdicts, replay: `${commandLine(replayArgs)}  # seed ${truth.seed}` },
+            gateScenario({
+              name: truth.scenario.name,
+              cards: [card],
+              cli: thresholds,
+              baseline,
+              replay: `${commandLine(replayArgs)}  # seed ${truth.seed}`,
+            }),
           ],
           problems,
         };
