@@ -100,6 +100,8 @@ export interface AlertMatch {
   matchedBy: MatchRule | null;
   /** strictly matched campaign ids, sorted */
   campaigns: string[];
+  /** the rule that matched each strictly matched campaign */
+  rules: ReadonlyMap<string, MatchRule>;
   /** weakly (principal-only) matched campaign ids not strictly matched, sorted */
   weakCampaigns: string[];
   evidence: EvidenceCount;
@@ -205,5 +207,15 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
   if (campaigns.length === 0 && weakCampaigns.length > 0) matchedBy = 'principal';
   const evidenceActor =
     [...evidenceActors.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]?.[0] ?? null;
-  return { matchedBy, campaigns, weakCampaigns, evidence, consideredIds, citedIds, evidenceProfiles, evidenceActor };
+  return {
+    matchedBy,
+    campaigns,
+    rules: strict,
+    weakCampaigns,
+    evidence,
+    consideredIds,
+    citedIds,
+    evidenceProfiles,
+    evidenceActor,
+  };
 }

@@ -175,8 +175,8 @@ export function scoreRun(input: ScoreInput): Scorecard {
       rules.add(a.rule);
       campaignRules.set(c, rules);
     }
-    // the rule that matched each campaign: evidence if evidence matched it, else the alert's entity rule
-    for (const c of m.campaigns) campaignRule.set(c, strongest(campaignRule.get(c) ?? null, m.matchedBy));
+    // the strongest rule that matched each campaign over all its alerts
+    for (const c of m.campaigns) campaignRule.set(c, strongest(campaignRule.get(c) ?? null, m.rules.get(c) ?? null));
     for (const c of m.weakCampaigns) weakSeen.add(c);
     const selfReported = a.time !== undefined ? parseIsoTime(a.time) : Number.NaN;
     outcomes.push({

@@ -157,3 +157,15 @@ describe('matching rules, strongest first', () => {
     expect(card.campaigns.find((c) => c.id === 'hound')?.miss).toBe('not_detected');
   });
 });
+
+describe('one alert, several campaigns', () => {
+  it('records the rule that matched each campaign', () => {
+    const card = score([received({ rule: 'r', sessionId: 'sess-road', evidence: ['h1', 'h2'] }, 1545)]);
+    expect(card.alerts[0]?.campaigns).toEqual(['hound', 'road']);
+    expect(card.campaigns.map((c) => [c.id, c.matchedBy])).toEqual([
+      ['hound', 'evidence'],
+      ['road', 'session'],
+    ]);
+    expect(card.incidents.filter((i) => i.kind === 'tp')).toHaveLength(2);
+  });
+});
