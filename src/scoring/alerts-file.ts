@@ -35,7 +35,8 @@ export interface AlertsFile {
 
 const ENVELOPE_FIELDS = ['arrivedAt', 'seq', 'alert'];
 
-export function parseAlertsText(text: string): AlertsFile {
+export function parseAlertsText(input: string): AlertsFile {
+  const text = input.replace(/^\uFEFF/, '');
   const trimmed = text.trim();
   if (trimmed === '') return { alerts: [], malformed: [], dataset: null, shape: 'empty' };
   const entries: { line: number; raw: string; value?: unknown; error?: string }[] = [];
