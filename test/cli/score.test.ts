@@ -227,6 +227,12 @@ describe('enumbench score', () => {
     expect(old.stderr).toContain('dataset format 0');
   });
 
+  it('an unknown report format is refused before any work', async () => {
+    const r = await run(dir, ['score', '--truth', 'truth.json', '--alerts', 'alerts.jsonl', '--report', 'json,pdf']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('unknown report format "pdf"');
+  });
+
   it('a missing file is a clear user error', async () => {
     const r = await run(dir, ['score', '--truth', 'nope.json', '--alerts', 'alerts.jsonl']);
     expect(r.code).toBe(4);

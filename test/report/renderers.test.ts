@@ -11,7 +11,7 @@ import {
   shellQuote,
 } from '../../src/report/index.js';
 import { parseThresholdLine, type Threshold } from '../../src/scenario/thresholds.js';
-import { scoreRun } from '../../src/scoring/index.js';
+import { combineScorecards, scoreRun } from '../../src/scoring/index.js';
 import { builtinVerdicts, evaluateThresholds } from '../../src/thresholds/index.js';
 import { expectGolden } from '../golden.js';
 import { HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC, VICTIM } from '../scoring/world.js';
@@ -112,6 +112,36 @@ describe('renderers', () => {
       history: 0,
       scored: 3,
     });
+  });
+
+  it('a scenario judged over several seeds (golden console and summary.json)', () => {
+    const cards = [1089, 7, 99].map((seed, i) =>
+      scoreRun({
+        truth: { ...makeTruth(), seed },
+        labels: makeLabels(),
+        delivery: makeDelivery(),
+        alerts: i === 2 ? [] : [received({ rule: 'graph-bulk-listing', sessionId: 'sess-hound' }, 640 + i * 30)],
+      }),
+    );
+    const card = combineScorecards(cards);
+    const multi: Report = {
+      tool: { name: 'enumbench', version: '0.1.0' },
+      command: 'run',
+      scenarios: [
+        {
+          name: 'unit',
+          card,
+          verdicts: [
+            ...evaluateThresholds(card, [th('recall.lower>=0.2'), th('recall{technique:azurehound}>=0.6')], 'expect'),
+          ],
+          replay: runReplay({ scenarios: ['scenarios/unit.yaml'], seed: 1089, seeds: 3, detector: 'builtin:volume' }),
+        },
+      ],
+      problems: [],
+    };
+    expectGolden('report/multi-seed-console.txt', renderConsole(multi));
+    expectGolden('report/multi-seed-summary.json', renderSummaryJson(multi));
+    expect(card.metrics['recall{technique:azurehound}']).toMatchObject({ n: 3, k: 2 });
   });
 
   it('replay commands quote what a shell would split', () => {
