@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
-import { resolveDetector, runOnDataset } from '../../harness/run/index.js';
+import { resolveDetector, runDatasets, runOnDataset } from '../../harness/run/index.js';
 import { SOURCES } from '../../src/core/sources.js';
+import { reportOutcome } from '../../src/report/index.js';
+import { parseThresholdLine } from '../../src/scenario/thresholds.js';
 import { buildSynthetic } from './synthetic.js';
 
 function writeDataset(): string {
@@ -68,5 +70,40 @@ describe('resolveDetector', () => {
     expect((await resolveDetector('module:./det.mjs', { tag: 'a' }, dir)).name).toBe('mine:a');
     await expect(resolveDetector('module:./bad.mjs', {}, dir)).rejects.toThrow(/does not export a detector/);
     await expect(resolveDetector('module:./missing.mjs', {}, dir)).rejects.toThrow(/cannot load detector module/);
+  });
+});
+
+describe('runDatasets', () => {
+  it('runs several seeds of a scenario, combines them, gates, and reports detector failures', async () => {
+    const a = writeDataset();
+    const b = writeDataset();
+    const truth = JSON.parse(readFileSync(join(b, 'truth.json'), 'utf8'));
+    writeFileSync(join(b, 'truth.json'), JSON.stringify({ ...truth, seed: 43 }));
+    const th = parseThresholdLine('recall.lower>=0.3');
+    if (!th.ok) throw new Error('threshold');
+    const r = await runDatasets({
+      datasets: [a, b],
+      detector: 'builtin:volume',
+      cwd: a,
+      thresholds: [th.value],
+      version: 'test',
+    });
+    expect(r.detectorFailures).toEqual([]);
+    expect(r.alerts.map((x) => x.seed)).toEqual([42, 43]);
+    const s = r.report.scenarios[0];
+    expect(s?.card.metrics.recall).toMatchObject({ value: 1, n: 2 });
+    expect(s?.verdicts.map((v) => [v.key, v.status])).toEqual([
+      ['recall.lower', 'pass'],
+      ['leaks', 'pass'],
+    ]);
+    expect(reportOutcome(r.report)).toBe('passed');
+
+    writeFileSync(
+      join(a, 'crash.mjs'),
+      'export default () => ({ name: "crash", start() {}, ingest() { throw new Error("kaboom"); }, stop() {} });\n',
+    );
+    const crash = await runDatasets({ datasets: [a], detector: 'module:./crash.mjs', cwd: a, version: 'test' });
+    expect(crash.detectorFailures[0]).toContain('failed during ingest');
+    expect(crash.detectorFailures[0]).toContain('kaboom');
   });
 });
