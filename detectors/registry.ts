@@ -18,6 +18,7 @@ import {
   sigmaAzureAdAzurehoundDiscovery,
   splunkAzureAdServicePrincipalEnumeration,
 } from './published/index.js';
+import { createVolumeDetector, volumeInfo } from './volume/index.js';
 
 export interface DetectorModule {
   info: DetectorInfo;
@@ -25,6 +26,8 @@ export interface DetectorModule {
 }
 
 export const DETECTORS: readonly DetectorModule[] = [
+  // enumbench's own simple reference detector (detectors/volume/, docs/scoring.md)
+  { info: volumeInfo, create: createVolumeDetector },
   // published community detections (detectors/published/, docs/published-detections.md)
   cloudbrothersAzurehound,
   cloudbrothersPurpleknight,

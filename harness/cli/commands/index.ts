@@ -5,6 +5,7 @@
 import type { CommandModule } from '../command.js';
 import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
+import { scoreCommand } from './score.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [validateCommand, generateCommand, listCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, generateCommand, scoreCommand, listCommand];
