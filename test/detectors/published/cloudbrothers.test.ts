@@ -10,7 +10,7 @@ import {
   normaliseRequestUri,
   normaliseSteps,
 } from '../../../detectors/published/cloudbrothers-normalise.js';
-import { minimumMatches, round1 } from '../../../detectors/published/cloudbrothers-path-signature.js';
+import { matchedSignature, minimumMatches, round1 } from '../../../detectors/published/cloudbrothers-path-signature.js';
 import {
   cloudbrothersPurpleknight,
   PURPLE_KNIGHT_SUFFIXES,
@@ -229,6 +229,35 @@ describe('cloudbrothers-azurehound', () => {
     );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.alert.time).toBe(iso(T0 + 30 * MINUTE));
+  });
+
+  it('counts a record ingested exactly at a run instant in the next run, whichever call comes first', async () => {
+    const records = callsFor(AZUREHOUND_SUFFIXES, 11, T0 + 25 * MINUTE);
+    const runOrder = async (tickFirst: boolean) => {
+      let now = T0;
+      const out: string[] = [];
+      const ctx = { now: () => now, emit: (a: { time?: string }) => out.push(a.time ?? ''), sources: [] };
+      const d = await create();
+      await d.start(ctx);
+      now = T0 + 30 * MINUTE;
+      if (tickFirst) await d.tick?.(now, ctx);
+      await d.ingest(
+        records.map((record) => ({ source: 'graphActivity' as const, record })),
+        ctx,
+      );
+      now = T0 + 61 * MINUTE;
+      await d.tick?.(now, ctx);
+      await d.stop(ctx);
+      return out;
+    };
+    expect(await runOrder(true)).toEqual([iso(T0 + 60 * MINUTE)]);
+    expect(await runOrder(false)).toEqual([iso(T0 + 60 * MINUTE)]);
+  });
+
+  it('matchedSignature (for calibration) agrees with the rule', () => {
+    const uris = AZUREHOUND_SUFFIXES.map((s, i) => concrete(s, i));
+    expect(matchedSignature(AZUREHOUND_SUFFIXES, uris)).toEqual([...AZUREHOUND_SUFFIXES]);
+    expect(matchedSignature(AZUREHOUND_SUFFIXES, [`${GRAPH}/v1.0/users/delta()?$deltatoken=x`])).toEqual([]);
   });
 
   it('gives the same alerts with a coarse or a fine tick', async () => {
