@@ -219,6 +219,27 @@ describe('cloudbrothers-azurehound', () => {
     expect(alerts.map((a) => a.alert.time)).toEqual([iso(T0 + 30 * MINUTE), iso(T0 + 60 * MINUTE)]);
   });
 
+  it('make_set keeps at most 1,000 distinct URIs: 1,000 earlier distinct ones crowd the signature out', async () => {
+    const noise = Array.from({ length: 1000 }, (_, i) =>
+      graph({ time: T0 + 2 * MINUTE + i, uri: `${GRAPH}/v1.0/users/user${i}@contoso.com` }),
+    );
+    const calls = callsFor(AZUREHOUND_SUFFIXES, 14, T0 + 3 * MINUTE);
+    const crowded = await drive(await create(), [batch(T0 + 10 * MINUTE, 'graphActivity', [...calls, ...noise])], {
+      end: T0 + 31 * MINUTE,
+    });
+    expect(crowded).toHaveLength(0);
+    const roomy = await drive(
+      await create(),
+      [batch(T0 + 10 * MINUTE, 'graphActivity', [...calls, ...noise.slice(0, 989)])],
+      {
+        end: T0 + 31 * MINUTE,
+      },
+    );
+    // 989 + 11 of the signature fit under the cap
+    expect(roomy).toHaveLength(1);
+    expect(roomy[0]!.alert.details).toMatchObject({ matched: 11 });
+  });
+
   it('flushes on stop: the next scheduled run happens', async () => {
     const alerts = await drive(
       await create(),
