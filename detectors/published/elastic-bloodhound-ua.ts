@@ -13,7 +13,9 @@
  * dataset: `ExtendedProperties` UserAgent). Azure AD Graph activity is not in the rule's dataset list.
  * Schedule: every 5 min over the rows ingested in the last 9 min; one alert per event (an event
  * already alerted on by an earlier, overlapping run is not alerted again, as Elastic deduplicates by
- * source document).
+ * source document). Elastic's default `max_signals` applies: at most 100 alerts per run, earliest
+ * events first; events beyond it alert in a later run only if that run's 9-minute lookback still
+ * holds them. An AzureHound run of 17,000 requests therefore raises a few hundred alerts, not 17,000.
  */
 import type { Alert } from '../../src/core/alerts.js';
 import { type EpochMs, MINUTE } from '../../src/core/clock.js';
@@ -23,6 +25,9 @@ import { alert, commonOptions, compare, iso, scheduledRule } from './engine.js';
 import { isEmpty, readGraph, readSignIn, readUal } from './fields.js';
 
 export const ID = 'elastic-bloodhound-ua';
+
+/** Elastic's default `max_signals`: at most 100 alerts per rule execution, earliest events first. */
+export const MAX_SIGNALS = 100;
 
 /** EQL `regex~` is case-insensitive and matches the whole string. */
 export const BLOODHOUND_UA = /^(azure|sharp|blood)(hound)\/[\s\S]*$/i;
@@ -98,12 +103,15 @@ const create: DetectorFactory = (options) => {
         .filter((h) => h.ingestedAt > runAt - lookback)
         .map((h) => h.row)
         .sort((a, b) => a.time - b.time || compare(a.id ?? '', b.id ?? ''));
+      let signals = 0;
       for (const r of fresh) {
+        if (signals >= MAX_SIGNALS) break;
         const key = r.id === undefined ? undefined : `${r.source}:${r.id}`;
         if (key !== undefined) {
           if (alerted.has(key)) continue;
           alerted.set(key, runAt);
         }
+        signals++;
         emit(
           alert({
             rule: ID,

@@ -21,6 +21,7 @@
  * - ASNs: sign-in records carry `autonomousSystemNumber`; Graph records carry none (Elastic adds it by
  *   GeoIP lookup of source.ip). The port learns IP → ASN from every sign-in it has seen; a Graph IP
  *   never seen in a sign-in gets an ASN of its own (`ip:<address>`), standing for "some other network".
+ *   That over-counts networks (a Graph-only IP in the user's own ASN looks foreign).
  * - MICROSOFT-CORP-MSN-AS-BLOCK is AS8075: sign-in rows with ASN 8075, and Graph rows whose learned
  *   ASN is 8075, are excluded.
  * Schedule: every 30 min over the rows ingested in the last 31 min.

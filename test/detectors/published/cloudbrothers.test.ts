@@ -10,7 +10,7 @@ import {
   normaliseRequestUri,
   normaliseSteps,
 } from '../../../detectors/published/cloudbrothers-normalise.js';
-import { minimumMatches, round1 } from '../../../detectors/published/cloudbrothers-path-signature.js';
+import { matchedSignature, minimumMatches, round1 } from '../../../detectors/published/cloudbrothers-path-signature.js';
 import {
   cloudbrothersPurpleknight,
   PURPLE_KNIGHT_SUFFIXES,
@@ -219,6 +219,27 @@ describe('cloudbrothers-azurehound', () => {
     expect(alerts.map((a) => a.alert.time)).toEqual([iso(T0 + 30 * MINUTE), iso(T0 + 60 * MINUTE)]);
   });
 
+  it('make_set keeps at most 1,000 distinct URIs: 1,000 earlier distinct ones crowd the signature out', async () => {
+    const noise = Array.from({ length: 1000 }, (_, i) =>
+      graph({ time: T0 + 2 * MINUTE + i, uri: `${GRAPH}/v1.0/users/user${i}@contoso.com` }),
+    );
+    const calls = callsFor(AZUREHOUND_SUFFIXES, 14, T0 + 3 * MINUTE);
+    const crowded = await drive(await create(), [batch(T0 + 10 * MINUTE, 'graphActivity', [...calls, ...noise])], {
+      end: T0 + 31 * MINUTE,
+    });
+    expect(crowded).toHaveLength(0);
+    const roomy = await drive(
+      await create(),
+      [batch(T0 + 10 * MINUTE, 'graphActivity', [...calls, ...noise.slice(0, 989)])],
+      {
+        end: T0 + 31 * MINUTE,
+      },
+    );
+    // 989 + 11 of the signature fit under the cap
+    expect(roomy).toHaveLength(1);
+    expect(roomy[0]!.alert.details).toMatchObject({ matched: 11 });
+  });
+
   it('flushes on stop: the next scheduled run happens', async () => {
     const alerts = await drive(
       await create(),
@@ -229,6 +250,35 @@ describe('cloudbrothers-azurehound', () => {
     );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.alert.time).toBe(iso(T0 + 30 * MINUTE));
+  });
+
+  it('counts a record ingested exactly at a run instant in the next run, whichever call comes first', async () => {
+    const records = callsFor(AZUREHOUND_SUFFIXES, 11, T0 + 25 * MINUTE);
+    const runOrder = async (tickFirst: boolean) => {
+      let now = T0;
+      const out: string[] = [];
+      const ctx = { now: () => now, emit: (a: { time?: string }) => out.push(a.time ?? ''), sources: [] };
+      const d = await create();
+      await d.start(ctx);
+      now = T0 + 30 * MINUTE;
+      if (tickFirst) await d.tick?.(now, ctx);
+      await d.ingest(
+        records.map((record) => ({ source: 'graphActivity' as const, record })),
+        ctx,
+      );
+      now = T0 + 61 * MINUTE;
+      await d.tick?.(now, ctx);
+      await d.stop(ctx);
+      return out;
+    };
+    expect(await runOrder(true)).toEqual([iso(T0 + 60 * MINUTE)]);
+    expect(await runOrder(false)).toEqual([iso(T0 + 60 * MINUTE)]);
+  });
+
+  it('matchedSignature (for calibration) agrees with the rule', () => {
+    const uris = AZUREHOUND_SUFFIXES.map((s, i) => concrete(s, i));
+    expect(matchedSignature(AZUREHOUND_SUFFIXES, uris)).toEqual([...AZUREHOUND_SUFFIXES]);
+    expect(matchedSignature(AZUREHOUND_SUFFIXES, [`${GRAPH}/v1.0/users/delta()?$deltatoken=x`])).toEqual([]);
   });
 
   it('gives the same alerts with a coarse or a fine tick', async () => {

@@ -99,6 +99,26 @@ describe('elastic-bloodhound-ua', () => {
   });
 });
 
+describe('elastic-bloodhound-ua max_signals', () => {
+  it('raises at most 100 alerts per run', async () => {
+    const records = Array.from({ length: 250 }, (_, i) =>
+      graph({ time: T0 + i * 100, uri: `${GRAPH}/v1.0/users?i=${i}` }),
+    );
+    const alerts = await drive(
+      await elasticBloodhoundUa.create({}),
+      [batch(T0 + 2 * MINUTE, 'graphActivity', records)],
+      {
+        end: T0 + 30 * MINUTE,
+        tickEvery: MINUTE,
+      },
+    );
+    // ingested at 14:02: the 14:05 run takes 100, the 14:10 run (lookback after 14:01) another 100; the rest never alerts
+    const byRun = new Map<string, number>();
+    for (const a of alerts) byRun.set(a.alert.time!, (byRun.get(a.alert.time!) ?? 0) + 1);
+    expect([...byRun.values()]).toEqual([100, 100]);
+  });
+});
+
 describe('elastic-graph-multi-category-recon', () => {
   it('classifies url.path into the first matching category', () => {
     expect(reconCategory('/v1.0/roleManagement/directory/roleAssignments')).toBe('role_discovery');
