@@ -4,5 +4,6 @@
  */
 import type { CommandModule } from '../command.js';
 import { listCommand } from './list.js';
+import { serveCommand } from './serve.js';
 
-export const COMMANDS: readonly CommandModule[] = [listCommand];
+export const COMMANDS: readonly CommandModule[] = [listCommand, serveCommand];
