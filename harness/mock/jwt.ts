@@ -2,7 +2,7 @@
  * RS256 JSON Web Tokens, as Entra ID issues them (v1 access tokens: iss https://sts.windows.net/{tid}/).
  * The key pair is made when the services start: it is a secret, not a seeded output.
  */
-import { createPublicKey, createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 export interface SigningKey {
   kid: string;
@@ -44,6 +44,6 @@ export function verifyJwt(token: string, key: SigningKey): Record<string, unknow
 }
 
 export function jwk(key: SigningKey): Record<string, unknown> {
-  const j = createPublicKey(key.publicKey).export({ format: 'jwk' }) as { n: string; e: string };
+  const j = key.publicKey.export({ format: 'jwk' }) as { n: string; e: string };
   return { kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: j.n, e: j.e };
 }
