@@ -134,7 +134,11 @@ describe('token endpoints', () => {
 
 describe('authorization on the API', () => {
   it('401 with the documented body for a missing, malformed or forged token', async () => {
-    for (const h of [{}, { Authorization: 'Bearer abc' }, { Authorization: `Bearer ${token.slice(0, -4)}AAAA` }]) {
+    for (const h of [
+      {} as Record<string, string>,
+      { Authorization: 'Bearer abc' },
+      { Authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    ]) {
       const r = await fetch(`${api}/subscriptions/list`, { headers: h });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toBe('Bearer');
