@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActivityClient, PollingCollector } from '../../detectors/collect/activity-client.js';
+import { PollingCollector } from '../../detectors/collect/activity-client.js';
 import { DiagnosticsClient, diagnosticId } from '../../detectors/collect/diagnostics-client.js';
 import { type MockServices, startMockServices } from '../../harness/mock/services.js';
 import { parseSpeed } from '../../harness/replay/clock.js';
