@@ -159,18 +159,25 @@ export class ActivityClient {
  */
 export class PollingCollector {
   readonly seenContent = new Set<string>();
+  /** the records kept (when `retain` is on), by Id */
   readonly records = new Map<string, AuditRecord>();
+  /** every Id seen, for de-duplication */
+  readonly ids = new Set<string>();
   duplicates = 0;
+  private readonly retain: boolean;
+  private readonly onRecord: ((r: AuditRecord) => void) | undefined;
   failedContent: { contentUri: string; error: string }[] = [];
   private cursor: number;
 
   constructor(
     readonly client: ActivityClient,
     readonly contentTypes: readonly string[],
-    opts: { since?: number; concurrency?: number } = {},
+    opts: { since?: number; concurrency?: number; retain?: boolean; onRecord?: (r: AuditRecord) => void } = {},
   ) {
     this.cursor = opts.since ?? wallNow() - 24 * 3600_000 + 60_000;
     this.concurrency = opts.concurrency ?? 8;
+    this.retain = opts.retain ?? true;
+    this.onRecord = opts.onRecord;
   }
 
   private readonly concurrency: number;
@@ -181,7 +188,7 @@ export class PollingCollector {
 
   /** One poll: list [cursor, now) in ≤ 24 h windows and fetch every new blob. Returns new records. */
   async poll(now = wallNow()): Promise<number> {
-    const before = this.records.size;
+    const before = this.ids.size;
     const items: ContentItem[] = [];
     // overlap the previous window by a minute: contentCreated may be stamped just before a listing
     let s = this.cursor - 60_000;
@@ -199,8 +206,12 @@ export class PollingCollector {
         const item = fresh[next++] as ContentItem;
         try {
           for (const r of await this.client.fetchContent(item.contentUri)) {
-            if (this.records.has(r.Id)) this.duplicates++;
-            else this.records.set(r.Id, r);
+            if (this.ids.has(r.Id)) this.duplicates++;
+            else {
+              this.ids.add(r.Id);
+              if (this.retain) this.records.set(r.Id, r);
+              this.onRecord?.(r);
+            }
           }
         } catch (e) {
           this.failedContent.push({ contentUri: item.contentUri, error: String((e as Error).message ?? e) });
@@ -208,6 +219,6 @@ export class PollingCollector {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
-    return this.records.size - before;
+    return this.ids.size - before;
   }
 }

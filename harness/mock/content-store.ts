@@ -4,6 +4,7 @@
  */
 import { DAY, type EpochMs } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
+import type { SourceId } from '../../src/core/sources.js';
 import type { ContentBlobEvent, PublishedRecord } from '../replay/replay.js';
 
 export interface StoredBlob {
@@ -14,10 +15,12 @@ export interface StoredBlob {
   expiration: EpochMs;
   /** index in its content type's list (stable: the list only grows) */
   index: number;
-  records: PublishedRecord[];
+  /** the records it holds (ids only: the body is kept serialised, off the JS heap) */
+  records: { source: SourceId; id: string }[];
+  /** the JSON array as served */
+  body: Buffer;
   /** expired by fault injection */
   expiredEarly: boolean;
-  body?: Buffer;
 }
 
 function stamp(t: EpochMs): string {
@@ -48,7 +51,8 @@ export class ContentStore {
       created: ev.createdWall,
       expiration: ev.createdWall + 7 * DAY,
       index: list.length,
-      records: ev.records,
+      records: ev.records.map((r) => ({ source: r.source, id: r.id })),
+      body: serialise(ev.records),
       expiredEarly: expiresEarly,
     };
     list.push(blob);
@@ -77,11 +81,12 @@ export class ContentStore {
   }
 
   body(b: StoredBlob): Buffer {
-    if (!b.body) {
-      let s = '[';
-      for (let i = 0; i < b.records.length; i++) s += (i ? ',' : '') + (b.records[i] as PublishedRecord).json;
-      b.body = Buffer.from(`${s}]`, 'utf8');
-    }
     return b.body;
   }
+}
+
+function serialise(records: readonly PublishedRecord[]): Buffer {
+  let s = '[';
+  for (let i = 0; i < records.length; i++) s += (i ? ',' : '') + (records[i] as PublishedRecord).json;
+  return Buffer.from(`${s}]`, 'utf8');
 }

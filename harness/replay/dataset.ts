@@ -74,7 +74,12 @@ export function loadDataset(dir: string): LoadedDataset {
       'regenerate the dataset with this version of enumbench',
     );
   }
-  const records = new Map<string, string>();
+  // records stay in their file's bytes (off the JS heap); the index maps id -> line number
+  const records = new Map<string, number>();
+  const bufs: Buffer[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const bufOf: number[] = [];
   const counts: Partial<Record<SourceId, number>> = {};
   let tenantId: string | undefined;
   for (const source of SOURCE_IDS) {
@@ -82,24 +87,38 @@ export function loadDataset(dir: string): LoadedDataset {
     const p = join(dir, info.file);
     if (!existsSync(p)) continue;
     let n = 0;
-    const lines = readLines(p);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
+    const buf = readFileSync(p);
+    const bi = bufs.push(buf) - 1;
+    let start = 0;
+    let lineNo = 0;
+    while (start < buf.length) {
+      let end = buf.indexOf(10, start);
+      if (end < 0) end = buf.length;
+      lineNo++;
+      let stop = end;
+      if (stop > start && buf[stop - 1] === 13) stop--;
+      const line = buf.toString('utf8', start, stop);
+      const lineStart = start;
+      start = end + 1;
+      if (line.trim() === '') continue;
       let obj: unknown;
       try {
         obj = JSON.parse(line);
       } catch (e) {
-        throw userError('E_DATASET', `${p}:${i + 1}: not valid JSON (${(e as Error).message})`);
+        throw userError('E_DATASET', `${p}:${lineNo}: not valid JSON (${(e as Error).message})`);
       }
       const id = getPath(obj, info.idField);
       if (typeof id !== 'string' || id === '') {
-        throw userError('E_DATASET', `${p}:${i + 1}: the record has no ${info.idField}`);
+        throw userError('E_DATASET', `${p}:${lineNo}: the record has no ${info.idField}`);
       }
       if (tenantId === undefined) {
         const t = getPath(obj, 'OrganizationId') ?? getPath(obj, 'tenantId') ?? getPath(obj, 'properties.tenantId');
         if (typeof t === 'string' && /^[0-9a-f-]{36}$/i.test(t)) tenantId = t.toLowerCase();
       }
-      records.set(`${source}\u0000${id}`, line);
+      records.set(`${source}\u0000${id}`, starts.length);
+      starts.push(lineStart);
+      ends.push(stop);
+      bufOf.push(bi);
       n++;
     }
     counts[source] = n;
@@ -138,6 +157,10 @@ export function loadDataset(dir: string): LoadedDataset {
     deliveries: sorted,
     simStart: first,
     simEnd: last,
-    record: (source, id) => records.get(`${source}\u0000${id}`),
+    record: (source, id) => {
+      const i = records.get(`${source}\u0000${id}`);
+      if (i === undefined) return undefined;
+      return (bufs[bufOf[i] as number] as Buffer).toString('utf8', starts[i], ends[i]);
+    },
   };
 }

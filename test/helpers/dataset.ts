@@ -25,6 +25,8 @@ export interface FixtureOptions {
   duplicateRate?: number;
   /** records per named blob (0: let the replay cut) */
   blobSize?: number;
+  /** add about this many bytes of ExtendedProperties to each UAL record (realistic sizes) */
+  padBytes?: number;
 }
 
 function iso(t: number): string {
@@ -68,6 +70,13 @@ export function buildFixture(o: FixtureOptions): Fixture {
       ClientIP: `203.0.113.${r.int(1, 254)}`,
       ObjectId: `user${i}@contoso.onmicrosoft.com`,
       UserId: `user${i}@contoso.onmicrosoft.com`,
+      ...(o.padBytes
+        ? {
+            ExtendedProperties: [
+              { Name: 'UserAgent', Value: `Mozilla/5.0 ${'x'.repeat(Math.max(0, o.padBytes - 60))}` },
+            ],
+          }
+        : {}),
     };
     records.set(recordKey('ual', id), JSON.stringify(rec));
     ids.ual.push(id);
