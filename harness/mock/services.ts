@@ -12,6 +12,7 @@ import type { ContentType } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import type { BlobLimits } from '../replay/blobs.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
+import { LockstepDriver } from '../replay/lockstep.js';
 import type { Publication } from '../replay/publication.js';
 import { Replay } from '../replay/replay.js';
 import { activityRouter, apiNotFound } from './activity-api.js';
@@ -50,6 +51,8 @@ export interface MockServicesOptions {
   webhooks?: Partial<WebhookOptions>;
   /** do not start publishing until start() (default: start at once) */
   deferStart?: boolean;
+  /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
+  lockstepTickMs?: number;
 }
 
 /** What a detector receives (CONTRACTS.md §4). */
@@ -79,6 +82,8 @@ export interface MockServices {
     diagnosticsSas: string;
     clock: string;
     bench: string;
+    /** lockstep only: GET the state, POST {"tick": N} to acknowledge */
+    lockstep: string;
   };
   env(): DetectorEnvironment;
   subscriptions: Map<string, Subscription>;
@@ -149,7 +154,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ...(opts.blobLimits ? { blobLimits: opts.blobLimits } : {}),
   });
 
-  const urls = { login: '', management: '', diagnostics: '', diagnosticsSas: '', clock: '', bench: '' };
+  const urls = { login: '', management: '', diagnostics: '', diagnosticsSas: '', clock: '', bench: '', lockstep: '' };
 
   // login + management API
   const api = express();
@@ -159,6 +164,22 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.get('/enumbench/clock', (_req, res) => {
     res.json(replay.clock.snapshot());
   });
+  const lockstep =
+    opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
+  if (lockstep) {
+    api.get('/enumbench/lockstep', (_req, res) => {
+      res.json(lockstep.state());
+    });
+    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), (req, res) => {
+      const n = (req.body as { tick?: unknown } | undefined)?.tick;
+      if (typeof n !== 'number' || !Number.isInteger(n)) {
+        res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
+        return;
+      }
+      const r = lockstep.ack(n);
+      res.status(r.accepted ? 200 : 409).json(r.state);
+    });
+  }
   const actx = {
     identity,
     key,
@@ -248,6 +269,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       opts.publicUrls?.diagnostics ?? `${baseUrl(storageServer, host, Boolean(opts.tls))}/${identity.storageAccount}`
     ).replace(/\/+$/, '');
     urls.clock = `${urls.management}/enumbench/clock`;
+    urls.lockstep = lockstep ? `${urls.management}/enumbench/lockstep` : '';
     urls.bench = baseUrl(benchServer, host, false);
   } catch (e) {
     for (const s of servers) s.close();
@@ -294,7 +316,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const start = () => {
     if (started) return;
     started = true;
-    replay.start();
+    if (lockstep) lockstep.begin();
+    else replay.start();
   };
   if (!opts.deferStart) start();
 
@@ -315,6 +338,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       ENUMBENCH_DIAGNOSTICS_URL: `${urls.diagnostics}?${urls.diagnosticsSas}`,
       ENUMBENCH_SPEED: speedLabel(replay.clock.mode),
       ENUMBENCH_CLOCK_URL: urls.clock,
+      ...(urls.lockstep ? { ENUMBENCH_LOCKSTEP_URL: urls.lockstep } : {}),
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),

@@ -83,6 +83,7 @@ export const serveCommand: CommandModule = {
       .option('--ca-out <file>', 'with --https: write the CA certificate here', 'enumbench-ca.pem')
       .option('--public-url <url>', 'the base URL collectors use for login and the API (host mapping)')
       .option('--faults <spec>', 'fault injection, e.g. error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02')
+      .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
       .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
@@ -131,6 +132,7 @@ export const serveCommand: CommandModule = {
           ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
           ...(opts.faults ? { faults: parseFaults(opts.faults) } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
+          lockstepTickMs: parseDurationMs(opts.tick),
         });
         const env = svc.env();
         const clock = svc.replay.clock.snapshot();
@@ -156,6 +158,9 @@ export const serveCommand: CommandModule = {
               `  API   (stands for https://manage.office.com)          ${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed/`,
               `  diagnostic-settings storage (SAS included)           ${env.ENUMBENCH_DIAGNOSTICS_URL}`,
               `  simulated clock                                      ${env.ENUMBENCH_CLOCK_URL}`,
+              ...(env.ENUMBENCH_LOCKSTEP_URL
+                ? [`  lockstep (GET state, POST {"tick":N} to go on)       ${env.ENUMBENCH_LOCKSTEP_URL}`]
+                : []),
               `  bench only (ledger; never give to a detector)        ${svc.urls.bench}/bench/ledger  token ${svc.identity.benchToken}`,
               ...(caPath ? [`  CA certificate                                       ${caPath}`] : []),
               '',
@@ -178,7 +183,11 @@ export const serveCommand: CommandModule = {
           );
         }
         await new Promise<void>((done) => {
-          const stop = () => done();
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            done();
+          };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
           if (opts.exitWhenDone) void svc.replay.done.then(stop);
