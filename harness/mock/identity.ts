@@ -18,6 +18,8 @@ export interface MockIdentity {
   storageAccount: string;
   /** the `sig` of the SAS token handed out for the storage feeds */
   sasSignature: string;
+  /** the storage account key (base64), for Shared Key clients and connection strings */
+  storageKey: string;
   /** bench-only endpoints: never handed to a detector */
   benchToken: string;
 }
@@ -34,6 +36,7 @@ export function makeIdentity(seed: number, tenantId: string, domain?: string): M
     servicePrincipalId: r.uuid(),
     storageAccount: `enumbenchdiag${r.hex(6)}`,
     sasSignature: Buffer.from(r.hex(64), 'hex').toString('base64'),
+    storageKey: Buffer.from(r.hex(128), 'hex').toString('base64'),
     benchToken: randomBytes(24).toString('base64url'),
   };
 }

@@ -80,6 +80,8 @@ export interface MockServices {
     diagnostics: string;
     /** the SAS query string for the storage feeds (without "?") */
     diagnosticsSas: string;
+    /** an Azure Storage connection string (account key) for the feeds */
+    diagnosticsConnectionString: string;
     clock: string;
     bench: string;
     /** lockstep only: GET the state, POST {"tick": N} to acknowledge */
@@ -154,7 +156,16 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ...(opts.blobLimits ? { blobLimits: opts.blobLimits } : {}),
   });
 
-  const urls = { login: '', management: '', diagnostics: '', diagnosticsSas: '', clock: '', bench: '', lockstep: '' };
+  const urls = {
+    login: '',
+    management: '',
+    diagnostics: '',
+    diagnosticsSas: '',
+    diagnosticsConnectionString: '',
+    clock: '',
+    bench: '',
+    lockstep: '',
+  };
 
   // login + management API
   const api = express();
@@ -285,6 +296,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     spr: opts.tls ? 'https' : 'https,http',
     sig: identity.sasSignature,
   }).toString();
+
+  urls.diagnosticsConnectionString = `DefaultEndpointsProtocol=${opts.tls ? 'https' : 'http'};AccountName=${identity.storageAccount};AccountKey=${identity.storageKey};BlobEndpoint=${urls.diagnostics};`;
 
   replay.on({
     onContent: (ev) => {

@@ -6,6 +6,7 @@
  * (`/{account}/{container}/{blob}`) and host-style (`{account}.blob.core.windows.net`) both work.
  * Authentication: the SAS token handed out by `serve` (its `sig` is checked).
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import { rngStream } from '../../src/core/rng.js';
@@ -149,6 +150,65 @@ function qs(req: Request, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/**
+ * Shared Key authorization (https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key):
+ * HMAC-SHA256 with the account key over the verb, the standard headers, the x-ms-* headers and the
+ * canonicalized resource.
+ */
+export function verifySharedKey(req: Request, account: string, keyBase64: string): boolean {
+  const m = /^SharedKey ([^:]+):(.+)$/.exec(req.get('authorization') ?? '');
+  if (!m || m[1] !== account) return false;
+  const h = (name: string) => {
+    const v = req.get(name) ?? '';
+    return name === 'content-length' && v === '0' ? '' : v;
+  };
+  const xms = Object.keys(req.headers)
+    .filter((k) => k.startsWith('x-ms-'))
+    .sort()
+    .map((k) => `${k}:${String(req.headers[k]).replace(/\s+/g, ' ').trim()}\n`)
+    .join('');
+  const raw = req.originalUrl;
+  const qi = raw.indexOf('?');
+  const path = qi < 0 ? raw : raw.slice(0, qi);
+  const params = new Map<string, string[]>();
+  if (qi >= 0) {
+    for (const part of raw.slice(qi + 1).split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      const k = (eq < 0 ? part : part.slice(0, eq)).toLowerCase();
+      let v = eq < 0 ? '' : part.slice(eq + 1);
+      try {
+        v = decodeURIComponent(v);
+      } catch {
+        return false;
+      }
+      params.set(k, [...(params.get(k) ?? []), v]);
+    }
+  }
+  let resource = `/${account}${path}`;
+  for (const k of [...params.keys()].sort()) resource += `\n${k}:${(params.get(k) ?? []).sort().join(',')}`;
+  const stringToSign = [
+    req.method.toUpperCase(),
+    h('content-encoding'),
+    h('content-language'),
+    h('content-length'),
+    h('content-md5'),
+    h('content-type'),
+    req.get('x-ms-date') ? '' : h('date'),
+    h('if-modified-since'),
+    h('if-match'),
+    h('if-none-match'),
+    h('if-unmodified-since'),
+    h('range'),
+  ].join('\n');
+  const expected = createHmac('sha256', Buffer.from(keyBase64, 'base64'))
+    .update(`${stringToSign}\n${xms}${resource}`, 'utf8')
+    .digest('base64');
+  const a = Buffer.from(expected);
+  const b = Buffer.from(m[2] as string);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function storageRouter(ctx: StorageContext): Router {
   const r = express.Router({ caseSensitive: true });
 
@@ -180,9 +240,19 @@ export function storageRouter(ctx: StorageContext): Router {
         head,
       );
     const sig = qs(req, 'sig');
-    if (sig === undefined)
+    const authz = req.get('authorization');
+    if (authz?.startsWith('SharedKey ')) {
+      if (!verifySharedKey(req, account, ctx.identity.storageKey))
+        return storageError(
+          res,
+          403,
+          'AuthenticationFailed',
+          'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+          head,
+        );
+    } else if (sig === undefined)
       return storageError(res, 404, 'ResourceNotFound', 'The specified resource does not exist.', head);
-    if (sig !== ctx.identity.sasSignature)
+    else if (sig !== ctx.identity.sasSignature)
       return storageError(
         res,
         403,

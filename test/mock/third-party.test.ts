@@ -113,3 +113,27 @@ describe('@azure/storage-blob', () => {
     ).rejects.toMatchObject({ statusCode: 403 });
   });
 });
+
+describe('@azure/storage-blob with an account key', () => {
+  it('a connection string (Shared Key) reads the feeds; a wrong key is refused', async () => {
+    const f = buildFixture({ seed: 6, ual: 5, signIns: 40 });
+    svc = await startMockServices({ publication: f.publication, speed: parseSpeed('max') });
+    await svc.replay.done;
+    const service = BlobServiceClient.fromConnectionString(svc.urls.diagnosticsConnectionString);
+    const cc = service.getContainerClient('insights-logs-signinlogs');
+    const names: string[] = [];
+    for await (const b of cc.listBlobsFlat({ prefix: 'tenantId=' })) names.push(b.name);
+    expect(names.length).toBeGreaterThan(0);
+    const text = (await cc.getBlobClient(names[0] as string).downloadToBuffer(0, 100)).toString('utf8');
+    expect(text.length).toBe(100);
+    const wrong = BlobServiceClient.fromConnectionString(
+      svc.urls.diagnosticsConnectionString.replace(
+        /AccountKey=[^;]+/,
+        `AccountKey=${Buffer.alloc(64, 1).toString('base64')}`,
+      ),
+    );
+    await expect(wrong.getContainerClient('insights-logs-signinlogs').getProperties()).rejects.toMatchObject({
+      statusCode: 403,
+    });
+  });
+});

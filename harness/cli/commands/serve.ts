@@ -141,6 +141,7 @@ export const serveCommand: CommandModule = {
             `${JSON.stringify({
               ...env,
               ENUMBENCH_DIAGNOSTICS_SAS: svc.urls.diagnosticsSas,
+              ENUMBENCH_DIAGNOSTICS_CONNECTION_STRING: svc.urls.diagnosticsConnectionString,
               bench: { url: svc.urls.bench, token: svc.identity.benchToken },
               ...(caPath ? { caCertificate: caPath } : {}),
               clock,
@@ -157,6 +158,7 @@ export const serveCommand: CommandModule = {
               `  login (stands for https://login.microsoftonline.com)  ${env.ENUMBENCH_LOGIN_URL}`,
               `  API   (stands for https://manage.office.com)          ${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed/`,
               `  diagnostic-settings storage (SAS included)           ${env.ENUMBENCH_DIAGNOSTICS_URL}`,
+              `  storage connection string                            ${svc.urls.diagnosticsConnectionString}`,
               `  simulated clock                                      ${env.ENUMBENCH_CLOCK_URL}`,
               ...(env.ENUMBENCH_LOCKSTEP_URL
                 ? [`  lockstep (GET state, POST {"tick":N} to go on)       ${env.ENUMBENCH_LOCKSTEP_URL}`]
