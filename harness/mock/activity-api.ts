@@ -167,7 +167,9 @@ export function activityRouter(ctx: ActivityContext): Router {
       } catch {
         return sendAf(res, AF.invalidParameterType('webhook', 'object'));
       }
-      const wh = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).webhook : undefined;
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        return sendAf(res, AF.invalidParameterType('webhook', 'object'));
+      const wh = (body as Record<string, unknown>).webhook;
       if (wh !== undefined && wh !== null) {
         if (typeof wh !== 'object') return sendAf(res, AF.invalidParameterType('webhook', 'object'));
         const w = wh as Record<string, unknown>;

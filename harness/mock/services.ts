@@ -16,6 +16,7 @@ import { LockstepDriver } from '../replay/lockstep.js';
 import type { Publication } from '../replay/publication.js';
 import { Replay } from '../replay/replay.js';
 import { activityRouter, apiNotFound } from './activity-api.js';
+import { AF, afBody } from './af-errors.js';
 import { ContentStore } from './content-store.js';
 import { type FaultConfig, FaultInjector, type FaultReport } from './faults.js';
 import { type MockIdentity, makeIdentity } from './identity.js';
@@ -120,8 +121,9 @@ function baseUrl(server: http.Server, host: string, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${h}:${a.port}`;
 }
 
+/** Errors that escape a route: bad percent-encoding gets the real service's 4xx, anything else AF50000, never a stack. */
 function jsonErrors(app: Express): void {
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.headersSent) {
       res.socket?.destroy();
       return;
@@ -133,9 +135,24 @@ function jsonErrors(app: Express): void {
         .json({ error: { code: 'AF20002', message: 'Invalid parameter type: body. Expected type: object' } });
       return;
     }
-    res
-      .status(500)
-      .json({ error: { code: 'AF50000', message: 'An internal server error occurred. Retry the request.' } });
+    if (status !== undefined && status >= 400 && status < 500) {
+      const raw = req.originalUrl.split('?')[0] ?? '';
+      const api = /^\/api\/v1(?:\.0)?\/([^/]*)(\/activity\/feed\/audit\/(.*))?/.exec(raw);
+      if (api?.[2] !== undefined) {
+        res.status(400).json(afBody(AF.contentIdInvalid(api[3] ?? '')));
+      } else if (api) {
+        res.status(400).json(afBody(AF.tenantNotGuid(api[1] ?? '')));
+      } else {
+        const tenant = raw.split('/')[1] ?? '';
+        res.status(400).json({
+          error: 'invalid_request',
+          error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+          error_codes: [90002],
+        });
+      }
+      return;
+    }
+    res.status(500).json(afBody(AF.internal()));
   });
 }
 
