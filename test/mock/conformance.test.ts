@@ -305,3 +305,50 @@ describe('subscriptions', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('throttling and spelling variants', () => {
+  it('a per-pool rate limit answers 403 AF429 with the documented message; PublisherIdentifier selects the pool', async () => {
+    const s2 = await startMockServices({
+      publication: buildFixture({ seed: 13, ual: 20 }).publication,
+      speed: parseSpeed('max'),
+      rateLimitPerMinute: 3,
+    });
+    try {
+      const t = (
+        (await (
+          await fetch(`${s2.urls.login}/${TENANT}/oauth2/v2.0/token`, {
+            method: 'POST',
+            body: new URLSearchParams({
+              grant_type: 'client_credentials',
+              client_id: s2.identity.clientId,
+              client_secret: s2.identity.clientSecret,
+              scope: 'https://manage.office.com/.default',
+            }),
+          })
+        ).json()) as { access_token: string }
+      ).access_token;
+      const root = `${s2.urls.management}/api/v1.0/${TENANT}/activity/feed/subscriptions/list`;
+      const h = { Authorization: `Bearer ${t}` };
+      for (let i = 0; i < 3; i++) expect((await fetch(root, { headers: h })).status).toBe(200);
+      const r = await fetch(root, { headers: h });
+      expect(r.status).toBe(403);
+      expect(await r.json()).toEqual({
+        error: {
+          code: 'AF429',
+          message: 'Too many requests. Method=ListSubscriptions, PublisherId=00000000-0000-0000-0000-000000000000',
+        },
+      });
+      expect((await fetch(`${root}?PublisherIdentifier=${TENANT}`, { headers: h })).status).toBe(200);
+    } finally {
+      await s2.close();
+    }
+  });
+
+  it('accepts /api/v1/ and lower-case parameter names', async () => {
+    const now = Date.now();
+    const r = await get(
+      `${svc.urls.management}/api/v1/${TENANT}/activity/feed/subscriptions/content?contenttype=audit.azureactivedirectory&starttime=${new Date(now - 3600_000).toISOString()}&endtime=${new Date(now).toISOString()}`,
+    );
+    expect(r.status).toBe(200);
+  });
+});
