@@ -32,3 +32,29 @@ describe('end to end: replay at max speed, a documented collector gets every rec
     expect(ledger.published.records).toBe(3000 + 400 + 300);
   });
 });
+
+describe('a collector polling on its own wall clock during a paced replay', () => {
+  it('collects everything at 3600x while blobs keep appearing', async () => {
+    // ~1.4 simulated hours of availability at 3600x: ~1.4 s of wall time
+    const f = buildFixture({ seed: 17, ual: 400, signIns: 60, spacingMs: 5_000, delayMs: [60_000, 30 * 60_000] });
+    svc = await startMockServices({ publication: f.publication, speed: parseSpeed('3600') });
+    const collector = new PollingCollector(clientFor(svc), CONTENT_TYPES);
+    const diag = new DiagnosticsClient({ url: svc.env().ENUMBENCH_DIAGNOSTICS_URL });
+    await collector.startAll();
+    let polls = 0;
+    let sawPartial = false;
+    while (!svc.replay.clock.done && polls < 200) {
+      await collector.poll();
+      await diag.poll();
+      if (collector.records.size > 0 && collector.records.size < f.ids.ual.length) sawPartial = true;
+      polls++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await collector.poll();
+    await diag.poll();
+    expect(sawPartial).toBe(true);
+    expect(new Set(collector.records.keys())).toEqual(new Set(f.ids.ual));
+    expect(diag.records.size).toBe(f.ids.signIns.length);
+    expect(svc.ledgerSummary().neverCollected.count).toBe(0);
+  });
+});
