@@ -88,6 +88,8 @@ export interface MockServices {
     /** lockstep only: GET the state, POST {"tick": N} to acknowledge */
     lockstep: string;
   };
+  /** where the servers really listen (differs from urls when public URLs are given) */
+  listening: { api: string; storage: string; bench: string };
   env(): DetectorEnvironment;
   subscriptions: Map<string, Subscription>;
   start(): void;
@@ -278,6 +280,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   });
 
   const servers: http.Server[] = [];
+  const listening = { api: '', storage: '', bench: '' };
   try {
     const apiServer = await listen(api, host, opts.port ?? 0, opts.tls);
     servers.push(apiServer);
@@ -291,6 +294,9 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     const benchServer = await listen(bench, host, opts.benchPort ?? (opts.port ? opts.port + 2 : 0));
     servers.push(benchServer);
     const apiBase = baseUrl(apiServer, host, Boolean(opts.tls));
+    listening.api = apiBase;
+    listening.storage = baseUrl(storageServer, host, Boolean(opts.tls));
+    listening.bench = baseUrl(benchServer, host, false);
     urls.login = (opts.publicUrls?.login ?? apiBase).replace(/\/+$/, '');
     urls.management = (opts.publicUrls?.management ?? apiBase).replace(/\/+$/, '');
     urls.diagnostics = (
@@ -357,6 +363,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ledger,
     faults,
     urls,
+    listening,
     subscriptions: subs,
     start,
     env: () => ({

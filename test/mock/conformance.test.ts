@@ -352,3 +352,47 @@ describe('throttling and spelling variants', () => {
     expect(r.status).toBe(200);
   });
 });
+
+describe('public base URL', () => {
+  it('builds contentUri, NextPageUri and the OpenID endpoints from the public URL the mock was started with', async () => {
+    const s3 = await startMockServices({
+      publication: buildFixture({ seed: 14, ual: 300 }).publication,
+      speed: parseSpeed('max'),
+      pageSize: 2,
+      publicUrls: { login: 'https://login.microsoftonline.com', management: 'https://manage.office.com' },
+    });
+    try {
+      await s3.replay.done;
+      const local = s3.listening.api;
+      expect(s3.env().ENUMBENCH_MANAGEMENT_URL).toBe('https://manage.office.com');
+      const t = (
+        (await (
+          await fetch(`${local}/${TENANT}/oauth2/v2.0/token`, {
+            method: 'POST',
+            body: new URLSearchParams({
+              grant_type: 'client_credentials',
+              client_id: s3.identity.clientId,
+              client_secret: s3.identity.clientSecret,
+              scope: 'https://manage.office.com/.default',
+            }),
+          })
+        ).json()) as { access_token: string }
+      ).access_token;
+      const h = { Authorization: `Bearer ${t}` };
+      const root = `${local}/api/v1.0/${TENANT}/activity/feed`;
+      await fetch(`${root}/subscriptions/start?contentType=Audit.Exchange`, { method: 'POST', headers: h });
+      const r = await fetch(`${root}/subscriptions/content?contentType=Audit.Exchange`, { headers: h });
+      const items = (await r.json()) as { contentUri: string }[];
+      expect(items[0]?.contentUri.startsWith(`https://manage.office.com/api/v1.0/${TENANT}/activity/feed/audit/`)).toBe(
+        true,
+      );
+      expect(r.headers.get('NextPageUri')?.startsWith('https://manage.office.com/api/v1.0/')).toBe(true);
+      const oc = (await (await fetch(`${local}/${TENANT}/v2.0/.well-known/openid-configuration`)).json()) as {
+        token_endpoint: string;
+      };
+      expect(oc.token_endpoint).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
+    } finally {
+      await s3.close();
+    }
+  });
+});
