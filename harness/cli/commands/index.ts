@@ -6,6 +6,13 @@ import type { CommandModule } from '../command.js';
 import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
 import { scoreCommand } from './score.js';
+import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [validateCommand, generateCommand, scoreCommand, listCommand];
+export const COMMANDS: readonly CommandModule[] = [
+  validateCommand,
+  generateCommand,
+  serveCommand,
+  scoreCommand,
+  listCommand,
+];

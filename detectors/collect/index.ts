@@ -1,0 +1,3 @@
+export * from './activity-client.js';
+export * from './diagnostics-client.js';
+export * from './http.js';
