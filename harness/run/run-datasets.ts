@@ -32,6 +32,8 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
+  /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
+  replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
 
 export interface DatasetAlerts {
@@ -90,7 +92,9 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       expect: o.expectFor ? o.expectFor(truth) : [],
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
-      replay: runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+      replay: o.replayFor
+        ? o.replayFor(name, g.dirs, truth)
+        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
     });
   });
   return {
