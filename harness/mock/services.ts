@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
+import { wallNow } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import type { BlobLimits } from '../replay/blobs.js';
@@ -348,6 +349,10 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     },
   });
 
+  // expired content is pruned once a minute (bounded memory over long real-time replays)
+  const pruneTimer = setInterval(() => store.prune(wallNow()), 60_000);
+  pruneTimer.unref();
+
   let started = false;
   const start = () => {
     if (started) return;
@@ -380,6 +385,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
     close: async () => {
+      clearInterval(pruneTimer);
       replay.stop();
       void webhooks.close();
       await Promise.all(
