@@ -227,7 +227,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
   api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));
   api.use('/api', apiNotFound);
-  api.use(loginRouter({ identity, key, loginBase: () => urls.login, managementAliases: () => [urls.management] }));
+  api.use(loginRouter({ identity, key, loginBase: () => urls.login }));
   api.use((req, res) => {
     res.status(404).json({ error: 'not_found', error_description: `No endpoint at ${req.method} ${req.path}` });
   });

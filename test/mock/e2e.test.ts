@@ -42,11 +42,9 @@ describe('a collector polling on its own wall clock during a paced replay', () =
     const diag = new DiagnosticsClient({ url: svc.env().ENUMBENCH_DIAGNOSTICS_URL });
     await collector.startAll();
     let polls = 0;
-    let sawPartial = false;
     while (!svc.replay.clock.done && polls < 200) {
       await collector.poll();
       await diag.poll();
-      if (collector.records.size > 0 && collector.records.size < f.ids.ual.length) sawPartial = true;
       polls++;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -54,7 +52,6 @@ describe('a collector polling on its own wall clock during a paced replay', () =
     await diag.poll();
     // on a loaded machine the first poll may come late; what matters is that the end result is whole
     expect(polls).toBeGreaterThan(1);
-    void sawPartial;
     expect(new Set(collector.records.keys())).toEqual(new Set(f.ids.ual));
     expect(diag.records.size).toBe(f.ids.signIns.length);
     expect(svc.ledgerSummary().neverCollected.count).toBe(0);
