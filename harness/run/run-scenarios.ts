@@ -38,7 +38,14 @@ export interface PrepareOptions {
   /** overrides each scenario's `repeat` */
   seeds?: number;
   seedPurpose?: SeedPurpose;
-  onGenerate?: (e: { scenario: string; seed: number; index: number; of: number; records?: number; ms?: number }) => void;
+  onGenerate?: (e: {
+    scenario: string;
+    seed: number;
+    index: number;
+    of: number;
+    records?: number;
+    ms?: number;
+  }) => void;
   onProgress?: (done: number, records: number) => void;
 }
 
@@ -56,16 +63,22 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     const path = resolve(o.cwd, input);
     if (existsSync(path) && statSync(path).isDirectory()) {
       if (!existsSync(join(path, 'truth.json')) || !existsSync(join(path, 'delivery.jsonl'))) {
-        throw new EnumbenchError('E_INPUT', `${input} is a directory but not a dataset (no truth.json / delivery.jsonl)`, {
-          hint: 'give a scenario YAML file, or a directory written by `enumbench generate --out DIR`',
-        });
+        throw new EnumbenchError(
+          'E_INPUT',
+          `${input} is a directory but not a dataset (no truth.json / delivery.jsonl)`,
+          {
+            hint: 'give a scenario YAML file, or a directory written by `enumbench generate --out DIR`',
+          },
+        );
       }
       loaded.push({ input, path, scenario: null, hash: null });
       continue;
     }
     const r = await loadScenarioFile(input.startsWith('/') ? input : join(o.cwd, input), o.catalog);
     if (!r.ok) {
-      diagnostics.push(...r.diagnostics.map((d) => (d.position ? { ...d, position: { ...d.position, file: input } } : d)));
+      diagnostics.push(
+        ...r.diagnostics.map((d) => (d.position ? { ...d, position: { ...d.position, file: input } } : d)),
+      );
       continue;
     }
     loaded.push({ input, path, scenario: r.scenario, hash: r.hash });
@@ -86,7 +99,11 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
   }
 
   const out: PreparedInput[] = [];
-  const total = loaded.reduce((n, l) => n + (l.scenario ? seedsFor(o.seed ?? l.scenario.seed, o.seeds ?? l.scenario.repeat, o.seedPurpose).length : 0), 0);
+  const total = loaded.reduce(
+    (n, l) =>
+      n + (l.scenario ? seedsFor(o.seed ?? l.scenario.seed, o.seeds ?? l.scenario.repeat, o.seedPurpose).length : 0),
+    0,
+  );
   let index = 0;
   for (const l of loaded) {
     if (!l.scenario) {

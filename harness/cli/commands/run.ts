@@ -33,7 +33,11 @@ export const runCommand: CommandModule = {
       .command('run')
       .description('the whole bench: generate, replay, detect, score, gate and report')
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
-      .option('--detector <spec>', 'builtin:NAME or module:./file.js (see `enumbench list detectors`)', DEFAULT_DETECTOR)
+      .option(
+        '--detector <spec>',
+        'builtin:NAME or module:./file.js (see `enumbench list detectors`)',
+        DEFAULT_DETECTOR,
+      )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
       .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
       .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
@@ -72,7 +76,9 @@ export const runCommand: CommandModule = {
         const problems: string[] = [];
         const tick = parseDuration(opts.tick);
         if (!tick.ok || tick.value <= 0) {
-          throw new EnumbenchError('E_OPTION', `--tick: ${tick.ok ? 'must be positive' : tick.message}`, { hint: 'e.g. --tick 1m' });
+          throw new EnumbenchError('E_OPTION', `--tick: ${tick.ok ? 'must be positive' : tick.message}`, {
+            hint: 'e.g. --tick 1m',
+          });
         }
         let detectorOptions: Record<string, unknown> = {};
         if (opts.detectorOptions !== undefined) {
@@ -91,13 +97,17 @@ export const runCommand: CommandModule = {
           const r = parseThresholdLine(line, { catalog: ctx.catalog });
           if (r.ok) thresholds.push(r.value);
           else
-            for (const p of r.problems) problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+            for (const p of r.problems)
+              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
         }
         if (problems.length) {
           throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
         }
         const formats = parseReportFormats(opts.report);
-        let baseline: { summary: ReturnType<typeof checkBaseline>; allowances: Exclude<ReturnType<typeof parseMaxRegression>, { ok: false }>['value'] } | null = null;
+        let baseline: {
+          summary: ReturnType<typeof checkBaseline>;
+          allowances: Exclude<ReturnType<typeof parseMaxRegression>, { ok: false }>['value'];
+        } | null = null;
         if (opts.baseline !== undefined) {
           let parsed: unknown;
           try {
@@ -107,17 +117,33 @@ export const runCommand: CommandModule = {
               hint: 'give the summary.json of an earlier run (--report json)',
             });
           }
-          const summary = checkBaseline(parsed, { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: 1 }, opts.baseline);
-          const allowances = opts.maxRegression !== undefined ? parseMaxRegression(opts.maxRegression) : { ok: true as const, value: [] };
-          if (!allowances.ok) throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
+          const summary = checkBaseline(
+            parsed,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: 1 },
+            opts.baseline,
+          );
+          const allowances =
+            opts.maxRegression !== undefined
+              ? parseMaxRegression(opts.maxRegression)
+              : { ok: true as const, value: [] };
+          if (!allowances.ok)
+            throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
           baseline = { summary, allowances: allowances.value };
         } else if (opts.maxRegression !== undefined) {
-          throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', { hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02' });
+          throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
+            hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
+          });
         }
 
         // generate
         const useBar = opts.progress && io.stderrIsTTY && !opts.quiet && !opts.json;
-        const bar = useBar ? new SingleBar({ format: '  {bar} {percentage}% | {records} records', hideCursor: true, stream: process.stderr }) : null;
+        const bar = useBar
+          ? new SingleBar({
+              format: '  {bar} {percentage}% | {records} records',
+              hideCursor: true,
+              stream: process.stderr,
+            })
+          : null;
         const prepared = await prepareInputs({
           inputs,
           catalog: ctx.catalog,
@@ -136,14 +162,18 @@ export const runCommand: CommandModule = {
               say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
             }
           },
-          ...(bar ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) } : {}),
+          ...(bar
+            ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
+            : {}),
         });
         const datasets = prepared.flatMap((p) => p.datasets);
         const expect = expectByName(prepared);
         const byName = new Map(prepared.map((p) => [p.name, p]));
 
         // replay, detect, score, gate
-        say(`replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} in lockstep into ${opts.detector}`);
+        say(
+          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} in lockstep into ${opts.detector}`,
+        );
         const result = await runDatasets({
           datasets,
           detector: opts.detector,
@@ -156,7 +186,11 @@ export const runCommand: CommandModule = {
           version: ctx.version,
           replayFor: (name, dirs, truth) => {
             const p = byName.get(name);
-            const args = ['enumbench', 'run', ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.'))];
+            const args = [
+              'enumbench',
+              'run',
+              ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
+            ];
             if (p?.kind === 'scenario' && p.scenario) {
               args.push('--seed', String(opts.seed ?? p.scenario.seed));
               if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
@@ -193,7 +227,13 @@ export const runCommand: CommandModule = {
           return;
         }
         const outcome = reportOutcome(result.report);
-        ctx.exit(outcome === 'passed' ? ExitCode.Passed : outcome === 'failed' ? ExitCode.ThresholdsCrossed : ExitCode.InvalidInput);
+        ctx.exit(
+          outcome === 'passed'
+            ? ExitCode.Passed
+            : outcome === 'failed'
+              ? ExitCode.ThresholdsCrossed
+              : ExitCode.InvalidInput,
+        );
       });
   },
 };
