@@ -265,7 +265,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
   if (!availability) notes.push('no delivery schedule given: leaks and processing delay are not measured');
   if (!input.collected)
     notes.push(
-      'no collection ledger (it arrives with the mock services): "never collected" is 0 and such misses count as "collected, not detected"',
+      'no collection ledger (alerts scored from a file): "never collected" is 0 and such misses count as "collected, not detected"',
     );
   if (arrival === 'self-reported' || arrival === 'mixed')
     notes.push('alert arrivals are self-reported (`time` from the alerts file): latency is reported but never gates');
