@@ -106,8 +106,8 @@ describe('joins', () => {
       if (r.label.malicious) continue;
       const p = (r.record as Rec).properties;
       if (!p.c_Sid) continue;
-      let set = ipsBySid.get(p.c_Sid as string);
-      if (!set) ipsBySid.set(p.c_Sid as string, (set = new Set()));
+      const set = ipsBySid.get(p.c_Sid as string) ?? new Set<string>();
+      ipsBySid.set(p.c_Sid as string, set);
       set.add(p.ipAddress as string);
     }
     const multi = [...ipsBySid.values()].filter((s) => s.size > 1).length;

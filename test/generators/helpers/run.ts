@@ -21,7 +21,9 @@ export function generateInMemory(s: Scenario, opts: { seed?: number; shard?: Sha
   const labels: string[] = [];
   const split = new Splitter(s, opts.seed ?? s.seed, c.world.tenantId, c.campaigns, {
     record: (src: SourceId, l: string) => {
-      (lines[src] ??= []).push(l);
+      const arr = lines[src];
+      if (arr) arr.push(l);
+      else lines[src] = [l];
     },
     delivery: (l) => delivery.push(l),
     label: (l) => labels.push(l),
