@@ -198,6 +198,8 @@ function* campaignStream(
   for (const q of planRequests(env, opts, r, t + r.int(1, 8) * SECOND + r.int(0, 999))) reqs.push(q);
 
   for (const q of reqs) {
+    // the dataset's window ends; a listing still running is cut there
+    if (q.t >= env.to) break;
     if (q.t >= token.exp - 2 * MINUTE) {
       res = kit.signIn(r, label, spec(q.t - r.int(200, 900), false));
       token = res.token;
