@@ -14,7 +14,7 @@ import type { Label, LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
-import type { Actor, CampaignFacts, TechniqueModule } from '../registry-types.js';
+import type { Actor, CampaignFacts, StreamItem, TechniqueModule } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { APP, firstPartyApp, RESOURCE, scopesFor } from '../world/apps.js';
 import { mix32 } from '../world/hash.js';
@@ -126,7 +126,7 @@ function* campaignStream(
   r: Rng,
   label: Label,
   facts: CampaignFacts,
-): Generator<LabelledRecord> {
+): Generator<StreamItem> {
   const w = env.world;
   const kit = env.kit;
   const user = plan.user as User;
@@ -200,6 +200,7 @@ function* campaignStream(
   for (const q of reqs) {
     // the dataset's window ends; a listing still running is cut there
     if (q.t >= env.to) break;
+    yield q.t - 1000;
     if (q.t >= token.exp - 2 * MINUTE) {
       res = kit.signIn(r, label, spec(q.t - r.int(200, 900), false));
       token = res.token;

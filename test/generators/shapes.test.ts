@@ -119,3 +119,52 @@ describe.skipIf(!SAMPLES)('record shapes match the reference samples', () => {
     }
   });
 });
+
+describe('direct serialisation', () => {
+  it('graphActivityDiagLine is byte-identical to JSON.stringify(graphActivityDiag) (also with quotes and control characters)', async () => {
+    const { graphActivityDiag, graphActivityDiagLine, graphTenant } = await import(
+      '../../generators/records/graph-activity.js'
+    );
+    const t = graphTenant('4b8c1f2e-9c32-4a1b-8d3e-2f1a0b9c8d7e');
+    for (const [ua, uri, userId] of [
+      [
+        'python-requests/2.32.3',
+        "https://graph.microsoft.com/v1.0/users?$filter=startswith(userPrincipalName,'a')",
+        '87d30957-1f2e-4d3c-9b8a-7f6e5d4c3b2a',
+      ],
+      ['Mozilla/5.0 "quoted" \\ back\u0001', 'https://graph.microsoft.com/v1.0/users?$search="displayName:a"', null],
+    ] as const) {
+      const q = {
+        time: 1793611023409,
+        apiVersion: 'v1.0' as const,
+        method: 'GET',
+        uri,
+        status: 200,
+        durationMs: 123456,
+        responseSizeBytes: 999,
+        ip: '2601:18c:1:2:3:4:5:6',
+        userAgent: ua,
+        appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c',
+        userId,
+        servicePrincipalId: userId ? null : '11111111-2222-4333-8444-555555555555',
+        scopes: userId ? 'User.Read' : null,
+        roles: userId ? null : 'User.Read.All',
+        wids: null,
+        tokenIssuedAt: 1793610023409,
+        signInActivityId: 'OPD3UZnmTkud24wRw6ATAA',
+        sessionId: null,
+        deviceId: null,
+        clientAuthMethod: 0 as const,
+      };
+      const args = [
+        t,
+        q,
+        1234,
+        'a1b2c3d4-0000-4000-8000-000000000001',
+        'a1b2c3d4-0000-4000-8000-000000000002',
+        'East US',
+      ] as const;
+      expect(graphActivityDiagLine(...args)).toBe(JSON.stringify(graphActivityDiag(...args)));
+    }
+  });
+});
