@@ -171,11 +171,15 @@ export function graphActivityLaRow(
   };
 }
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
-
 /** A JSON string literal; the common case (nothing to escape) without JSON.stringify. */
 export function jsonStr(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(s);
+    }
+  }
+  return `"${s}"`;
 }
 
 /** Quote a value we generated ourselves (ids, addresses, fixed scope lists): nothing to escape. */

@@ -10,7 +10,7 @@
  * reuses the victim's `sid`) and refreshes its token when it expires during a slow listing.
  */
 import { MINUTE, SECOND } from '../../src/core/clock.js';
-import type { Label, LabelledRecord } from '../../src/core/records.js';
+import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
