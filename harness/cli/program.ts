@@ -74,11 +74,11 @@ export function reportError(e: unknown, ctx: CommandContext): number {
   if (e instanceof EnumbenchError) {
     if (e.diagnostics.length) {
       for (const d of e.diagnostics) {
-        ctx.io.err(`${s.red('error')} ${formatDiagnostic(d)}\n`);
+        ctx.io.err(`${formatDiagnostic(d, s.red)}\n`);
         if (d.hint) ctx.io.err(`  ${s.dim('hint:')} ${d.hint}\n`);
       }
     } else {
-      ctx.io.err(`${s.red('error')} ${e.message}\n`);
+      ctx.io.err(`${s.red('error:')} ${e.message}\n`);
       if (e.hint) ctx.io.err(`  ${s.dim('hint:')} ${e.hint}\n`);
     }
     switch (e.kind) {

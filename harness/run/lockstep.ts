@@ -8,6 +8,8 @@
  * (`joinDelivery`), in availability order, and a Detector from `detectors/registry.ts` or a
  * `module:` file; score the returned alerts with src/scoring.
  */
+
+import { checkAlert } from '../../src/core/alert-check.js';
 import type { Alert, ReceivedAlert } from '../../src/core/alerts.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import { SimClock } from '../../src/core/clock.js';
@@ -16,7 +18,6 @@ import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
-import { checkAlert } from '../../src/scoring/alert-schema.js';
 
 /** One delivery: the schedule entry and the record it delivers. */
 export interface ReplayItem {

@@ -55,7 +55,7 @@ export function isEnumbenchError(e: unknown): e is EnumbenchError {
 }
 
 /** `file:line:col: message` — the one format every positioned diagnostic is printed in. */
-export function formatDiagnostic(d: Diagnostic): string {
+export function formatDiagnostic(d: Diagnostic, paint: (s: string) => string = (s) => s): string {
   const where = d.position ? `${d.position.file}:${d.position.line}:${d.position.col}: ` : '';
-  return `${where}${d.message}`;
+  return `${where}${paint(d.message)}`;
 }

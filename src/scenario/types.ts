@@ -7,11 +7,9 @@ import type { EpochMs } from '../core/clock.js';
 import type { SourceId } from '../core/sources.js';
 import type { Threshold } from './thresholds.js';
 
-/** A rate: `count` events per `perMs` milliseconds (e.g. 4/h = {count: 4, perMs: 3_600_000}). */
-export interface Rate {
-  count: number;
-  perMs: number;
-}
+import type { Rate } from './units.js';
+
+export type { Rate };
 
 /** A technique/profile option value after parsing; ranges keep both ends until a seed draws. */
 export type OptionValue =

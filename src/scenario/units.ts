@@ -6,7 +6,11 @@
  *   rate     ::= number "/" [number] per per ::= s | sec | m | min | h | hour | d | day | w | week
  *   range    ::= value ".." value
  */
-import type { Rate } from './types.js';
+/** A rate: `count` events per `perMs` milliseconds (e.g. 4/h = {count: 4, perMs: 3_600_000}). */
+export interface Rate {
+  count: number;
+  perMs: number;
+}
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string };
 

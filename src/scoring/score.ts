@@ -3,12 +3,13 @@
  * ledger when available) → a Scorecard. Pure and deterministic: the result does not depend on the
  * order of the alerts, and exact duplicates change nothing.
  */
+
+import { parseIsoTime } from '../core/alert-check.js';
 import type { ReceivedAlert } from '../core/alerts.js';
 import { DAY, type EpochMs } from '../core/clock.js';
 import type { DeliveryEntry } from '../core/dataset.js';
 import type { SourceId } from '../core/sources.js';
 import type { RecordLabel, Truth } from '../core/truth.js';
-import { parseIsoTime } from './alert-schema.js';
 import { buildIncidents } from './incidents.js';
 import { indexTruth, matchAlert, norm, strongest } from './match.js';
 import { computeMetrics } from './metrics.js';

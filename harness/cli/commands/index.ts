@@ -5,5 +5,6 @@
 import type { CommandModule } from '../command.js';
 import { listCommand } from './list.js';
 import { scoreCommand } from './score.js';
+import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [scoreCommand, listCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, scoreCommand, listCommand];

@@ -1,0 +1,15 @@
+/** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { scenarioLoadBenchmark } from './scenario-load.js';
+
+export interface Figure {
+  label: string;
+  value: string;
+}
+
+export interface Benchmark {
+  name: string;
+  description: string;
+  run(): Promise<Figure[]>;
+}
+
+export const BENCHMARKS: readonly Benchmark[] = [scenarioLoadBenchmark];
