@@ -279,6 +279,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
     days: Math.max(0, truth.window.end - truth.window.start) / DAY,
     sources: truth.sources.slice(),
     hypotheses: truth.hypotheses.slice(),
+    profiles: [...new Set(truth.benign.map((b) => b.profile))].sort(),
     arrival,
     inputs: { labels: labels !== null, delivery: availability !== null, ledger: Boolean(input.collected) },
     alerts: { received: input.alerts.length, duplicates, malformed: input.malformed ?? 0, history },

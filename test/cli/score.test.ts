@@ -178,7 +178,8 @@ describe('enumbench score', () => {
       'recall>=1',
     ]);
     expect(r.code).toBe(4);
-    expect(r.stdout).toContain('no false positive attributed to profile "backup-app"');
+    expect(r.stdout).toContain('no benign actor of profile "backup-app" in this run');
+    expect(r.stdout).toContain('hint: profiles in this run: directory-sync, helpdesk, workforce');
     expect(r.stdout).toContain('✓ recall >= 1');
   });
 
