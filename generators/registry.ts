@@ -2,13 +2,26 @@
  * The explicit registries of benign profiles and attack techniques. Adding one is adding its
  * module file and one line here — never an import side effect (STYLE.md 3).
  */
-import type { ModuleInfo } from '../src/core/catalog.js';
+import { workforce } from './profiles/workforce.js';
+import type { ProfileModule, TechniqueModule } from './registry-types.js';
+import { graphUserListing } from './techniques/graph-user-listing.js';
 
-/** The part of a generator module the catalogue needs; generators extend it with their stream. */
-export interface GeneratorModule {
-  info: ModuleInfo;
+export type {
+  Actor,
+  CampaignFacts,
+  GeneratorModule,
+  ProfileModule,
+  TechniqueModule,
+} from './registry-types.js';
+
+export const PROFILES: readonly ProfileModule[] = [workforce];
+
+export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
+
+export function findProfile(id: string): ProfileModule | undefined {
+  return PROFILES.find((p) => p.info.id === id);
 }
 
-export const PROFILES: readonly GeneratorModule[] = [];
-
-export const TECHNIQUES: readonly GeneratorModule[] = [];
+export function findTechnique(id: string): TechniqueModule | undefined {
+  return TECHNIQUES.find((t) => t.info.id === id);
+}

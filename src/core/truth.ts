@@ -53,6 +53,8 @@ export interface Truth {
 export interface RecordLabel {
   id: string;
   source: SourceId;
+  /** event time (epoch ms): with source and id, the dataset's total order (shards merge on it) */
+  time: EpochMs;
   actor: string;
   campaign?: string;
 }

@@ -44,6 +44,7 @@ const TruthSchema = z.object({
 const LabelSchema = z.object({
   id: z.string().min(1),
   source: Source,
+  time: z.number(),
   actor: z.string(),
   campaign: z.string().optional(),
 });

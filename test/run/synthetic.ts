@@ -166,6 +166,7 @@ export function buildSynthetic(): SyntheticDataset {
   const labels: RecordLabel[] = rows.map((r) => ({
     id: r.id,
     source: r.source,
+    time: r.time,
     actor: r.actor,
     ...(r.campaign ? { campaign: r.campaign } : {}),
   }));

@@ -84,9 +84,10 @@ const RECORDS: [string, RecordLabel['source'], string, string | undefined, numbe
 ];
 
 export function makeLabels(): RecordLabel[] {
-  return RECORDS.map(([id, source, actor, campaign]) => ({
+  return RECORDS.map(([id, source, actor, campaign, minutes]) => ({
     id,
     source,
+    time: at(minutes - 5),
     actor,
     ...(campaign ? { campaign } : {}),
   }));

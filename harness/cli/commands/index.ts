@@ -3,8 +3,9 @@
  * file and one line here.
  */
 import type { CommandModule } from '../command.js';
+import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
 import { scoreCommand } from './score.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly CommandModule[] = [validateCommand, scoreCommand, listCommand];
+export const COMMANDS: readonly CommandModule[] = [validateCommand, generateCommand, scoreCommand, listCommand];

@@ -9,9 +9,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
+import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import type { Truth } from '../../../src/core/truth.js';
 import {
   commandLine,
   type Report,
@@ -65,17 +67,47 @@ interface PairInput {
   delivery: string | undefined;
 }
 
+interface LoadedTruth {
+  path: string;
+  truth: Truth;
+}
+
+function loadTruth(arg: string, cwd: string): LoadedTruth {
+  let path = resolve(cwd, arg);
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, DATASET_FILES.truth);
+  return { path, truth: parseTruthText(readText(path, 'truth'), arg) };
+}
+
+/**
+ * The catalogue tag values are checked against: the registered techniques and profiles plus those
+ * the truth files hold (a dataset made by another enumbench version may hold modules this one lacks).
+ */
+function catalogWith(catalog: Catalog, truths: readonly Truth[]): Catalog {
+  const techniques = new Set(catalog.techniques.map((t) => t.id));
+  const profiles = new Set(catalog.profiles.map((p) => p.id));
+  const extraTechniques = [...new Set(truths.flatMap((t) => t.campaigns.map((c) => c.technique)))]
+    .filter((id) => !techniques.has(id))
+    .map((id) => ({ id, name: id, kind: 'technique' as const, attack: [], summary: '', options: {} }));
+  const extraProfiles = [...new Set(truths.flatMap((t) => t.benign.map((b) => b.profile)))]
+    .filter((id) => !profiles.has(id))
+    .map((id) => ({ id, name: id, kind: 'profile' as const, attack: [], summary: '', options: {} }));
+  return {
+    ...catalog,
+    techniques: [...catalog.techniques, ...extraTechniques],
+    profiles: [...catalog.profiles, ...extraProfiles],
+  };
+}
+
 /** Read and score one (truth, alerts) pair; input problems go to `problems`. */
 function scorePair(
   pair: PairInput,
+  loaded: LoadedTruth,
   cwd: string,
   options: ScoringOptions,
   problems: string[],
   note: (s: string) => void,
 ): Scorecard {
-  let truthPath = resolve(cwd, pair.truth);
-  if (existsSync(truthPath) && statSync(truthPath).isDirectory()) truthPath = join(truthPath, DATASET_FILES.truth);
-  const truth = parseTruthText(readText(truthPath, 'truth'), pair.truth);
+  const { truth, path: truthPath } = loaded;
   const near = (name: string) => {
     const p = join(dirname(truthPath), name);
     return existsSync(p) ? p : undefined;
@@ -190,17 +222,6 @@ export const scoreCommand: CommandModule = {
         if (!Number.isInteger(cap) || cap < 1) {
           throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
         }
-        const thresholds: Threshold[] = [];
-        for (const line of opts.threshold) {
-          // tag values are checked against the catalogue once the registries are filled
-          const r = parseThresholdLine(line, ctx.catalog.techniques.length ? { catalog: ctx.catalog } : {});
-          if (r.ok) thresholds.push(r.value);
-          else {
-            for (const p of r.problems) {
-              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
-            }
-          }
-        }
         const formats = parseReportFormats(opts.report);
         let baselineRaw: unknown;
         if (opts.baseline !== undefined) {
@@ -217,12 +238,30 @@ export const scoreCommand: CommandModule = {
           opts.maxRegression !== undefined ? parseMaxRegression(opts.maxRegression) : { ok: true as const, value: [] };
         if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
 
+        // the truth files, then the thresholds (their tags checked against what is registered and held)
+        const loaded = truths.map((t) => loadTruth(t, cwd));
+        const catalog = catalogWith(
+          ctx.catalog,
+          loaded.map((l) => l.truth),
+        );
+        const thresholds: Threshold[] = [];
+        for (const line of opts.threshold) {
+          const r = parseThresholdLine(line, { catalog });
+          if (r.ok) thresholds.push(r.value);
+          else {
+            for (const p of r.problems) {
+              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+            }
+          }
+        }
+
         // score every pair, group by scenario
         const options: ScoringOptions = { toleranceMs: tol.value, evidenceCap: cap };
         const groups = new Map<string, { cards: Scorecard[]; pairs: number[] }>();
         truths.forEach((t, i) => {
           const card = scorePair(
             { truth: t, alerts: alertFiles[i] as string, labels: opts.labels, delivery: opts.delivery },
+            loaded[i] as LoadedTruth,
             cwd,
             options,
             problems,

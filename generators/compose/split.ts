@@ -1,0 +1,146 @@
+/**
+ * split: the one place labels leave the records. It turns the merged labelled stream into
+ *   - record lines per source (the records exactly as served — no label, nothing added),
+ *   - delivery lines (the seeded availability schedule),
+ *   - label lines (truth side: record id → actor, campaign),
+ *   - the truth (campaigns with principals, sessions, tokens, IPs, start, end, counts, availability).
+ * Sinks receive strings; writing them anywhere is the caller's business (harness/).
+ */
+import type { DeliveryEntry } from '../../src/core/dataset.js';
+import type { LabelledRecord } from '../../src/core/records.js';
+import type { SourceId } from '../../src/core/sources.js';
+import type { BenignActor, Campaign, RecordLabel, Truth } from '../../src/core/truth.js';
+import { TRUTH_FORMAT_VERSION } from '../../src/core/truth.js';
+import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import type { Actor, CampaignFacts } from '../registry-types.js';
+
+export interface SplitSinks {
+  record(source: SourceId, line: string): void;
+  delivery(line: string): void;
+  label(line: string): void;
+}
+
+interface CampaignTally {
+  facts: CampaignFacts;
+  counts: Partial<Record<SourceId, number>>;
+  first: number;
+  last: number;
+  firstAvailable: number | null;
+  lastAvailable: number | null;
+}
+
+export class Splitter {
+  readonly counts: Partial<Record<SourceId, number>> = {};
+  deliveries = 0;
+  records = 0;
+  private readonly schedule: DeliverySchedule;
+  private readonly tallies = new Map<string, CampaignTally>();
+  private lastPrune = 0;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly seed: number,
+    tenantId: string,
+    campaigns: readonly CampaignFacts[],
+    private readonly sinks: SplitSinks,
+  ) {
+    this.schedule = new DeliverySchedule({ seed, tenantId, delivery: scenario.delivery });
+    for (const c of campaigns) {
+      this.tallies.set(c.id, {
+        facts: c,
+        counts: {},
+        first: Number.POSITIVE_INFINITY,
+        last: Number.NEGATIVE_INFINITY,
+        firstAvailable: null,
+        lastAvailable: null,
+      });
+    }
+  }
+
+  push(r: LabelledRecord): void {
+    const line = JSON.stringify(r.record);
+    this.sinks.record(r.source, line);
+    this.counts[r.source] = (this.counts[r.source] ?? 0) + 1;
+    this.records++;
+    const entries = this.schedule.schedule({ id: r.id, source: r.source, time: r.time, channel: channelOf(r) });
+    for (const e of entries) this.sinks.delivery(deliveryLine(e));
+    this.deliveries += entries.length;
+    const campaign = r.label.campaign;
+    const lab: RecordLabel = campaign
+      ? { id: r.id, source: r.source, time: r.time, actor: r.label.actor, campaign }
+      : { id: r.id, source: r.source, time: r.time, actor: r.label.actor };
+    this.sinks.label(JSON.stringify(lab));
+    if (campaign) {
+      const t = this.tallies.get(campaign);
+      if (t) {
+        t.counts[r.source] = (t.counts[r.source] ?? 0) + 1;
+        if (r.time < t.first) t.first = r.time;
+        if (r.time > t.last) t.last = r.time;
+        const at = (entries[0] as DeliveryEntry).at;
+        if (t.firstAvailable === null || at < t.firstAvailable) t.firstAvailable = at;
+        if (t.lastAvailable === null || at > t.lastAvailable) t.lastAvailable = at;
+      }
+    }
+    if (r.time - this.lastPrune > 6 * 3_600_000) {
+      this.schedule.prune(r.time - 48 * 3_600_000);
+      this.lastPrune = r.time;
+    }
+  }
+
+  truth(scenarioHash: string, benignActors: readonly Actor[]): Truth {
+    const campaigns: Campaign[] = [...this.tallies.values()]
+      .map((t) => ({
+        id: t.facts.id,
+        technique: t.facts.technique,
+        attack: t.facts.attack,
+        principals: [...t.facts.principals],
+        sessions: [...t.facts.sessions],
+        tokens: [...t.facts.tokens],
+        ips: [...t.facts.ips],
+        appIds: [...t.facts.appIds],
+        start: Number.isFinite(t.first) ? t.first : t.facts.start,
+        end: Number.isFinite(t.last) ? t.last : t.facts.start,
+        recordsBySource: t.counts,
+        firstAvailable: t.firstAvailable,
+        lastAvailable: t.lastAvailable,
+        options: t.facts.options,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const benign: BenignActor[] = benignActors
+      .filter((a) => !a.campaign)
+      .map((a) => ({ actor: a.id, profile: a.label.module, principals: a.principals }))
+      .sort((a, b) => (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : 0));
+    const s = this.scenario;
+    return {
+      formatVersion: TRUTH_FORMAT_VERSION,
+      scenario: { name: s.name, hash: scenarioHash },
+      seed: this.seed,
+      window: { start: s.time.start, end: s.time.end, historyStart: s.time.historyStart },
+      sources: [...s.telemetry.sources],
+      hypotheses: [...s.telemetry.hypotheses],
+      campaigns,
+      benign,
+    };
+  }
+}
+
+function channelOf(r: LabelledRecord): string {
+  const rec = r.record;
+  switch (r.source) {
+    case 'ual':
+      return ualContentType(rec.RecordType as number);
+    case 'endpointPowerShell':
+      return String(rec.Computer);
+    default:
+      return String(rec.category);
+  }
+}
+
+function deliveryLine(e: DeliveryEntry): string {
+  // fixed key order, optional keys only when set
+  let s = `{"id":${JSON.stringify(e.id)},"source":"${e.source}","at":${e.at},"blob":${JSON.stringify(e.blob)}`;
+  if (e.contentType) s += `,"contentType":"${e.contentType}"`;
+  if (e.duplicate) s += ',"duplicate":true';
+  return `${s}}`;
+}

@@ -1,0 +1,890 @@
+/**
+ * workforce — every user's ordinary working day, the background every detection must stay quiet on.
+ *
+ * Per user and simulated day (in the user's time zone, with the tenant's business days): a start
+ * and end of work drawn around the user's habits; office, home or mobile networks (hybrid workers
+ * in the office mid-week; dual-stack homes flipping between IPv4 and IPv6; carrier addresses that
+ * rotate); device sessions (`sid`) that live for days; a token per app refreshed every 60–90 min
+ * (non-interactive sign-ins, now and then an interactive one); Graph requests from Teams, Outlook,
+ * Office on the web and Outlook Mobile (people-picker searches, single-object lookups, photos that
+ * 404); first-party service calls made on the user's behalf from Microsoft addresses with tokens that
+ * have no sign-in row of their own. Role holders also do their admin work: Exchange admins run EXO
+ * PowerShell (read cmdlets, which Exchange does not audit, and state-changing ones, which it does),
+ * helpdesk and user admins page through users in the admin portal and update or reset accounts.
+ */
+import { DAY, HOUR, MINUTE } from '../../src/core/clock.js';
+import type { Label, LabelledRecord } from '../../src/core/records.js';
+import { type Rng, rngStream } from '../../src/core/rng.js';
+import type { ProfileEntry } from '../../src/scenario/types.js';
+import type { GenEnv, Token } from '../compose/env.js';
+import { resolveOptions } from '../compose/options.js';
+import { entraJsonText } from '../records/ual.js';
+import type { Actor, ProfileModule } from '../registry-types.js';
+import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
+import { APP, RESOURCE, scopesFor } from '../world/apps.js';
+import { mix32 } from '../world/hash.js';
+import { MICROSOFT_RANGES, type NetworkPoint, pointOn, rotatingV4, rotatingV6 } from '../world/networks.js';
+import { resolveSelector } from '../world/plan.js';
+import type { Device, User, World } from '../world/types.js';
+
+// ---- apps a user's devices talk to ------------------------------------------------------------
+
+interface ClientApp {
+  appId: string;
+  name: string;
+  resource: { id: string; displayName: string };
+  clientAppUsed: string;
+  /** Graph requests per active hour */
+  perHour: number;
+  mobile: boolean;
+}
+
+const A_TEAMS = 0;
+const A_OFFICE = 1;
+const A_OFFICEHOME = 2;
+const A_OUTLOOK_MOBILE = 3;
+const A_PORTAL = 4;
+const A_EXO = 5;
+
+const CLIENT_APPS: readonly ClientApp[] = [
+  {
+    appId: APP.teams.appId,
+    name: APP.teams.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 2.5,
+    mobile: false,
+  },
+  {
+    appId: APP.office.appId,
+    name: APP.office.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 2.5,
+    mobile: false,
+  },
+  {
+    appId: APP.officeHome.appId,
+    name: APP.officeHome.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Browser',
+    perHour: 5,
+    mobile: false,
+  },
+  {
+    appId: APP.outlookMobile.appId,
+    name: APP.outlookMobile.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 6,
+    mobile: true,
+  },
+  {
+    appId: APP.azurePortal.appId,
+    name: APP.azurePortal.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Browser',
+    perHour: 0,
+    mobile: false,
+  },
+  {
+    appId: APP.exchangeRestPowerShell.appId,
+    name: APP.exchangeRestPowerShell.displayName,
+    resource: RESOURCE.exchange,
+    clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 0,
+    mobile: false,
+  },
+];
+
+const SERVICE_APPS = [APP.peopleCards, APP.teamsServices, APP.officeSearch, APP.windowsSearch] as const;
+
+const TEAMS_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 Edg/130.0.0.0 Teams/24295.605.3225.8804/49';
+const OUTLOOK_UA = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.18129; Pro)';
+const OUTLOOK_MAC_UA = 'Microsoft Office/16.0 (Macintosh; Mac OS X 14.6; Microsoft Outlook 16.90; Pro)';
+const OUTLOOK_MOBILE_UA = ['Outlook-iOS/2.0', 'Outlook-Android/2.0'];
+const PWSH_UA = 'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6';
+
+function userAgentFor(app: number, device: Device): string {
+  switch (app) {
+    case A_TEAMS:
+      return device.operatingSystem === 'MacOs'
+        ? TEAMS_UA.replace('Windows NT 10.0; Win64; x64', 'Macintosh; Intel Mac OS X 10_15_7')
+        : TEAMS_UA;
+    case A_OFFICE:
+      return device.operatingSystem === 'MacOs' ? OUTLOOK_MAC_UA : OUTLOOK_UA;
+    case A_OUTLOOK_MOBILE:
+      return device.operatingSystem === 'Ios' ? (OUTLOOK_MOBILE_UA[0] as string) : (OUTLOOK_MOBILE_UA[1] as string);
+    case A_EXO:
+      return PWSH_UA;
+    default:
+      return device.browserUa;
+  }
+}
+
+// ---- events of a day (small descriptors; records are built when the merge reaches them) ----------
+
+const K_SIGNIN = 0;
+const K_GRAPH = 1;
+const K_SERVICE = 2;
+const K_EXO_CONNECT = 3;
+const K_EXO_CMD = 4;
+const K_PORTAL_LIST = 5;
+const K_DIR_CHANGE = 6;
+const K_AADGRAPH = 7;
+
+interface Ev {
+  t: number;
+  k: number;
+  /** app index */
+  a: number;
+  /** device index (0 computer, 1 phone) */
+  d: number;
+  /** kind-specific: 1 = interactive sign-in; page number; … */
+  x: number;
+}
+
+const byTime = (p: Ev, q: Ev) => p.t - q.t;
+
+// ---- options -------------------------------------------------------------------------------------
+
+const OPTIONS = {
+  intensity: {
+    type: 'number',
+    default: 1,
+    min: 0.05,
+    max: 20,
+    rangeable: true,
+    description:
+      'scales the number of Graph requests per user and day (1 ≈ 60–90 requests per working day, incl. first-party service calls; telemetry.md §6 puts all-app totals at 200–350)',
+  },
+  adminDuties: {
+    type: 'boolean',
+    default: true,
+    description: 'role holders also do their admin work (EXO PowerShell, admin-portal user management)',
+  },
+} as const;
+
+// ---- the stream -------------------------------------------------------------------------------------
+
+interface UserState {
+  tokens: (Token | null)[];
+  lastEpoch: number[];
+  /** 4104 EventRecordID counter of the admin host */
+  recordId: number;
+  exoSession: string;
+  exoProcess: number;
+}
+
+function* userStream(
+  env: GenEnv,
+  user: User,
+  rng: Rng,
+  label: Label,
+  intensity: number,
+  adminDuties: boolean,
+): Generator<LabelledRecord> {
+  const w = env.world;
+  const s = env.scenario;
+  const kit = env.kit;
+  const tzOff = w.tzOffsets.get(user.timezone);
+  const bh = s.tenant.businessHours;
+  const st: UserState = {
+    tokens: CLIENT_APPS.map(() => null),
+    lastEpoch: [-1, -1],
+    recordId: user.adminHost?.recordBase ?? 0,
+    exoSession: '',
+    exoProcess: 0,
+  };
+  const computer = user.devices[0] ?? null;
+  const phone = user.devices.find((d) => d.kind === 'mobile') ?? null;
+  const isExoAdmin = user.roles.some((r) => r.name === 'Exchange Administrator' || r.name === 'Global Administrator');
+  const isUserAdmin = user.roles.some(
+    (r) =>
+      r.name === 'Helpdesk Administrator' ||
+      r.name === 'User Administrator' ||
+      r.name === 'Global Administrator' ||
+      r.name === 'Authentication Administrator',
+  );
+  const evs: Ev[] = [];
+
+  for (let d = 0; d < w.days; d++) {
+    const dayUtc = w.day0 + d * DAY;
+    if (dayUtc + 2 * DAY <= env.from) continue;
+    if (dayUtc - DAY >= env.to) break;
+    const off = (tzOff?.[d] ?? 0) * MINUTE;
+    const localMidnight = dayUtc - off;
+    const weekday = new Date(dayUtc).getUTCDay();
+    const dr = rng.fork(`d${d}`);
+    const workday = bh.days.includes(weekday);
+    evs.length = 0;
+    const works = workday ? !dr.bool(0.04) : dr.bool(0.05);
+    // where the computer is today
+    const inOffice =
+      user.office !== null &&
+      (user.workStyle === 'office'
+        ? dr.bool(0.9)
+        : user.workStyle === 'hybrid'
+          ? weekday >= 2 && weekday <= 4 && dr.bool(0.8)
+          : false);
+    const place = inOffice ? 1 : 0;
+
+    if (works && computer && user.kind !== 'sync') {
+      const start = localMidnight + (user.workStart + dr.normal(0, 20)) * MINUTE;
+      const len = workday ? (user.workEnd - user.workStart + dr.normal(0, 30)) * MINUTE : dr.int(30, 150) * MINUTE;
+      const end = start + Math.max(30 * MINUTE, len);
+      // Teams and Outlook run all day; Office on the web in a few windows
+      planAppWindow(evs, dr, A_TEAMS, 0, start + dr.int(0, 10) * MINUTE, end, intensity);
+      planAppWindow(evs, dr, A_OFFICE, 0, start + dr.int(0, 20) * MINUTE, end, intensity);
+      const webWindows = dr.int(0, 3);
+      for (let i = 0; i < webWindows; i++) {
+        const a = start + dr.float() * (end - start);
+        planAppWindow(evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), intensity);
+      }
+      // first-party service calls on the user's behalf
+      let t = start;
+      const svcMean = HOUR / (3 * intensity);
+      for (;;) {
+        t += dr.exponential(svcMean);
+        if (t >= end) break;
+        evs.push({ t, k: K_SERVICE, a: 0, d: 0, x: 0 });
+      }
+      // legacy Azure AD Graph calls some Office builds still make
+      if (dr.bool(0.25)) evs.push({ t: start + dr.float() * (end - start), k: K_AADGRAPH, a: A_OFFICE, d: 0, x: 0 });
+      if (adminDuties && workday && user.roles.length) planAdminDay(evs, dr, start, end, isExoAdmin, isUserAdmin);
+    }
+    // the phone: morning and evening mail checks, lunch
+    if (phone && user.kind !== 'sync' && dr.bool(workday ? 0.8 : 0.5)) {
+      const bursts = dr.int(1, 3);
+      for (let i = 0; i < bursts; i++) {
+        const a = localMidnight + dr.pick([7.5, 12.5, 19, 21]) * HOUR + dr.normal(0, 40) * MINUTE;
+        planAppWindow(evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, intensity);
+      }
+    }
+    if (!evs.length) continue;
+    for (const ev of evs) ev.t = Math.floor(ev.t);
+    evs.sort(byTime);
+    for (const ev of evs) {
+      if (ev.t < env.from || ev.t >= env.to) continue;
+      yield* buildEvent(user, st, rng, label, ev, place);
+    }
+  }
+
+  function* buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): Generator<LabelledRecord> {
+    const device = ev.d === 1 ? phone : computer;
+    if (!device) return;
+    const net = networkAt(u, ev.d, place, ev.t);
+    const ip = ipAt(u, net, ev.d, place, ev.t);
+    switch (ev.k) {
+      case K_SIGNIN: {
+        const epoch = sessionEpoch(w, u, ev.d, ev.t);
+        const sid = sessionIdFor(w, u, ev.d, epoch);
+        const fresh = st.lastEpoch[ev.d] !== epoch;
+        st.lastEpoch[ev.d] = epoch;
+        const app = CLIENT_APPS[ev.a] as ClientApp;
+        const interactive = fresh || ev.x === 1 || (ev.a === A_OFFICEHOME && r.bool(0.25));
+        const res = kit.signIn(r, lb, {
+          time: ev.t,
+          category: interactive ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
+          user: u,
+          appId: app.appId,
+          appDisplayName: app.name,
+          resource: app.resource,
+          point: net,
+          ip,
+          device,
+          userAgent: userAgentFor(ev.a, device),
+          clientAppUsed: app.clientAppUsed,
+          method: interactive ? 'password' : 'refreshToken',
+          mfaInSession: !fresh,
+          sid,
+        });
+        st.tokens[ev.a] = res.token;
+        yield* res.records;
+        return;
+      }
+      case K_GRAPH: {
+        const tok = st.tokens[ev.a];
+        if (!tok) return;
+        const q = graphCall(w, r, ev.a);
+        const rec = kit.graphRequest(r, lb, {
+          time: ev.t,
+          apiVersion: q.v,
+          method: 'GET',
+          uri: q.uri,
+          status: q.status,
+          durationMs: Math.round(r.logNormal(140_000, 900_000)),
+          responseSizeBytes: q.size,
+          ip,
+          userAgent: userAgentFor(ev.a, device),
+          appId: tok.appId,
+          userId: u.id,
+          servicePrincipalId: null,
+          scopes: scopesFor(tok.appId),
+          roles: null,
+          wids: u.wids,
+          tokenIssuedAt: tok.iat,
+          signInActivityId: tok.uti,
+          sessionId: tok.sid,
+          deviceId: device.id,
+          clientAuthMethod: 0,
+        });
+        if (rec) yield rec;
+        return;
+      }
+      case K_SERVICE: {
+        // a first-party service calls Graph for the user from Microsoft's network: a token with no sign-in row
+        const svc = SERVICE_APPS[
+          mix32(u.index, Math.floor(ev.t / MINUTE)) % SERVICE_APPS.length
+        ] as (typeof SERVICE_APPS)[number];
+        const q = serviceCall(w, u, r, svc.appId);
+        const msIp = microsoftIp(w, r);
+        const tokIat = ev.t - r.int(1, 55) * MINUTE;
+        const epoch = sessionEpoch(w, u, 0, ev.t);
+        const rec = kit.graphRequest(r, lb, {
+          time: ev.t,
+          apiVersion: q.v,
+          method: 'GET',
+          uri: q.uri,
+          status: q.status,
+          durationMs: Math.round(r.logNormal(90_000, 600_000)),
+          responseSizeBytes: q.size,
+          ip: msIp,
+          userAgent: '',
+          appId: svc.appId,
+          userId: u.id,
+          servicePrincipalId: null,
+          scopes: scopesFor(svc.appId),
+          roles: null,
+          wids: u.wids,
+          tokenIssuedAt: tokIat,
+          signInActivityId: r.base64url(22),
+          sessionId: r.bool(0.6) ? sessionIdFor(w, u, 0, epoch) : null,
+          deviceId: null,
+          clientAuthMethod: 1,
+        });
+        if (rec) yield rec;
+        return;
+      }
+      case K_AADGRAPH: {
+        const tok = st.tokens[A_OFFICE];
+        if (!tok) return;
+        const rec = kit.aadGraphRequest(r, lb, {
+          time: ev.t,
+          actorType: 'User',
+          apiVersion: '1.6',
+          appId: tok.appId,
+          ip,
+          clientAuthMethod: 0,
+          deviceId: device.id,
+          durationMs: r.int(8, 160),
+          method: 'GET',
+          status: 200,
+          tokenIssuedAt: tok.iat,
+          uri: `/${w.tenantId}/me/memberOf`,
+          responseSizeBytes: r.int(900, 9000),
+          roles: [],
+          wids: u.wids.split(' '),
+          scopes: 'User.Read',
+          servicePrincipalId: '',
+          sessionId: tok.sid ?? '',
+          signInActivityId: tok.uti,
+          userAgent: userAgentFor(A_OFFICE, device),
+          userId: u.id,
+        });
+        if (rec) yield rec;
+        return;
+      }
+      case K_EXO_CONNECT: {
+        const epoch = sessionEpoch(w, u, 0, ev.t);
+        const res = kit.signIn(r, lb, {
+          time: ev.t,
+          category: 'SignInLogs',
+          user: u,
+          appId: APP.exchangeRestPowerShell.appId,
+          appDisplayName: APP.exchangeRestPowerShell.displayName,
+          resource: RESOURCE.exchange,
+          point: net,
+          ip,
+          device,
+          userAgent: PWSH_UA,
+          clientAppUsed: 'Mobile Apps and Desktop clients',
+          method: 'mfa',
+          mfaInSession: true,
+          sid: sessionIdFor(w, u, 0, epoch),
+        });
+        st.tokens[A_EXO] = res.token;
+        st.exoSession = r.uuid();
+        st.exoProcess = r.int(1200, 19_000);
+        if (u.adminHost) {
+          const sb = kit.scriptBlock(r, lb, {
+            time: ev.t - r.int(2, 9) * 1000,
+            computer: u.adminHost.computer,
+            eventRecordId: ++st.recordId,
+            userSid: u.adminHost.sid,
+            processId: st.exoProcess,
+            text: `Connect-ExchangeOnline -UserPrincipalName ${u.upn} -ShowBanner:$false`,
+          });
+          // the script block is logged seconds before the sign-in it triggers
+          if (sb) yield sb;
+        }
+        yield* res.records;
+        return;
+      }
+      case K_EXO_CMD: {
+        const tok = st.tokens[A_EXO];
+        if (!tok) return;
+        const target = w.people[r.int(0, w.people.length - 1)] as User;
+        const c = exoCommand(r, target, w);
+        if (u.adminHost) {
+          st.recordId += r.int(1, 3);
+          const sb = kit.scriptBlock(r, lb, {
+            time: ev.t,
+            computer: u.adminHost.computer,
+            eventRecordId: st.recordId,
+            userSid: u.adminHost.sid,
+            processId: st.exoProcess,
+            text: c.text,
+          });
+          if (sb) yield sb;
+        }
+        const rec = kit.exchangeCmdlet(r, lb, {
+          time: ev.t + r.int(200, 2500),
+          cmdlet: c.cmdlet,
+          objectId: target.id,
+          user: u,
+          ip,
+          token: tok,
+          parameters: c.params,
+          exoSessionId: st.exoSession,
+        });
+        if (rec) yield rec;
+        return;
+      }
+      case K_PORTAL_LIST: {
+        let tok = st.tokens[A_PORTAL];
+        if (!tok || tok.exp < ev.t) {
+          const epoch = sessionEpoch(w, u, 0, ev.t);
+          const res = kit.signIn(r, lb, {
+            time: ev.t - r.int(3, 20) * 1000,
+            category: 'SignInLogs',
+            user: u,
+            appId: APP.azurePortal.appId,
+            appDisplayName: APP.azurePortal.displayName,
+            resource: RESOURCE.msGraph,
+            point: net,
+            ip,
+            device,
+            userAgent: device.browserUa,
+            clientAppUsed: 'Browser',
+            method: 'password',
+            mfaInSession: true,
+            sid: sessionIdFor(w, u, 0, epoch),
+          });
+          st.tokens[A_PORTAL] = res.token;
+          tok = res.token;
+          yield* res.records;
+        }
+        const pages = ev.x;
+        let t = ev.t;
+        for (let p = 0; p < pages; p++) {
+          const skip = p === 0 ? '' : `&$skiptoken=${r.base64url(40)}`;
+          const rec = kit.graphRequest(r, lb, {
+            time: t,
+            apiVersion: 'beta',
+            method: 'GET',
+            uri: `https://graph.microsoft.com/beta/users?$select=id,displayName,userPrincipalName,userType,accountEnabled,mail,createdDateTime&$top=100&$count=true${skip}`,
+            status: 200,
+            durationMs: Math.round(r.logNormal(350_000, 1_400_000)),
+            responseSizeBytes: r.int(38_000, 62_000),
+            ip,
+            userAgent: device.browserUa,
+            appId: tok.appId,
+            userId: u.id,
+            servicePrincipalId: null,
+            scopes: scopesFor(tok.appId),
+            roles: null,
+            wids: u.wids,
+            tokenIssuedAt: tok.iat,
+            signInActivityId: tok.uti,
+            sessionId: tok.sid,
+            deviceId: device.id,
+            clientAuthMethod: 0,
+          });
+          if (rec) yield rec;
+          t += r.int(2, 25) * 1000;
+        }
+        return;
+      }
+      case K_DIR_CHANGE: {
+        const tok = st.tokens[A_PORTAL];
+        if (!tok) return;
+        const target = w.people[r.int(0, w.people.length - 1)] as User;
+        const reset = r.bool(0.45);
+        const g = kit.graphRequest(r, lb, {
+          time: ev.t,
+          apiVersion: 'beta',
+          method: reset ? 'POST' : 'PATCH',
+          uri: reset
+            ? `https://graph.microsoft.com/beta/users/${target.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`
+            : `https://graph.microsoft.com/beta/users/${target.id}`,
+          status: reset ? 202 : 204,
+          durationMs: Math.round(r.logNormal(400_000, 1_800_000)),
+          responseSizeBytes: 0,
+          ip,
+          userAgent: device.browserUa,
+          appId: tok.appId,
+          userId: u.id,
+          servicePrincipalId: null,
+          scopes: scopesFor(tok.appId),
+          roles: null,
+          wids: u.wids,
+          tokenIssuedAt: tok.iat,
+          signInActivityId: tok.uti,
+          sessionId: tok.sid,
+          deviceId: device.id,
+          clientAuthMethod: 0,
+        });
+        if (g) yield g;
+        const field = r.pick(['JobTitle', 'Department', 'TelephoneNumber', 'AccountEnabled']);
+        const rec = kit.directoryChange(r, lb, {
+          time: ev.t + r.int(300, 3000),
+          operation: reset ? 'Reset user password.' : 'Update user.',
+          category: 'User',
+          actorUpn: u.upn,
+          actorPuid: u.puid,
+          actorObjectId: u.id,
+          targetUpnOrName: target.upn,
+          targetObjectId: target.id,
+          targetPuid: target.puid,
+          targetKind: 'User',
+          modified: reset
+            ? []
+            : [
+                {
+                  Name: field,
+                  NewValue: entraJsonText([field === 'AccountEnabled' ? true : target.jobTitle]),
+                  OldValue: entraJsonText([field === 'AccountEnabled' ? false : '']),
+                },
+                { Name: 'Included Updated Properties', NewValue: field, OldValue: '' },
+              ],
+          userAgent: device.browserUa,
+        });
+        if (rec) yield rec;
+        return;
+      }
+    }
+  }
+}
+
+function planAppWindow(evs: Ev[], r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
+  if (b <= a) return;
+  // token refreshes every 60–90 min while the app runs (the first may be interactive)
+  let t = a;
+  while (t < b) {
+    evs.push({ t, k: K_SIGNIN, a: app, d: device, x: 0 });
+    t += r.int(55, 85) * MINUTE;
+  }
+  const perHour = (CLIENT_APPS[app] as ClientApp).perHour * intensity;
+  if (perHour <= 0) return;
+  const mean = HOUR / perHour;
+  let q = a + 1500;
+  for (;;) {
+    q += r.exponential(mean);
+    if (q >= b) break;
+    evs.push({ t: q, k: K_GRAPH, a: app, d: device, x: 0 });
+  }
+}
+
+function planAdminDay(evs: Ev[], r: Rng, start: number, end: number, exo: boolean, userAdmin: boolean): void {
+  if (exo && r.bool(0.35)) {
+    let t = start + r.float() * Math.max(0, end - start - HOUR);
+    evs.push({ t, k: K_EXO_CONNECT, a: A_EXO, d: 0, x: 0 });
+    const n = r.int(2, 12);
+    for (let i = 0; i < n; i++) {
+      t += r.int(8, 180) * 1000;
+      evs.push({ t, k: K_EXO_CMD, a: A_EXO, d: 0, x: 0 });
+    }
+  }
+  if (userAdmin) {
+    const tasks = r.int(0, 4);
+    for (let i = 0; i < tasks; i++) {
+      const t = start + r.float() * Math.max(0, end - start - 10 * MINUTE);
+      evs.push({ t, k: K_PORTAL_LIST, a: A_PORTAL, d: 0, x: r.int(1, 3) });
+      if (r.bool(0.7)) evs.push({ t: t + r.int(40, 400) * 1000, k: K_DIR_CHANGE, a: A_PORTAL, d: 0, x: 0 });
+    }
+  }
+}
+
+function networkAt(u: User, device: number, place: number, _t: number): NetworkPoint {
+  if (device === 1) return u.mobile;
+  if (place === 1 && u.office) return u.office.egress;
+  return u.home;
+}
+
+function ipAt(u: User, net: NetworkPoint, device: number, place: number, t: number): string {
+  if (device === 1) {
+    // carrier addresses rotate every couple of hours; v6 on about half the connections
+    const bucket = Math.floor(t / (2 * HOUR));
+    const h = mix32(u.index, bucket, 11);
+    if (h & 1) {
+      const v6 = rotatingV6(net, h, mix32(h, 3));
+      if (v6) return v6;
+    }
+    return rotatingV4(net, h);
+  }
+  if (place === 1) {
+    // corporate NAT pool: the egress address changes with the connection
+    const h = mix32(u.index, Math.floor(t / (25 * MINUTE)), 5);
+    return net.v4[h % net.v4.length] as string;
+  }
+  // dual-stack home: IPv6 for a share of connections, IPv4 for the rest
+  if (net.v6.length && (mix32(u.index, Math.floor(t / (20 * MINUTE)), 9) & 3) < 2) return net.v6[0] as string;
+  return net.v4[0] as string;
+}
+
+const msPoints = new WeakMap<World, NetworkPoint[]>();
+function microsoftIp(w: World, r: Rng): string {
+  let pts = msPoints.get(w);
+  if (!pts) {
+    const pr = rngStream(w.seed, 'world', 'microsoft-egress');
+    pts = MICROSOFT_RANGES.map((op) => pointOn(pr, op, 1, 0));
+    msPoints.set(w, pts);
+  }
+  const p = pts[r.int(0, pts.length - 1)] as NetworkPoint;
+  return rotatingV4(p, r.int(0, 0x7fffffff));
+}
+
+interface Call {
+  v: 'v1.0' | 'beta';
+  uri: string;
+  status: number;
+  size: number;
+}
+
+const G = 'https://graph.microsoft.com';
+
+function searchPrefix(w: World, r: Rng): string {
+  const other = w.people[r.int(0, w.people.length - 1)] as User;
+  const n = r.int(2, Math.min(6, Math.max(2, other.givenName.length)));
+  return other.givenName.slice(0, n).toLowerCase();
+}
+
+function graphCall(w: World, r: Rng, app: number): Call {
+  const other = w.people[r.int(0, w.people.length - 1)] as User;
+  const roll = r.float();
+  switch (app) {
+    case A_TEAMS:
+      if (roll < 0.3)
+        return { v: 'v1.0', uri: `${G}/v1.0/users/${other.id}/presence`, status: 200, size: r.int(180, 260) };
+      if (roll < 0.5)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users?$search=%22displayName:${searchPrefix(w, r)}%22&$top=10&$select=id,displayName,mail,userPrincipalName,jobTitle`,
+          status: 200,
+          size: r.int(600, 4200),
+        };
+      if (roll < 0.75)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.id}/photos/48x48/$value`,
+          status: other.hasPhoto ? 200 : 404,
+          size: other.hasPhoto ? r.int(1400, 4800) : 0,
+        };
+      if (roll < 0.9) return { v: 'v1.0', uri: `${G}/v1.0/me/joinedTeams`, status: 200, size: r.int(900, 6000) };
+      return { v: 'beta', uri: `${G}/beta/me/presence`, status: 200, size: r.int(200, 300) };
+    case A_OFFICE:
+      if (roll < 0.35)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/me/people?$search=%22${searchPrefix(w, r)}%22&$top=10`,
+          status: 200,
+          size: r.int(700, 5200),
+        };
+      if (roll < 0.65)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.id}?$select=id,displayName,mail,jobTitle,department,officeLocation,businessPhones`,
+          status: 200,
+          size: r.int(380, 720),
+        };
+      if (roll < 0.85) return { v: 'v1.0', uri: `${G}/v1.0/me/mailboxSettings`, status: 200, size: r.int(600, 1100) };
+      return { v: 'beta', uri: `${G}/beta/me/insights/used?$top=10`, status: 200, size: r.int(2000, 9000) };
+    case A_OFFICEHOME:
+      if (roll < 0.25) return { v: 'v1.0', uri: `${G}/v1.0/me`, status: 200, size: r.int(450, 700) };
+      if (roll < 0.5)
+        return { v: 'v1.0', uri: `${G}/v1.0/me/drive/recent?$top=25`, status: 200, size: r.int(3000, 24_000) };
+      if (roll < 0.7)
+        return { v: 'v1.0', uri: `${G}/v1.0/me/memberOf?$select=id,displayName`, status: 200, size: r.int(400, 4000) };
+      if (roll < 0.9)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.upn.includes('#EXT#') ? other.id : other.upn}`,
+          status: 200,
+          size: r.int(380, 650),
+        };
+      return { v: 'beta', uri: `${G}/beta/me/profile`, status: 200, size: r.int(1500, 5000) };
+    default:
+      if (roll < 0.5) return { v: 'v1.0', uri: `${G}/v1.0/me/people?$top=25`, status: 200, size: r.int(3000, 9000) };
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/users/${other.id}/photos/48x48/$value`,
+        status: other.hasPhoto ? 200 : 404,
+        size: other.hasPhoto ? r.int(1400, 4800) : 0,
+      };
+  }
+}
+
+function serviceCall(w: World, u: User, r: Rng, appId: string): Call {
+  const other = w.people[r.int(0, w.people.length - 1)] as User;
+  switch (appId) {
+    case APP.peopleCards.appId:
+      return r.bool(0.6)
+        ? {
+            v: 'v1.0',
+            uri: `${G}/v1.0/users/${other.id}?$select=id,displayName,jobTitle,department,mail,officeLocation`,
+            status: 200,
+            size: r.int(380, 700),
+          }
+        : {
+            v: 'v1.0',
+            uri: `${G}/v1.0/users/${other.id}/manager`,
+            status: r.bool(0.9) ? 200 : 404,
+            size: r.int(300, 600),
+          };
+    case APP.teamsServices.appId: {
+      const g = w.groups.length ? w.groups[r.int(0, w.groups.length - 1)] : undefined;
+      return g && r.bool(0.4)
+        ? {
+            v: 'v1.0',
+            uri: `${G}/v1.0/groups/${g.id}/members?$top=100&$select=id,displayName`,
+            status: 200,
+            size: Math.min(100, g.members) * r.int(90, 140) + 120,
+          }
+        : { v: 'beta', uri: `${G}/beta/users/${u.id}/memberOf?$select=id`, status: 200, size: r.int(200, 3000) };
+    }
+    case APP.officeSearch.appId:
+      return { v: 'beta', uri: `${G}/beta/users/${u.id}/people?$top=50`, status: 200, size: r.int(4000, 20_000) };
+    default:
+      return { v: 'v1.0', uri: `${G}/v1.0/users/${u.id}/drive/recent`, status: 200, size: r.int(2000, 15_000) };
+  }
+}
+
+function exoCommand(
+  r: Rng,
+  target: User,
+  w: World,
+): { cmdlet: string; text: string; params: { Name: string; Value: string }[] } {
+  const read = r.bool(0.65);
+  if (read) {
+    const cmdlet = r.weighted([
+      ['Get-Mailbox', 5],
+      ['Get-MailboxStatistics', 2],
+      ['Get-MailboxPermission', 2],
+      ['Get-Recipient', 1],
+      ['Get-User', 1],
+    ] as const);
+    return {
+      cmdlet,
+      text: `${cmdlet} -Identity "${target.upn}"`,
+      params: [{ Name: 'Identity', Value: target.upn }],
+    };
+  }
+  const other = w.people[r.int(0, w.people.length - 1)] as User;
+  const k = r.int(0, 4);
+  switch (k) {
+    case 0:
+      return {
+        cmdlet: 'Add-MailboxPermission',
+        text: `Add-MailboxPermission -Identity "${target.upn}" -User "${other.upn}" -AccessRights FullAccess -InheritanceType All`,
+        params: [
+          { Name: 'Identity', Value: target.upn },
+          { Name: 'User', Value: other.upn },
+          { Name: 'AccessRights', Value: 'FullAccess' },
+          { Name: 'InheritanceType', Value: 'All' },
+        ],
+      };
+    case 1:
+      return {
+        cmdlet: 'Set-Mailbox',
+        text: `Set-Mailbox -Identity "${target.upn}" -ProhibitSendQuota 49GB -IssueWarningQuota 48GB`,
+        params: [
+          { Name: 'Identity', Value: target.upn },
+          { Name: 'ProhibitSendQuota', Value: '49 GB (52,613,349,376 bytes)' },
+          { Name: 'IssueWarningQuota', Value: '48 GB (51,539,607,552 bytes)' },
+        ],
+      };
+    case 2:
+      return {
+        cmdlet: 'Set-CASMailbox',
+        text: `Set-CASMailbox -Identity "${target.upn}" -PopEnabled $false -ImapEnabled $false`,
+        params: [
+          { Name: 'Identity', Value: target.upn },
+          { Name: 'PopEnabled', Value: 'False' },
+          { Name: 'ImapEnabled', Value: 'False' },
+        ],
+      };
+    case 3:
+      return {
+        cmdlet: 'Set-MailboxAutoReplyConfiguration',
+        text: `Set-MailboxAutoReplyConfiguration -Identity "${target.upn}" -AutoReplyState Disabled`,
+        params: [
+          { Name: 'Identity', Value: target.upn },
+          { Name: 'AutoReplyState', Value: 'Disabled' },
+        ],
+      };
+    default: {
+      const g = w.groups.find((x) => x.kind === 'distribution') ?? w.groups[0];
+      const name = g?.mailNickname ?? 'AllStaff';
+      return {
+        cmdlet: 'Add-DistributionGroupMember',
+        text: `Add-DistributionGroupMember -Identity "${name}" -Member "${target.upn}"`,
+        params: [
+          { Name: 'Identity', Value: name },
+          { Name: 'Member', Value: target.upn },
+        ],
+      };
+    }
+  }
+}
+
+export const workforce: ProfileModule = {
+  info: {
+    id: 'workforce',
+    name: 'Workforce',
+    kind: 'profile',
+    attack: [],
+    summary:
+      "every user's working day: sign-ins, token refreshes, people-picker searches, lookups, first-party noise, admin work",
+    description:
+      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on.",
+    options: OPTIONS,
+    observability: [
+      { source: 'signIns', shows: 'interactive and non-interactive sign-ins, sessions and tokens' },
+      { source: 'graphActivity', shows: 'people-picker searches, lookups, admin-portal user paging' },
+      { source: 'ual', shows: 'a subset of sign-ins (15), directory changes (8), Exchange admin changes (1)' },
+      { source: 'aadGraphActivity', shows: 'occasional legacy Azure AD Graph calls' },
+      { source: 'endpointPowerShell', shows: 'EXO PowerShell script blocks on admin hosts' },
+    ],
+  },
+  actors(entry: ProfileEntry, env: GenEnv): Actor[] {
+    const w = env.world;
+    const pr = rngStream(env.seed, 'workforce', entry.id);
+    const users = entry.actors ? resolveSelector(w, entry.actors, pr.fork('select')) : w.people;
+    const opts = resolveOptions(OPTIONS, entry.options, pr.fork('options'));
+    const intensity = Number(opts.intensity ?? 1);
+    const adminDuties = opts.adminDuties !== false;
+    return users.map((u) => {
+      const id = `${entry.id}/${u.index}`;
+      const label: Label = { actor: id, kind: 'profile', module: 'workforce', malicious: false };
+      return {
+        id,
+        label,
+        principals: [u.upn],
+        stream: () =>
+          userStream(env, u, rngStream(env.seed, 'workforce', entry.id, u.index), label, intensity, adminDuties),
+      };
+    });
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * AzureADGraphActivityLogs (requests to graph.windows.net) in the diagnostic-settings shape.
+ * Field names and types: samples/SOURCES.md "aadgraph-activity (diag form)" (elastic/integrations
+ * field names and the MicrosoftDocs LA table): `category:"AzureADGraphActivityLogs"`,
+ * `operationName:"AAD Graph Activity"`, region without spaces ("WestUS"), `__UDI_RequiredFields_*`
+ * (EventTime as .NET ticks), `issuedAt` in US-locale form, `requestUri` path only, `roles`/`wids`
+ * comma-terminated with a leading space, `signInActivityId` base64 with `==` padding,
+ * `clientAuthMethod` an int.
+ */
+import { ticksTime } from './common.js';
+
+export interface AadGraphRequestInput {
+  time: number;
+  ticks: number;
+  requestId: string;
+  region: string;
+  actorType: 'User' | 'Application';
+  apiVersion: string;
+  appId: string;
+  ip: string;
+  clientAuthMethod: 0 | 1 | 2;
+  deviceId: string;
+  durationMs: number;
+  method: string;
+  status: number;
+  tokenIssuedAt: number;
+  /** path only: /<tid>/users */
+  uri: string;
+  responseSizeBytes: number;
+  roles: readonly string[];
+  wids: readonly string[];
+  scopes: string;
+  servicePrincipalId: string;
+  sessionId: string;
+  /** a 22-char base64url uti; written padded with "==" as AAD Graph logs do */
+  signInActivityId: string;
+  userAgent: string;
+  userId: string;
+}
+
+const EPOCH_TICKS = 621355968000000000n;
+
+function dotnetTicks(ms: number, ticks: number): string {
+  return (EPOCH_TICKS + BigInt(ms) * 10000n + BigInt(ticks)).toString();
+}
+
+/** "5/7/2026 1:50:39 PM" */
+export function usLocaleTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const h12 = h % 12 === 0 ? 12 : h % 12;
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  const ss = String(d.getUTCSeconds()).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h12}:${mm}:${ss} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+const commaList = (xs: readonly string[]) => (xs.length ? ` ${xs.join(',')},` : '');
+
+export function aadGraphActivityDiag(tenantId: string, q: AadGraphRequestInput): Record<string, unknown> {
+  const time = ticksTime(q.time, q.ticks);
+  return {
+    time,
+    resourceId: `/TENANTS/${tenantId.toUpperCase()}/PROVIDERS/MICROSOFT.AADIAM`,
+    operationName: 'AAD Graph Activity',
+    category: 'AzureADGraphActivityLogs',
+    correlationId: q.requestId,
+    location: q.region,
+    tenantId,
+    properties: {
+      __UDI_RequiredFields_EventTime: dotnetTicks(q.time, q.ticks),
+      __UDI_RequiredFields_RegionScope: 'NA',
+      __UDI_RequiredFields_TenantId: tenantId,
+      __UDI_RequiredFields_UniqueId: q.requestId,
+      actorType: q.actorType,
+      apiVersion: q.apiVersion,
+      appId: q.appId,
+      callerIpAddress: q.ip,
+      clientAuthMethod: q.clientAuthMethod,
+      deviceId: q.deviceId,
+      directAccessSource: 'Gateway',
+      durationMs: q.durationMs,
+      env_cloud_role: 'restdirectoryservice',
+      httpMethod: q.method,
+      httpStatusCode: q.status,
+      identityProvider: `https://sts.windows.net/${tenantId}/`,
+      issuedAt: usLocaleTime(q.tokenIssuedAt),
+      location: q.region,
+      requestId: q.requestId,
+      requestUri: q.uri,
+      responseSizeBytes: q.responseSizeBytes,
+      roles: commaList(q.roles),
+      scopes: q.scopes,
+      servicePrincipalId: q.servicePrincipalId,
+      sessionId: q.sessionId,
+      signInActivityId: `${q.signInActivityId}==`,
+      tenantId,
+      timeGenerated: time,
+      userAgent: q.userAgent,
+      userId: q.userId,
+      wids: commaList(q.wids),
+    },
+  };
+}

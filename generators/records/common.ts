@@ -1,0 +1,58 @@
+/**
+ * Formatting shared by the record builders: timestamps in each source's own form, identifiers in
+ * each service's own shape, client IPs with or without ports. Hot path: no allocation beyond the
+ * strings returned.
+ */
+import type { Rng } from '../../src/core/rng.js';
+
+const pad4 = (n: number) => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : String(n));
+
+/** "2026-11-02T14:05:33" — UAL CreationTime: UTC, no zone designator, no fraction (management-activity-api.md §8). */
+export function ualTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19);
+}
+
+/** "2026-11-02T14:05:33.1234567Z" — diagnostic-settings `time` (7 fractional digits: ms + 4 tick digits). */
+export function ticksTime(ms: number, ticks: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 23)}${pad4(ticks)}Z`;
+}
+
+/** "2026-11-02T14:05:33.1234567+00:00" — sign-in `createdDateTime` (samples/signin-interactive-diag.jsonl). */
+export function offsetTime(ms: number, ticks: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 23)}${pad4(ticks)}+00:00`;
+}
+
+/** "2026-11-02T13:04:37.0000000Z" — a token `iat` (whole seconds) as Graph logs print TokenIssuedAt. */
+export function iatTime(ms: number): string {
+  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.0000000Z`;
+}
+
+/**
+ * An ESTS request id: a GUID whose last byte is 00, as Entra sign-in `id`s and UAL 15 `Id`s are
+ * (samples/ual-15.jsonl: …a7a8b6847d0300, …3a0b78392300, …f7bbad192600).
+ */
+export function estsRequestId(rng: Rng): string {
+  const u = rng.uuid();
+  return `${u.slice(0, 34)}00`;
+}
+
+/**
+ * An Exchange audit record id: time-ordered GUIDs whose last group starts 08dc
+ * (samples/ual-1.jsonl: c67fa231-ad97-4b7f-65e0-08dc4145b5c6).
+ */
+export function exchangeRecordId(rng: Rng): string {
+  const h = rng.hex(24);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(12, 15)}-${h.slice(15, 19)}-08dc${rng.hex(8)}`;
+}
+
+/** A token `uti` / SignInActivityId: 22 base64url characters (telemetry.md §1a). */
+export function uti(rng: Rng): string {
+  return rng.base64url(22);
+}
+
+/** Exchange's ClientIP: "ip:port" or "[v6]:port" (samples/ual-1.jsonl). */
+export function withPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

@@ -1,0 +1,161 @@
+/**
+ * MicrosoftGraphActivityLogs records.
+ *
+ * Diagnostic-settings shape (Event Hub / Storage): the live record quoted in telemetry.md §1b
+ * (rknightion/graph2otel) and samples/graph-activity-diag.jsonl L1 (Google SecOps docs): envelope
+ * `time`, upper-case `resourceId`, `resultSignature` as a string, top-level `durationMs` as a string,
+ * `level: "Informational"`, `location` = the Azure region that served the request; `properties`
+ * in lowerCamel with the undocumented extras (`UserPrincipalObjectID`, `C_Idtyp`, `c_Sid`,
+ * `C_DeviceId`, `isReplay`, `policyEvaluated`, `__UDI_RequiredFields_TenantId`), `clientAuthMethod`
+ * as a string, `roles`/`scopes`/`wids` space-separated or null. Delegated calls carry `userId` and
+ * `scopes` with `servicePrincipalId: null`; app-only calls the reverse (telemetry.md §1b).
+ *
+ * Log Analytics row shape: the MicrosoftGraphActivityLogs table columns (telemetry.md §1a,
+ * samples/graph-activity-la.jsonl): PascalCase, `ClientAuthMethod` an int.
+ */
+import { iatTime, ticksTime } from './common.js';
+
+export interface GraphRequestInput {
+  time: number;
+  ticks: number;
+  requestId: string;
+  /** client-request-id sent by the client; equals requestId when none was sent */
+  clientRequestId: string;
+  apiVersion: 'v1.0' | 'beta';
+  method: string;
+  /** full URL with query string */
+  uri: string;
+  status: number;
+  durationMs: number;
+  responseSizeBytes: number;
+  ip: string;
+  userAgent: string;
+  /** serving Azure region, e.g. "East US" */
+  region: string;
+  appId: string;
+  /** delegated: the user's object id */
+  userId: string | null;
+  /** app-only: the service principal's object id */
+  servicePrincipalId: string | null;
+  scopes: string | null;
+  roles: string | null;
+  wids: string | null;
+  tokenIssuedAt: number;
+  signInActivityId: string;
+  sessionId: string | null;
+  deviceId: string | null;
+  /** 0 public client, 1 client secret, 2 certificate */
+  clientAuthMethod: 0 | 1 | 2;
+}
+
+export interface GraphTenant {
+  tenantId: string;
+  /** "/TENANTS/<TID>/PROVIDERS/MICROSOFT.AADIAM" */
+  resourceId: string;
+  identityProvider: string;
+}
+
+export function graphTenant(tenantId: string): GraphTenant {
+  return {
+    tenantId,
+    resourceId: `/TENANTS/${tenantId.toUpperCase()}/PROVIDERS/MICROSOFT.AADIAM`,
+    identityProvider: `https://sts.windows.net/${tenantId}/`,
+  };
+}
+
+export function graphActivityDiag(t: GraphTenant, q: GraphRequestInput): Record<string, unknown> {
+  const time = ticksTime(q.time, q.ticks);
+  const delegated = q.userId !== null;
+  return {
+    time,
+    resourceId: t.resourceId,
+    operationName: 'Microsoft Graph Activity',
+    operationVersion: q.apiVersion,
+    category: 'MicrosoftGraphActivityLogs',
+    resultSignature: String(q.status),
+    durationMs: String(q.durationMs),
+    callerIpAddress: q.ip,
+    correlationId: q.requestId,
+    level: 'Informational',
+    location: q.region,
+    properties: {
+      __UDI_RequiredFields_TenantId: t.tenantId,
+      timeGenerated: time,
+      location: q.region,
+      requestId: q.requestId,
+      operationId: q.requestId,
+      clientRequestId: q.clientRequestId,
+      apiVersion: q.apiVersion,
+      requestMethod: q.method,
+      responseStatusCode: q.status,
+      tenantId: t.tenantId,
+      durationMs: q.durationMs,
+      responseSizeBytes: q.responseSizeBytes,
+      signInActivityId: q.signInActivityId,
+      roles: q.roles,
+      appId: q.appId,
+      UserPrincipalObjectID: delegated ? q.userId : q.servicePrincipalId,
+      scopes: q.scopes,
+      identityProvider: t.identityProvider,
+      clientAuthMethod: String(q.clientAuthMethod),
+      wids: q.wids,
+      isReplay: false,
+      C_Idtyp: delegated ? 'user' : 'app',
+      c_Sid: q.sessionId,
+      C_DeviceId: q.deviceId,
+      ipAddress: q.ip,
+      userAgent: q.userAgent,
+      requestUri: q.uri,
+      policyEvaluated: false,
+      servicePrincipalId: q.servicePrincipalId,
+      userId: q.userId,
+      tokenIssuedAt: iatTime(q.tokenIssuedAt),
+    },
+    tenantId: t.tenantId,
+  };
+}
+
+/**
+ * The Log Analytics row for the same request (MicrosoftGraphActivityLogs table). `workspaceId` is
+ * the workspace's TenantId column (the Log Analytics workspace, not the Entra tenant).
+ */
+export function graphActivityLaRow(
+  diag: Record<string, unknown>,
+  workspaceId: string,
+  billedSize: number,
+): Record<string, unknown> {
+  const p = diag.properties as Record<string, unknown>;
+  return {
+    TimeGenerated: p.timeGenerated,
+    Location: p.location,
+    RequestId: p.requestId,
+    OperationId: p.operationId,
+    ClientRequestId: p.clientRequestId,
+    ApiVersion: p.apiVersion,
+    RequestMethod: p.requestMethod,
+    ResponseStatusCode: p.responseStatusCode,
+    AadTenantId: p.tenantId,
+    IPAddress: p.ipAddress,
+    UserAgent: p.userAgent ?? '',
+    RequestUri: p.requestUri,
+    DurationMs: p.durationMs,
+    ResponseSizeBytes: p.responseSizeBytes,
+    SignInActivityId: p.signInActivityId,
+    TokenIssuedAt: p.tokenIssuedAt,
+    AppId: p.appId,
+    UserId: p.userId ?? '',
+    ServicePrincipalId: p.servicePrincipalId ?? '',
+    Scopes: p.scopes ?? '',
+    Roles: p.roles ?? '',
+    Wids: p.wids ?? '',
+    SessionId: p.c_Sid ?? '',
+    DeviceId: p.C_DeviceId ?? '',
+    ClientAuthMethod: Number(p.clientAuthMethod),
+    IdentityProvider: p.identityProvider,
+    SourceSystem: 'Azure',
+    Type: 'MicrosoftGraphActivityLogs',
+    TenantId: workspaceId,
+    _BilledSize: billedSize,
+    _IsBillable: 'True',
+  };
+}

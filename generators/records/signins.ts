@@ -1,0 +1,281 @@
+/**
+ * Entra sign-in logs in the diagnostic-settings shape.
+ *
+ * Interactive (`SignInLogs`): samples/signin-interactive-diag.jsonl (MicrosoftDocs entra-docs,
+ * reference-azure-monitor-sign-ins-log-schema.md), with the newer fields listed in
+ * samples/SOURCES.md ("signin-noninteractive-diag": sessionId, uniqueTokenIdentifier,
+ * authenticationProtocol, incomingTokenType, autonomousSystemNumber…). `resultType` is a string,
+ * `status.errorCode` an int, `Level` an int, `location` the 2-letter country, `createdDateTime`
+ * with 7 fractional digits and "+00:00".
+ * Non-interactive (`NonInteractiveUserSignInLogs`): same properties, `isInteractive:false`,
+ * `incomingTokenType:"refreshToken"|"primaryRefreshToken"`, envelope `durationMs:0` (SOURCES.md).
+ * Service principal (`ServicePrincipalSignInLogs`): no `identity`, no `resultDescription`,
+ * `userId:null`, `servicePrincipalId`, `servicePrincipalCredentialKeyId`, `clientCredentialType`
+ * (SOURCES.md "signin-sp-diag").
+ */
+import { offsetTime, ticksTime } from './common.js';
+
+export type SignInCategory = 'SignInLogs' | 'NonInteractiveUserSignInLogs' | 'ServicePrincipalSignInLogs';
+
+export interface AppliedPolicy {
+  id: string;
+  displayName: string;
+  enforcedGrantControls: readonly string[];
+  result: 'success' | 'failure' | 'notApplied' | 'notEnabled' | 'reportOnlySuccess';
+}
+
+export interface AuthStep {
+  method: string;
+  succeeded: boolean;
+  detail: string;
+  requirement: 'Primary authentication' | 'MFA';
+}
+
+export interface SignInInput {
+  category: SignInCategory;
+  time: number;
+  ticks: number;
+  id: string;
+  correlationId: string;
+  originalRequestId: string;
+  // who
+  userDisplayName: string | null;
+  userPrincipalName: string | null;
+  userId: string | null;
+  userType: 'Member' | 'Guest' | null;
+  servicePrincipalId: string | null;
+  servicePrincipalName: string | null;
+  // what
+  appId: string;
+  appDisplayName: string;
+  resourceId: string;
+  resourceDisplayName: string;
+  resourceTenantId: string;
+  // where
+  ip: string;
+  asn: number;
+  country: string;
+  city: string;
+  state: string;
+  lat: number;
+  lon: number;
+  trustedNetwork: boolean;
+  // client
+  deviceId: string;
+  deviceDisplayName: string;
+  operatingSystem: string;
+  browser: string;
+  isCompliant: boolean;
+  isManaged: boolean;
+  trustType: string;
+  userAgent: string;
+  clientAppUsed: string;
+  // outcome
+  errorCode: number;
+  failureReason: string;
+  conditionalAccessStatus: 'success' | 'failure' | 'notApplied';
+  appliedPolicies: readonly AppliedPolicy[];
+  authenticationRequirement: 'singleFactorAuthentication' | 'multiFactorAuthentication';
+  authSteps: readonly AuthStep[];
+  authenticationProtocol: 'none' | 'oAuth2' | 'ropc' | 'deviceCode' | 'saml20' | 'wsFederation';
+  incomingTokenType: 'none' | 'refreshToken' | 'primaryRefreshToken';
+  riskLevelDuringSignIn: 'none' | 'low' | 'medium' | 'high' | 'hidden';
+  riskLevelAggregated: 'none' | 'low' | 'medium' | 'high' | 'hidden';
+  riskState: 'none' | 'atRisk' | 'confirmedSafe' | 'remediated' | 'dismissed';
+  riskDetail: string;
+  riskEventTypes: readonly string[];
+  processingTimeMs: number;
+  // tokens
+  uniqueTokenIdentifier: string;
+  sessionId: string | null;
+  clientCredentialType: 'none' | 'clientSecret' | 'certificate' | 'clientAssertion';
+  credentialKeyId: string | null;
+  tenantId: string;
+}
+
+const FAILURE: Readonly<Record<number, string>> = {
+  0: 'Other.',
+  50126: 'Error validating credentials due to invalid username or password.',
+  50074: 'Strong Authentication is required.',
+  50140: "This error occurred due to 'Keep me signed in' interrupt when the user was signing-in.",
+  53003: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+  500121: 'Authentication failed during strong authentication request.',
+  70044: 'The session has expired or is invalid due to sign-in frequency checks by conditional access.',
+};
+
+export function failureReasonFor(code: number): string {
+  return FAILURE[code] ?? 'Other.';
+}
+
+export function signInDiag(s: SignInInput): Record<string, unknown> {
+  const sp = s.category === 'ServicePrincipalSignInLogs';
+  const interactive = s.category === 'SignInLogs';
+  const created = offsetTime(s.time, s.ticks);
+  const status = s.errorCode === 0 ? { errorCode: 0 } : { errorCode: s.errorCode, failureReason: s.failureReason };
+  const location = {
+    city: s.city,
+    state: s.state,
+    countryOrRegion: s.country,
+    geoCoordinates: { latitude: s.lat, longitude: s.lon },
+  };
+  const policies = s.appliedPolicies.map((p) => ({
+    id: p.id,
+    displayName: p.displayName,
+    enforcedGrantControls: p.enforcedGrantControls,
+    enforcedSessionControls: [],
+    result: p.result,
+    conditionsSatisfied: p.result === 'notApplied' || p.result === 'notEnabled' ? 0 : 3,
+    conditionsNotSatisfied: p.result === 'notApplied' ? 1 : 0,
+  }));
+  const risk = s.riskEventTypes;
+  if (sp) {
+    return {
+      time: ticksTime(s.time, s.ticks),
+      resourceId: `/tenants/${s.tenantId}/providers/Microsoft.aadiam`,
+      operationName: 'Sign-in activity',
+      operationVersion: '1.0',
+      category: s.category,
+      tenantId: s.tenantId,
+      resultType: String(s.errorCode),
+      resultSignature: 'None',
+      durationMs: 0,
+      callerIpAddress: s.ip,
+      correlationId: s.correlationId,
+      Level: 4,
+      location: s.country,
+      properties: {
+        id: s.id,
+        createdDateTime: created,
+        userId: null,
+        appId: s.appId,
+        ipAddress: s.ip,
+        status,
+        location,
+        correlationId: s.correlationId,
+        conditionalAccessStatus: s.conditionalAccessStatus,
+        appliedConditionalAccessPolicies: policies,
+        originalRequestId: s.originalRequestId,
+        isInteractive: false,
+        tokenIssuerName: '',
+        tokenIssuerType: 'AzureAD',
+        authenticationProcessingDetails: [{ key: 'Azure AD App Authentication Library', value: '' }],
+        processingTimeInMilliseconds: 0,
+        riskDetail: 'none',
+        riskLevelAggregated: 'none',
+        riskLevelDuringSignIn: 'none',
+        riskState: 'none',
+        riskEventTypes: [],
+        riskEventTypes_v2: [],
+        resourceDisplayName: s.resourceDisplayName,
+        resourceId: s.resourceId,
+        resourceServicePrincipalId: s.resourceId,
+        servicePrincipalName: s.servicePrincipalName,
+        servicePrincipalId: s.servicePrincipalId,
+        flaggedForReview: false,
+        isTenantRestricted: false,
+        autonomousSystemNumber: s.asn,
+        crossTenantAccessType: 'none',
+        servicePrincipalCredentialKeyId: s.credentialKeyId,
+        clientCredentialType: s.clientCredentialType,
+        uniqueTokenIdentifier: s.uniqueTokenIdentifier,
+        sessionId: s.sessionId,
+        incomingTokenType: 'none',
+        authenticationProtocol: 'none',
+      },
+    };
+  }
+  const reason = s.errorCode === 0 ? null : s.failureReason;
+  return {
+    time: ticksTime(s.time, s.ticks),
+    resourceId: `/tenants/${s.tenantId}/providers/Microsoft.aadiam`,
+    operationName: 'Sign-in activity',
+    operationVersion: '1.0',
+    category: s.category,
+    tenantId: s.tenantId,
+    resultType: String(s.errorCode),
+    resultSignature: 'None',
+    resultDescription: reason ?? '',
+    durationMs: 0,
+    callerIpAddress: s.ip,
+    correlationId: s.correlationId,
+    identity: s.userDisplayName,
+    Level: 4,
+    location: s.country,
+    properties: {
+      id: s.id,
+      createdDateTime: created,
+      userDisplayName: s.userDisplayName,
+      userPrincipalName: s.userPrincipalName,
+      userId: s.userId,
+      appId: s.appId,
+      appDisplayName: s.appDisplayName,
+      ipAddress: s.ip,
+      status,
+      clientAppUsed: s.clientAppUsed,
+      userAgent: s.userAgent,
+      deviceDetail: {
+        deviceId: s.deviceId,
+        displayName: s.deviceDisplayName,
+        operatingSystem: s.operatingSystem,
+        browser: s.browser,
+        isCompliant: s.isCompliant,
+        isManaged: s.isManaged,
+        trustType: s.trustType,
+      },
+      location,
+      correlationId: s.correlationId,
+      conditionalAccessStatus: s.conditionalAccessStatus,
+      appliedConditionalAccessPolicies: policies,
+      originalRequestId: s.originalRequestId,
+      isInteractive: interactive,
+      tokenIssuerName: '',
+      tokenIssuerType: 'AzureAD',
+      authenticationProcessingDetails: interactive
+        ? [{ key: 'Login Hint Present', value: 'True' }]
+        : [{ key: 'Oauth Scope Info', value: '["openid","profile","offline_access"]' }],
+      networkLocationDetails: s.trustedNetwork
+        ? [
+            { networkType: 'namedNetwork', networkNames: ['Corporate networks'] },
+            { networkType: 'trustedNamedLocation', networkNames: ['Corporate networks'] },
+          ]
+        : [],
+      processingTimeInMilliseconds: s.processingTimeMs,
+      riskDetail: s.riskDetail,
+      riskLevelAggregated: s.riskLevelAggregated,
+      riskLevelDuringSignIn: s.riskLevelDuringSignIn,
+      riskState: s.riskState,
+      riskEventTypes: risk,
+      riskEventTypes_v2: risk,
+      resourceDisplayName: s.resourceDisplayName,
+      resourceId: s.resourceId,
+      resourceTenantId: s.resourceTenantId,
+      homeTenantId: s.tenantId,
+      authenticationDetails: s.authSteps.map((a) => ({
+        authenticationStepDateTime: created,
+        authenticationMethod: a.method,
+        succeeded: a.succeeded,
+        authenticationStepResultDetail: a.detail,
+        authenticationStepRequirement: a.requirement,
+      })),
+      authenticationRequirementPolicies:
+        s.authenticationRequirement === 'multiFactorAuthentication'
+          ? [{ requirementProvider: 'multiConditionalAccess', detail: 'Conditional Access' }]
+          : [],
+      authenticationRequirement: s.authenticationRequirement,
+      servicePrincipalId: '',
+      userType: s.userType,
+      flaggedForReview: false,
+      isTenantRestricted: false,
+      autonomousSystemNumber: s.asn,
+      crossTenantAccessType: 'none',
+      privateLinkDetails: {},
+      ssoExtensionVersion: '',
+      uniqueTokenIdentifier: s.uniqueTokenIdentifier,
+      sessionId: s.sessionId,
+      incomingTokenType: s.incomingTokenType,
+      authenticationProtocol: s.authenticationProtocol,
+      clientCredentialType: 'none',
+      isThroughGlobalSecureAccess: false,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * What the engine needs from a profile or technique module, beyond the catalogue's ModuleInfo.
+ */
+import type { ModuleInfo } from '../src/core/catalog.js';
+import type { Label, LabelledRecord } from '../src/core/records.js';
+import type { ProfileEntry } from '../src/scenario/types.js';
+import type { GenEnv } from './compose/env.js';
+import type { AttackPlan } from './world/types.js';
+
+/** The part of a generator module the catalogue needs. */
+export interface GeneratorModule {
+  info: ModuleInfo;
+}
+
+/** What a campaign learns about itself while its stream runs: the truth side of an attack. */
+export interface CampaignFacts {
+  id: string;
+  technique: string;
+  attack: string[];
+  principals: Set<string>;
+  sessions: Set<string>;
+  tokens: Set<string>;
+  ips: Set<string>;
+  appIds: Set<string>;
+  start: number;
+  end: number;
+  options: Record<string, unknown>;
+}
+
+/** One actor: a profile instance or a campaign. Its stream is created lazily and is time-ordered. */
+export interface Actor {
+  /** unique in the scenario, stable across runs and shards */
+  id: string;
+  label: Label;
+  principals: string[];
+  stream(): Iterator<LabelledRecord>;
+  campaign?: CampaignFacts;
+}
+
+export interface ProfileModule extends GeneratorModule {
+  /** the actors one `activity:` entry creates (e.g. one per user for workforce) */
+  actors(entry: ProfileEntry, env: GenEnv): Actor[];
+}
+
+export interface TechniqueModule extends GeneratorModule {
+  /** the campaign actor of one `attacks:` entry */
+  campaign(plan: AttackPlan, env: GenEnv): Actor & { campaign: CampaignFacts };
+}

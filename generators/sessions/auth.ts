@@ -1,0 +1,207 @@
+/**
+ * Sign-in outcomes consistent with the tenant's Conditional Access / MFA policy and with the
+ * network: AuthenticationRequirement, ConditionalAccessStatus, applied policies, authentication
+ * steps and risk (telemetry.md §2 and §5). Risk detections fire on anonymising networks far more
+ * often than on home ISPs, with false detections on benign networks and missed ones on hostile ones.
+ */
+import type { Rng } from '../../src/core/rng.js';
+import type { NetworkKind, SignInMethod } from '../../src/scenario/types.js';
+import type { AppliedPolicy, AuthStep } from '../records/signins.js';
+import type { TenantPolicy, User } from '../world/types.js';
+
+/** P(risk detection) per network kind, and the detection types it fires as. */
+const RISK: Readonly<Record<NetworkKind, { p: number; types: readonly (readonly [string, number])[] }>> = {
+  corporate: { p: 0.0005, types: [['unfamiliarFeatures', 1]] },
+  home: {
+    p: 0.003,
+    types: [
+      ['unfamiliarFeatures', 3],
+      ['unlikelyTravel', 1],
+    ],
+  },
+  mobile: {
+    p: 0.006,
+    types: [
+      ['unfamiliarFeatures', 2],
+      ['unlikelyTravel', 2],
+    ],
+  },
+  vps: {
+    p: 0.35,
+    types: [
+      ['unfamiliarFeatures', 4],
+      ['maliciousIPAddress', 1],
+      ['suspiciousIPAddress', 1],
+    ],
+  },
+  'residential-proxy': {
+    p: 0.12,
+    types: [
+      ['unfamiliarFeatures', 3],
+      ['anonymizedIPAddress', 1],
+    ],
+  },
+  tor: {
+    p: 0.88,
+    types: [
+      ['anonymizedIPAddress', 6],
+      ['unfamiliarFeatures', 1],
+    ],
+  },
+  'vendor-cloud': { p: 0.01, types: [['unfamiliarFeatures', 1]] },
+  microsoft: { p: 0, types: [['unfamiliarFeatures', 1]] },
+};
+
+export interface SignInContext {
+  user: User;
+  network: NetworkKind;
+  ip: string;
+  method: SignInMethod;
+  interactive: boolean;
+  /** the device presents a PRT / compliant device claim */
+  managedDevice: boolean;
+  /** MFA already satisfied by a claim in the session (benign refreshes) */
+  mfaInSession: boolean;
+}
+
+export interface SignInOutcome {
+  errorCode: number;
+  conditionalAccessStatus: 'success' | 'failure' | 'notApplied';
+  authenticationRequirement: 'singleFactorAuthentication' | 'multiFactorAuthentication';
+  appliedPolicies: AppliedPolicy[];
+  authSteps: AuthStep[];
+  riskLevelDuringSignIn: 'none' | 'low' | 'medium' | 'high';
+  riskState: 'none' | 'atRisk';
+  riskDetail: string;
+  riskEventTypes: string[];
+  trustedNetwork: boolean;
+  authenticationProtocol: 'none' | 'oAuth2' | 'ropc' | 'deviceCode';
+  incomingTokenType: 'none' | 'refreshToken' | 'primaryRefreshToken';
+  /** UAL UserAuthenticationMethod */
+  ualAuthMethod: string;
+}
+
+export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng): SignInOutcome {
+  const trusted = policy.trustedNetworks.has(c.ip);
+  const admin = c.user.roles.length > 0;
+  const risk = RISK[c.network];
+  const detected = rng.bool(risk.p);
+  const riskEventTypes = detected ? [rng.weighted(risk.types)] : [];
+  const riskLevel: SignInOutcome['riskLevelDuringSignIn'] = detected
+    ? rng.weighted([
+        ['low', 2],
+        ['medium', 5],
+        ['high', 2],
+      ] as const)
+    : 'none';
+
+  const mfaByScope = policy.mfaScope === 'all' || !trusted;
+  const mfaByAdmin = policy.mfaForAdmins && admin;
+  const mfaByRisk = policy.riskPolicy && (riskLevel === 'medium' || riskLevel === 'high');
+  const needMfa = mfaByScope || mfaByAdmin || mfaByRisk;
+
+  const applied: AppliedPolicy[] = policy.caPolicies.map((p) => {
+    let applies = false;
+    if (p.target === 'allUsers') applies = true;
+    else if (p.target === 'outsideTrusted') applies = !trusted;
+    else if (p.target === 'admins') applies = admin;
+    else if (p.target === 'risk') applies = mfaByRisk;
+    else if (p.target === 'legacyAuth') applies = false;
+    return {
+      id: p.id,
+      displayName: p.displayName,
+      enforcedGrantControls: p.grant,
+      result: applies ? 'success' : 'notApplied',
+    };
+  });
+
+  let errorCode = 0;
+  const steps: AuthStep[] = [];
+  let protocol: SignInOutcome['authenticationProtocol'] = 'none';
+  let incoming: SignInOutcome['incomingTokenType'] = 'none';
+  let ualAuthMethod = '1';
+  switch (c.method) {
+    case 'refreshToken':
+    case 'stolenToken':
+      incoming = c.managedDevice ? 'primaryRefreshToken' : 'refreshToken';
+      steps.push({
+        method: 'Previously satisfied',
+        succeeded: true,
+        detail: 'First factor requirement satisfied by claim in the token',
+        requirement: 'Primary authentication',
+      });
+      break;
+    case 'deviceCode':
+      protocol = 'deviceCode';
+      steps.push({
+        method: 'Password',
+        succeeded: true,
+        detail: 'Correct password',
+        requirement: 'Primary authentication',
+      });
+      break;
+    default:
+      protocol = c.interactive ? 'none' : c.method === 'password' ? 'ropc' : 'oAuth2';
+      steps.push({
+        method: c.managedDevice && c.interactive ? 'Previously satisfied' : 'Password',
+        succeeded: true,
+        detail:
+          c.managedDevice && c.interactive
+            ? 'First factor requirement satisfied by claim in the token'
+            : 'Correct password',
+        requirement: 'Primary authentication',
+      });
+  }
+  let requirement: SignInOutcome['authenticationRequirement'] = 'singleFactorAuthentication';
+  if (needMfa) {
+    requirement = 'multiFactorAuthentication';
+    if (c.mfaInSession || c.method === 'refreshToken' || c.method === 'stolenToken') {
+      steps.push({
+        method: 'Previously satisfied',
+        succeeded: true,
+        detail: 'MFA requirement satisfied by claim in the token',
+        requirement: 'MFA',
+      });
+    } else if (c.method === 'password' && !c.interactive) {
+      // ROPC cannot do MFA: Conditional Access blocks it (AADSTS50076 / 53003)
+      errorCode = 50076;
+    } else if (c.method === 'mfa' || c.interactive || c.method === 'deviceCode') {
+      steps.push({
+        method: 'Mobile app notification',
+        succeeded: true,
+        detail: 'MFA successfully completed',
+        requirement: 'MFA',
+      });
+      ualAuthMethod = '3';
+    }
+  }
+  const caStatus: SignInOutcome['conditionalAccessStatus'] = applied.some((p) => p.result === 'success')
+    ? errorCode === 0
+      ? 'success'
+      : 'failure'
+    : 'notApplied';
+  if (errorCode !== 0) {
+    for (const p of applied) if (p.result === 'success') p.result = 'failure';
+  }
+  return {
+    errorCode,
+    conditionalAccessStatus: caStatus,
+    authenticationRequirement: requirement,
+    appliedPolicies: applied,
+    authSteps: steps,
+    riskLevelDuringSignIn: riskLevel,
+    riskState:
+      detected && riskLevel !== 'low' && errorCode === 0 && requirement === 'singleFactorAuthentication'
+        ? 'atRisk'
+        : 'none',
+    riskDetail:
+      detected && requirement === 'multiFactorAuthentication' && errorCode === 0
+        ? 'userPassedMFADrivenByRiskBasedPolicy'
+        : 'none',
+    riskEventTypes,
+    trustedNetwork: trusted,
+    authenticationProtocol: protocol,
+    incomingTokenType: incoming,
+    ualAuthMethod,
+  };
+}

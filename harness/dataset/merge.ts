@@ -1,0 +1,140 @@
+/**
+ * Merge the parts written by `generate --shard i/n` into the dataset an unsharded run writes, byte
+ * for byte. Each shard's labels.jsonl carries (time, source, id) per record in the shard's order;
+ * a k-way merge on that key interleaves the shards' record lines, and the delivery schedule (whose
+ * blob cuts depend on the global order) is recomputed over the merged stream.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Heap } from 'heap-js';
+import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
+import { EnumbenchError } from '../../src/core/errors.js';
+import { SOURCES, type SourceId } from '../../src/core/sources.js';
+import type { Truth } from '../../src/core/truth.js';
+import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
+import type { Scenario } from '../../src/scenario/types.js';
+import { sortKeys, writeManifest } from './generate.js';
+import { JsonlWriter } from './jsonl-writer.js';
+
+interface Lab {
+  id: string;
+  source: SourceId;
+  time: number;
+  line: string;
+}
+
+function readLines(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  if (!text) return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+export function mergeShards(
+  dirs: readonly string[],
+  out: string,
+  scenario: Scenario,
+  tenantId: string,
+): DatasetManifest {
+  const manifests = dirs.map(
+    (d) => JSON.parse(readFileSync(join(d, DATASET_FILES.manifest), 'utf8')) as DatasetManifest,
+  );
+  const m0 = manifests[0];
+  if (!m0) throw new EnumbenchError('E_MERGE', 'no shards to merge');
+  const count = m0.shard?.count ?? 1;
+  const seen = new Set(manifests.map((m) => m.shard?.index));
+  if (
+    manifests.length !== count ||
+    seen.size !== count ||
+    manifests.some((m) => m.seed !== m0.seed || m.scenario.hash !== m0.scenario.hash)
+  ) {
+    throw new EnumbenchError('E_MERGE', `expected ${count} distinct shards of one scenario and seed`, {
+      hint: 'pass every directory written by generate --shard i/n with the same scenario and seed',
+    });
+  }
+  const sources = m0.collection.sources;
+  const shardLabels = dirs.map((d) => readLines(join(d, DATASET_FILES.labels)));
+  const shardRecords = dirs.map((d) => {
+    const map = new Map<SourceId, { lines: string[]; pos: number }>();
+    for (const s of sources) map.set(s, { lines: readLines(join(d, SOURCES[s].file)), pos: 0 });
+    return map;
+  });
+  const writers = new Map<SourceId, JsonlWriter>();
+  for (const s of sources) writers.set(s, new JsonlWriter(join(out, SOURCES[s].file)));
+  const delivery = new JsonlWriter(join(out, DATASET_FILES.delivery));
+  const labels = new JsonlWriter(join(out, DATASET_FILES.labels));
+  const schedule = new DeliverySchedule({ seed: m0.seed, tenantId, delivery: scenario.delivery });
+  const cmp = (a: { lab: Lab }, b: { lab: Lab }) => {
+    if (a.lab.time !== b.lab.time) return a.lab.time - b.lab.time;
+    if (a.lab.source !== b.lab.source) return a.lab.source < b.lab.source ? -1 : 1;
+    return a.lab.id < b.lab.id ? -1 : a.lab.id > b.lab.id ? 1 : 0;
+  };
+  const heap = new Heap<{ lab: Lab; shard: number; pos: number }>(cmp);
+  const parse = (line: string): Lab => {
+    const o = JSON.parse(line) as { id: string; source: SourceId; time: number };
+    return { id: o.id, source: o.source, time: o.time, line };
+  };
+  shardLabels.forEach((ls, i) => {
+    if (ls.length) heap.push({ lab: parse(ls[0] as string), shard: i, pos: 0 });
+  });
+  let deliveries = 0;
+  const counts: Partial<Record<SourceId, number>> = {};
+  let lastPrune = 0;
+  while (heap.length) {
+    const top = heap.pop() as { lab: Lab; shard: number; pos: number };
+    const { lab } = top;
+    const src = (shardRecords[top.shard] as Map<SourceId, { lines: string[]; pos: number }>).get(lab.source);
+    if (!src) throw new EnumbenchError('E_MERGE', `shard ${top.shard} has no ${lab.source} records file`);
+    const line = src.lines[src.pos++] as string;
+    (writers.get(lab.source) as JsonlWriter).line(line);
+    counts[lab.source] = (counts[lab.source] ?? 0) + 1;
+    labels.line(lab.line);
+    const rec = JSON.parse(line) as Record<string, unknown>;
+    const channel =
+      lab.source === 'ual'
+        ? ualContentType(rec.RecordType as number)
+        : lab.source === 'endpointPowerShell'
+          ? String(rec.Computer)
+          : String(rec.category);
+    for (const e of schedule.schedule({ id: lab.id, source: lab.source, time: lab.time, channel })) {
+      let s = `{"id":${JSON.stringify(e.id)},"source":"${e.source}","at":${e.at},"blob":${JSON.stringify(e.blob)}`;
+      if (e.contentType) s += `,"contentType":"${e.contentType}"`;
+      if (e.duplicate) s += ',"duplicate":true';
+      delivery.line(`${s}}`);
+      deliveries++;
+    }
+    if (lab.time - lastPrune > 6 * 3_600_000) {
+      schedule.prune(lab.time - 48 * 3_600_000);
+      lastPrune = lab.time;
+    }
+    const next = (shardLabels[top.shard] as string[])[top.pos + 1];
+    if (next !== undefined) heap.push({ lab: parse(next), shard: top.shard, pos: top.pos + 1 });
+  }
+  const files: DatasetManifest['files'] = {};
+  for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
+  files[DATASET_FILES.delivery] = delivery.close();
+  files[DATASET_FILES.labels] = labels.close();
+  // truth: campaigns and benign actors are disjoint across shards
+  const truths = dirs.map((d) => JSON.parse(readFileSync(join(d, DATASET_FILES.truth), 'utf8')) as Truth);
+  const t0 = truths[0] as Truth;
+  const byId =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  const truth: Truth = {
+    ...t0,
+    campaigns: truths.flatMap((t) => t.campaigns).sort(byId((c) => c.id)),
+    benign: truths.flatMap((t) => t.benign).sort(byId((b) => b.actor)),
+  };
+  const tw = new JsonlWriter(join(out, DATASET_FILES.truth));
+  tw.text(`${JSON.stringify(truth, null, 2)}\n`);
+  files[DATASET_FILES.truth] = tw.close();
+  const mcounts: DatasetManifest['counts'] = {};
+  for (const s of sources) mcounts[s] = counts[s] ?? 0;
+  mcounts.deliveries = deliveries;
+  const { shard: _shard, ...rest } = m0;
+  const manifest: DatasetManifest = { ...rest, counts: mcounts, files: sortKeys(files) };
+  writeManifest(out, manifest);
+  return manifest;
+}
