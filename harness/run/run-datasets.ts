@@ -32,6 +32,8 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
+  /** the replay command of a scenario (default: `enumbench run <dataset dirs> --seed … --detector …`) */
+  replayFor?: (scenario: string, seeds: readonly number[]) => string;
 }
 
 export interface DatasetAlerts {
@@ -90,7 +92,12 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       expect: o.expectFor ? o.expectFor(truth) : [],
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
-      replay: runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+      replay: o.replayFor
+        ? o.replayFor(
+            name,
+            g.truths.map((t) => t.seed),
+          )
+        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
     });
   });
   return {
