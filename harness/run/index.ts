@@ -3,5 +3,4 @@ export * from './detector-spec.js';
 export * from './gate.js';
 export * from './lockstep.js';
 export * from './run-datasets.js';
-export * from './run-scenarios.js';
 export * from './write-reports.js';

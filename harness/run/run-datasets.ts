@@ -32,8 +32,8 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
-  /** the replay command of a scenario (default: `enumbench run <dataset dirs> --seed … --detector …`) */
-  replayFor?: (scenario: string, seeds: readonly number[]) => string;
+  /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
+  replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
 
 export interface DatasetAlerts {
@@ -93,10 +93,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
       replay: o.replayFor
-        ? o.replayFor(
-            name,
-            g.truths.map((t) => t.seed),
-          )
+        ? o.replayFor(name, g.dirs, truth)
         : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
     });
   });

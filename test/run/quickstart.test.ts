@@ -11,10 +11,9 @@ import { buildCatalog } from '../../harness/catalog.js';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
 import { generateDataset } from '../../harness/dataset/generate.js';
-import { runDatasets, runScenarios, seedsFor } from '../../harness/run/index.js';
+import { runDatasets } from '../../harness/run/index.js';
 import { loadScenarioFile } from '../../harness/scenario-files.js';
 import { renderSummaryJson } from '../../src/report/index.js';
-import { judgingSeeds } from '../../src/scoring/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir = '';
@@ -55,33 +54,5 @@ describe('quickstart, in process', () => {
       0,
     );
     expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(card?.metrics)));
-  });
-});
-
-describe('runScenarios', () => {
-  it('generates each judging seed, runs, combines, and gates on the scenario expect: block', async () => {
-    const catalog = buildCatalog();
-    const file = join(ROOT, 'scenarios', 'quickstart.yaml');
-    const r = await loadScenarioFile(file, catalog);
-    if (!r.ok) throw new Error('load');
-    const workDir = mkdtempSync(join(tmpdir(), 'enumbench-work-'));
-    const out = await runScenarios({
-      scenarios: [{ file: 'scenarios/quickstart.yaml', scenario: r.scenario, hash: r.hash }],
-      seeds: 2,
-      workDir,
-      detector: 'builtin:volume',
-      cwd: workDir,
-      version: 'test',
-    });
-    expect(seedsFor(r.scenario, undefined, 2)).toEqual(judgingSeeds(1089, 2));
-    expect(out.datasets).toHaveLength(2);
-    const s = out.report.scenarios[0];
-    expect(s?.card.runs.map((x) => x.seed)).toEqual(judgingSeeds(1089, 2));
-    expect(s?.verdicts.filter((v) => v.origin === 'expect').map((v) => v.key)).toEqual([
-      'recall',
-      'latency.p95',
-      'false_positives_per_day',
-    ]);
-    expect(s?.replay).toBe('enumbench run scenarios/quickstart.yaml --seed 1089 --seeds 2 --detector builtin:volume');
   });
 });

@@ -113,10 +113,10 @@ describe('scoring laws', () => {
       fc.property(alertsArb, receivedArb, (alerts, extra) => {
         const before = score(alerts);
         const after = score([...alerts, extra]);
-        const added = after.alerts.find(
-          (a) => !before.alerts.some((b) => b.arrivedAt === a.arrivedAt && b.rule === a.rule),
-        );
-        fc.pre(added === undefined || added.verdict === 'fp' || added.verdict === 'history');
+        // an alert's verdict depends on the alert and the truth alone: score it by itself to know
+        // whether it is unmatched (identifying it inside `after` fails when two alerts look alike)
+        const alone = score([extra]).alerts[0];
+        fc.pre(alone !== undefined && (alone.verdict === 'fp' || alone.verdict === 'history'));
         const p0 = before.metrics.precision?.value ?? null;
         const p1 = after.metrics.precision?.value ?? null;
         if (p0 !== null && p1 !== null) expect(p1).toBeLessThanOrEqual(p0 + 1e-12);
