@@ -69,7 +69,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
     const f = run.lockstep.failure;
     if (f) {
       detectorFailures.push(
-        `${dir}: detector ${detector.name} failed during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
+        `${dir}: detector ${detector.name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
       );
     }
     for (const m of run.lockstep.malformed.slice(0, 20)) {

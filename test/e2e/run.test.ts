@@ -15,7 +15,8 @@ const VOLUME = [
   '--detector',
   'builtin:volume',
   '--detector-options',
-  '{"minRequests":12,"minObjects":50,"window":"30m"}',
+  // objects read count page sizes (a $top=100 member listing reads 100): gate on requests here
+  '{"minRequests":12,"minObjects":5000,"window":"30m"}',
 ];
 
 beforeAll(() => {
