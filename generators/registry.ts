@@ -4,6 +4,7 @@
  */
 import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
+import { azurehound } from './techniques/azurehound.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
 
 export type {
@@ -16,7 +17,7 @@ export type {
 
 export const PROFILES: readonly ProfileModule[] = [workforce];
 
-export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
+export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing, azurehound];
 
 export function findProfile(id: string): ProfileModule | undefined {
   return PROFILES.find((p) => p.info.id === id);
