@@ -6,6 +6,7 @@ import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
 import { azurehound } from './techniques/azurehound.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
+import { graphrunner } from './techniques/graphrunner.js';
 import { roadrecon } from './techniques/roadrecon.js';
 
 export type {
@@ -18,7 +19,7 @@ export type {
 
 export const PROFILES: readonly ProfileModule[] = [workforce];
 
-export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing, azurehound, roadrecon];
+export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing, azurehound, roadrecon, graphrunner];
 
 export function findProfile(id: string): ProfileModule | undefined {
   return PROFILES.find((p) => p.info.id === id);
