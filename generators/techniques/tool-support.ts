@@ -187,10 +187,12 @@ export function* attackerSignIn(c: ToolCtx, s: SignInStep): Generator<LabelledRe
 }
 
 /**
- * The first sign-in of a tool: `password` → the tool's own flow (ROPC for AzureHound, interactive
- * otherwise), `deviceCode` → a device-code phish, `refreshToken`/`stolenToken` → a non-interactive
- * redemption of a token minted elsewhere. If the password flow is refused (MFA required), the
- * attacker falls back to a refresh token phished by device code, as operators do.
+ * The first sign-in of a tool: `password` → the tool's own flow (ROPC when `passwordInteractive`
+ * is false, an interactive password sign-in otherwise), `deviceCode`/`mfa` → an interactive sign-in
+ * of that kind, `refreshToken`/`stolenToken` → a non-interactive redemption of a token minted
+ * elsewhere. If the password flow is refused (Conditional Access demands MFA, which ROPC cannot
+ * satisfy), the operator redeems a refresh token phished elsewhere (e.g. a device code through
+ * roadtx or TokenTactics) with the same tool: a second, non-interactive sign-in that succeeds.
  */
 export function* initialSignIn(
   c: ToolCtx,
@@ -206,15 +208,9 @@ export function* initialSignIn(
   const interactive = m === 'password' ? opts.passwordInteractive : true;
   const res = yield* attackerSignIn(c, { time: t, interactive, method: m, resource, mfaInSession: false });
   if (res.ok) return res.token;
-  const later = t + c.r.int(90, 600) * 1000;
-  const dc = yield* attackerSignIn(c, {
-    time: later,
-    interactive: true,
-    method: 'deviceCode',
-    resource,
-    mfaInSession: false,
-  });
-  return dc.token;
+  const later = t + c.r.int(120, 1800) * 1000;
+  const rt = yield* attackerSignIn(c, { time: later, interactive: false, method: 'refreshToken', resource });
+  return rt.token;
 }
 
 /**
