@@ -4,7 +4,11 @@
  */
 import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
+import { azurehound } from './techniques/azurehound.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
+import { graphrunner } from './techniques/graphrunner.js';
+import { roadrecon } from './techniques/roadrecon.js';
+import { teamfiltration } from './techniques/teamfiltration.js';
 
 export type {
   Actor,
@@ -17,7 +21,13 @@ export type {
 
 export const PROFILES: readonly ProfileModule[] = [workforce];
 
-export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
+export const TECHNIQUES: readonly TechniqueModule[] = [
+  graphUserListing,
+  azurehound,
+  roadrecon,
+  graphrunner,
+  teamfiltration,
+];
 
 export function findProfile(id: string): ProfileModule | undefined {
   return PROFILES.find((p) => p.info.id === id);
