@@ -4,7 +4,12 @@
  */
 import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
+import { compromisedApp } from './techniques/compromised-app.js';
+import { exoPowershellRecon } from './techniques/exo-powershell-recon.js';
+import { galDump } from './techniques/gal-dump.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
+import { insiderAdmin } from './techniques/insider-admin.js';
+import { tokenReplay } from './techniques/token-replay.js';
 
 export type {
   Actor,
@@ -17,7 +22,14 @@ export type {
 
 export const PROFILES: readonly ProfileModule[] = [workforce];
 
-export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
+export const TECHNIQUES: readonly TechniqueModule[] = [
+  graphUserListing,
+  exoPowershellRecon,
+  galDump,
+  tokenReplay,
+  compromisedApp,
+  insiderAdmin,
+];
 
 export function findProfile(id: string): ProfileModule | undefined {
   return PROFILES.find((p) => p.info.id === id);
