@@ -100,15 +100,26 @@ export function ualLogon(t: UalTenant, s: UalLogonInput): Record<string, unknown
 export interface UalDirectoryChangeInput {
   time: number;
   id: string;
-  operation: 'Update user.' | 'Reset user password.' | 'Add member to group.' | 'Update group.' | 'Add member to role.';
-  category: 'User' | 'Group' | 'Role';
+  operation:
+    | 'Update user.'
+    | 'Reset user password.'
+    | 'Add member to group.'
+    | 'Update group.'
+    | 'Add member to role.'
+    | 'Add service principal credentials.'
+    | 'Update application – Certificates and secrets management ';
+  category: 'User' | 'Group' | 'Role' | 'ServicePrincipal' | 'Application';
   actorUpn: string;
   actorPuid: string;
   actorObjectId: string;
   targetUpnOrName: string;
   targetObjectId: string;
+  /** the PUID of a User target; for ServicePrincipal / Application targets, the app id (an SPN, Type 4) */
   targetPuid: string | null;
-  targetKind: 'User' | 'Group';
+  /** ServicePrincipal / Application targets: `ObjectId` is `<Kind>_<object id>`, the display name is a Name (1), the app id an SPN (4) */
+  targetKind: 'User' | 'Group' | 'ServicePrincipal' | 'Application';
+  /** the client app id Entra adds to additionalDetails for app-management events */
+  clientAppId?: string;
   modified: readonly { Name: string; NewValue: string; OldValue: string }[];
   userAgent: string;
   interSystemsId: string;
@@ -127,12 +138,16 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     { ID: c.targetObjectId, Type: 2 },
     { ID: c.targetKind, Type: 2 },
   ];
+  const app = c.targetKind === 'ServicePrincipal' || c.targetKind === 'Application';
   if (c.targetKind === 'User') {
     target.push({ ID: c.targetUpnOrName, Type: 5 });
     if (c.targetPuid) target.push({ ID: c.targetPuid, Type: 3 });
   } else {
     target.push({ ID: c.targetUpnOrName, Type: 1 });
+    if (app && c.targetPuid) target.push({ ID: c.targetPuid, Type: 4 });
   }
+  const details: Record<string, string> = { 'User-Agent': c.userAgent };
+  if (c.clientAppId) details.AppId = c.clientAppId;
   return {
     CreationTime: ualTime(c.time),
     Id: c.id,
@@ -144,11 +159,11 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     UserType: 0,
     Version: 1,
     Workload: 'AzureActiveDirectory',
-    ObjectId: c.targetUpnOrName,
+    ObjectId: app ? `${c.targetKind}_${c.targetObjectId}` : c.targetUpnOrName,
     UserId: c.actorUpn,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
-      { Name: 'additionalDetails', Value: JSON.stringify({ 'User-Agent': c.userAgent }) },
+      { Name: 'additionalDetails', Value: JSON.stringify(details) },
       { Name: 'extendedAuditEventCategory', Value: c.category },
     ],
     ModifiedProperties: c.modified,
