@@ -11,6 +11,7 @@ export type {
   CampaignFacts,
   GeneratorModule,
   ProfileModule,
+  StreamItem,
   TechniqueModule,
 } from './registry-types.js';
 
