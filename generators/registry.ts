@@ -2,6 +2,9 @@
  * The explicit registries of benign profiles and attack techniques. Adding one is adding its
  * module file and one line here — never an import side effect (STYLE.md 3).
  */
+import { backupApp } from './profiles/backup-app.js';
+import { directorySync } from './profiles/directory-sync.js';
+import { governanceApp } from './profiles/governance-app.js';
 import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
@@ -15,7 +18,7 @@ export type {
   TechniqueModule,
 } from './registry-types.js';
 
-export const PROFILES: readonly ProfileModule[] = [workforce];
+export const PROFILES: readonly ProfileModule[] = [workforce, directorySync, backupApp, governanceApp];
 
 export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
 

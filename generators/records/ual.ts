@@ -100,7 +100,13 @@ export function ualLogon(t: UalTenant, s: UalLogonInput): Record<string, unknown
 export interface UalDirectoryChangeInput {
   time: number;
   id: string;
-  operation: 'Update user.' | 'Reset user password.' | 'Add member to group.' | 'Update group.' | 'Add member to role.';
+  operation:
+    | 'Add user.'
+    | 'Update user.'
+    | 'Reset user password.'
+    | 'Add member to group.'
+    | 'Update group.'
+    | 'Add member to role.';
   category: 'User' | 'Group' | 'Role';
   actorUpn: string;
   actorPuid: string;
@@ -113,6 +119,12 @@ export interface UalDirectoryChangeInput {
   userAgent: string;
   interSystemsId: string;
   intraSystemId: string;
+  /**
+   * Who made the change: a user (default) or a service principal such as the Entra provisioning
+   * service. App actors are written `ServicePrincipal_<oid>` with the app name as Type 1 [U: shape
+   * from community samples of provisioning audit records; UserType 4 = System].
+   */
+  actorKind?: 'User' | 'ServicePrincipal';
 }
 
 /** JSON text as Entra writes it inside ModifiedProperties: indented with \r\n and two spaces. */
@@ -122,6 +134,7 @@ export function entraJsonText(values: readonly unknown[]): string {
 }
 
 export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Record<string, unknown> {
+  const app = c.actorKind === 'ServicePrincipal';
   const target: { ID: string; Type: number }[] = [
     { ID: `${c.targetKind}_${c.targetObjectId}`, Type: 2 },
     { ID: c.targetObjectId, Type: 2 },
@@ -140,25 +153,32 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     OrganizationId: t.tenantId,
     RecordType: 8,
     ResultStatus: 'Success',
-    UserKey: `${c.actorPuid}@${t.domain}`,
-    UserType: 0,
+    UserKey: app ? 'Not Available' : `${c.actorPuid}@${t.domain}`,
+    UserType: app ? 4 : 0,
     Version: 1,
     Workload: 'AzureActiveDirectory',
     ObjectId: c.targetUpnOrName,
-    UserId: c.actorUpn,
+    UserId: app ? `ServicePrincipal_${c.actorObjectId}` : c.actorUpn,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
       { Name: 'additionalDetails', Value: JSON.stringify({ 'User-Agent': c.userAgent }) },
       { Name: 'extendedAuditEventCategory', Value: c.category },
     ],
     ModifiedProperties: c.modified,
-    Actor: [
-      { ID: c.actorUpn, Type: 5 },
-      { ID: c.actorPuid, Type: 3 },
-      { ID: `User_${c.actorObjectId}`, Type: 2 },
-      { ID: c.actorObjectId, Type: 2 },
-      { ID: 'User', Type: 2 },
-    ],
+    Actor: app
+      ? [
+          { ID: c.actorUpn, Type: 1 },
+          { ID: `ServicePrincipal_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'ServicePrincipal', Type: 2 },
+        ]
+      : [
+          { ID: c.actorUpn, Type: 5 },
+          { ID: c.actorPuid, Type: 3 },
+          { ID: `User_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'User', Type: 2 },
+        ],
     ActorContextId: t.tenantId,
     InterSystemsId: c.interSystemsId,
     IntraSystemId: c.intraSystemId,
