@@ -247,3 +247,131 @@ export function* emitPlanned<T extends { t: number }>(
 }
 
 export { DAY, HOUR, MINUTE };
+
+/** The Microsoft Graph PowerShell SDK on Windows PowerShell 7 [U: exact string varies by version]. */
+export const GRAPH_PWSH_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6 Microsoft.Graph.Authentication/2.25.0';
+/** Exchange Online PowerShell V3 (the same string workforce's admins send) [U]. */
+export const EXO_PWSH_UA = 'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6';
+
+export interface ClientApp {
+  appId: string;
+  displayName: string;
+}
+
+/**
+ * An admin's tokens for the apps they use, on their own computer and device session: the first
+ * sign-in of a device session is interactive (with MFA), later ones refresh non-interactively.
+ * Script blocks (4104) land on the admin's host when endpoint logging is collected.
+ */
+export class AdminSession {
+  private readonly tokens = new Map<string, Token>();
+  private readonly sids = new Map<string, string>();
+  recordId: number;
+  readonly processId: number;
+  readonly exoSessionId: string;
+  constructor(
+    readonly env: GenEnv,
+    readonly user: User,
+    readonly label: Label,
+    r: Rng,
+  ) {
+    this.recordId = user.adminHost?.recordBase ?? 0;
+    this.processId = r.int(1200, 19_000);
+    this.exoSessionId = r.uuid();
+  }
+
+  /** A valid token for `app` at `t`, signing in first when needed (the sign-in records go to `out`). */
+  token(
+    r: Rng,
+    t: number,
+    app: ClientApp,
+    resource: { id: string; displayName: string },
+    userAgent: string,
+    browser: boolean,
+    out: LabelledRecord[],
+    scheduled = false,
+  ): Token | null {
+    const have = this.tokens.get(app.appId);
+    if (have && t < have.exp - 2 * MINUTE) return have;
+    const w = this.env.world;
+    const net = adminNetwork(this.user, t);
+    const dev = adminDevice(w, this.user, t);
+    // a scheduled task refreshes a cached token; a person signs in once per device session
+    const interactive = !scheduled && this.sids.get(app.appId) !== dev.sid;
+    this.sids.set(app.appId, dev.sid);
+    const res = this.env.kit.signIn(r, this.label, {
+      time: t - r.int(400, 4000),
+      category: interactive ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
+      user: this.user,
+      appId: app.appId,
+      appDisplayName: app.displayName,
+      resource,
+      point: net.point,
+      ip: net.ip,
+      device: dev.device,
+      userAgent,
+      clientAppUsed: browser ? 'Browser' : 'Mobile Apps and Desktop clients',
+      method: interactive ? 'mfa' : 'refreshToken',
+      mfaInSession: !interactive,
+      sid: dev.sid,
+    });
+    for (const x of res.records) out.push(x);
+    if (!res.ok) return null;
+    this.tokens.set(app.appId, res.token);
+    return res.token;
+  }
+
+  caller(t: number, token: Token, userAgent: string, scopes: string): Caller {
+    const net = adminNetwork(this.user, t);
+    return {
+      ip: net.ip,
+      userAgent,
+      token,
+      user: this.user,
+      sp: null,
+      roles: null,
+      scopes,
+      deviceId: this.user.devices[0]?.id ?? null,
+    };
+  }
+
+  /** A PowerShell script block on the admin's host (4104), when collected. */
+  scriptBlock(r: Rng, t: number, text: string, out: LabelledRecord[]): void {
+    const host = this.user.adminHost;
+    if (!host) return;
+    this.recordId += r.int(1, 3);
+    const sb = this.env.kit.scriptBlock(r, this.label, {
+      time: t,
+      computer: host.computer,
+      eventRecordId: this.recordId,
+      userSid: host.sid,
+      processId: this.processId,
+      text,
+    });
+    if (sb) out.push(sb);
+  }
+
+  /** An Exchange Online cmdlet over EXO V3 REST: a RecordType 1 record only when the service (or a hypothesis) audits it. */
+  exchangeCmdlet(
+    r: Rng,
+    t: number,
+    token: Token,
+    cmdlet: string,
+    objectId: string,
+    parameters: readonly { Name: string; Value: string }[],
+    out: LabelledRecord[],
+  ): void {
+    const rec = this.env.kit.exchangeCmdlet(r, this.label, {
+      time: t,
+      cmdlet,
+      objectId,
+      user: this.user,
+      ip: adminNetwork(this.user, t).ip,
+      token,
+      parameters,
+      exoSessionId: this.exoSessionId,
+    });
+    if (rec) out.push(rec);
+  }
+}
