@@ -55,7 +55,8 @@ export const UalLogonSchema = z.object({
 export const UalDirectorySchema = z.object({
   ...ualCommon,
   RecordType: z.literal(8),
-  UserKey: z.string().regex(/^1003[0-9A-F]{12}@/),
+  // a user actor's PUID@domain, or "Not Available" for a service-principal actor (provisioning)
+  UserKey: z.union([z.string().regex(/^1003[0-9A-F]{12}@/), z.literal('Not Available')]),
   AzureActiveDirectoryEventType: z.literal(1),
   ExtendedProperties: nv,
   ModifiedProperties: z.array(z.strictObject({ Name: z.string(), NewValue: z.string(), OldValue: z.string() })),
