@@ -3,10 +3,43 @@
  * outside detector would be: it sees records, never the truth.
  */
 import type { DetectorFactory, DetectorInfo } from '../src/core/index.js';
+import {
+  bertjanpAzurehoundVolume,
+  chronicleMsGraphGraphrunnerGraphreconEnumeration,
+  chronicleMsGraphUserAndGroupEnumeration,
+  cloudbrothersAzurehound,
+  cloudbrothersAzurehoundUa,
+  cloudbrothersGraphrunner,
+  cloudbrothersPurpleknight,
+  elasticBloodhoundUa,
+  elasticGraphMultiCategoryRecon,
+  elasticGraphSessionMultipleAddresses,
+  elasticRoadreconAiohttp,
+  sigmaAzureAdAzurehoundDiscovery,
+  splunkAzureAdServicePrincipalEnumeration,
+} from './published/index.js';
+import { createVolumeDetector, volumeInfo } from './volume/index.js';
 
 export interface DetectorModule {
   info: DetectorInfo;
   create: DetectorFactory;
 }
 
-export const DETECTORS: readonly DetectorModule[] = [];
+export const DETECTORS: readonly DetectorModule[] = [
+  // enumbench's own simple reference detector (detectors/volume/, docs/scoring.md)
+  { info: volumeInfo, create: createVolumeDetector },
+  // published community detections (detectors/published/, docs/published-detections.md)
+  cloudbrothersAzurehound,
+  cloudbrothersPurpleknight,
+  cloudbrothersGraphrunner,
+  cloudbrothersAzurehoundUa,
+  bertjanpAzurehoundVolume,
+  elasticRoadreconAiohttp,
+  elasticBloodhoundUa,
+  elasticGraphMultiCategoryRecon,
+  elasticGraphSessionMultipleAddresses,
+  chronicleMsGraphUserAndGroupEnumeration,
+  chronicleMsGraphGraphrunnerGraphreconEnumeration,
+  splunkAzureAdServicePrincipalEnumeration,
+  sigmaAzureAdAzurehoundDiscovery,
+];

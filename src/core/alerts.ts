@@ -27,6 +27,12 @@ export interface ReceivedAlert {
   arrivedAt: EpochMs;
   /** the ordinal of the alert in arrival order (stable tie-break) */
   seq: number;
+  /**
+   * Who stamped `arrivedAt`: the bench (default), or nobody — an alert scored offline from a file
+   * without a bench stamp, whose arrival is its self-reported `time`. Self-reported arrivals are
+   * reported but never feed a latency gate.
+   */
+  stamp?: 'bench' | 'self-reported';
 }
 
 export const ALERT_FIELDS = [

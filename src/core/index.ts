@@ -1,3 +1,4 @@
+export * from './alert-check.js';
 export * from './alerts.js';
 export * from './catalog.js';
 export * from './clock.js';
@@ -6,6 +7,7 @@ export * from './detector.js';
 export * from './directory-roles.js';
 export * from './errors.js';
 export * from './exit-codes.js';
+export * from './first-party-apps.js';
 export * from './metrics.js';
 export * from './records.js';
 export * from './rng.js';

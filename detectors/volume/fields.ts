@@ -1,0 +1,119 @@
+/**
+ * Reading the fields the volume detector needs from Graph activity, Azure AD Graph activity and
+ * sign-in records, in the diagnostic-settings shape (`time`, `properties{…}`, lowerCamel) with the
+ * Log Analytics row shape (PascalCase columns) as a fallback. Mixed casing is real
+ * (`c_Sid`, `C_DeviceId`, `UserPrincipalObjectID`), so lookups ignore case.
+ */
+import type { TelemetryRecord } from '../../src/core/records.js';
+
+function lowerKeys(o: unknown): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  if (o !== null && typeof o === 'object' && !Array.isArray(o)) {
+    for (const [k, v] of Object.entries(o)) m.set(k.toLowerCase(), v);
+  }
+  return m;
+}
+
+/** The first non-empty string among `names`, looked up in `properties` then at the top level. */
+export function pick(record: TelemetryRecord, ...names: string[]): string | undefined {
+  const top = lowerKeys(record);
+  const props = lowerKeys(top.get('properties'));
+  for (const n of names) {
+    const k = n.toLowerCase();
+    for (const src of [props, top]) {
+      const v = src.get(k);
+      if (typeof v === 'string' && v !== '') return v;
+      if (typeof v === 'number') return String(v);
+    }
+  }
+  return undefined;
+}
+
+export interface RequestFacts {
+  id: string;
+  time: number;
+  principal: string;
+  ip: string | undefined;
+  session: string | undefined;
+  token: string | undefined;
+  method: string;
+  /** normalised path: no host, no query, no API version, no AAD Graph tenant segment, lower case */
+  path: string;
+  /** the `$top` of the query, when given */
+  top: number | undefined;
+}
+
+export function requestFacts(record: TelemetryRecord): RequestFacts | null {
+  const id = pick(record, 'requestId', 'RequestId', 'correlationId', 'id');
+  const timeText = pick(record, 'time', 'timeGenerated', 'TimeGenerated');
+  const principal = pick(record, 'userId', 'UserPrincipalObjectID', 'servicePrincipalId', 'appId', 'UserId');
+  const uri = pick(record, 'requestUri', 'RequestUri', 'uri');
+  if (!id || !timeText || !principal || !uri) return null;
+  const time = Date.parse(timeText);
+  if (Number.isNaN(time)) return null;
+  const top = /[?&](?:\$|%24)top=(\d+)/i.exec(uri);
+  return {
+    id,
+    time,
+    principal: principal.toLowerCase(),
+    ip: pick(record, 'ipAddress', 'IPAddress', 'callerIpAddress'),
+    session: pick(record, 'sessionId', 'c_sid', 'SessionId'),
+    token: pick(record, 'signInActivityId', 'SignInActivityId', 'uniqueTokenId'),
+    method: (pick(record, 'requestMethod', 'RequestMethod', 'httpMethod') ?? 'GET').toUpperCase(),
+    path: normalisePath(uri),
+    top: top ? Number(top[1]) : undefined,
+  };
+}
+
+export function normalisePath(uri: string): string {
+  let p = uri.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  const q = p.indexOf('?');
+  if (q >= 0) p = p.slice(0, q);
+  p = p.replace(/\/{2,}/g, '/').toLowerCase();
+  // drop the API version (v1.0, beta) and an AAD Graph tenant segment
+  p = p
+    .replace(/^\/(v1\.0|beta)(?=\/)/, '')
+    .replace(/^\/[0-9a-f-]{36}(?=\/|$)|^\/[a-z0-9.-]+\.onmicrosoft\.com(?=\/|$)/, '');
+  return p === '' ? '/' : p;
+}
+
+const COLLECTIONS =
+  'users|groups|serviceprincipals|devices|applications|directoryroles|contacts|administrativeunits|oauth2permissiongrants|domains|organization|tenantdetails|roledefinitions|roleassignments|eligibleroleassignments|directoryobjects';
+/** a whole collection: `/users`, `/groups/delta`, `/roleManagement/directory/roleAssignments` */
+const LISTING = new RegExp(
+  `^/((${COLLECTIONS})(/delta)?|rolemanagement/directory/[a-z]+|policies/[a-z]+|serviceprincipals\\([^)]*\\)/[a-z]+)$`,
+);
+/** the members, owners or assignments of one object */
+const MEMBERS = new RegExp(
+  `^/(${COLLECTIONS})/[^/]+/(\\$links/)?(members|transitivemembers|owners|registeredowners|registeredusers|approleassignedto|approleassignments|memberof|transitivememberof|directreports|ownedobjects)$`,
+);
+/** one directory object */
+const OBJECT = new RegExp(`^/(${COLLECTIONS})/[^/]+$`);
+
+/** How a request reads the directory: a listing (of about `items` objects), one object, or not at all. */
+export type DirectoryRead = { kind: 'list'; items: number } | { kind: 'object' } | null;
+
+/** Graph and AAD Graph page 100 objects by default and at most 999. */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 999;
+
+export function directoryRead(f: RequestFacts): DirectoryRead {
+  if (f.method !== 'GET') return null;
+  if (LISTING.test(f.path) || MEMBERS.test(f.path)) {
+    return { kind: 'list', items: Math.min(MAX_PAGE, Math.max(1, f.top ?? DEFAULT_PAGE)) };
+  }
+  if (OBJECT.test(f.path)) return { kind: 'object' };
+  return null;
+}
+
+export interface SignInFacts {
+  userId: string | undefined;
+  upn: string | undefined;
+}
+
+export function signInFacts(record: TelemetryRecord): SignInFacts {
+  return {
+    userId: pick(record, 'userId', 'UserId')?.toLowerCase(),
+    upn: pick(record, 'userPrincipalName', 'UserPrincipalName'),
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * `enumbench score --truth F --alerts F`: score alerts produced elsewhere (a SIEM export, a run's
+ * alerts.jsonl) against a dataset's truth. `--truth` and `--alerts` may be repeated in pairs (one
+ * pair per seed): pairs of the same scenario are combined, with Wilson intervals. Reads files, calls
+ * the pure scorer, thresholds and renderers, writes reports, and picks the exit code: 0 passed,
+ * 1 a gate crossed, 4 invalid input (malformed alerts, a threshold the scorecard cannot answer,
+ * mismatched files).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Option } from '@commander-js/extra-typings';
+import type { Catalog } from '../../../src/core/catalog.js';
+import { DATASET_FILES } from '../../../src/core/dataset.js';
+import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import type { Truth } from '../../../src/core/truth.js';
+import {
+  commandLine,
+  type Report,
+  renderConsole,
+  renderSummaryJson,
+  reportOutcome,
+  type ScenarioReport,
+} from '../../../src/report/index.js';
+import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
+import { formatDuration, parseDuration } from '../../../src/scenario/units.js';
+import {
+  checkSameDataset,
+  DEFAULT_EVIDENCE_CAP,
+  DEFAULT_TOLERANCE_MS,
+  norm,
+  parseAlertsText,
+  parseDeliveryText,
+  parseLabelsText,
+  parseTruthText,
+  SCORECARD_SCHEMA_VERSION,
+  type Scorecard,
+  type ScoringOptions,
+  scoreRun,
+} from '../../../src/scoring/index.js';
+import { type BaselineSummary, checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { type GateInput, gateScenario } from '../../run/gate.js';
+import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import type { CommandModule } from '../command.js';
+
+const MAX_LISTED = 20;
+const DEFAULT_TOLERANCE = formatDuration(DEFAULT_TOLERANCE_MS);
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new EnumbenchError(
+      'E_READ',
+      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { hint: `check the path given to --${what}` },
+    );
+  }
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+interface PairInput {
+  truth: string;
+  alerts: string;
+  labels: string | undefined;
+  delivery: string | undefined;
+}
+
+interface LoadedTruth {
+  path: string;
+  truth: Truth;
+}
+
+function loadTruth(arg: string, cwd: string): LoadedTruth {
+  let path = resolve(cwd, arg);
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, DATASET_FILES.truth);
+  return { path, truth: parseTruthText(readText(path, 'truth'), arg) };
+}
+
+/**
+ * The catalogue tag values are checked against: the registered techniques and profiles plus those
+ * the truth files hold (a dataset made by another enumbench version may hold modules this one lacks).
+ */
+function catalogWith(catalog: Catalog, truths: readonly Truth[]): Catalog {
+  const techniques = new Set(catalog.techniques.map((t) => t.id));
+  const profiles = new Set(catalog.profiles.map((p) => p.id));
+  const extraTechniques = [...new Set(truths.flatMap((t) => t.campaigns.map((c) => c.technique)))]
+    .filter((id) => !techniques.has(id))
+    .map((id) => ({ id, name: id, kind: 'technique' as const, attack: [], summary: '', options: {} }));
+  const extraProfiles = [...new Set(truths.flatMap((t) => t.benign.map((b) => b.profile)))]
+    .filter((id) => !profiles.has(id))
+    .map((id) => ({ id, name: id, kind: 'profile' as const, attack: [], summary: '', options: {} }));
+  return {
+    ...catalog,
+    techniques: [...catalog.techniques, ...extraTechniques],
+    profiles: [...catalog.profiles, ...extraProfiles],
+  };
+}
+
+/** Read and score one (truth, alerts) pair; input problems go to `problems`. */
+function scorePair(
+  pair: PairInput,
+  loaded: LoadedTruth,
+  cwd: string,
+  options: ScoringOptions,
+  problems: string[],
+  note: (s: string) => void,
+): Scorecard {
+  const { truth, path: truthPath } = loaded;
+  const near = (name: string) => {
+    const p = join(dirname(truthPath), name);
+    return existsSync(p) ? p : undefined;
+  };
+  const labelsPath = pair.labels !== undefined ? resolve(cwd, pair.labels) : near(DATASET_FILES.labels);
+  const deliveryPath = pair.delivery !== undefined ? resolve(cwd, pair.delivery) : near(DATASET_FILES.delivery);
+  const lineProblems = (list: readonly Diagnostic[]) => {
+    for (const d of list.slice(0, MAX_LISTED)) problems.push(formatDiagnostic(d));
+    if (list.length > MAX_LISTED) problems.push(`... and ${list.length - MAX_LISTED} more`);
+  };
+  let labels = null;
+  if (labelsPath) {
+    if (pair.labels === undefined) note(`using labels ${labelsPath}`);
+    const r = parseLabelsText(readText(labelsPath, 'labels'), labelsPath);
+    lineProblems(r.problems);
+    labels = r.items;
+  }
+  let delivery = null;
+  if (deliveryPath) {
+    if (pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
+    const r = parseDeliveryText(readText(deliveryPath, 'delivery'), deliveryPath);
+    lineProblems(r.problems);
+    delivery = r.items;
+  }
+  const alertsFile = parseAlertsText(readText(resolve(cwd, pair.alerts), 'alerts'));
+  for (const m of alertsFile.malformed.slice(0, MAX_LISTED)) {
+    problems.push(`${pair.alerts}:${m.line}: malformed alert: ${m.problems.join('; ')}`);
+  }
+  if (alertsFile.malformed.length > MAX_LISTED) {
+    problems.push(`${pair.alerts}: ... and ${alertsFile.malformed.length - MAX_LISTED} more malformed alerts`);
+  }
+  let known: ((id: string) => boolean) | null = null;
+  if (labels || delivery) {
+    const ids = new Set<string>();
+    for (const l of labels ?? []) ids.add(norm(l.id));
+    for (const d of delivery ?? []) ids.add(norm(d.id));
+    known = (id) => ids.has(id);
+  }
+  const mismatch = checkSameDataset(truth, alertsFile, known);
+  if (mismatch) throw mismatch;
+  return scoreRun({
+    truth,
+    alerts: alertsFile.alerts,
+    labels,
+    delivery,
+    malformed: alertsFile.malformed.length,
+    options,
+  });
+}
+
+export const scoreCommand: CommandModule = {
+  name: 'score',
+  register(program, ctx) {
+    program
+      .command('score')
+      .description('score alerts from a file (JSON lines or a JSON array) against a dataset truth file')
+      .addOption(
+        new Option('--truth <file>', 'truth.json of the dataset, or its directory (repeat in pairs with --alerts)')
+          .argParser(collect)
+          .makeOptionMandatory(),
+      )
+      .addOption(
+        new Option(
+          '--alerts <file>',
+          'alerts: JSON lines or a JSON array (bench envelopes, or bare alerts with "time")',
+        )
+          .argParser(collect)
+          .makeOptionMandatory(),
+      )
+      .option('--labels <file>', 'labels.jsonl (default: beside the truth file, when present)')
+      .option('--delivery <file>', 'delivery.jsonl (default: beside the truth file, when present)')
+      .addOption(
+        new Option('--threshold <expr>', 'a gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
+          .argParser(collect)
+          .default([] as string[]),
+      )
+      .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
+      .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
+      .option('--tolerance <duration>', 'entity matches count until last availability + this', DEFAULT_TOLERANCE)
+      .option('--evidence-cap <n>', 'evidence ids considered per alert', String(DEFAULT_EVIDENCE_CAP))
+      .option('--report <formats>', 'write reports: json,junit,md')
+      .option('--out <dir>', 'directory for --report files', 'out')
+      .option('--json', 'print summary.json on stdout instead of the console summary')
+      .action((opts) => {
+        const { io } = ctx;
+        const cwd = io.cwd;
+        const problems: string[] = [];
+        const note = (s: string) => {
+          if (!opts.json) io.err(`${ctx.errStyle.dim(s)}\n`);
+        };
+
+        // options first: a typo fails before any file is read
+        const truths = opts.truth;
+        const alertFiles = opts.alerts;
+        if (truths.length !== alertFiles.length) {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--truth and --alerts come in pairs: got ${truths.length} --truth and ${alertFiles.length} --alerts`,
+            { hint: 'give one --alerts per --truth, in the same order (one pair per seed)' },
+          );
+        }
+        if (truths.length > 1 && (opts.labels !== undefined || opts.delivery !== undefined)) {
+          throw new EnumbenchError('E_OPTION', '--labels and --delivery name the files of a single dataset', {
+            hint: 'with several --truth, keep labels.jsonl and delivery.jsonl beside each truth.json',
+          });
+        }
+        const tol = parseDuration(opts.tolerance);
+        if (!tol.ok) {
+          throw new EnumbenchError('E_OPTION', `--tolerance: ${tol.message}`, tol.hint ? { hint: tol.hint } : {});
+        }
+        const cap = Number(opts.evidenceCap);
+        if (!Number.isInteger(cap) || cap < 1) {
+          throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
+        }
+        const formats = parseReportFormats(opts.report);
+        let baselineRaw: unknown;
+        if (opts.baseline !== undefined) {
+          try {
+            baselineRaw = JSON.parse(readText(resolve(cwd, opts.baseline), 'baseline'));
+          } catch (e) {
+            if (e instanceof EnumbenchError) throw e;
+            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: not valid JSON: ${(e as Error).message}`);
+          }
+        } else if (opts.maxRegression !== undefined) {
+          problems.push('--max-regression needs --baseline');
+        }
+        const allowances =
+          opts.maxRegression !== undefined ? parseMaxRegression(opts.maxRegression) : { ok: true as const, value: [] };
+        if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
+
+        // the truth files, then the thresholds (their tags checked against what is registered and held)
+        const loaded = truths.map((t) => loadTruth(t, cwd));
+        const catalog = catalogWith(
+          ctx.catalog,
+          loaded.map((l) => l.truth),
+        );
+        const thresholds: Threshold[] = [];
+        for (const line of opts.threshold) {
+          const r = parseThresholdLine(line, { catalog });
+          if (r.ok) thresholds.push(r.value);
+          else {
+            for (const p of r.problems) {
+              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+            }
+          }
+        }
+
+        // score every pair, group by scenario
+        const options: ScoringOptions = { toleranceMs: tol.value, evidenceCap: cap };
+        const groups = new Map<string, { cards: Scorecard[]; pairs: number[] }>();
+        truths.forEach((t, i) => {
+          const card = scorePair(
+            { truth: t, alerts: alertFiles[i] as string, labels: opts.labels, delivery: opts.delivery },
+            loaded[i] as LoadedTruth,
+            cwd,
+            options,
+            problems,
+            note,
+          );
+          const name = card.runs[0]?.scenario ?? t;
+          const g = groups.get(name) ?? { cards: [], pairs: [] };
+          g.cards.push(card);
+          g.pairs.push(i);
+          groups.set(name, g);
+        });
+
+        let baseline: GateInput['baseline'] = null;
+        if (baselineRaw !== undefined && allowances.ok) {
+          const first = [...groups.values()][0]?.cards[0];
+          const summary: BaselineSummary = checkBaseline(
+            baselineRaw,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: first?.datasetFormatVersion ?? 0 },
+            opts.baseline,
+          );
+          baseline = { summary, allowances: allowances.value };
+        }
+
+        const scenarios: ScenarioReport[] = [...groups.entries()].map(([name, g]) => {
+          const args = ['enumbench', 'score'];
+          for (const i of g.pairs) args.push('--truth', truths[i] as string, '--alerts', alertFiles[i] as string);
+          if (opts.labels !== undefined) args.push('--labels', opts.labels);
+          if (opts.delivery !== undefined) args.push('--delivery', opts.delivery);
+          for (const t of opts.threshold) args.push('--threshold', t);
+          if (opts.tolerance !== DEFAULT_TOLERANCE) args.push('--tolerance', opts.tolerance);
+          if (cap !== DEFAULT_EVIDENCE_CAP) args.push('--evidence-cap', String(cap));
+          const seeds = g.cards.map((c) => c.runs[0]?.seed).join(', ');
+          return gateScenario({
+            name,
+            cards: g.cards,
+            cli: thresholds,
+            baseline,
+            replay: `${commandLine(args)}  # seed${g.cards.length > 1 ? 's' : ''} ${seeds}`,
+          });
+        });
+        const report: Report = {
+          tool: { name: 'enumbench', version: ctx.version },
+          command: 'score',
+          scenarios,
+          problems,
+        };
+        const written = writeReports(report, formats, resolve(cwd, opts.out), io.env);
+        if (opts.json) io.out(renderSummaryJson(report));
+        else {
+          io.out(renderConsole(report, ctx.outStyle));
+          for (const w of written) io.err(`${ctx.errStyle.dim(`wrote ${w}`)}\n`);
+        }
+        const outcome = reportOutcome(report);
+        ctx.exit(
+          outcome === 'passed'
+            ? ExitCode.Passed
+            : outcome === 'failed'
+              ? ExitCode.ThresholdsCrossed
+              : ExitCode.InvalidInput,
+        );
+      });
+  },
+};

@@ -1,0 +1,227 @@
+/**
+ * `enumbench serve <dataset dir>`: replays a dataset through the mock services and prints what a
+ * collector needs (URLs, tenant id, client id and secret, a curl session); `--json` prints one
+ * object with the names of CONTRACTS.md §4. Runs until interrupted, or until the replay has
+ * published everything (`--exit-when-done`).
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Argument } from '@commander-js/extra-typings';
+import { wallNow } from '../../../src/core/clock.js';
+import { userError } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import type { FaultConfig } from '../../mock/faults.js';
+import { startMockServices } from '../../mock/services.js';
+import { makeLocalCa } from '../../mock/tls.js';
+import { parseSpeed } from '../../replay/clock.js';
+import { loadDataset } from '../../replay/dataset.js';
+import { prepareInputs } from '../../run/run-scenarios.js';
+import type { CommandModule } from '../command.js';
+
+function parseDurationMs(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
+  if (!m) throw userError('E_FAULTS', `invalid duration "${s}"`, 'use e.g. 500ms, 30s, 30m, 2h');
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms'];
+}
+
+/** "error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02,reset=0.01,late=0.05:30m,expired=0.01" */
+export function parseFaults(spec: string): Partial<FaultConfig> {
+  const out: Partial<FaultConfig> = {};
+  for (const part of spec.split(',').filter((p) => p.trim() !== '')) {
+    const m = /^\s*(error|throttle|slow|truncate|reset|late|expired)=([0-9.]+)(?::([0-9.]+(?:ms|s|m|h|d)?))?\s*$/.exec(
+      part,
+    );
+    const rate = m ? Number(m[2]) : Number.NaN;
+    if (!m || !(rate >= 0 && rate <= 1)) {
+      throw userError(
+        'E_FAULTS',
+        `invalid fault "${part}"`,
+        'use kind=rate with kind one of error, throttle, slow, truncate, reset, late, expired and 0 <= rate <= 1; slow and late take :duration',
+      );
+    }
+    switch (m[1]) {
+      case 'error':
+        out.errorRate = rate;
+        break;
+      case 'throttle':
+        out.throttleRate = rate;
+        break;
+      case 'slow':
+        out.slowRate = rate;
+        out.slowMs = parseDurationMs(m[3] ?? '500ms');
+        break;
+      case 'truncate':
+        out.truncateRate = rate;
+        break;
+      case 'reset':
+        out.resetRate = rate;
+        break;
+      case 'late':
+        out.lateBlobRate = rate;
+        out.lateMs = parseDurationMs(m[3] ?? '30m');
+        break;
+      case 'expired':
+        out.expiredRate = rate;
+        break;
+    }
+  }
+  return out;
+}
+
+export const serveCommand: CommandModule = {
+  name: 'serve',
+  register(program, ctx) {
+    program
+      .command('serve')
+      .description('replay a dataset through the mock Management Activity API and diagnostic-log feeds')
+      .addArgument(new Argument('<input>', 'a scenario YAML file (generated first) or a dataset directory'))
+      .option('--seed <n>', 'with a scenario: the seed (overrides the scenario)')
+      .option('--out <dir>', 'with a scenario: where its dataset is written', 'out')
+      .option('--speed <speed>', 'realtime, a factor such as 60, max or lockstep', 'realtime')
+      .option('--host <host>', 'address to bind (another than 127.0.0.1 only when you mean it)', '127.0.0.1')
+      .option('--port <port>', 'API port; the storage feed uses port+1 and the bench port+2 (0: any free ports)', '0')
+      .option('--https', 'serve HTTPS with a locally generated CA (see docs/mock.md)')
+      .option('--ca-out <file>', 'with --https: write the CA certificate here', 'enumbench-ca.pem')
+      .option('--public-url <url>', 'the base URL collectors use for login and the API (host mapping)')
+      .option('--faults <spec>', 'fault injection, e.g. error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02')
+      .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
+      .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
+      .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
+      .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
+      .option('--exit-when-done', 'stop when the replay has published everything')
+      .action(async (input, opts) => {
+        const { io } = ctx;
+        const path = resolve(io.cwd, input);
+        let dir = path;
+        if (!existsSync(path)) {
+          throw userError(
+            'E_INPUT',
+            `${input}: no such file or directory`,
+            'give a scenario YAML file or a dataset directory',
+          );
+        }
+        if (!statSync(path).isDirectory()) {
+          // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
+          const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+          if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
+            throw userError('E_OPTION', `invalid --seed ${opts.seed}`);
+          const [prepared] = await prepareInputs({
+            inputs: [input],
+            catalog: ctx.catalog,
+            cwd: io.cwd,
+            out: resolve(io.cwd, opts.out),
+            version: ctx.version,
+            ...(seed !== undefined ? { seed } : {}),
+            seeds: 1,
+            onGenerate: (e) => {
+              if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+            },
+          });
+          dir = prepared?.datasets[0] as string;
+        } else if (!existsSync(join(path, 'delivery.jsonl'))) {
+          throw userError(
+            'E_DATASET',
+            `${input} is not a dataset directory`,
+            'pass a directory written by `enumbench generate --out DIR`, or a scenario file',
+          );
+        }
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65533)
+          throw userError('E_PORT', `invalid --port ${opts.port}`);
+        const pageSize = Number(opts.pageSize);
+        if (!Number.isInteger(pageSize) || pageSize < 1)
+          throw userError('E_PAGE_SIZE', `invalid --page-size ${opts.pageSize}`);
+        const speed = parseSpeed(opts.speed);
+        const publication = loadDataset(dir);
+        let tls: { cert: string; key: string; ca: string } | undefined;
+        let caPath: string | undefined;
+        if (opts.https) {
+          const ca = makeLocalCa(undefined, new Date(wallNow()));
+          caPath = resolve(io.cwd, opts.caOut);
+          writeFileSync(caPath, ca.caCert);
+          tls = { cert: ca.cert, key: ca.key, ca: ca.caCert };
+        }
+        const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
+        const svc = await startMockServices({
+          publication,
+          speed,
+          host: opts.host,
+          port,
+          pageSize,
+          ...(tls ? { tls } : {}),
+          ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
+          ...(opts.faults ? { faults: parseFaults(opts.faults) } : {}),
+          webhooks: { allowHttp: opts.allowHttpWebhooks === true },
+          lockstepTickMs: parseDurationMs(opts.tick),
+        });
+        const env = svc.env();
+        const clock = svc.replay.clock.snapshot();
+        if (opts.json) {
+          io.out(
+            `${JSON.stringify({
+              ...env,
+              ENUMBENCH_DIAGNOSTICS_SAS: svc.urls.diagnosticsSas,
+              ENUMBENCH_DIAGNOSTICS_CONNECTION_STRING: svc.urls.diagnosticsConnectionString,
+              bench: { url: svc.urls.bench, token: svc.identity.benchToken },
+              ...(caPath ? { caCertificate: caPath } : {}),
+              clock,
+              counts: publication.counts,
+            })}\n`,
+          );
+        } else {
+          const s = ctx.outStyle;
+          const t = env.ENUMBENCH_TENANT_ID;
+          io.out(
+            [
+              `${s.bold('enumbench serve')} ${input}  speed ${env.ENUMBENCH_SPEED}  records dated ${clock.start} … ${clock.end}`,
+              '',
+              `  login (stands for https://login.microsoftonline.com)  ${env.ENUMBENCH_LOGIN_URL}`,
+              `  API   (stands for https://manage.office.com)          ${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed/`,
+              `  diagnostic-settings storage (SAS included)           ${env.ENUMBENCH_DIAGNOSTICS_URL}`,
+              `  storage connection string                            ${svc.urls.diagnosticsConnectionString}`,
+              `  simulated clock                                      ${env.ENUMBENCH_CLOCK_URL}`,
+              ...(env.ENUMBENCH_LOCKSTEP_URL
+                ? [`  lockstep (GET state, POST {"tick":N} to go on)       ${env.ENUMBENCH_LOCKSTEP_URL}`]
+                : []),
+              `  bench only (ledger; never give to a detector)        ${svc.urls.bench}/bench/ledger  token ${svc.identity.benchToken}`,
+              ...(caPath ? [`  CA certificate                                       ${caPath}`] : []),
+              '',
+              `  tenant id      ${t}`,
+              `  client id      ${env.ENUMBENCH_CLIENT_ID}`,
+              `  client secret  ${env.ENUMBENCH_CLIENT_SECRET}`,
+              '',
+              s.dim('# copy-paste session:'),
+              ...(caPath ? [`export CURL_CA_BUNDLE=${caPath}`] : []),
+              `TOKEN=$(curl -s ${env.ENUMBENCH_LOGIN_URL}/${t}/oauth2/v2.0/token -d grant_type=client_credentials -d client_id=${env.ENUMBENCH_CLIENT_ID} --data-urlencode 'client_secret=${env.ENUMBENCH_CLIENT_SECRET}' --data-urlencode scope=https://manage.office.com/.default | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+              `API=${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed`,
+              `curl -s -X POST -H "Authorization: Bearer $TOKEN" "$API/subscriptions/start?contentType=Audit.AzureActiveDirectory"`,
+              `curl -s -D - -H "Authorization: Bearer $TOKEN" "$API/subscriptions/content?contentType=Audit.AzureActiveDirectory"`,
+              `curl -s -H "Authorization: Bearer $TOKEN" "<a contentUri from the list>"`,
+              `curl -s "${env.ENUMBENCH_DIAGNOSTICS_URL.replace('?', '?comp=list&')}"`,
+              '',
+              s.dim(opts.exitWhenDone ? 'serving until the replay ends (Ctrl-C to stop)' : 'serving until Ctrl-C'),
+              '',
+            ].join('\n'),
+          );
+        }
+        await new Promise<void>((done) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            done();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          if (opts.exitWhenDone) void svc.replay.done.then(stop);
+        });
+        const ledger = svc.ledgerSummary();
+        await svc.close();
+        io.err(
+          `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
+        );
+        ctx.exit(ExitCode.Passed);
+      });
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * The tenant and the application a detector uses: ids and secrets printed by `serve` and handed
+ * to `process:` detectors. Ids are seeded (stable run after run); the bench token is not seeded,
+ * because detectors must never be able to derive it.
+ */
+import { randomBytes } from 'node:crypto';
+import { rngStream } from '../../src/core/rng.js';
+
+export interface MockIdentity {
+  tenantId: string;
+  /** tenant names accepted by the token endpoints besides the GUID */
+  tenantNames: string[];
+  clientId: string;
+  clientSecret: string;
+  /** the app's service principal object id (`oid`) */
+  servicePrincipalId: string;
+  /** storage account for the diagnostic-settings feeds */
+  storageAccount: string;
+  /** the `sig` of the SAS token handed out for the storage feeds */
+  sasSignature: string;
+  /** the storage account key (base64), for Shared Key clients and connection strings */
+  storageKey: string;
+  /** bench-only endpoints: never handed to a detector */
+  benchToken: string;
+}
+
+export function makeIdentity(seed: number, tenantId: string, domain?: string): MockIdentity {
+  const r = rngStream(seed, 'mock', 'identity');
+  const clientId = r.uuid();
+  const secretChars = r.base64url(34).replace(/[-_]/g, '~');
+  return {
+    tenantId: tenantId.toLowerCase(),
+    tenantNames: domain ? [domain.toLowerCase()] : [],
+    clientId,
+    clientSecret: `eNb8Q~${secretChars}`,
+    servicePrincipalId: r.uuid(),
+    storageAccount: `enumbenchdiag${r.hex(6)}`,
+    sasSignature: Buffer.from(r.hex(64), 'hex').toString('base64'),
+    storageKey: Buffer.from(r.hex(128), 'hex').toString('base64'),
+    benchToken: randomBytes(24).toString('base64url'),
+  };
+}

@@ -1,0 +1,402 @@
+/**
+ * Starts the mock services for one replay: the login + Management Activity API server, the
+ * diagnostic-settings storage server and the bench-only server (ledger, faults, lockstep), each
+ * on its own port, bound to 127.0.0.1 unless asked otherwise. Returns the URLs and credentials a
+ * detector is given (CONTRACTS.md §4) and a handle to stop everything.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { wallNow } from '../../src/core/clock.js';
+import type { ContentType } from '../../src/core/dataset.js';
+import { userError } from '../../src/core/errors.js';
+import type { BlobLimits } from '../replay/blobs.js';
+import { type SpeedMode, speedLabel } from '../replay/clock.js';
+import { LockstepDriver } from '../replay/lockstep.js';
+import type { Publication } from '../replay/publication.js';
+import { Replay } from '../replay/replay.js';
+import { activityRouter, apiNotFound } from './activity-api.js';
+import { AF, afBody } from './af-errors.js';
+import { ContentStore } from './content-store.js';
+import { type FaultConfig, FaultInjector, type FaultReport } from './faults.js';
+import { type MockIdentity, makeIdentity } from './identity.js';
+import { newSigningKey } from './jwt.js';
+import { Ledger, type LedgerSummary } from './ledger.js';
+import { loginRouter } from './login.js';
+import { AppendBlobStore, storageRouter } from './storage.js';
+import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** the CA certificate (PEM) collectors must trust */
+  ca?: string;
+}
+
+export interface MockServicesOptions {
+  publication: Publication;
+  speed: SpeedMode;
+  host?: string;
+  /** login + Management Activity API port (0: ephemeral) */
+  port?: number;
+  diagnosticsPort?: number;
+  benchPort?: number;
+  /** public base URLs, when collectors reach the mock by another name (host mapping, proxies) */
+  publicUrls?: { login?: string; management?: string; diagnostics?: string };
+  tls?: TlsMaterial;
+  blobLimits?: BlobLimits;
+  /** content items per /subscriptions/content page */
+  pageSize?: number;
+  rateLimitPerMinute?: number;
+  faults?: Partial<FaultConfig>;
+  webhooks?: Partial<WebhookOptions>;
+  /** do not start publishing until start() (default: start at once) */
+  deferStart?: boolean;
+  /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
+  lockstepTickMs?: number;
+}
+
+/** What a detector receives (CONTRACTS.md §4). */
+export interface DetectorEnvironment {
+  ENUMBENCH_TENANT_ID: string;
+  ENUMBENCH_CLIENT_ID: string;
+  ENUMBENCH_CLIENT_SECRET: string;
+  ENUMBENCH_LOGIN_URL: string;
+  ENUMBENCH_MANAGEMENT_URL: string;
+  ENUMBENCH_DIAGNOSTICS_URL: string;
+  ENUMBENCH_SPEED: string;
+  ENUMBENCH_CLOCK_URL: string;
+  ENUMBENCH_LOCKSTEP_URL?: string;
+}
+
+export interface MockServices {
+  identity: MockIdentity;
+  replay: Replay;
+  ledger: Ledger;
+  faults: FaultInjector;
+  urls: {
+    login: string;
+    management: string;
+    /** the storage service URL (path-style: includes the account) */
+    diagnostics: string;
+    /** the SAS query string for the storage feeds (without "?") */
+    diagnosticsSas: string;
+    /** an Azure Storage connection string (account key) for the feeds */
+    diagnosticsConnectionString: string;
+    clock: string;
+    bench: string;
+    /** lockstep only: GET the state, POST {"tick": N} to acknowledge */
+    lockstep: string;
+  };
+  /** where the servers really listen (differs from urls when public URLs are given) */
+  listening: { api: string; storage: string; bench: string };
+  env(): DetectorEnvironment;
+  subscriptions: Map<string, Subscription>;
+  start(): void;
+  ledgerSummary(): LedgerSummary;
+  faultReport(): FaultReport;
+  close(): Promise<void>;
+}
+
+function listen(app: Express, host: string, port: number, tls?: TlsMaterial): Promise<http.Server> {
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? userError(
+              'E_PORT',
+              `port ${port} on ${host} is already in use`,
+              'pick another --port, or 0 for any free port',
+            )
+          : e,
+      ),
+    );
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function baseUrl(server: http.Server, host: string, tls: boolean): string {
+  const a = server.address() as AddressInfo;
+  const h = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `${tls ? 'https' : 'http'}://${h}:${a.port}`;
+}
+
+/** Errors that escape a route: bad percent-encoding gets the real service's 4xx, anything else AF50000, never a stack. */
+function jsonErrors(app: Express): void {
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (res.headersSent) {
+      res.socket?.destroy();
+      return;
+    }
+    const status = (err as { status?: number })?.status;
+    if (status === 413) {
+      res
+        .status(413)
+        .json({ error: { code: 'AF20002', message: 'Invalid parameter type: body. Expected type: object' } });
+      return;
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      const raw = req.originalUrl.split('?')[0] ?? '';
+      const api = /^\/api\/v1(?:\.0)?\/([^/]*)(\/activity\/feed\/audit\/(.*))?/.exec(raw);
+      if (api?.[2] !== undefined) {
+        res.status(400).json(afBody(AF.contentIdInvalid(api[3] ?? '')));
+      } else if (api) {
+        res.status(400).json(afBody(AF.tenantNotGuid(api[1] ?? '')));
+      } else {
+        const tenant = raw.split('/')[1] ?? '';
+        res.status(400).json({
+          error: 'invalid_request',
+          error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+          error_codes: [90002],
+        });
+      }
+      return;
+    }
+    res.status(500).json(afBody(AF.internal()));
+  });
+}
+
+export async function startMockServices(opts: MockServicesOptions): Promise<MockServices> {
+  const host = opts.host ?? '127.0.0.1';
+  const pub = opts.publication;
+  const identity = makeIdentity(pub.seed, pub.tenantId, pub.domain);
+  const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
+  const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
+  const ledger = new Ledger();
+  const store = new ContentStore();
+  const blobs = new AppendBlobStore();
+  const subs = new Map<ContentType, Subscription>();
+  const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
+  const replay = new Replay(pub, {
+    speed: opts.speed,
+    lateBlob: faults.lateBy,
+    ...(opts.blobLimits ? { blobLimits: opts.blobLimits } : {}),
+  });
+
+  const urls = {
+    login: '',
+    management: '',
+    diagnostics: '',
+    diagnosticsSas: '',
+    diagnosticsConnectionString: '',
+    clock: '',
+    bench: '',
+    lockstep: '',
+  };
+
+  // login + management API
+  const api = express();
+  api.disable('x-powered-by');
+  api.set('etag', false);
+  api.set('query parser', 'simple');
+  api.get('/enumbench/clock', (_req, res) => {
+    res.json(replay.clock.snapshot());
+  });
+  const lockstep =
+    opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
+  if (lockstep) {
+    api.get('/enumbench/lockstep', (_req, res) => {
+      res.json(lockstep.state());
+    });
+    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), (req, res) => {
+      const n = (req.body as { tick?: unknown } | undefined)?.tick;
+      if (typeof n !== 'number' || !Number.isInteger(n)) {
+        res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
+        return;
+      }
+      const r = lockstep.ack(n);
+      res.status(r.accepted ? 200 : 409).json(r.state);
+    });
+  }
+  const actx = {
+    identity,
+    key,
+    store,
+    subs,
+    webhooks,
+    faults,
+    ledger,
+    managementBase: () => urls.management,
+    audiences: () => [urls.management],
+    pageSize: opts.pageSize ?? 200,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 0,
+  };
+  api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
+  api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));
+  api.use('/api', apiNotFound);
+  api.use(loginRouter({ identity, key, loginBase: () => urls.login }));
+  api.use((req, res) => {
+    res.status(404).json({ error: 'not_found', error_description: `No endpoint at ${req.method} ${req.path}` });
+  });
+  jsonErrors(api);
+
+  // diagnostic-settings storage
+  const storage = express();
+  storage.disable('x-powered-by');
+  storage.set('etag', false);
+  storage.set('query parser', 'simple');
+  storage.use(storageRouter({ identity, store: blobs, faults, ledger, serviceUrl: () => urls.diagnostics }));
+  jsonErrors(storage);
+
+  // bench-only
+  const bench = express();
+  bench.disable('x-powered-by');
+  bench.set('query parser', 'simple');
+  bench.use((req, res, next) => {
+    if (req.get('authorization') !== `Bearer ${identity.benchToken}`) {
+      res.status(401).json({ error: 'unauthorized', message: 'bench endpoints need the bench token' });
+      return;
+    }
+    next();
+  });
+  bench.get('/bench/status', (_req, res) => {
+    res.json({ clock: replay.clock.snapshot(), replay: replay.status() });
+  });
+  bench.get('/bench/ledger', (_req, res) => {
+    res.json(ledger.summary());
+  });
+  bench.get('/bench/ledger/never-collected', (_req, res) => {
+    res.json(ledger.neverCollected());
+  });
+  bench.get('/bench/faults', (_req, res) => {
+    res.json(faults.report());
+  });
+  bench.post('/bench/advance', express.json({ limit: '4kb' }), (req, res) => {
+    const b = (req.body ?? {}) as { to?: unknown; by?: unknown };
+    let target: number;
+    if (typeof b.to === 'string' && Number.isFinite(Date.parse(b.to))) target = Date.parse(b.to) - replay.clock.shift;
+    else if (typeof b.by === 'number' && b.by >= 0) target = replay.clock.simNow() + b.by;
+    else {
+      const next = replay.nextAvailability();
+      target = next ?? replay.clock.simEnd;
+    }
+    const published = replay.advanceTo(target);
+    res.json({ published, clock: replay.clock.snapshot() });
+  });
+  bench.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+
+  const servers: http.Server[] = [];
+  const listening = { api: '', storage: '', bench: '' };
+  try {
+    const apiServer = await listen(api, host, opts.port ?? 0, opts.tls);
+    servers.push(apiServer);
+    const storageServer = await listen(
+      storage,
+      host,
+      opts.diagnosticsPort ?? (opts.port ? opts.port + 1 : 0),
+      opts.tls,
+    );
+    servers.push(storageServer);
+    const benchServer = await listen(bench, host, opts.benchPort ?? (opts.port ? opts.port + 2 : 0));
+    servers.push(benchServer);
+    const apiBase = baseUrl(apiServer, host, Boolean(opts.tls));
+    listening.api = apiBase;
+    listening.storage = baseUrl(storageServer, host, Boolean(opts.tls));
+    listening.bench = baseUrl(benchServer, host, false);
+    urls.login = (opts.publicUrls?.login ?? apiBase).replace(/\/+$/, '');
+    urls.management = (opts.publicUrls?.management ?? apiBase).replace(/\/+$/, '');
+    urls.diagnostics = (
+      opts.publicUrls?.diagnostics ?? `${baseUrl(storageServer, host, Boolean(opts.tls))}/${identity.storageAccount}`
+    ).replace(/\/+$/, '');
+    urls.clock = `${urls.management}/enumbench/clock`;
+    urls.lockstep = lockstep ? `${urls.management}/enumbench/lockstep` : '';
+    urls.bench = baseUrl(benchServer, host, false);
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw e;
+  }
+  const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  urls.diagnosticsSas = new URLSearchParams({
+    sv: '2022-11-02',
+    ss: 'b',
+    srt: 'sco',
+    sp: 'rl',
+    se: expiry,
+    spr: opts.tls ? 'https' : 'https,http',
+    sig: identity.sasSignature,
+  }).toString();
+
+  urls.diagnosticsConnectionString = `DefaultEndpointsProtocol=${opts.tls ? 'https' : 'http'};AccountName=${identity.storageAccount};AccountKey=${identity.storageKey};BlobEndpoint=${urls.diagnostics};`;
+
+  replay.on({
+    onContent: (ev) => {
+      const blob = store.add(ev, faults.expires(ev.key));
+      ledger.onContent(ev);
+      const sub = subs.get(ev.contentType);
+      if (sub?.webhook) {
+        webhooks.enqueue(
+          {
+            tenantId: identity.tenantId,
+            clientId: sub.clientId,
+            contentType: blob.contentType,
+            contentId: blob.contentId,
+            contentUri: `${urls.management}/api/v1.0/${identity.tenantId}/activity/feed/audit/${blob.contentId}`,
+            contentCreated: new Date(blob.created).toISOString(),
+            contentExpiration: new Date(blob.expiration).toISOString(),
+          },
+          blob.created,
+        );
+      }
+    },
+    onDiagnostic: (ev) => {
+      blobs.append(ev);
+      ledger.onDiagnostic(ev);
+    },
+  });
+
+  // expired content is pruned once a minute (bounded memory over long real-time replays)
+  const pruneTimer = setInterval(() => store.prune(wallNow()), 60_000);
+  pruneTimer.unref();
+
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    if (lockstep) lockstep.begin();
+    else replay.start();
+  };
+  if (!opts.deferStart) start();
+
+  return {
+    identity,
+    replay,
+    ledger,
+    faults,
+    urls,
+    listening,
+    subscriptions: subs,
+    start,
+    env: () => ({
+      ENUMBENCH_TENANT_ID: identity.tenantId,
+      ENUMBENCH_CLIENT_ID: identity.clientId,
+      ENUMBENCH_CLIENT_SECRET: identity.clientSecret,
+      ENUMBENCH_LOGIN_URL: urls.login,
+      ENUMBENCH_MANAGEMENT_URL: urls.management,
+      ENUMBENCH_DIAGNOSTICS_URL: `${urls.diagnostics}?${urls.diagnosticsSas}`,
+      ENUMBENCH_SPEED: speedLabel(replay.clock.mode),
+      ENUMBENCH_CLOCK_URL: urls.clock,
+      ...(urls.lockstep ? { ENUMBENCH_LOCKSTEP_URL: urls.lockstep } : {}),
+    }),
+    ledgerSummary: () => ledger.summary(),
+    faultReport: () => faults.report(),
+    close: async () => {
+      clearInterval(pruneTimer);
+      replay.stop();
+      void webhooks.close();
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((r) => {
+              s.close(() => r());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,495 @@
+/**
+ * Diagnostic-settings feeds in the storage-account layout Entra writes (containers
+ * `insights-logs-<category>`, hourly `PT1H.json` append blobs of JSON lines), through the part of
+ * the Azure Blob REST API collectors use: List Containers, List Blobs (prefix, delimiter, marker,
+ * maxresults), Get Blob (Range / x-ms-range) and Get Blob Properties. Path-style URLs
+ * (`/{account}/{container}/{blob}`) and host-style (`{account}.blob.core.windows.net`) both work.
+ * Authentication: the SAS token handed out by `serve` (its `sig` is checked).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { type EpochMs, wallNow } from '../../src/core/clock.js';
+import { rngStream } from '../../src/core/rng.js';
+import type { SourceId } from '../../src/core/sources.js';
+import type { DiagnosticAppendEvent } from '../replay/replay.js';
+import type { FaultInjector } from './faults.js';
+import type { MockIdentity } from './identity.js';
+import type { Ledger } from './ledger.js';
+
+interface RecordSpan {
+  source: SourceId;
+  id: string;
+  start: number;
+  end: number;
+}
+
+export interface AppendBlob {
+  name: string;
+  created: EpochMs;
+  modified: EpochMs;
+  chunks: Buffer[];
+  offsets: number[];
+  length: number;
+  blocks: number;
+  records: RecordSpan[];
+  etagSeq: number;
+}
+
+export class AppendBlobStore {
+  readonly containers = new Map<string, { created: EpochMs; blobs: Map<string, AppendBlob> }>();
+  private etag = 0;
+
+  append(ev: DiagnosticAppendEvent): void {
+    let c = this.containers.get(ev.container);
+    if (!c) {
+      c = { created: ev.createdWall, blobs: new Map() };
+      this.containers.set(ev.container, c);
+    }
+    let b = c.blobs.get(ev.blobName);
+    if (!b) {
+      b = {
+        name: ev.blobName,
+        created: ev.createdWall,
+        modified: ev.createdWall,
+        chunks: [],
+        offsets: [],
+        length: 0,
+        blocks: 0,
+        records: [],
+        etagSeq: 0,
+      };
+      c.blobs.set(ev.blobName, b);
+    }
+    let text = '';
+    let pos = b.length;
+    for (const r of ev.records) {
+      const line = `${r.json}\n`;
+      const bytes = Buffer.byteLength(line, 'utf8');
+      b.records.push({ source: r.source, id: r.id, start: pos, end: pos + bytes });
+      pos += bytes;
+      text += line;
+    }
+    const buf = Buffer.from(text, 'utf8');
+    b.offsets.push(b.length);
+    b.chunks.push(buf);
+    b.length += buf.length;
+    b.blocks++;
+    b.modified = ev.createdWall;
+    b.etagSeq = ++this.etag;
+  }
+
+  read(b: AppendBlob, start: number, endInclusive: number): Buffer {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < b.chunks.length; i++) {
+      const off = b.offsets[i] as number;
+      const chunk = b.chunks[i] as Buffer;
+      const cEnd = off + chunk.length - 1;
+      if (cEnd < start || off > endInclusive) continue;
+      parts.push(chunk.subarray(Math.max(0, start - off), Math.min(chunk.length, endInclusive - off + 1)));
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** records whose whole line lies inside [start, endInclusive] */
+  recordsIn(b: AppendBlob, start: number, endInclusive: number): RecordSpan[] {
+    return b.records.filter((r) => r.start >= start && r.end - 1 <= endInclusive);
+  }
+}
+
+export interface StorageContext {
+  identity: MockIdentity;
+  store: AppendBlobStore;
+  faults: FaultInjector;
+  ledger: Ledger;
+  /** public base URL of the storage service, including the account path segment when path-style */
+  serviceUrl(): string;
+}
+
+const X_MS_VERSION = '2025-05-05';
+
+function rfc1123(t: EpochMs): string {
+  return new Date(t).toUTCString();
+}
+
+function etagOf(b: AppendBlob): string {
+  return `"0x8DC${(b.etagSeq * 7919 + b.length).toString(16).toUpperCase().padStart(12, '0')}"`;
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
+}
+
+let requestCounter = 0;
+
+function common(res: Response): void {
+  res.set('x-ms-request-id', rngStream('storage-request', ++requestCounter).uuid());
+  res.set('x-ms-version', X_MS_VERSION);
+  res.set('Date', rfc1123(wallNow()));
+  res.set('Server', 'Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0');
+}
+
+function storageError(res: Response, status: number, code: string, message: string, head = false): void {
+  common(res);
+  res.set('x-ms-error-code', code);
+  res.status(status);
+  if (head) {
+    res.end();
+    return;
+  }
+  res.type('application/xml');
+  res.send(
+    `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}\nRequestId:${res.get('x-ms-request-id')}\nTime:${new Date(wallNow()).toISOString()}</Message></Error>`,
+  );
+}
+
+function qs(req: Request, name: string): string | undefined {
+  const v = req.query[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Shared Key authorization (https://learn.microsoft.com/rest/api/storageservices/authorize-with-shared-key):
+ * HMAC-SHA256 with the account key over the verb, the standard headers, the x-ms-* headers and the
+ * canonicalized resource.
+ */
+export function verifySharedKey(req: Request, account: string, keyBase64: string): boolean {
+  const m = /^SharedKey ([^:]+):(.+)$/.exec(req.get('authorization') ?? '');
+  if (!m || m[1] !== account) return false;
+  const h = (name: string) => {
+    const v = req.get(name) ?? '';
+    return name === 'content-length' && v === '0' ? '' : v;
+  };
+  const xms = Object.keys(req.headers)
+    .filter((k) => k.startsWith('x-ms-'))
+    .sort()
+    .map((k) => `${k}:${String(req.headers[k]).replace(/\s+/g, ' ').trim()}\n`)
+    .join('');
+  const raw = req.originalUrl;
+  const qi = raw.indexOf('?');
+  const path = qi < 0 ? raw : raw.slice(0, qi);
+  const params = new Map<string, string[]>();
+  if (qi >= 0) {
+    for (const part of raw.slice(qi + 1).split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      const k = (eq < 0 ? part : part.slice(0, eq)).toLowerCase();
+      let v = eq < 0 ? '' : part.slice(eq + 1);
+      try {
+        v = decodeURIComponent(v);
+      } catch {
+        return false;
+      }
+      params.set(k, [...(params.get(k) ?? []), v]);
+    }
+  }
+  let resource = `/${account}${path}`;
+  for (const k of [...params.keys()].sort()) resource += `\n${k}:${(params.get(k) ?? []).sort().join(',')}`;
+  const stringToSign = [
+    req.method.toUpperCase(),
+    h('content-encoding'),
+    h('content-language'),
+    h('content-length'),
+    h('content-md5'),
+    h('content-type'),
+    req.get('x-ms-date') ? '' : h('date'),
+    h('if-modified-since'),
+    h('if-match'),
+    h('if-none-match'),
+    h('if-unmodified-since'),
+    h('range'),
+  ].join('\n');
+  const expected = createHmac('sha256', Buffer.from(keyBase64, 'base64'))
+    .update(`${stringToSign}\n${xms}${resource}`, 'utf8')
+    .digest('base64');
+  const a = Buffer.from(expected);
+  const b = Buffer.from(m[2] as string);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function storageRouter(ctx: StorageContext): Router {
+  const r = express.Router({ caseSensitive: true });
+
+  r.use((req, res) => {
+    const host = (req.get('host') ?? '').toLowerCase();
+    let path = req.path;
+    const hostAccount = /^([a-z0-9]{3,24})\.blob\./.exec(host)?.[1];
+    let account = hostAccount;
+    if (!account) {
+      const m = /^\/([^/]+)(\/.*)?$/.exec(path);
+      account = m?.[1];
+      path = m?.[2] ?? '/';
+    }
+    const head = req.method === 'HEAD';
+    if (account !== ctx.identity.storageAccount)
+      return storageError(
+        res,
+        400,
+        'InvalidUri',
+        'The requested URI does not represent any resource on the server.',
+        head,
+      );
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return storageError(
+        res,
+        403,
+        'AuthorizationPermissionMismatch',
+        'This request is not authorized to perform this operation using this permission.',
+        head,
+      );
+    const sig = qs(req, 'sig');
+    const authz = req.get('authorization');
+    if (authz?.startsWith('SharedKey ')) {
+      if (!verifySharedKey(req, account, ctx.identity.storageKey))
+        return storageError(
+          res,
+          403,
+          'AuthenticationFailed',
+          'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+          head,
+        );
+    } else if (sig === undefined)
+      return storageError(res, 404, 'ResourceNotFound', 'The specified resource does not exist.', head);
+    else if (sig !== ctx.identity.sasSignature)
+      return storageError(
+        res,
+        403,
+        'AuthenticationFailed',
+        'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.',
+        head,
+      );
+    const f = ctx.faults.decide(`${req.method} ${req.originalUrl} ${req.get('x-ms-range') ?? req.get('range') ?? ''}`, {
+      body: req.method === 'GET',
+    });
+    const go = () => {
+      if (f.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (f.error)
+        return storageError(
+          res,
+          500,
+          'InternalError',
+          'The server encountered an internal error. Please retry the request.',
+          head,
+        );
+      if (f.throttle)
+        return storageError(
+          res,
+          503,
+          'ServerBusy',
+          'The server is currently unable to receive requests. Please retry your request.',
+          head,
+        );
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(path);
+      } catch {
+        return storageError(
+          res,
+          400,
+          'InvalidUri',
+          'The requested URI does not represent any resource on the server.',
+          head,
+        );
+      }
+      const parts = /^\/([^/]*)(?:\/(.*))?$/.exec(decoded);
+      const container = parts?.[1] ?? '';
+      const blobName = parts?.[2];
+      if (container === '') {
+        if (qs(req, 'comp') === 'list') return listContainers(req, res);
+        return storageError(
+          res,
+          400,
+          'InvalidQueryParameterValue',
+          'Value for one of the query parameters specified in the request URI is invalid.',
+          head,
+        );
+      }
+      const c = ctx.store.containers.get(container);
+      if (blobName === undefined || blobName === '') {
+        if (qs(req, 'restype') === 'container' && qs(req, 'comp') === 'list') {
+          if (!c) return storageError(res, 404, 'ContainerNotFound', 'The specified container does not exist.', head);
+          return listBlobs(req, res, container, c.blobs);
+        }
+        if (qs(req, 'restype') === 'container') {
+          if (!c) return storageError(res, 404, 'ContainerNotFound', 'The specified container does not exist.', head);
+          common(res);
+          res.set('Last-Modified', rfc1123(c.created)).set('ETag', '"0x8DC000000000001"');
+          res.set('x-ms-lease-status', 'unlocked').set('x-ms-lease-state', 'available');
+          return res.status(200).end();
+        }
+        return storageError(
+          res,
+          400,
+          'InvalidQueryParameterValue',
+          'Value for one of the query parameters specified in the request URI is invalid.',
+          head,
+        );
+      }
+      if (!c) return storageError(res, 404, 'ContainerNotFound', 'The specified container does not exist.', head);
+      const b = c.blobs.get(blobName);
+      if (!b) return storageError(res, 404, 'BlobNotFound', 'The specified blob does not exist.', head);
+      return getBlob(req, res, b, head, f.truncate === true);
+    };
+    if (f.slowMs) setTimeout(go, f.slowMs);
+    else go();
+  });
+
+  function blobHeaders(res: Response, b: AppendBlob): void {
+    common(res);
+    res.set('Last-Modified', rfc1123(b.modified));
+    res.set('x-ms-creation-time', rfc1123(b.created));
+    res.set('ETag', etagOf(b));
+    res.set('Content-Type', 'application/octet-stream');
+    res.set('x-ms-blob-type', 'AppendBlob');
+    res.set('x-ms-blob-committed-block-count', String(b.blocks));
+    res.set('x-ms-lease-status', 'unlocked');
+    res.set('x-ms-lease-state', 'available');
+    res.set('x-ms-server-encrypted', 'true');
+    res.set('Accept-Ranges', 'bytes');
+  }
+
+  function getBlob(req: Request, res: Response, b: AppendBlob, head: boolean, truncate: boolean) {
+    const rangeHeader = req.get('x-ms-range') ?? req.get('range');
+    let start = 0;
+    let end = b.length - 1;
+    let partial = false;
+    if (rangeHeader && !head) {
+      const m = /^bytes=(\d+)-(\d*)$/.exec(rangeHeader.trim());
+      if (!m)
+        return storageError(
+          res,
+          400,
+          'InvalidHeaderValue',
+          'The value for one of the HTTP headers is not in the correct format.',
+        );
+      start = Number(m[1]);
+      end = m[2] === '' ? b.length - 1 : Math.min(Number(m[2]), b.length - 1);
+      if (start >= b.length || end < start) {
+        res.set('Content-Range', `bytes */${b.length}`);
+        return storageError(
+          res,
+          416,
+          'InvalidRange',
+          'The range specified is invalid for the current size of the resource.',
+        );
+      }
+      partial = true;
+    }
+    blobHeaders(res, b);
+    if (head) {
+      res.set('Content-Length', String(b.length));
+      res.status(200).end();
+      return;
+    }
+    const body = ctx.store.read(b, start, end);
+    res.set('Content-Length', String(body.length));
+    if (partial) res.set('Content-Range', `bytes ${start}-${end}/${b.length}`);
+    res.status(partial ? 206 : 200);
+    if (truncate) {
+      ctx.ledger.failedFetch();
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      return;
+    }
+    const got = ctx.store.recordsIn(b, start, end);
+    res.on('finish', () => ctx.ledger.collected(got, 'storage'));
+    res.end(body);
+  }
+
+  function listContainers(req: Request, res: Response): void {
+    const prefix = qs(req, 'prefix') ?? '';
+    const names = [...ctx.store.containers.keys()].filter((n) => n.startsWith(prefix)).sort();
+    common(res);
+    res.type('application/xml');
+    let xml = `\uFEFF<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="${xmlEscape(ctx.serviceUrl())}/">`;
+    if (prefix) xml += `<Prefix>${xmlEscape(prefix)}</Prefix>`;
+    xml += '<Containers>';
+    for (const n of names) {
+      const c = ctx.store.containers.get(n);
+      xml += `<Container><Name>${xmlEscape(n)}</Name><Properties><Last-Modified>${rfc1123(c?.created ?? 0)}</Last-Modified><Etag>"0x8DC000000000001"</Etag><LeaseStatus>unlocked</LeaseStatus><LeaseState>available</LeaseState><DefaultEncryptionScope>$account-encryption-key</DefaultEncryptionScope><DenyEncryptionScopeOverride>false</DenyEncryptionScopeOverride><HasImmutabilityPolicy>false</HasImmutabilityPolicy><HasLegalHold>false</HasLegalHold></Properties></Container>`;
+    }
+    xml += '</Containers><NextMarker /></EnumerationResults>';
+    res.status(200).send(xml);
+  }
+
+  function listBlobs(req: Request, res: Response, container: string, blobs: Map<string, AppendBlob>) {
+    const prefix = qs(req, 'prefix') ?? '';
+    const delimiter = qs(req, 'delimiter') ?? '';
+    const markerRaw = qs(req, 'marker') ?? '';
+    const maxRaw = qs(req, 'maxresults');
+    let max = 5000;
+    if (maxRaw !== undefined) {
+      max = Number(maxRaw);
+      if (!Number.isInteger(max) || max < 1)
+        return storageError(
+          res,
+          400,
+          'OutOfRangeQueryParameterValue',
+          'One of the query parameters specified in the request URI is outside the permissible range.',
+        );
+      max = Math.min(max, 5000);
+    }
+    let after = '';
+    if (markerRaw) {
+      after = Buffer.from(markerRaw, 'base64url').toString('utf8');
+      if (!after.startsWith('!'))
+        return storageError(
+          res,
+          400,
+          'InvalidQueryParameterValue',
+          'Value for one of the query parameters specified in the request URI is invalid.',
+        );
+      after = after.slice(1);
+    }
+    const names = [...blobs.keys()].filter((n) => n.startsWith(prefix)).sort();
+    const entries: { kind: 'blob' | 'prefix'; name: string }[] = [];
+    const seenPrefix = new Set<string>();
+    for (const n of names) {
+      if (delimiter) {
+        const i = n.indexOf(delimiter, prefix.length);
+        if (i >= 0) {
+          const p = n.slice(0, i + delimiter.length);
+          if (!seenPrefix.has(p)) {
+            seenPrefix.add(p);
+            entries.push({ kind: 'prefix', name: p });
+          }
+          continue;
+        }
+      }
+      entries.push({ kind: 'blob', name: n });
+    }
+    const startIdx = after ? entries.findIndex((e) => e.name > after) : 0;
+    const slice = startIdx < 0 ? [] : entries.slice(startIdx, startIdx + max);
+    const more = startIdx >= 0 && startIdx + max < entries.length;
+    common(res);
+    res.type('application/xml');
+    let xml = `\uFEFF<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="${xmlEscape(ctx.serviceUrl())}/" ContainerName="${xmlEscape(container)}">`;
+    if (prefix) xml += `<Prefix>${xmlEscape(prefix)}</Prefix>`;
+    if (markerRaw) xml += `<Marker>${xmlEscape(markerRaw)}</Marker>`;
+    if (maxRaw !== undefined) xml += `<MaxResults>${max}</MaxResults>`;
+    if (delimiter) xml += `<Delimiter>${xmlEscape(delimiter)}</Delimiter>`;
+    xml += '<Blobs>';
+    for (const e of slice) {
+      if (e.kind === 'prefix') {
+        xml += `<BlobPrefix><Name>${xmlEscape(e.name)}</Name></BlobPrefix>`;
+        continue;
+      }
+      const b = blobs.get(e.name) as AppendBlob;
+      xml += `<Blob><Name>${xmlEscape(b.name)}</Name><Properties><Creation-Time>${rfc1123(b.created)}</Creation-Time><Last-Modified>${rfc1123(b.modified)}</Last-Modified><Etag>${etagOf(b)}</Etag><Content-Length>${b.length}</Content-Length><Content-Type>application/octet-stream</Content-Type><Content-Encoding /><Content-Language /><Content-CRC64 /><Content-MD5 /><Cache-Control /><Content-Disposition /><BlobType>AppendBlob</BlobType><LeaseStatus>unlocked</LeaseStatus><LeaseState>available</LeaseState><ServerEncrypted>true</ServerEncrypted></Properties><OrMetadata /></Blob>`;
+    }
+    xml += '</Blobs>';
+    const last = slice[slice.length - 1];
+    xml +=
+      more && last
+        ? `<NextMarker>${Buffer.from(`!${last.name}`, 'utf8').toString('base64url')}</NextMarker>`
+        : '<NextMarker />';
+    xml += '</EnumerationResults>';
+    res.status(200).send(xml);
+  }
+
+  return r;
+}

@@ -1,0 +1,223 @@
+/**
+ * Subscriptions per content type and their webhooks: start (with the validation handshake),
+ * stop, list; notifications for new blobs with retry, exponential backoff and disabling after
+ * persistent failure (reference: "Receiving notifications", "Notification failure and retry").
+ */
+import { type EpochMs, wallNow } from '../../src/core/clock.js';
+import type { ContentType } from '../../src/core/dataset.js';
+import { rngStream } from '../../src/core/rng.js';
+
+export interface Webhook {
+  status: 'enabled' | 'disabled' | 'expired';
+  address: string;
+  authId: string;
+  expiration: string | null;
+}
+
+export interface Subscription {
+  contentType: ContentType;
+  status: 'enabled' | 'disabled';
+  webhook: Webhook | null;
+  /** application (appid) that created it: the notifications' clientId */
+  clientId: string;
+  /** wall-time intervals during which the subscription was stopped: content created then is lost */
+  gaps: [EpochMs, EpochMs][];
+  stoppedAt?: EpochMs;
+  /** consecutive notification batches that failed after all retries */
+  failures: number;
+}
+
+export interface NotificationItem {
+  tenantId: string;
+  clientId: string;
+  contentType: ContentType;
+  contentId: string;
+  contentUri: string;
+  contentCreated: string;
+  contentExpiration: string;
+}
+
+export interface NotificationAttempt {
+  contentType: ContentType;
+  contentId: string;
+  contentUri: string;
+  contentCreated: string;
+  contentExpiration: string;
+  notificationSent: string;
+  notificationStatus: 'success' | 'failed';
+  sentAt: EpochMs;
+  createdAt: EpochMs;
+}
+
+export interface WebhookOptions {
+  /** accept http:// addresses (tests, local receivers); the real service demands HTTPS */
+  allowHttp: boolean;
+  /** first retry after this many ms, doubling */
+  retryBaseMs: number;
+  /** attempts per notification batch */
+  maxAttempts: number;
+  /** disable the webhook after this many batches failed all their attempts */
+  disableAfter: number;
+  /** at most this many blobs per notification */
+  batchSize: number;
+  timeoutMs: number;
+  /** wait this long for more blobs before sending a batch */
+  coalesceMs: number;
+}
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+  allowHttp: false,
+  retryBaseMs: 1000,
+  maxAttempts: 5,
+  disableAfter: 3,
+  batchSize: 50,
+  timeoutMs: 10_000,
+  coalesceMs: 100,
+};
+
+export async function postJson(
+  address: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<number> {
+  const ac = new AbortController();
+  const t = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    const res = await fetch(address, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+      body: JSON.stringify(body),
+      signal: ac.signal,
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status;
+  } catch {
+    return 0;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+export class Webhooks {
+  private readonly queues = new Map<ContentType, NotificationItem[]>();
+  private readonly timers = new Map<ContentType, NodeJS.Timeout>();
+  private readonly sending = new Set<ContentType>();
+  readonly history: NotificationAttempt[] = [];
+  private validationCounter = 0;
+  private closed = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly opts: WebhookOptions,
+    private readonly seed: number,
+    private readonly subs: () => Map<ContentType, Subscription>,
+  ) {}
+
+  /** the validation handshake: true when the endpoint answered HTTP 200 */
+  async validate(address: string, authId: string): Promise<boolean> {
+    const code = rngStream(this.seed, 'mock', 'webhook-validation', ++this.validationCounter).hex(32);
+    const headers: Record<string, string> = { 'Webhook-ValidationCode': code };
+    if (authId) headers['Webhook-AuthID'] = authId;
+    return (await postJson(address, { validationCode: code }, headers, this.opts.timeoutMs)) === 200;
+  }
+
+  enqueue(item: NotificationItem, createdAt: EpochMs): void {
+    if (this.closed) return;
+    const sub = this.subs().get(item.contentType);
+    if (sub?.status !== 'enabled' || !sub.webhook) return;
+    this.refreshExpiry(sub);
+    if (sub.webhook.status !== 'enabled') return;
+    let q = this.queues.get(item.contentType);
+    if (!q) {
+      q = [];
+      this.queues.set(item.contentType, q);
+    }
+    (item as NotificationItem & { createdAt?: EpochMs }).createdAt = createdAt;
+    q.push(item);
+    if (!this.timers.has(item.contentType) && !this.sending.has(item.contentType)) {
+      this.timers.set(
+        item.contentType,
+        setTimeout(() => this.flush(item.contentType), this.opts.coalesceMs),
+      );
+    }
+  }
+
+  refreshExpiry(sub: Subscription): void {
+    const w = sub.webhook;
+    if (w && w.status === 'enabled' && w.expiration) {
+      const t = Date.parse(w.expiration);
+      if (Number.isFinite(t) && t <= wallNow()) w.status = 'expired';
+    }
+  }
+
+  private flush(ct: ContentType): void {
+    this.timers.delete(ct);
+    if (this.closed) return;
+    const p = this.sendAll(ct);
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  private async sendAll(ct: ContentType): Promise<void> {
+    this.sending.add(ct);
+    try {
+      const q = this.queues.get(ct) ?? [];
+      while (q.length && !this.closed) {
+        const sub = this.subs().get(ct);
+        if (sub?.status !== 'enabled' || !sub.webhook || sub.webhook.status !== 'enabled') {
+          q.length = 0;
+          break;
+        }
+        const batch = q.splice(0, this.opts.batchSize);
+        let ok = false;
+        for (let attempt = 0; attempt < this.opts.maxAttempts && !this.closed; attempt++) {
+          if (attempt > 0) await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1));
+          const hook = sub.webhook;
+          if (hook?.status !== 'enabled') break;
+          const headers: Record<string, string> = {};
+          if (hook.authId) headers['Webhook-AuthID'] = hook.authId;
+          const body = batch.map(({ createdAt: _c, ...rest }: NotificationItem & { createdAt?: EpochMs }) => rest);
+          const status = await postJson(hook.address, body, headers, this.opts.timeoutMs);
+          ok = status === 200;
+          const sent = wallNow();
+          for (const b of batch) {
+            this.history.push({
+              contentType: b.contentType,
+              contentId: b.contentId,
+              contentUri: b.contentUri,
+              contentCreated: b.contentCreated,
+              contentExpiration: b.contentExpiration,
+              notificationSent: new Date(sent).toISOString(),
+              notificationStatus: ok ? 'success' : 'failed',
+              sentAt: sent,
+              createdAt: (b as NotificationItem & { createdAt?: EpochMs }).createdAt ?? sent,
+            });
+          }
+          if (ok) break;
+        }
+        if (ok) sub.failures = 0;
+        else {
+          sub.failures++;
+          if (sub.failures >= this.opts.disableAfter && sub.webhook) {
+            sub.webhook.status = 'disabled';
+            q.length = 0;
+          }
+        }
+      }
+    } finally {
+      this.sending.delete(ct);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.inflight]);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

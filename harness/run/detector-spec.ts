@@ -1,0 +1,83 @@
+/**
+ * Detector specs (CONTRACTS.md §4) for in-process detectors: `builtin:NAME` (detectors/registry.ts)
+ * and `module:./path.js` (a file whose default export or `createDetector` is a DetectorFactory, or
+ * whose default export is a Detector). Process, stdio and webhook detectors arrive with the issue
+ * "Any detector".
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DETECTORS } from '../../detectors/registry.js';
+import type { Detector, DetectorFactory } from '../../src/core/detector.js';
+import { EnumbenchError } from '../../src/core/errors.js';
+
+export const DEFAULT_DETECTOR = 'builtin:volume';
+
+function isDetector(x: unknown): x is Detector {
+  const d = x as Partial<Detector> | null;
+  return (
+    d !== null &&
+    typeof d === 'object' &&
+    typeof d.start === 'function' &&
+    typeof d.ingest === 'function' &&
+    typeof d.stop === 'function'
+  );
+}
+
+export async function resolveDetector(
+  spec: string,
+  options: Record<string, unknown> = {},
+  cwd = '.',
+): Promise<Detector> {
+  const i = spec.indexOf(':');
+  const kind = i < 0 ? '' : spec.slice(0, i);
+  const rest = i < 0 ? spec : spec.slice(i + 1);
+  if (kind === 'builtin') {
+    const mod = DETECTORS.find((d) => d.info.id === rest);
+    if (!mod) {
+      throw new EnumbenchError('E_DETECTOR_SPEC', `no builtin detector "${rest}"`, {
+        hint: `builtin detectors: ${DETECTORS.map((d) => `builtin:${d.info.id}`).join(', ') || 'none'}`,
+      });
+    }
+    try {
+      return await mod.create(options);
+    } catch (e) {
+      throw new EnumbenchError('E_DETECTOR_OPTIONS', (e as Error).message, { hint: 'see `enumbench list detectors`' });
+    }
+  }
+  if (kind === 'module') {
+    const file = resolve(cwd, rest);
+    let m: Record<string, unknown>;
+    try {
+      m = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (e) {
+      throw new EnumbenchError('E_DETECTOR_MODULE', `cannot load detector module ${file}: ${(e as Error).message}`, {
+        hint: 'give a compiled JavaScript ES module, e.g. module:./dist/my-detector.js',
+      });
+    }
+    const candidate = m.createDetector ?? m.default;
+    let det: unknown = candidate;
+    if (typeof candidate === 'function') {
+      try {
+        det = await (candidate as DetectorFactory)(options);
+      } catch (e) {
+        throw new EnumbenchError('E_DETECTOR_MODULE', `${file}: the detector factory threw: ${(e as Error).message}`, {
+          kind: 'detector',
+        });
+      }
+    }
+    if (!isDetector(det)) {
+      throw new EnumbenchError('E_DETECTOR_MODULE', `${file} does not export a detector`, {
+        hint: 'export default (options) => ({ name, start(ctx), ingest(batch, ctx), tick?(now, ctx), stop(ctx) }), or export createDetector',
+      });
+    }
+    return det;
+  }
+  if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
+    throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
+      hint: 'use builtin:NAME or module:./file.js for now',
+    });
+  }
+  throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
+    hint: 'write builtin:NAME or module:./path.js, e.g. --detector builtin:volume',
+  });
+}

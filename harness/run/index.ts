@@ -1,0 +1,6 @@
+export * from './dataset-run.js';
+export * from './detector-spec.js';
+export * from './gate.js';
+export * from './lockstep.js';
+export * from './run-datasets.js';
+export * from './write-reports.js';

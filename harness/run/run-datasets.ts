@@ -1,0 +1,110 @@
+/**
+ * The whole bench over dataset directories, minus the command line: for each dataset, a fresh
+ * in-process detector replayed in lockstep, scored; datasets of the same scenario (several seeds)
+ * combined; gates evaluated; one Report. `enumbench run` wires its arguments to this (a scenario
+ * becomes a dataset through the generators first) and maps the outcome to an exit code:
+ * `detectorFailed` → 2, else the report's outcome (passed 0, failed 1, invalid 4).
+ */
+
+import type { Truth } from '../../src/core/truth.js';
+import type { Report } from '../../src/report/model.js';
+import { runReplay } from '../../src/report/replay.js';
+import type { Threshold } from '../../src/scenario/thresholds.js';
+import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
+import type { BaselineSummary, RegressionAllowance } from '../../src/thresholds/index.js';
+import { runOnDataset } from './dataset-run.js';
+import { resolveDetector } from './detector-spec.js';
+import { gateScenario } from './gate.js';
+
+export interface RunDatasetsOptions {
+  /** dataset directories (as `generate --out DIR` writes them) */
+  datasets: readonly string[];
+  /** e.g. builtin:volume, module:./my-detector.js */
+  detector: string;
+  detectorOptions?: Record<string, unknown>;
+  cwd: string;
+  /** `--threshold` flags */
+  thresholds?: readonly Threshold[];
+  /** the scenario's `expect:` block, looked up by the truth of each dataset */
+  expectFor?: (truth: Truth) => readonly Threshold[];
+  baseline?: { summary: BaselineSummary; allowances: readonly RegressionAllowance[] } | null;
+  tickMs?: number;
+  drainMs?: number;
+  scoring?: Partial<ScoringOptions>;
+  version: string;
+  /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
+  replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
+}
+
+export interface DatasetAlerts {
+  dataset: string;
+  scenario: string;
+  seed: number;
+  /** the alerts file (header + bench envelopes): `score` on it reproduces the scorecard */
+  text: string;
+}
+
+export interface RunDatasetsResult {
+  report: Report;
+  alerts: DatasetAlerts[];
+  /** one line per detector that crashed (the run's exit code is then 2) */
+  detectorFailures: string[];
+}
+
+export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
+  const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[] }>();
+  const alerts: DatasetAlerts[] = [];
+  const detectorFailures: string[] = [];
+  const problems: string[] = [];
+  for (const dir of o.datasets) {
+    const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
+    const run = await runOnDataset({
+      dir,
+      detector,
+      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+      ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+      ...(o.scoring ? { scoring: o.scoring } : {}),
+    });
+    const name = run.truth.scenario.name;
+    const f = run.lockstep.failure;
+    if (f) {
+      detectorFailures.push(
+        `${dir}: detector ${detector.name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
+      );
+    }
+    for (const m of run.lockstep.malformed.slice(0, 20)) {
+      problems.push(
+        `${dir}: detector emitted a malformed alert #${m.ordinal} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+      );
+    }
+    alerts.push({ dataset: dir, scenario: name, seed: run.truth.seed, text: run.alertsJsonl });
+    const group = byScenario.get(name) ?? { cards: [], truths: [], dirs: [] };
+    group.cards.push(run.card);
+    group.truths.push(run.truth);
+    group.dirs.push(dir);
+    byScenario.set(name, group);
+  }
+  const scenarios = [...byScenario.entries()].map(([name, g]) => {
+    const truth = g.truths[0] as Truth;
+    return gateScenario({
+      name,
+      cards: g.cards,
+      expect: o.expectFor ? o.expectFor(truth) : [],
+      cli: o.thresholds ?? [],
+      baseline: o.baseline ?? null,
+      replay: o.replayFor
+        ? o.replayFor(name, g.dirs, truth)
+        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+    });
+  });
+  return {
+    report: {
+      tool: { name: 'enumbench', version: o.version },
+      command: 'run',
+      scenarios,
+      problems: [...problems, ...detectorFailures],
+    },
+    alerts,
+    detectorFailures,
+  };
+}

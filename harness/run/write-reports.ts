@@ -1,0 +1,59 @@
+/**
+ * Writing reports: the renderers in src/report return strings; this is where they become files
+ * (`--report json,junit,md --out DIR`) and where Markdown is appended to `$GITHUB_STEP_SUMMARY`.
+ * Shared by `score` and `run`.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnumbenchError } from '../../src/core/errors.js';
+import { type Report, renderJUnit, renderMarkdown, renderSummaryJson } from '../../src/report/index.js';
+
+export const REPORT_FORMATS = ['json', 'junit', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
+  json: 'summary.json',
+  junit: 'junit.xml',
+  md: 'summary.md',
+};
+
+export function parseReportFormats(text: string | undefined): ReportFormat[] {
+  if (text === undefined || text.trim() === '') return [];
+  const out: ReportFormat[] = [];
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(part)) {
+      throw new EnumbenchError('E_REPORT_FORMAT', `unknown report format "${part}"`, {
+        hint: `formats: ${REPORT_FORMATS.join(', ')} (html and navigator come later)`,
+      });
+    }
+    if (!out.includes(part as ReportFormat)) out.push(part as ReportFormat);
+  }
+  return out;
+}
+
+/** Write the chosen formats into `outDir`; append Markdown to $GITHUB_STEP_SUMMARY when it is set. Returns written paths. */
+export function writeReports(
+  report: Report,
+  formats: readonly ReportFormat[],
+  outDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const written: string[] = [];
+  if (formats.length) mkdirSync(outDir, { recursive: true });
+  for (const f of formats) {
+    const file = join(outDir, REPORT_FILES[f]);
+    const text =
+      f === 'json' ? renderSummaryJson(report) : f === 'junit' ? renderJUnit(report) : renderMarkdown(report);
+    writeFileSync(file, text);
+    written.push(file);
+  }
+  const stepSummary = env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) {
+    appendFileSync(resolve(stepSummary), renderMarkdown(report));
+    written.push(stepSummary);
+  }
+  return written;
+}

@@ -1,0 +1,68 @@
+/**
+ * JUnit XML for CI: one <testsuite> per scenario, one <testcase> per scenario × threshold condition;
+ * a crossed gate is a <failure> carrying the observed value, a gate that cannot be evaluated an
+ * <error>. Hand-built (junit-report-builder reaches for the file system at import) and deterministic:
+ * no timestamps, no durations.
+ */
+import { fmtObserved } from './format.js';
+import type { Report } from './model.js';
+
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .split('')
+    .filter((ch) => {
+      // XML 1.0 forbids most control characters; keep tab, newline and carriage return
+      const c = ch.charCodeAt(0);
+      return c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+    })
+    .join('');
+}
+
+export function renderJUnit(r: Report): string {
+  const all = r.scenarios.flatMap((s) => s.verdicts);
+  const count = (st: string, list = all) => list.filter((v) => v.status === st).length;
+  const problems = r.problems.length ? 1 : 0;
+  let x = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  x += `<testsuites name="enumbench ${xmlEscape(r.command)}" tests="${all.length + problems}" failures="${count('fail')}" errors="${count('error') + problems}">\n`;
+  for (const s of r.scenarios) {
+    const v = s.verdicts;
+    x += `  <testsuite name="${xmlEscape(s.name)}" tests="${v.length}" failures="${count('fail', v)}" errors="${count('error', v)}" skipped="0">\n`;
+    const seeds = s.card.runs.map((run) => run.seed).join(',');
+    x += `    <properties>\n      <property name="seeds" value="${xmlEscape(seeds)}"/>\n      <property name="replay" value="${xmlEscape(s.replay)}"/>\n    </properties>\n`;
+    for (const verdict of v) {
+      const name = `${verdict.key} ${verdict.condition}`;
+      const classname = `enumbench.${s.name}`;
+      const observed = fmtObserved(verdict);
+      if (verdict.status === 'pass') {
+        x += `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(name)}"/>\n`;
+        continue;
+      }
+      const tag = verdict.status === 'fail' ? 'failure' : 'error';
+      const message = `${observed}${verdict.message ? `: ${verdict.message}` : ''}`;
+      const body = [
+        `${verdict.key} ${verdict.condition}`,
+        observed,
+        ...(verdict.message ? [verdict.message] : []),
+        ...(verdict.hint ? [`hint: ${verdict.hint}`] : []),
+        `replay: ${s.replay}`,
+      ].join('\n');
+      x += `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(name)}">\n`;
+      x += `      <${tag} message="${xmlEscape(message)}" type="${verdict.status === 'fail' ? 'threshold' : 'unavailable'}">${xmlEscape(body)}</${tag}>\n`;
+      x += '    </testcase>\n';
+    }
+    x += '  </testsuite>\n';
+  }
+  if (problems) {
+    x += `  <testsuite name="inputs" tests="1" failures="0" errors="1" skipped="0">\n`;
+    x += `    <testcase classname="enumbench.inputs" name="inputs are valid">\n`;
+    x += `      <error message="${xmlEscape(`${r.problems.length} problem(s) in the inputs`)}" type="invalid-input">${xmlEscape(r.problems.join('\n'))}</error>\n`;
+    x += '    </testcase>\n  </testsuite>\n';
+  }
+  x += '</testsuites>\n';
+  return x;
+}

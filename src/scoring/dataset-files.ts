@@ -1,0 +1,126 @@
+/**
+ * Reading the truth side of a dataset from text (the harness reads the files): truth.json,
+ * labels.jsonl and delivery.jsonl. Pure; every problem is reported with its line.
+ */
+import { z } from 'zod';
+import type { DeliveryEntry } from '../core/dataset.js';
+import { type Diagnostic, EnumbenchError } from '../core/errors.js';
+import { SOURCE_IDS } from '../core/sources.js';
+import type { RecordLabel, Truth } from '../core/truth.js';
+
+const Source = z.enum(SOURCE_IDS);
+const Ms = z.number().finite();
+
+const CampaignSchema = z.object({
+  id: z.string().min(1),
+  technique: z.string().min(1),
+  attack: z.array(z.string()).default([]),
+  principals: z.array(z.string()).default([]),
+  sessions: z.array(z.string()).default([]),
+  tokens: z.array(z.string()).default([]),
+  ips: z.array(z.string()).default([]),
+  appIds: z.array(z.string()).default([]),
+  start: Ms,
+  end: Ms,
+  recordsBySource: z.record(z.string(), z.number()).default({}),
+  firstAvailable: Ms.nullable(),
+  lastAvailable: Ms.nullable(),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+const TruthSchema = z.object({
+  formatVersion: z.number().int(),
+  scenario: z.object({ name: z.string(), hash: z.string() }),
+  seed: z.number(),
+  window: z.object({ start: Ms, end: Ms, historyStart: Ms }),
+  sources: z.array(Source),
+  hypotheses: z.array(z.string()).default([]),
+  campaigns: z.array(CampaignSchema),
+  benign: z
+    .array(z.object({ actor: z.string(), profile: z.string(), principals: z.array(z.string()).default([]) }))
+    .default([]),
+});
+
+const LabelSchema = z.object({
+  id: z.string().min(1),
+  source: Source,
+  time: z.number(),
+  actor: z.string(),
+  campaign: z.string().optional(),
+});
+
+const DeliverySchema = z.object({
+  id: z.string().min(1),
+  source: Source,
+  at: Ms,
+  blob: z.string(),
+  contentType: z.string().optional(),
+  duplicate: z.boolean().optional(),
+});
+
+function issuesToText(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Parse truth.json text. Throws a user EnumbenchError (E_TRUTH) saying what is wrong. */
+export function parseTruthText(text: string, file = 'truth.json'): Truth {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new EnumbenchError('E_TRUTH', `${file}: not valid JSON: ${(e as Error).message}`, {
+      hint: 'pass the truth.json that `enumbench generate` wrote into the dataset directory',
+    });
+  }
+  const r = TruthSchema.safeParse(raw);
+  if (!r.success) {
+    throw new EnumbenchError('E_TRUTH', `${file}: not an enumbench truth file: ${issuesToText(r.error.issues)}`, {
+      hint: 'pass the truth.json that `enumbench generate` wrote into the dataset directory',
+    });
+  }
+  return r.data as Truth;
+}
+
+export interface LinesResult<T> {
+  items: T[];
+  problems: Diagnostic[];
+}
+
+function parseLines<T>(text: string, file: string, schema: z.ZodType<T>, code: string): LinesResult<T> {
+  const items: T[] = [];
+  const problems: Diagnostic[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch (e) {
+      problems.push({
+        code,
+        message: `not valid JSON: ${(e as Error).message}`,
+        position: { file, line: i + 1, col: 1 },
+      });
+      continue;
+    }
+    const r = schema.safeParse(raw);
+    if (!r.success) {
+      problems.push({ code, message: issuesToText(r.error.issues), position: { file, line: i + 1, col: 1 } });
+      continue;
+    }
+    items.push(r.data);
+  }
+  return { items, problems };
+}
+
+export function parseLabelsText(text: string, file = 'labels.jsonl'): LinesResult<RecordLabel> {
+  return parseLines(text, file, LabelSchema as z.ZodType<RecordLabel>, 'E_LABELS');
+}
+
+export function parseDeliveryText(text: string, file = 'delivery.jsonl'): LinesResult<DeliveryEntry> {
+  return parseLines(text, file, DeliverySchema as unknown as z.ZodType<DeliveryEntry>, 'E_DELIVERY');
+}

@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseFaults } from '../../harness/cli/commands/serve.js';
+import type { CliIO } from '../../harness/cli/io.js';
+import { runCli } from '../../harness/cli/program.js';
+import { buildFixture, writeDataset } from '../helpers/dataset.js';
+
+function io(): CliIO & { stdout: string; stderr: string } {
+  const o = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => {
+      o.stdout += t;
+    },
+    err: (t: string) => {
+      o.stderr += t;
+    },
+    env: { NO_COLOR: '1' },
+    cwd: process.cwd(),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
+  return o;
+}
+
+describe('enumbench serve', () => {
+  it('--json --exit-when-done prints the CONTRACTS.md §4 names and exits 0 when the replay ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
+    writeDataset(dir, buildFixture({ seed: 9, ual: 100, signIns: 10 }), 9);
+    const o = io();
+    const code = await runCli(['node', 'enumbench', 'serve', dir, '--speed', 'max', '--json', '--exit-when-done'], o);
+    expect(code).toBe(0);
+    const out = JSON.parse(o.stdout) as Record<string, unknown>;
+    for (const k of [
+      'ENUMBENCH_TENANT_ID',
+      'ENUMBENCH_CLIENT_ID',
+      'ENUMBENCH_CLIENT_SECRET',
+      'ENUMBENCH_LOGIN_URL',
+      'ENUMBENCH_MANAGEMENT_URL',
+      'ENUMBENCH_DIAGNOSTICS_URL',
+      'ENUMBENCH_SPEED',
+      'ENUMBENCH_CLOCK_URL',
+    ]) {
+      expect(typeof out[k]).toBe('string');
+    }
+    expect(String(out.ENUMBENCH_MANAGEMENT_URL)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out.ENUMBENCH_SPEED).toBe('max');
+    expect(o.stderr).toContain('served 110 records');
+  });
+
+  it('rejects what is not a dataset, a bad speed and a bad fault spec with exit code 4', async () => {
+    let o = io();
+    expect(await runCli(['node', 'enumbench', 'serve', '/nonexistent', '--exit-when-done'], o)).toBe(4);
+    expect(o.stderr).toContain('no such file or directory');
+    o = io();
+    const empty = mkdtempSync(join(tmpdir(), 'enumbench-empty-'));
+    expect(await runCli(['node', 'enumbench', 'serve', empty], o)).toBe(4);
+    expect(o.stderr).toContain('not a dataset directory');
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
+    writeDataset(dir, buildFixture({ seed: 9, ual: 5 }), 9);
+    o = io();
+    expect(await runCli(['node', 'enumbench', 'serve', dir, '--speed', 'warp'], o)).toBe(4);
+    expect(o.stderr).toContain('invalid speed');
+    expect(() => parseFaults('error=2')).toThrow(/invalid fault/);
+    expect(parseFaults('error=0.1,slow=0.2:1s,late=0.1:30m')).toMatchObject({
+      errorRate: 0.1,
+      slowRate: 0.2,
+      slowMs: 1000,
+      lateMs: 1_800_000,
+    });
+  });
+});

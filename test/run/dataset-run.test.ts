@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CliIO } from '../../harness/cli/io.js';
+import { runCli } from '../../harness/cli/program.js';
+import { resolveDetector, runDatasets, runOnDataset } from '../../harness/run/index.js';
+import { SOURCES } from '../../src/core/sources.js';
+import { reportOutcome } from '../../src/report/index.js';
+import { parseThresholdLine } from '../../src/scenario/thresholds.js';
+import { buildSynthetic } from './synthetic.js';
+
+function writeDataset(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+  const ds = buildSynthetic();
+  writeFileSync(join(dir, 'truth.json'), JSON.stringify(ds.truth));
+  writeFileSync(join(dir, 'labels.jsonl'), `${ds.labels.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  writeFileSync(join(dir, 'delivery.jsonl'), `${ds.delivery.map((d) => JSON.stringify(d)).join('\n')}\n`);
+  for (const source of ['graphActivity', 'signIns'] as const) {
+    const ids = ds.labels.filter((l) => l.source === source).map((l) => l.id);
+    writeFileSync(
+      join(dir, SOURCES[source].file),
+      `${ids.map((id) => JSON.stringify(ds.records.get(id))).join('\n')}\n`,
+    );
+  }
+  return dir;
+}
+
+describe('runOnDataset', () => {
+  it('replays a dataset directory through builtin:volume in lockstep; `score` on its alerts file reproduces the scorecard', async () => {
+    const dir = writeDataset();
+    const run = await runOnDataset({ dir, detector: await resolveDetector('builtin:volume') });
+    expect(run.lockstep.failure).toBeNull();
+    expect(run.lockstep.delivered).toBe(711);
+    expect(run.card.metrics.recall?.value).toBe(1);
+    writeFileSync(join(dir, 'alerts.jsonl'), run.alertsJsonl);
+    let out = '';
+    const io: CliIO = {
+      out: (t) => {
+        out += t;
+      },
+      err: () => {},
+      env: { NO_COLOR: '1' },
+      cwd: dir,
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    };
+    const code = await runCli(['node', 'enumbench', 'score', '--truth', dir, '--alerts', 'alerts.jsonl', '--json'], io);
+    expect(code).toBe(0);
+    expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(run.card.metrics)));
+  });
+});
+
+describe('resolveDetector', () => {
+  it('finds builtins and refuses unknown ones with the list', async () => {
+    expect((await resolveDetector('builtin:volume', { window: '5m' })).name).toBe('builtin:volume');
+    await expect(resolveDetector('builtin:nope')).rejects.toThrow(/no builtin detector "nope"/);
+    await expect(resolveDetector('builtin:volume', { bogus: 1 })).rejects.toThrow(/unknown option/);
+    await expect(resolveDetector('stdio:"python x.py"')).rejects.toThrow(/not available yet/);
+    await expect(resolveDetector('volume')).rejects.toThrow(/cannot read detector spec/);
+  });
+
+  it('loads a module: file exporting a factory or a detector', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-mod-'));
+    writeFileSync(
+      join(dir, 'det.mjs'),
+      'export default (opts) => ({ name: "mine:" + (opts.tag ?? "x"), start() {}, ingest() {}, stop() {} });\n',
+    );
+    writeFileSync(join(dir, 'bad.mjs'), 'export const nothing = 1;\n');
+    expect((await resolveDetector('module:./det.mjs', { tag: 'a' }, dir)).name).toBe('mine:a');
+    await expect(resolveDetector('module:./bad.mjs', {}, dir)).rejects.toThrow(/does not export a detector/);
+    await expect(resolveDetector('module:./missing.mjs', {}, dir)).rejects.toThrow(/cannot load detector module/);
+  });
+});
+
+describe('runDatasets', () => {
+  it('runs several seeds of a scenario, combines them, gates, and reports detector failures', async () => {
+    const a = writeDataset();
+    const b = writeDataset();
+    const truth = JSON.parse(readFileSync(join(b, 'truth.json'), 'utf8'));
+    writeFileSync(join(b, 'truth.json'), JSON.stringify({ ...truth, seed: 43 }));
+    const th = parseThresholdLine('recall.lower>=0.3');
+    if (!th.ok) throw new Error('threshold');
+    const r = await runDatasets({
+      datasets: [a, b],
+      detector: 'builtin:volume',
+      cwd: a,
+      thresholds: [th.value],
+      version: 'test',
+    });
+    expect(r.detectorFailures).toEqual([]);
+    expect(r.alerts.map((x) => x.seed)).toEqual([42, 43]);
+    const s = r.report.scenarios[0];
+    expect(s?.card.metrics.recall).toMatchObject({ value: 1, n: 2 });
+    expect(s?.verdicts.map((v) => [v.key, v.status])).toEqual([
+      ['recall.lower', 'pass'],
+      ['leaks', 'pass'],
+    ]);
+    expect(reportOutcome(r.report)).toBe('passed');
+
+    writeFileSync(
+      join(a, 'crash.mjs'),
+      'export default () => ({ name: "crash", start() {}, ingest() { throw new Error("kaboom"); }, stop() {} });\n',
+    );
+    const crash = await runDatasets({ datasets: [a], detector: 'module:./crash.mjs', cwd: a, version: 'test' });
+    expect(crash.detectorFailures[0]).toContain('failed (crash) during ingest');
+    expect(crash.detectorFailures[0]).toContain('kaboom');
+  });
+});
