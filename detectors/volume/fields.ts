@@ -80,9 +80,9 @@ export function normalisePath(uri: string): string {
   const q = p.indexOf('?');
   if (q >= 0) p = p.slice(0, q);
   p = p.replace(/\/{2,}/g, '/').toLowerCase();
-  // drop the API version (v1.0, beta) and an AAD Graph tenant segment
+  // drop the API version (Graph v1.0, beta; AAD Graph activity logs' /v2) and an AAD Graph tenant segment
   p = p
-    .replace(/^\/(v1\.0|beta)(?=\/)/, '')
+    .replace(/^\/(v1\.0|beta|v2)(?=\/)/, '')
     .replace(/^\/[0-9a-f-]{36}(?=\/|$)|^\/[a-z0-9.-]+\.onmicrosoft\.com(?=\/|$)/, '');
   return p === '' ? '/' : p;
 }
