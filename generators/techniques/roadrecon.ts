@@ -17,8 +17,8 @@
  * capped by the client at 600 requests per second (`MAX_REQ_PER_SEC`).
  *
  * Telemetry: AzureADGraphActivityLogs only — never MicrosoftGraphActivityLogs. That log carries the
- * request path only (`/v2/<tid>/users`, samples/SOURCES.md), not the query string, so paging shows
- * as repeated paths and the api-version as the `apiVersion` field.
+ * request path only (`/<tid>/users`, see `aadGraphBase`), not the query string, so paging shows as
+ * repeated paths and the api-version as the `apiVersion` field.
  *
  * Valid period. Azure AD Graph is being retired: deprecated since 2020, feature-frozen, blocked for
  * tenant applications from 1 February 2025 unless granted extended access, and planned to stop
@@ -39,6 +39,7 @@ import { directoryOf } from '../world/directory.js';
 import { mix32 } from '../world/hash.js';
 import type { AttackPlan } from '../world/types.js';
 import {
+  aadGraphBase,
   type CallSpec,
   emitAadGraph,
   initialSignIn,
@@ -140,7 +141,7 @@ export function planRoadrecon(env: GenEnv, opts: Record<string, ResolvedOption>,
   const minGap = (tasks * 1000) / 600;
   const pool = new StreamPool(tasks, t0, r.fork('pool'), { median, p95: median * 2.8, overhead: 4, minGap });
   const rp = r.fork('plan');
-  const base = `/v2/${w.tenantId}`;
+  const base = aadGraphBase(w.tenantId);
   const page = 100;
   const listing = (path: string, n: number, bytes: number): CallSpec[] => {
     const out: CallSpec[] = [];

@@ -21,6 +21,7 @@ import type { TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan } from '../world/types.js';
 import {
+  aadGraphBase,
   attackerSignIn,
   type CallSpec,
   emitAadGraph,
@@ -123,7 +124,7 @@ function* run(
   const pool = new StreamPool(1, t, r.fork('pool'), { median, p95: median * 2.4, overhead: 40, minGap: 10 });
   const w = env.world;
   if (aad) {
-    const base = `/v2/${w.tenantId}`;
+    const base = aadGraphBase(w.tenantId);
     const calls = pages(r, `${base}/users`, () => `${base}/users`, w.users.length, 100, 3600);
     if (opts.groups !== false) {
       calls.push(...pages(r, `${base}/groups`, () => `${base}/groups`, w.groups.length, 800, 420));

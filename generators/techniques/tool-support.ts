@@ -261,6 +261,16 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
   return tok;
 }
 
+/**
+ * The base of an Azure AD Graph request path as AzureADGraphActivityLogs records it: `/<tid>`, the
+ * path only, no query string (records/aad-graph-activity.ts and its record schema). The
+ * reference's one pseudonymised record shows a `/v2/<tid>/…` form (samples/SOURCES.md) [U]; this is
+ * the one place to change if that form is confirmed.
+ */
+export function aadGraphBase(tenantId: string): string {
+  return `/${tenantId}`;
+}
+
 /** Delegated scopes of an Azure AD Graph token (`user_impersonation`). */
 export const AAD_GRAPH_SCOPES = 'user_impersonation';
 
