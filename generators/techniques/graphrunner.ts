@@ -68,7 +68,7 @@ const OPTIONS = {
   },
   latencyMs: {
     type: 'integer',
-    default: 320,
+    default: 400,
     min: 50,
     max: 5000,
     rangeable: true,
@@ -130,7 +130,7 @@ export function planGraphRunner(
   const dir = directoryOf(w);
   const r = c.r.fork('plan');
   const modules = listOption(opts.modules, ['graphRecon', 'users', 'securityGroups', 'dumpApps']);
-  const median = Math.max(10, Number(opts.latencyMs ?? 320));
+  const median = Math.max(10, Number(opts.latencyMs ?? 400));
   const pool = new StreamPool(1, t0, r.fork('pool'), { median, p95: median * 2.5, overhead: 110, minGap: 20 });
   const pause = Number(opts.pause ?? 45_000);
   const steps: Step[] = [];
