@@ -27,13 +27,21 @@ export interface CampaignFacts {
   options: Record<string, unknown>;
 }
 
-/** One actor: a profile instance or a campaign. Its stream is created lazily and is time-ordered. */
+/**
+ * What an actor's stream yields: records, and before each event the event's time (a number). The
+ * time is a promise: the event's records are no earlier than it minus LEAD_MS (engine.ts), and the
+ * next announced time is no earlier. The merge builds an event only when its time comes, so records
+ * die young and memory stays flat.
+ */
+export type StreamItem = LabelledRecord | number;
+
+/** One actor: a profile instance or a campaign. Its stream is created lazily. */
 export interface Actor {
   /** unique in the scenario, stable across runs and shards */
   id: string;
   label: Label;
   principals: string[];
-  stream(): Iterator<LabelledRecord>;
+  stream(): Iterator<StreamItem>;
   campaign?: CampaignFacts;
 }
 

@@ -5,16 +5,16 @@
  * is shared), so shards are disjoint and their union is the whole dataset.
  */
 import { Heap } from 'heap-js';
-import { EnumbenchError } from '../../src/core/errors.js';
+import { EnumbenchError, internalError } from '../../src/core/errors.js';
 import type { LabelledRecord } from '../../src/core/records.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { findProfile, findTechnique } from '../registry.js';
-import type { Actor, CampaignFacts } from '../registry-types.js';
+import type { Actor, CampaignFacts, StreamItem } from '../registry-types.js';
 import { hashString } from '../world/hash.js';
 import { buildWorld } from '../world/plan.js';
 import type { World } from '../world/types.js';
 import { type GenEnv, makeEnv } from './env.js';
-import { compareRecords, OrderedStream } from './ordered.js';
+import { compareRecords } from './ordered.js';
 
 export interface Shard {
   index: number;
@@ -95,29 +95,108 @@ export function compose(scenario: Scenario, opts: { seed?: number; shard?: Shard
   return { world, env, allActors, actors, campaigns, shard };
 }
 
-interface HeapItem {
-  rec: LabelledRecord;
-  it: Iterator<LabelledRecord>;
+/**
+ * How far before its announced time an event may place a record (a script block logged seconds
+ * before the sign-in it triggers, a portal sign-in before the first page). Records older than the
+ * merge frontier are a generator bug and throw.
+ */
+export const LEAD_MS = 2 * 60_000;
+
+interface Cursor {
+  id: string;
+  it: Iterator<StreamItem>;
+  /** the actor's announced next event time */
+  key: number;
 }
 
-/** k-way merge of the actors' streams by (event time, source, id). Lazy: one head record per actor in memory. */
-export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord> {
-  const heap = new Heap<HeapItem>((a, b) => compareRecords(a.rec, b.rec));
-  const items: HeapItem[] = [];
-  for (const a of actors) {
-    const it = new OrderedStream(a.stream(), a.id, a.label.kind === 'technique' ? 60_000 : 5 * 60_000);
-    const first = it.next();
-    if (!first.done) items.push({ rec: first.value, it });
+/** A binary min-heap of records on compareRecords: the merge's small reorder buffer. */
+class RecordHeap {
+  private readonly h: LabelledRecord[] = [];
+  get size(): number {
+    return this.h.length;
   }
-  heap.init(items);
-  while (heap.length) {
-    const top = heap.peek() as HeapItem;
-    yield top.rec;
-    const n = top.it.next();
-    if (n.done) heap.pop();
-    else {
-      top.rec = n.value;
-      heap.replace(top);
+  peek(): LabelledRecord | undefined {
+    return this.h[0];
+  }
+  push(x: LabelledRecord): void {
+    const h = this.h;
+    h.push(x);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (compareRecords(h[p] as LabelledRecord, x) <= 0) break;
+      h[i] = h[p] as LabelledRecord;
+      i = p;
     }
+    h[i] = x;
   }
+  pop(): LabelledRecord {
+    const h = this.h;
+    const top = h[0] as LabelledRecord;
+    const last = h.pop() as LabelledRecord;
+    if (h.length) {
+      let i = 0;
+      const n = h.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && compareRecords(h[r] as LabelledRecord, h[l] as LabelledRecord) < 0 ? r : l;
+        if (compareRecords(last, h[c] as LabelledRecord) <= 0) break;
+        h[i] = h[c] as LabelledRecord;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
+  }
+}
+
+/**
+ * k-way merge of the actors' streams into one stream ordered by (event time, source, id). Actors
+ * sit in a heap keyed by their next announced event time; the earliest one builds its event's
+ * records into a small reorder buffer, which releases every record older than the frontier (the
+ * earliest announced time minus LEAD_MS). Lazy: nothing is built before its time.
+ */
+export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord> {
+  const heap = new Heap<Cursor>((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const buf = new RecordHeap();
+  const advance = (c: Cursor): boolean => {
+    for (;;) {
+      const r = c.it.next();
+      if (r.done) return false;
+      const v = r.value;
+      if (typeof v === 'number') {
+        if (v < c.key) throw internalError(`actor ${c.id} announced ${v} after ${c.key}: times must not go back`);
+        c.key = v;
+        return true;
+      }
+      if (v.time < c.key - LEAD_MS) {
+        throw internalError(
+          `actor ${c.id} emitted a record ${(c.key - v.time) / 1000}s before its announced time (limit ${LEAD_MS / 1000}s)`,
+        );
+      }
+      buf.push(v);
+    }
+  };
+  const cursors: Cursor[] = [];
+  for (const a of actors) {
+    const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY };
+    if (advance(c)) cursors.push(c);
+  }
+  heap.init(cursors);
+  let last: LabelledRecord | null = null;
+  const release = (r: LabelledRecord): LabelledRecord => {
+    if (last && compareRecords(last, r) > 0) throw internalError(`merge out of order at ${r.source}/${r.id}`);
+    last = r;
+    return r;
+  };
+  while (heap.length) {
+    const c = heap.peek() as Cursor;
+    const frontier = c.key - LEAD_MS;
+    while (buf.size && (buf.peek() as LabelledRecord).time < frontier) yield release(buf.pop());
+    if (advance(c)) heap.replace(c);
+    else heap.pop();
+  }
+  while (buf.size) yield release(buf.pop());
 }

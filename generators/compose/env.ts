@@ -15,9 +15,9 @@ import {
   exchangeCmdletAudited,
   exchangeRecordId,
   failureReasonFor,
-  type GraphRequestInput,
+  type GraphCall,
   type GraphTenant,
-  graphActivityDiag,
+  graphActivityDiagLine,
   graphTenant,
   type SignInCategory,
   scriptBlock4104,
@@ -30,6 +30,7 @@ import {
   ualLogon,
   uti,
 } from '../records/index.js';
+import { SerialisedRecord } from '../records/serialised.js';
 import { evaluateSignIn, type SignInOutcome } from '../sessions/auth.js';
 import { MICROSOFT_TENANT_ID } from '../world/apps.js';
 import type { NetworkPoint } from '../world/networks.js';
@@ -321,21 +322,14 @@ export class RecordKit {
   }
 
   /** One Microsoft Graph request (MicrosoftGraphActivityLogs). Returns null if not collected. */
-  graphRequest(
-    rng: Rng,
-    label: Label,
-    q: Omit<GraphRequestInput, 'ticks' | 'requestId' | 'clientRequestId' | 'region'>,
-  ): LabelledRecord | null {
+  graphRequest(rng: Rng, label: Label, q: GraphCall): LabelledRecord | null {
     if (!this.env.collects.graphActivity) return null;
     const requestId = rng.uuid();
-    const full: GraphRequestInput = {
-      ...q,
-      ticks: rng.int(0, 9999),
-      requestId,
-      clientRequestId: rng.bool(0.7) ? rng.uuid() : requestId,
-      region: rng.weighted(this.env.world.graphRegions),
-    };
-    return { source: 'graphActivity', time: q.time, id: requestId, record: graphActivityDiag(this.graph, full), label };
+    const ticks = rng.int(0, 9999);
+    const clientRequestId = rng.bool(0.7) ? rng.uuid() : requestId;
+    const region = rng.weighted(this.env.world.graphRegions);
+    const line = graphActivityDiagLine(this.graph, q, ticks, requestId, clientRequestId, region);
+    return new SerialisedRecord('graphActivity', q.time, requestId, line, 'MicrosoftGraphActivityLogs', label);
   }
 
   /** One Azure AD Graph request (AzureADGraphActivityLogs). */

@@ -9,7 +9,7 @@
 import type { DeliveryEntry } from '../../src/core/dataset.js';
 import type { LabelledRecord } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
-import type { BenignActor, Campaign, RecordLabel, Truth } from '../../src/core/truth.js';
+import type { BenignActor, Campaign, Truth } from '../../src/core/truth.js';
 import { TRUTH_FORMAT_VERSION } from '../../src/core/truth.js';
 import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -59,18 +59,23 @@ export class Splitter {
   }
 
   push(r: LabelledRecord): void {
-    const line = JSON.stringify(r.record);
+    const line = r.line ?? JSON.stringify(r.record);
     this.sinks.record(r.source, line);
     this.counts[r.source] = (this.counts[r.source] ?? 0) + 1;
     this.records++;
-    const entries = this.schedule.schedule({ id: r.id, source: r.source, time: r.time, channel: channelOf(r) });
+    const entries = this.schedule.schedule({
+      id: r.id,
+      source: r.source,
+      time: r.time,
+      channel: r.channel ?? channelOf(r),
+    });
     for (const e of entries) this.sinks.delivery(deliveryLine(e));
     this.deliveries += entries.length;
     const campaign = r.label.campaign;
-    const lab: RecordLabel = campaign
-      ? { id: r.id, source: r.source, time: r.time, actor: r.label.actor, campaign }
-      : { id: r.id, source: r.source, time: r.time, actor: r.label.actor };
-    this.sinks.label(JSON.stringify(lab));
+    // a RecordLabel, serialised by hand (ids and actor ids never need escaping beyond JSON.stringify's)
+    this.sinks.label(
+      `{"id":${JSON.stringify(r.id)},"source":"${r.source}","time":${r.time},"actor":${JSON.stringify(r.label.actor)}${campaign ? `,"campaign":${JSON.stringify(campaign)}` : ''}}`,
+    );
     if (campaign) {
       const t = this.tallies.get(campaign);
       if (t) {

@@ -19,7 +19,7 @@ import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
 import { entraJsonText } from '../records/ual.js';
-import type { Actor, ProfileModule } from '../registry-types.js';
+import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { APP, RESOURCE, scopesFor } from '../world/apps.js';
 import { mix32 } from '../world/hash.js';
@@ -134,6 +134,36 @@ const K_PORTAL_LIST = 5;
 const K_DIR_CHANGE = 6;
 const K_AADGRAPH = 7;
 
+/**
+ * A day's events packed into one Float64Array (no object per event): key = t·2048 + code, where
+ * code = k | a<<3 | d<<6 | x<<7. Integer ms times up to year 2100 fit in 2^53 with 11 low bits.
+ */
+class EvBuf {
+  keys = new Float64Array(256);
+  n = 0;
+  push(t: number, k: number, a: number, d: number, x: number): void {
+    if (this.n === this.keys.length) {
+      const next = new Float64Array(this.keys.length * 2);
+      next.set(this.keys);
+      this.keys = next;
+    }
+    this.keys[this.n++] = Math.floor(t) * 2048 + (k | (a << 3) | (d << 6) | (x << 7));
+  }
+  sorted(): Float64Array {
+    return this.keys.subarray(0, this.n).sort();
+  }
+}
+
+function decode(key: number, ev: Ev): void {
+  const t = Math.floor(key / 2048);
+  const c = key - t * 2048;
+  ev.t = t;
+  ev.k = c & 7;
+  ev.a = (c >> 3) & 7;
+  ev.d = (c >> 6) & 1;
+  ev.x = c >> 7;
+}
+
 interface Ev {
   t: number;
   k: number;
@@ -144,8 +174,6 @@ interface Ev {
   /** kind-specific: 1 = interactive sign-in; page number; … */
   x: number;
 }
-
-const byTime = (p: Ev, q: Ev) => p.t - q.t;
 
 // ---- options -------------------------------------------------------------------------------------
 
@@ -184,7 +212,7 @@ function* userStream(
   label: Label,
   intensity: number,
   adminDuties: boolean,
-): Generator<LabelledRecord> {
+): Generator<StreamItem> {
   const w = env.world;
   const s = env.scenario;
   const kit = env.kit;
@@ -207,7 +235,18 @@ function* userStream(
       r.name === 'Global Administrator' ||
       r.name === 'Authentication Administrator',
   );
-  const evs: Ev[] = [];
+  const sids = new Map<number, string>();
+  const sidFor = (device: number, epoch: number): string => {
+    const k = epoch * 2 + device;
+    let sid = sids.get(k);
+    if (sid === undefined) {
+      sid = sessionIdFor(w, user, device, epoch);
+      sids.set(k, sid);
+    }
+    return sid;
+  };
+  const evs = new EvBuf();
+  const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
 
   for (let d = 0; d < w.days; d++) {
     const dayUtc = w.day0 + d * DAY;
@@ -218,7 +257,7 @@ function* userStream(
     const weekday = new Date(dayUtc).getUTCDay();
     const dr = rng.fork(`d${d}`);
     const workday = bh.days.includes(weekday);
-    evs.length = 0;
+    evs.n = 0;
     const works = workday ? !dr.bool(0.04) : dr.bool(0.05);
     // where the computer is today
     const inOffice =
@@ -248,10 +287,10 @@ function* userStream(
       for (;;) {
         t += dr.exponential(svcMean);
         if (t >= end) break;
-        evs.push({ t, k: K_SERVICE, a: 0, d: 0, x: 0 });
+        evs.push(t, K_SERVICE, 0, 0, 0);
       }
       // legacy Azure AD Graph calls some Office builds still make
-      if (dr.bool(0.25)) evs.push({ t: start + dr.float() * (end - start), k: K_AADGRAPH, a: A_OFFICE, d: 0, x: 0 });
+      if (dr.bool(0.25)) evs.push(start + dr.float() * (end - start), K_AADGRAPH, A_OFFICE, 0, 0);
       if (adminDuties && workday && user.roles.length) planAdminDay(evs, dr, start, end, isExoAdmin, isUserAdmin);
     }
     // the phone: morning and evening mail checks, lunch
@@ -262,11 +301,12 @@ function* userStream(
         planAppWindow(evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, intensity);
       }
     }
-    if (!evs.length) continue;
-    for (const ev of evs) ev.t = Math.floor(ev.t);
-    evs.sort(byTime);
-    for (const ev of evs) {
+    if (!evs.n) continue;
+    for (const key of evs.sorted()) {
+      decode(key, ev);
       if (ev.t < env.from || ev.t >= env.to) continue;
+      // announce the event's time before building it: the merge builds records just in time
+      yield ev.t;
       yield* buildEvent(user, st, rng, label, ev, place);
     }
   }
@@ -279,7 +319,7 @@ function* userStream(
     switch (ev.k) {
       case K_SIGNIN: {
         const epoch = sessionEpoch(w, u, ev.d, ev.t);
-        const sid = sessionIdFor(w, u, ev.d, epoch);
+        const sid = sidFor(ev.d, epoch);
         const fresh = st.lastEpoch[ev.d] !== epoch;
         st.lastEpoch[ev.d] = epoch;
         const app = CLIENT_APPS[ev.a] as ClientApp;
@@ -360,7 +400,7 @@ function* userStream(
           wids: u.wids,
           tokenIssuedAt: tokIat,
           signInActivityId: r.base64url(22),
-          sessionId: r.bool(0.6) ? sessionIdFor(w, u, 0, epoch) : null,
+          sessionId: r.bool(0.6) ? sidFor(0, epoch) : null,
           deviceId: null,
           clientAuthMethod: 1,
         });
@@ -412,7 +452,7 @@ function* userStream(
           clientAppUsed: 'Mobile Apps and Desktop clients',
           method: 'mfa',
           mfaInSession: true,
-          sid: sessionIdFor(w, u, 0, epoch),
+          sid: sidFor(0, epoch),
         });
         st.tokens[A_EXO] = res.token;
         st.exoSession = r.uuid();
@@ -480,7 +520,7 @@ function* userStream(
             clientAppUsed: 'Browser',
             method: 'password',
             mfaInSession: true,
-            sid: sessionIdFor(w, u, 0, epoch),
+            sid: sidFor(0, epoch),
           });
           st.tokens[A_PORTAL] = res.token;
           tok = res.token;
@@ -578,12 +618,12 @@ function* userStream(
   }
 }
 
-function planAppWindow(evs: Ev[], r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
+function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
   if (b <= a) return;
   // token refreshes every 60–90 min while the app runs (the first may be interactive)
   let t = a;
   while (t < b) {
-    evs.push({ t, k: K_SIGNIN, a: app, d: device, x: 0 });
+    evs.push(t, K_SIGNIN, app, device, 0);
     t += r.int(55, 85) * MINUTE;
   }
   const perHour = (CLIENT_APPS[app] as ClientApp).perHour * intensity;
@@ -593,26 +633,26 @@ function planAppWindow(evs: Ev[], r: Rng, app: number, device: number, a: number
   for (;;) {
     q += r.exponential(mean);
     if (q >= b) break;
-    evs.push({ t: q, k: K_GRAPH, a: app, d: device, x: 0 });
+    evs.push(q, K_GRAPH, app, device, 0);
   }
 }
 
-function planAdminDay(evs: Ev[], r: Rng, start: number, end: number, exo: boolean, userAdmin: boolean): void {
+function planAdminDay(evs: EvBuf, r: Rng, start: number, end: number, exo: boolean, userAdmin: boolean): void {
   if (exo && r.bool(0.35)) {
     let t = start + r.float() * Math.max(0, end - start - HOUR);
-    evs.push({ t, k: K_EXO_CONNECT, a: A_EXO, d: 0, x: 0 });
+    evs.push(t, K_EXO_CONNECT, A_EXO, 0, 0);
     const n = r.int(2, 12);
     for (let i = 0; i < n; i++) {
       t += r.int(8, 180) * 1000;
-      evs.push({ t, k: K_EXO_CMD, a: A_EXO, d: 0, x: 0 });
+      evs.push(t, K_EXO_CMD, A_EXO, 0, 0);
     }
   }
   if (userAdmin) {
     const tasks = r.int(0, 4);
     for (let i = 0; i < tasks; i++) {
       const t = start + r.float() * Math.max(0, end - start - 10 * MINUTE);
-      evs.push({ t, k: K_PORTAL_LIST, a: A_PORTAL, d: 0, x: r.int(1, 3) });
-      if (r.bool(0.7)) evs.push({ t: t + r.int(40, 400) * 1000, k: K_DIR_CHANGE, a: A_PORTAL, d: 0, x: 0 });
+      evs.push(t, K_PORTAL_LIST, A_PORTAL, 0, r.int(1, 3));
+      if (r.bool(0.7)) evs.push(t + r.int(40, 400) * 1000, K_DIR_CHANGE, A_PORTAL, 0, 0);
     }
   }
 }

@@ -6,27 +6,48 @@
 import type { Rng } from '../../src/core/rng.js';
 
 const pad4 = (n: number) => (n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : String(n));
+const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+const DAY_MS = 86_400_000;
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+/** "2026-11-02T14:05:33.123" for an integer ms time: a per-day cached prefix and table lookups (hot path). */
+function isoMs(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  return `${cachedDayPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[milli]}`;
+}
 
 /** "2026-11-02T14:05:33" — UAL CreationTime: UTC, no zone designator, no fraction (management-activity-api.md §8). */
 export function ualTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19);
+  return isoMs(Math.floor(ms)).slice(0, 19);
 }
 
 /** "2026-11-02T14:05:33.1234567Z" — diagnostic-settings `time` (7 fractional digits: ms + 4 tick digits). */
 export function ticksTime(ms: number, ticks: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 23)}${pad4(ticks)}Z`;
+  return `${isoMs(Math.floor(ms))}${pad4(ticks)}Z`;
 }
 
 /** "2026-11-02T14:05:33.1234567+00:00" — sign-in `createdDateTime` (samples/signin-interactive-diag.jsonl). */
 export function offsetTime(ms: number, ticks: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 23)}${pad4(ticks)}+00:00`;
+  return `${isoMs(Math.floor(ms))}${pad4(ticks)}+00:00`;
 }
 
 /** "2026-11-02T13:04:37.0000000Z" — a token `iat` (whole seconds) as Graph logs print TokenIssuedAt. */
 export function iatTime(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.0000000Z`;
+  return `${isoMs(Math.floor(ms)).slice(0, 19)}.0000000Z`;
 }
 
 /**

@@ -100,19 +100,37 @@ export function ualLogon(t: UalTenant, s: UalLogonInput): Record<string, unknown
 export interface UalDirectoryChangeInput {
   time: number;
   id: string;
-  operation: 'Update user.' | 'Reset user password.' | 'Add member to group.' | 'Update group.' | 'Add member to role.';
-  category: 'User' | 'Group' | 'Role';
+  operation:
+    | 'Add user.'
+    | 'Update user.'
+    | 'Reset user password.'
+    | 'Add member to group.'
+    | 'Update group.'
+    | 'Add member to role.'
+    | 'Add service principal credentials.'
+    | 'Update application – Certificates and secrets management ';
+  category: 'User' | 'Group' | 'Role' | 'ServicePrincipal' | 'Application';
   actorUpn: string;
   actorPuid: string;
   actorObjectId: string;
   targetUpnOrName: string;
   targetObjectId: string;
+  /** the PUID of a User target; for ServicePrincipal / Application targets, the app id (an SPN, Type 4) */
   targetPuid: string | null;
-  targetKind: 'User' | 'Group';
+  /** ServicePrincipal / Application targets: `ObjectId` is `<Kind>_<object id>`, the display name is a Name (1), the app id an SPN (4) */
+  targetKind: 'User' | 'Group' | 'ServicePrincipal' | 'Application';
+  /** the client app id Entra adds to additionalDetails for app-management events */
+  clientAppId?: string;
   modified: readonly { Name: string; NewValue: string; OldValue: string }[];
   userAgent: string;
   interSystemsId: string;
   intraSystemId: string;
+  /**
+   * Who made the change: a user (default) or a service principal such as the Entra provisioning
+   * service. App actors are written `ServicePrincipal_<oid>` with the app name as Type 1 [U: shape
+   * from community samples of provisioning audit records; UserType 4 = System].
+   */
+  actorKind?: 'User' | 'ServicePrincipal';
 }
 
 /** JSON text as Entra writes it inside ModifiedProperties: indented with \r\n and two spaces. */
@@ -122,17 +140,24 @@ export function entraJsonText(values: readonly unknown[]): string {
 }
 
 export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Record<string, unknown> {
+  /** the change was made by a service principal (e.g. the Entra provisioning service) */
+  const actorApp = c.actorKind === 'ServicePrincipal';
   const target: { ID: string; Type: number }[] = [
     { ID: `${c.targetKind}_${c.targetObjectId}`, Type: 2 },
     { ID: c.targetObjectId, Type: 2 },
     { ID: c.targetKind, Type: 2 },
   ];
+  /** the change targets a service principal or an application */
+  const app = c.targetKind === 'ServicePrincipal' || c.targetKind === 'Application';
   if (c.targetKind === 'User') {
     target.push({ ID: c.targetUpnOrName, Type: 5 });
     if (c.targetPuid) target.push({ ID: c.targetPuid, Type: 3 });
   } else {
     target.push({ ID: c.targetUpnOrName, Type: 1 });
+    if (app && c.targetPuid) target.push({ ID: c.targetPuid, Type: 4 });
   }
+  const details: Record<string, string> = { 'User-Agent': c.userAgent };
+  if (c.clientAppId) details.AppId = c.clientAppId;
   return {
     CreationTime: ualTime(c.time),
     Id: c.id,
@@ -140,25 +165,32 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     OrganizationId: t.tenantId,
     RecordType: 8,
     ResultStatus: 'Success',
-    UserKey: `${c.actorPuid}@${t.domain}`,
-    UserType: 0,
+    UserKey: actorApp ? 'Not Available' : `${c.actorPuid}@${t.domain}`,
+    UserType: actorApp ? 4 : 0,
     Version: 1,
     Workload: 'AzureActiveDirectory',
-    ObjectId: c.targetUpnOrName,
-    UserId: c.actorUpn,
+    ObjectId: app ? `${c.targetKind}_${c.targetObjectId}` : c.targetUpnOrName,
+    UserId: actorApp ? `ServicePrincipal_${c.actorObjectId}` : c.actorUpn,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
-      { Name: 'additionalDetails', Value: JSON.stringify({ 'User-Agent': c.userAgent }) },
+      { Name: 'additionalDetails', Value: JSON.stringify(details) },
       { Name: 'extendedAuditEventCategory', Value: c.category },
     ],
     ModifiedProperties: c.modified,
-    Actor: [
-      { ID: c.actorUpn, Type: 5 },
-      { ID: c.actorPuid, Type: 3 },
-      { ID: `User_${c.actorObjectId}`, Type: 2 },
-      { ID: c.actorObjectId, Type: 2 },
-      { ID: 'User', Type: 2 },
-    ],
+    Actor: actorApp
+      ? [
+          { ID: c.actorUpn, Type: 1 },
+          { ID: `ServicePrincipal_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'ServicePrincipal', Type: 2 },
+        ]
+      : [
+          { ID: c.actorUpn, Type: 5 },
+          { ID: c.actorPuid, Type: 3 },
+          { ID: `User_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'User', Type: 2 },
+        ],
     ActorContextId: t.tenantId,
     InterSystemsId: c.interSystemsId,
     IntraSystemId: c.intraSystemId,

@@ -10,11 +10,11 @@
  * reuses the victim's `sid`) and refreshes its token when it expires during a slow listing.
  */
 import { MINUTE, SECOND } from '../../src/core/clock.js';
-import type { Label, LabelledRecord } from '../../src/core/records.js';
+import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
-import type { Actor, CampaignFacts, TechniqueModule } from '../registry-types.js';
+import type { Actor, CampaignFacts, StreamItem, TechniqueModule } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { APP, firstPartyApp, RESOURCE, scopesFor } from '../world/apps.js';
 import { mix32 } from '../world/hash.js';
@@ -126,7 +126,7 @@ function* campaignStream(
   r: Rng,
   label: Label,
   facts: CampaignFacts,
-): Generator<LabelledRecord> {
+): Generator<StreamItem> {
   const w = env.world;
   const kit = env.kit;
   const user = plan.user as User;
@@ -198,6 +198,9 @@ function* campaignStream(
   for (const q of planRequests(env, opts, r, t + r.int(1, 8) * SECOND + r.int(0, 999))) reqs.push(q);
 
   for (const q of reqs) {
+    // the dataset's window ends; a listing still running is cut there
+    if (q.t >= env.to) break;
+    yield q.t - 1000;
     if (q.t >= token.exp - 2 * MINUTE) {
       res = kit.signIn(r, label, spec(q.t - r.int(200, 900), false));
       token = res.token;

@@ -4,7 +4,7 @@
  * a k-way merge on that key interleaves the shards' record lines, and the delivery schedule (whose
  * blob cuts depend on the global order) is recomputed over the merged stream.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Heap } from 'heap-js';
 import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
@@ -54,6 +54,7 @@ export function mergeShards(
     });
   }
   const sources = m0.collection.sources;
+  mkdirSync(out, { recursive: true });
   const shardLabels = dirs.map((d) => readLines(join(d, DATASET_FILES.labels)));
   const shardRecords = dirs.map((d) => {
     const map = new Map<SourceId, { lines: string[]; pos: number }>();

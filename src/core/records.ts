@@ -29,5 +29,12 @@ export interface LabelledRecord {
   /** the record's identifier (UAL `Id`, Graph `requestId`, sign-in `id`, …) */
   id: string;
   record: TelemetryRecord;
+  /**
+   * The record already serialised (one JSON line, no newline), when its builder wrote it directly
+   * for speed; always equal to JSON.stringify(record). Writers use it when present.
+   */
+  line?: string;
+  /** the delivery channel (UAL content type, diagnostic category, computer), when known without reading the record */
+  channel?: string;
   label: Label;
 }

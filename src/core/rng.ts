@@ -165,8 +165,16 @@ class AleaRng implements Rng {
   }
 }
 
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** 8 lowercase hex digits of an unsigned 32-bit integer (table lookup: hot path of every id). */
 function hex8(x: number): string {
-  return x.toString(16).padStart(8, '0');
+  return (
+    (BYTE_HEX[x >>> 24] as string) +
+    (BYTE_HEX[(x >>> 16) & 255] as string) +
+    (BYTE_HEX[(x >>> 8) & 255] as string) +
+    (BYTE_HEX[x & 255] as string)
+  );
 }
 
 /** Derive N judging seeds from a base seed (for `--seeds N` / `repeat:`), stable and distinct. */

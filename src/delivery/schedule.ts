@@ -123,11 +123,20 @@ export class DeliverySchedule {
       const ts = new Date(w).toISOString().replace(/[-:]/g, '').slice(0, 15);
       return `${r.channel}/${ts}Z/${part}`;
     }
-    const d = new Date(r.time);
+    const hour = Math.floor(r.time / 3_600_000);
+    const cached = this.hourBlobs.get(r.channel);
+    if (cached && cached.hour === hour) return cached.blob;
+    const d = new Date(hour * 3_600_000);
     const path = `y=${d.getUTCFullYear()}/m=${pad2(d.getUTCMonth() + 1)}/d=${pad2(d.getUTCDate())}/h=${pad2(d.getUTCHours())}/m=00/PT1H.json`;
-    if (r.source === 'endpointPowerShell') return `endpoint/${r.channel}/${path}`;
-    return `insights-logs-${r.channel.toLowerCase()}/resourceId=${this.resourceId}/${path}`;
+    const blob =
+      r.source === 'endpointPowerShell'
+        ? `endpoint/${r.channel}/${path}`
+        : `insights-logs-${r.channel.toLowerCase()}/resourceId=${this.resourceId}/${path}`;
+    this.hourBlobs.set(r.channel, { hour, blob });
+    return blob;
   }
+
+  private readonly hourBlobs = new Map<string, { hour: number; blob: string }>();
 
   /** Forget blob counters for windows that can no longer receive records (bounded memory on long runs). */
   prune(before: number): void {

@@ -1,0 +1,1 @@
+export { validateRecord } from '../../../generators/records/schemas.js';
