@@ -26,7 +26,7 @@ import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
 import type { AttackPlan } from '../world/types.js';
@@ -198,17 +198,13 @@ export function planGraphRunner(
   return { calls: pool.sorted(), ua };
 }
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  a: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, a: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? GRAPHRUNNER_DEFAULT_UA);
   const c: ToolCtx = toolCtx(env, plan, a.r, a.label, a.facts, String(opts.appId ?? APP.office.appId), ua);
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);
   const reuse = plan.signIn === 'refreshToken' || plan.signIn === 'stolenToken';
   // Get-GraphTokens: the device-code phish (or -Tokens with a refresh token already held)
+  yield t;
   const res = yield* attackerSignIn(c, {
     time: t,
     interactive: !reuse,

@@ -33,7 +33,7 @@ import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
 import { mix32 } from '../world/hash.js';
@@ -113,12 +113,7 @@ const TOP = [
   'settings',
 ] as const;
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  a: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, a: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? 'Python/3.11 aiohttp/3.9.5');
   const c: ToolCtx = toolCtx(env, plan, a.r, a.label, a.facts, String(opts.appId ?? APP.azureAdPowerShell.appId), ua);
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);
