@@ -17,7 +17,7 @@
  * capped by the client at 600 requests per second (`MAX_REQ_PER_SEC`).
  *
  * Telemetry: AzureADGraphActivityLogs only — never MicrosoftGraphActivityLogs. That log carries the
- * request path only (`/<tid>/users`, see `aadGraphBase`), not the query string, so paging shows as
+ * request path only (`/v2/<tid>/users`, see `aadGraphBase`), not the query string, so paging shows as
  * repeated paths and the api-version as the `apiVersion` field.
  *
  * Valid period. Azure AD Graph is being retired: deprecated since 2020, feature-frozen, blocked for

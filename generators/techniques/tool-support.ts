@@ -266,13 +266,12 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
 }
 
 /**
- * The base of an Azure AD Graph request path as AzureADGraphActivityLogs records it: `/<tid>`, the
- * path only, no query string (records/aad-graph-activity.ts and its record schema). The
- * reference's one pseudonymised record shows a `/v2/<tid>/…` form (samples/SOURCES.md) [U]; this is
- * the one place to change if that form is confirmed.
+ * The base of an Azure AD Graph request path as AzureADGraphActivityLogs records it: `/v2/<tid>`,
+ * the path only, no query string (samples/SOURCES.md; the record schema and every other actor use
+ * the same form).
  */
 export function aadGraphBase(tenantId: string): string {
-  return `/${tenantId}`;
+  return `/v2/${tenantId}`;
 }
 
 /** Delegated scopes of an Azure AD Graph token (`user_impersonation`). */

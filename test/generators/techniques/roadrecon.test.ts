@@ -54,7 +54,7 @@ describe('roadrecon', () => {
     expect(buckets.size).toBeGreaterThanOrEqual(12);
     // 300 users at AAD Graph's default page of 100: three pages of /users
     const tid = String(p[0]?.tenantId);
-    expect(p.filter((x) => x.requestUri === `/${tid}/users`).length).toBe(3);
+    expect(p.filter((x) => x.requestUri === `/v2/${tid}/users`).length).toBe(3);
     expect(p.some((x) => /\/groups\/[0-9a-f-]{36}\/\$links\/members$/.test(String(x.requestUri)))).toBe(true);
   });
 
