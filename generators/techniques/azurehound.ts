@@ -22,7 +22,6 @@
  * required), the operator falls back to a device-code phish and continues with its refresh token.
  */
 import { SECOND } from '../../src/core/clock.js';
-import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';

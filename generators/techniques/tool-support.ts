@@ -9,7 +9,7 @@
 
 import type { OptionSpecs } from '../../src/core/catalog.js';
 import { MINUTE } from '../../src/core/clock.js';
-import type { Label, LabelledRecord } from '../../src/core/records.js';
+import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
