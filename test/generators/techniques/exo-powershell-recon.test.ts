@@ -132,6 +132,8 @@ describe('exo-powershell-recon', () => {
     expect(texts.some((t) => t.startsWith('Connect-ExchangeOnline'))).toBe(true);
     expect(new Set(sb.map((x) => x.Computer)).size).toBe(1);
     expect(new Set(sb.map((x) => x.EventID))).toEqual(new Set([4104]));
+    // Verbose like every logged block: recon cmdlets are not on PowerShell's suspicious-content list
+    expect(new Set(sb.map((x) => x.Level))).toEqual(new Set([5]));
     const away = oneCampaign('exo-powershell-recon', { ...entry, options: { host: 'attacker-machine' } });
     expect(bySource(ofActor(away), 'endpointPowerShell')).toEqual([]);
     expect(bySource(ofActor(away), 'signIns').length).toBeGreaterThan(0);
