@@ -5,7 +5,7 @@
  * sign-ins with the new key and the app-only listing (ClientAuthMethod 1, roles, no user).
  */
 import { describe, expect, it } from 'vitest';
-import { bySource, ofActor, oneCampaign, props } from './helpers.js';
+import { bySource, ofActor, oneCampaign, props } from './campaign-helpers.js';
 
 type Ual8 = {
   RecordType: number;

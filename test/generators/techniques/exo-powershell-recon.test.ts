@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { exchangeCmdletAudited } from '../../../generators/records/ual.js';
 import { generateDataset } from '../../../harness/dataset/generate.js';
 import { attack, makeScenario } from '../helpers/scenario.js';
-import { bySource, H, ofActor, oneCampaign, props, START, T_START } from './helpers.js';
+import { bySource, H, ofActor, oneCampaign, props, START, T_START } from './campaign-helpers.js';
 
 const EXO_APP = 'fb78d390-0c51-40cd-8e17-fdbfab77341b';
 const EXO_RESOURCE = '00000002-0000-0ff1-ce00-000000000000';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { galDump } from '../../../generators/techniques/gal-dump.js';
 import { COLLECTION_PRESETS } from '../../../src/core/sources.js';
 import { scoreRun } from '../../../src/scoring/index.js';
-import { bySource, ofActor, oneCampaign, props } from './helpers.js';
+import { bySource, ofActor, oneCampaign, props } from './campaign-helpers.js';
 
 describe('gal-dump', () => {
   it('declares that no source shows the enumeration', () => {

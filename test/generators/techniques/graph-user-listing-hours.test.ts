@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tzOffsetMinutes } from '../../../generators/world/timezone.js';
-import { bySource, H, ofActor, oneCampaign, props, T_START } from './helpers.js';
+import { bySource, H, ofActor, oneCampaign, props, T_START } from './campaign-helpers.js';
 
 const entry = {
   at: T_START + 14 * H, // Tuesday 09:00 in New York

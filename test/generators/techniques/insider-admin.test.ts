@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compose } from '../../../generators/compose/index.js';
 import { sessionEpoch, sessionIdFor } from '../../../generators/sessions/session-ids.js';
 import { attack, makeScenario } from '../helpers/scenario.js';
-import { bySource, H, ofActor, oneCampaign, props, START, T_START } from './helpers.js';
+import { bySource, H, ofActor, oneCampaign, props, START, T_START } from './campaign-helpers.js';
 
 const GRAPH_PWSH = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
 const entry = {

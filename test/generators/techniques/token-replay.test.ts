@@ -9,7 +9,7 @@ import { elasticGraphSessionMultipleAddresses } from '../../../detectors/publish
 import { compose } from '../../../generators/compose/index.js';
 import { drive } from '../../detectors/published/fixtures.js';
 import { attack, makeScenario } from '../helpers/scenario.js';
-import { bySource, deliveries, H, ofActor, oneCampaign, props, START, T_START } from './helpers.js';
+import { bySource, deliveries, H, ofActor, oneCampaign, props, START, T_START } from './campaign-helpers.js';
 
 const OFFICE = 'd3590ed6-52b3-4102-aeff-aad2292ab01c';
 const entry = { session: { network: 'vps' as const, country: 'NL', signIn: null, userAgent: null } };
