@@ -55,7 +55,8 @@ export const UalLogonSchema = z.object({
 export const UalDirectorySchema = z.object({
   ...ualCommon,
   RecordType: z.literal(8),
-  UserKey: z.string().regex(/^1003[0-9A-F]{12}@/),
+  // a user actor's PUID@domain, or "Not Available" for a service-principal actor (provisioning)
+  UserKey: z.union([z.string().regex(/^1003[0-9A-F]{12}@/), z.literal('Not Available')]),
   AzureActiveDirectoryEventType: z.literal(1),
   ExtendedProperties: nv,
   ModifiedProperties: z.array(z.strictObject({ Name: z.string(), NewValue: z.string(), OldValue: z.string() })),
@@ -158,7 +159,7 @@ export const AadGraphDiagSchema = z.object({
     clientAuthMethod: z.number().int(),
     httpStatusCode: z.number().int(),
     issuedAt: z.string().regex(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/),
-    requestUri: z.string().regex(/^\/[0-9a-f-]{36}\//),
+    requestUri: z.string().regex(/^\/v2\/[0-9a-f-]{36}\//),
     signInActivityId: z.string().regex(/^[A-Za-z0-9_-]{22}==$/),
   }),
 });

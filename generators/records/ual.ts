@@ -101,6 +101,7 @@ export interface UalDirectoryChangeInput {
   time: number;
   id: string;
   operation:
+    | 'Add user.'
     | 'Update user.'
     | 'Reset user password.'
     | 'Add member to group.'
@@ -124,6 +125,12 @@ export interface UalDirectoryChangeInput {
   userAgent: string;
   interSystemsId: string;
   intraSystemId: string;
+  /**
+   * Who made the change: a user (default) or a service principal such as the Entra provisioning
+   * service. App actors are written `ServicePrincipal_<oid>` with the app name as Type 1 [U: shape
+   * from community samples of provisioning audit records; UserType 4 = System].
+   */
+  actorKind?: 'User' | 'ServicePrincipal';
 }
 
 /** JSON text as Entra writes it inside ModifiedProperties: indented with \r\n and two spaces. */
@@ -133,11 +140,14 @@ export function entraJsonText(values: readonly unknown[]): string {
 }
 
 export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Record<string, unknown> {
+  /** the change was made by a service principal (e.g. the Entra provisioning service) */
+  const actorApp = c.actorKind === 'ServicePrincipal';
   const target: { ID: string; Type: number }[] = [
     { ID: `${c.targetKind}_${c.targetObjectId}`, Type: 2 },
     { ID: c.targetObjectId, Type: 2 },
     { ID: c.targetKind, Type: 2 },
   ];
+  /** the change targets a service principal or an application */
   const app = c.targetKind === 'ServicePrincipal' || c.targetKind === 'Application';
   if (c.targetKind === 'User') {
     target.push({ ID: c.targetUpnOrName, Type: 5 });
@@ -155,25 +165,32 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     OrganizationId: t.tenantId,
     RecordType: 8,
     ResultStatus: 'Success',
-    UserKey: `${c.actorPuid}@${t.domain}`,
-    UserType: 0,
+    UserKey: actorApp ? 'Not Available' : `${c.actorPuid}@${t.domain}`,
+    UserType: actorApp ? 4 : 0,
     Version: 1,
     Workload: 'AzureActiveDirectory',
     ObjectId: app ? `${c.targetKind}_${c.targetObjectId}` : c.targetUpnOrName,
-    UserId: c.actorUpn,
+    UserId: actorApp ? `ServicePrincipal_${c.actorObjectId}` : c.actorUpn,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
       { Name: 'additionalDetails', Value: JSON.stringify(details) },
       { Name: 'extendedAuditEventCategory', Value: c.category },
     ],
     ModifiedProperties: c.modified,
-    Actor: [
-      { ID: c.actorUpn, Type: 5 },
-      { ID: c.actorPuid, Type: 3 },
-      { ID: `User_${c.actorObjectId}`, Type: 2 },
-      { ID: c.actorObjectId, Type: 2 },
-      { ID: 'User', Type: 2 },
-    ],
+    Actor: actorApp
+      ? [
+          { ID: c.actorUpn, Type: 1 },
+          { ID: `ServicePrincipal_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'ServicePrincipal', Type: 2 },
+        ]
+      : [
+          { ID: c.actorUpn, Type: 5 },
+          { ID: c.actorPuid, Type: 3 },
+          { ID: `User_${c.actorObjectId}`, Type: 2 },
+          { ID: c.actorObjectId, Type: 2 },
+          { ID: 'User', Type: 2 },
+        ],
     ActorContextId: t.tenantId,
     InterSystemsId: c.interSystemsId,
     IntraSystemId: c.intraSystemId,

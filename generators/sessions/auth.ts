@@ -95,14 +95,18 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
       ] as const)
     : 'none';
 
-  const mfaByScope = policy.mfaScope === 'all' || !trusted;
-  const mfaByAdmin = policy.mfaForAdmins && admin;
-  const mfaByRisk = policy.riskPolicy && (riskLevel === 'medium' || riskLevel === 'high');
+  // Directory synchronization accounts sign in with a password (ROPC) and are excluded from
+  // Conditional Access, as Microsoft tells tenants to do (Entra Connect prerequisites) [U: per tenant]
+  const sync = c.user.kind === 'sync';
+  const mfaByScope = !sync && (policy.mfaScope === 'all' || !trusted);
+  const mfaByAdmin = !sync && policy.mfaForAdmins && admin;
+  const mfaByRisk = !sync && policy.riskPolicy && (riskLevel === 'medium' || riskLevel === 'high');
   const needMfa = mfaByScope || mfaByAdmin || mfaByRisk;
 
   const applied: AppliedPolicy[] = policy.caPolicies.map((p) => {
     let applies = false;
-    if (p.target === 'allUsers') applies = true;
+    if (sync) applies = false;
+    else if (p.target === 'allUsers') applies = true;
     else if (p.target === 'outsideTrusted') applies = !trusted;
     else if (p.target === 'admins') applies = admin;
     else if (p.target === 'risk') applies = mfaByRisk;
@@ -141,7 +145,7 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
       });
       break;
     default:
-      protocol = c.interactive ? 'none' : c.method === 'password' ? 'ropc' : 'oAuth2';
+      protocol = c.interactive && !sync ? 'none' : c.method === 'password' ? 'ropc' : 'oAuth2';
       steps.push({
         method: c.managedDevice && c.interactive ? 'Previously satisfied' : 'Password',
         succeeded: true,

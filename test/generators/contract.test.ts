@@ -19,9 +19,18 @@ function scenarioFor(kind: 'profile' | 'technique', id: string) {
   const start = '2026-11-03T00:00:00Z';
   if (kind === 'profile') {
     return makeScenario({
+      // a Monday: weekly reports (admin-report, license-script) run inside the window
       users: 40,
       durationMs: 30 * H,
-      start,
+      start: '2026-11-02T00:00:00Z',
+      // every role a benign profile acts as by default, including the Entra Connect Sync_ account
+      roles: {
+        'Global Administrator': 2,
+        'Exchange Administrator': 1,
+        'Helpdesk Administrator': 2,
+        'User Administrator': 1,
+        'Directory Synchronization Accounts': 1,
+      },
       activity: [{ id, profile: id, actors: null, schedule: null, app: null, options: {} }],
       attacks: [],
     });

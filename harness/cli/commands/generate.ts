@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
-import { monotonicNow } from '../../../src/core/clock.js';
+import { wallNow } from '../../../src/core/clock.js';
 import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { generateDataset } from '../../dataset/generate.js';
@@ -107,7 +107,7 @@ export const generateCommand: CommandModule = {
             })
           : null;
         bar?.start(1000, 0, { records: 0, rate: 0 });
-        const t0 = monotonicNow();
+        const t0 = wallNow();
         let result: ReturnType<typeof generateDataset>;
         try {
           result = generateDataset(scenario, {
@@ -120,7 +120,7 @@ export const generateCommand: CommandModule = {
             onProgress: (done, n) =>
               bar?.update(Math.round(done * 1000), {
                 records: n,
-                rate: Math.round(n / ((monotonicNow() - t0) / 1000)),
+                rate: Math.round(n / ((wallNow() - t0) / 1000)),
               }),
           });
         } catch (e) {
