@@ -419,7 +419,7 @@ export class RecordKit {
       threadId: s.processId + rng.int(4, 400),
       scriptBlockId: rng.uuid(),
       text: s.text,
-      level: /Get-(Recipient|Mailbox|User)\b.*-ResultSize\s+Unlimited/i.test(s.text) ? 3 : 5,
+      level: SUSPICIOUS_SCRIPT_BLOCK.test(s.text) ? 3 : 5,
     });
     return {
       source: 'endpointPowerShell',
@@ -430,6 +430,14 @@ export class RecordKit {
     };
   }
 }
+
+/**
+ * PowerShell logs a script block at Warning (3) only when it matches its built-in list of suspicious
+ * content (Add-Type, DllImport, VirtualAlloc, GetProcAddress, System.Reflection.Emit, …); everything
+ * else that script-block logging records is Verbose (5). A recon cmdlet such as
+ * `Get-Recipient -ResultSize Unlimited` is not on the list, so it must not stand out by its level.
+ */
+const SUSPICIOUS_SCRIPT_BLOCK = /\b(Add-Type|DllImport|VirtualAlloc|GetProcAddress|System\.Reflection\.Emit)\b/i;
 
 function guessOs(ua: string): string {
   if (/Windows/i.test(ua)) return 'Windows10';

@@ -5,12 +5,13 @@
  */
 
 import type { OptionSpecs } from '../../src/core/catalog.js';
-import { SECOND } from '../../src/core/clock.js';
+import { DAY, HOUR, SECOND } from '../../src/core/clock.js';
 import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
 import type { Actor, CampaignFacts, StreamItem } from '../registry-types.js';
+import { tzOffsetMinutes } from '../world/timezone.js';
 import type { AttackPlan, World } from '../world/types.js';
 
 export interface CampaignParts {
@@ -144,4 +145,42 @@ export function pause(r: Rng, minS: number, maxS: number): number {
 /** Seconds-resolution helper for the token a request carries. */
 export function tokenFields(token: Token): { tokenIssuedAt: number; signInActivityId: string } {
   return { tokenIssuedAt: token.iat, signInActivityId: token.uti };
+}
+
+/**
+ * `t` if it falls in the tenant's business hours (its time zone, hours and days), else the start of
+ * the next business day's hours: what a listing that blends into the working day waits for.
+ */
+export function nextBusinessTime(env: GenEnv, t: number): number {
+  const tenant = env.scenario.tenant;
+  const bh = tenant.businessHours;
+  if (!bh.days.length || bh.end <= bh.start) return t;
+  let at = t;
+  for (let i = 0; i < 16; i++) {
+    const off = tzOffsetMinutes(tenant.timezone, at) * 60_000;
+    const local = at + off;
+    const midnight = Math.floor(local / DAY) * DAY;
+    const weekday = new Date(midnight).getUTCDay();
+    const hour = (local - midnight) / HOUR;
+    const workday = bh.days.includes(weekday);
+    if (workday && hour >= bh.start && hour < bh.end) return at;
+    const next = workday && hour < bh.start ? midnight + bh.start * HOUR : midnight + DAY + bh.start * HOUR;
+    at = next - off;
+  }
+  return at;
+}
+
+/**
+ * Move a time-ordered request plan into business hours: a request that would fall outside them waits
+ * for the next working morning (plus a few minutes), and every later request moves with it.
+ */
+export function intoBusinessHours<T extends { t: number }>(env: GenEnv, r: Rng, reqs: T[]): T[] {
+  let shift = 0;
+  for (const q of reqs) {
+    const t = q.t + shift;
+    const b = nextBusinessTime(env, t);
+    if (b !== t) shift += b - t + r.int(3, 45) * 60_000 + r.int(0, 59_999);
+    q.t += shift;
+  }
+  return reqs;
 }

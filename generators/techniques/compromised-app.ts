@@ -91,10 +91,17 @@ function adminFor(env: GenEnv, plan: AttackPlan): User | null {
   return rngStream(env.seed, 'technique', plan.entry.id, 'admin').pick(pool);
 }
 
-/** The app whose credential is added: the attack's service principal, else a seeded non-Microsoft one. */
-function targetFor(env: GenEnv, plan: AttackPlan): ServicePrincipal | null {
-  if (plan.servicePrincipal) return plan.servicePrincipal;
-  const apps = env.world.servicePrincipals.filter((p) => p.kind !== 'firstParty');
+/**
+ * The app whose credential is added: the attack's service principal (`{servicePrincipal: <name>}`),
+ * else a seeded non-Microsoft one — one of the tenant's own registrations when the secret goes on the
+ * application object.
+ */
+function targetFor(env: GenEnv, plan: AttackPlan, onApp: boolean): ServicePrincipal | null {
+  if (plan.servicePrincipal && plan.entry.actor.kind === 'servicePrincipal' && plan.entry.actor.name)
+    return plan.servicePrincipal;
+  const all = env.world.servicePrincipals.filter((p) => p.kind !== 'firstParty');
+  const own = all.filter((p) => p.kind === 'tenantApp');
+  const apps = onApp && own.length ? own : all;
   if (!apps.length) return null;
   return rngStream(env.seed, 'technique', plan.entry.id, 'target').pick(apps);
 }
@@ -104,7 +111,7 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
   const kit = env.kit;
   const w = env.world;
   const admin = adminFor(env, plan);
-  const sp0 = targetFor(env, plan);
+  const sp0 = targetFor(env, plan, opts.credentialOn === 'application');
   if (!sp0) return;
   const onApp = opts.credentialOn === 'application' && sp0.kind === 'tenantApp';
   const appObjectId = rngStream(w.seed, 'world', 'application', sp0.appId).uuid();

@@ -20,6 +20,7 @@ import { APP, firstPartyApp, RESOURCE, scopesFor } from '../world/apps.js';
 import { mix32 } from '../world/hash.js';
 import { rotatingV4 } from '../world/networks.js';
 import type { AttackPlan, User } from '../world/types.js';
+import { intoBusinessHours } from './campaign.js';
 
 const OPTIONS = {
   pageSize: {
@@ -58,6 +59,13 @@ const OPTIONS = {
     type: 'boolean',
     default: true,
     description: 'start with GET /v1.0/me, as most tools do',
+  },
+  hours: {
+    type: 'enum',
+    values: ['all', 'business'],
+    default: 'all',
+    description:
+      "'business' pauses outside the tenant's business hours and resumes the next working morning, blending into the working day",
   },
 } as const;
 
@@ -195,7 +203,8 @@ function* campaignStream(
   const reqs: Req[] = [];
   if (opts.whoami !== false)
     reqs.push({ t, uri: 'https://graph.microsoft.com/v1.0/me', size: r.int(450, 700), status: 200 });
-  for (const q of planRequests(env, opts, r, t + r.int(1, 8) * SECOND + r.int(0, 999))) reqs.push(q);
+  const planned = planRequests(env, opts, r, t + r.int(1, 8) * SECOND + r.int(0, 999));
+  for (const q of opts.hours === 'business' ? intoBusinessHours(env, r.fork('hours'), planned) : planned) reqs.push(q);
 
   for (const q of reqs) {
     // the dataset's window ends; a listing still running is cut there
@@ -273,7 +282,7 @@ export const graphUserListing: TechniqueModule = {
     summary:
       'a principal pages through GET /v1.0/users with a chosen page size, pace, concurrency, user agent and app id',
     description:
-      "The attacker holds a user's credentials or tokens, signs in (or replays a stolen session) and lists every user through Microsoft Graph, following @odata.nextLink until the directory is exhausted — what GraphRunner's Get-AzureADUsers, TeamFiltration and AzureHound's user collection do. Only the Microsoft Graph activity logs see the listing itself; the sign-in logs see the session and token it used, and the UAL sees at most the interactive sign-in. Page size, pace and concurrency make it loud (999 per page, many workers) or low and slow (100 per page, one a minute).",
+      "The attacker holds a user's credentials or tokens, signs in (or replays a stolen session) and lists every user through Microsoft Graph, following @odata.nextLink until the directory is exhausted — what GraphRunner's Get-AzureADUsers, TeamFiltration and AzureHound's user collection do. Only the Microsoft Graph activity logs see the listing itself; the sign-in logs see the session and token it used, and the UAL sees at most the interactive sign-in. Page size, pace and concurrency make it loud (999 per page, many workers) or low and slow (100 per page, one a minute); with `hours: business`, a first-party app id and a browser user agent it pauses every evening and blends into the working day.",
     options: OPTIONS,
     observability: [
       { source: 'graphActivity', shows: 'every GET /v1.0/users page with the session and token' },

@@ -10,12 +10,13 @@
  */
 import { MINUTE } from '../../src/core/clock.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
+// the very strings the admin-report profile sends: the dump must not differ by user agent
+import { EXO_PWSH_UA, GRAPH_PWSH_UA } from '../profiles/shared.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE, scopesFor } from '../world/apps.js';
 import type { AttackPlan, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause, perMinute, planListing } from './campaign.js';
-import { GRAPH_PWSH_UA } from './compromised-app.js';
-import { EXO_PWSH_UA, recordIdAt, whereFor } from './exo-powershell-recon.js';
+import { recordIdAt, whereFor } from './exo-powershell-recon.js';
 
 const ID = 'insider-admin';
 const ATTACK = ['T1087.004', 'T1087.003', 'T1069.003'] as const;
