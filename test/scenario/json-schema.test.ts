@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../../src/scenario/json-schema.js';
 import { TEST_CATALOG } from '../fixtures/catalog.js';
 
+/** A JSON Schema document walked by key in these tests. */
+// biome-ignore lint/suspicious/noExplicitAny: the generated schema is plain JSON, walked by key
+type Json = any;
+
 describe('scenario JSON Schema', () => {
-  const schema = scenarioJsonSchema(TEST_CATALOG) as Record<string, any>;
+  const schema: Json = scenarioJsonSchema(TEST_CATALOG);
 
   it('is strict: unknown keys are not allowed at the top level and in nested objects', () => {
     expect(schema.additionalProperties).toBe(false);
@@ -18,7 +22,7 @@ describe('scenario JSON Schema', () => {
 
   it('gives each technique its own options schema', () => {
     const rule = schema.properties.attacks.items.allOf.find(
-      (r: any) => r.if.properties.technique.const === 'azurehound',
+      (r: Json) => r.if.properties.technique.const === 'azurehound',
     );
     const opts = rule.then.properties.options;
     expect(opts.additionalProperties).toBe(false);
