@@ -1,4 +1,5 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { generateBenchmark } from './generate.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
 
 export interface Figure {
@@ -12,4 +13,4 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [scenarioLoadBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [scenarioLoadBenchmark, generateBenchmark];

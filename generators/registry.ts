@@ -13,7 +13,16 @@ import { hrProvisioning } from './profiles/hr-provisioning.js';
 import { licenseScript } from './profiles/license-script.js';
 import { workforce } from './profiles/workforce.js';
 import type { ProfileModule, TechniqueModule } from './registry-types.js';
+import { azurehound } from './techniques/azurehound.js';
+import { compromisedApp } from './techniques/compromised-app.js';
+import { exoPowershellRecon } from './techniques/exo-powershell-recon.js';
+import { galDump } from './techniques/gal-dump.js';
 import { graphUserListing } from './techniques/graph-user-listing.js';
+import { graphrunner } from './techniques/graphrunner.js';
+import { insiderAdmin } from './techniques/insider-admin.js';
+import { roadrecon } from './techniques/roadrecon.js';
+import { teamfiltration } from './techniques/teamfiltration.js';
+import { tokenReplay } from './techniques/token-replay.js';
 
 export type {
   Actor,
@@ -36,7 +45,18 @@ export const PROFILES: readonly ProfileModule[] = [
   licenseScript,
 ];
 
-export const TECHNIQUES: readonly TechniqueModule[] = [graphUserListing];
+export const TECHNIQUES: readonly TechniqueModule[] = [
+  graphUserListing,
+  azurehound,
+  roadrecon,
+  graphrunner,
+  teamfiltration,
+  exoPowershellRecon,
+  galDump,
+  tokenReplay,
+  compromisedApp,
+  insiderAdmin,
+];
 
 export function findProfile(id: string): ProfileModule | undefined {
   return PROFILES.find((p) => p.info.id === id);

@@ -114,16 +114,21 @@ export class DiagnosticsClient {
     return out;
   }
 
-  /** one pass over every insights-logs-* container */
-  async poll(): Promise<number> {
-    let n = 0;
+  /** one pass over every insights-logs-* container; returns the new records */
+  async pollRecords(): Promise<DiagnosticRecord[]> {
+    const out: DiagnosticRecord[] = [];
     for (const c of await this.listContainers()) {
       if (!c.startsWith('insights-logs-')) continue;
       for (const b of await this.listBlobs(c)) {
         if ((this.offsets.get(`${c}/${b.name}`) ?? 0) >= b.length) continue;
-        n += (await this.readNew(c, b.name)).length;
+        out.push(...(await this.readNew(c, b.name)));
       }
     }
-    return n;
+    return out;
+  }
+
+  /** one pass; returns how many new records it found */
+  async poll(): Promise<number> {
+    return (await this.pollRecords()).length;
   }
 }

@@ -1,3 +1,4 @@
 export * from './activity-client.js';
 export * from './diagnostics-client.js';
 export * from './http.js';
+export * from './run.js';

@@ -37,8 +37,10 @@ export interface RequestFacts {
   session: string | undefined;
   token: string | undefined;
   method: string;
-  /** normalised path: no host, no query, no API version, ids kept */
+  /** normalised path: no host, no query, no API version, no AAD Graph tenant segment, lower case */
   path: string;
+  /** the `$top` of the query, when given */
+  top: number | undefined;
 }
 
 export function requestFacts(record: TelemetryRecord): RequestFacts | null {
@@ -49,6 +51,7 @@ export function requestFacts(record: TelemetryRecord): RequestFacts | null {
   if (!id || !timeText || !principal || !uri) return null;
   const time = Date.parse(timeText);
   if (Number.isNaN(time)) return null;
+  const top = /[?&](?:\$|%24)top=(\d+)/i.exec(uri);
   return {
     id,
     time,
@@ -58,6 +61,7 @@ export function requestFacts(record: TelemetryRecord): RequestFacts | null {
     token: pick(record, 'signInActivityId', 'SignInActivityId', 'uniqueTokenId'),
     method: (pick(record, 'requestMethod', 'RequestMethod', 'httpMethod') ?? 'GET').toUpperCase(),
     path: normalisePath(uri),
+    top: top ? Number(top[1]) : undefined,
   };
 }
 
@@ -69,33 +73,47 @@ export function normalisePath(uri: string): string {
   // drop the API version (v1.0, beta) and an AAD Graph tenant segment
   p = p
     .replace(/^\/(v1\.0|beta)(?=\/)/, '')
-    .replace(/^\/[0-9a-f-]{36}(?=\/)|^\/[a-z0-9.-]+\.onmicrosoft\.com(?=\/)/, '');
+    .replace(/^\/[0-9a-f-]{36}(?=\/|$)|^\/[a-z0-9.-]+\.onmicrosoft\.com(?=\/|$)/, '');
   return p === '' ? '/' : p;
 }
 
-/** Directory collections an enumeration walks (MS Graph and AAD Graph names). */
-const DIRECTORY =
-  /^\/(users|groups|serviceprincipals|devices|applications|directoryroles|rolemanagement|roledefinitions|roleassignments|eligibleroleassignments|organization|tenantdetails|contacts|domains|administrativeunits|oauth2permissiongrants|policies|directoryobjects|authorizationpolicy|settings|directorysync)(\/|$)/;
+const COLLECTIONS =
+  'users|groups|serviceprincipals|devices|applications|directoryroles|contacts|administrativeunits|oauth2permissiongrants|domains|organization|tenantdetails|roledefinitions|roleassignments|eligibleroleassignments|directoryobjects';
+/** a whole collection: `/users`, `/groups/delta`, `/roleManagement/directory/roleAssignments` */
+const LISTING = new RegExp(
+  `^/((${COLLECTIONS})(/delta)?|rolemanagement/directory/[a-z]+|policies/[a-z]+|serviceprincipals\\([^)]*\\)/[a-z]+)$`,
+);
+/** the members, owners or assignments of one object */
+const MEMBERS = new RegExp(
+  `^/(${COLLECTIONS})/[^/]+/(\\$links/)?(members|transitivemembers|owners|registeredowners|registeredusers|approleassignedto|approleassignments|memberof|transitivememberof|directreports|ownedobjects)$`,
+);
+/** one directory object */
+const OBJECT = new RegExp(`^/(${COLLECTIONS})/[^/]+$`);
 
-/** A read of directory objects (not the caller's own profile, not photos). */
-export function isDirectoryRead(f: RequestFacts): boolean {
-  if (f.method !== 'GET' && f.method !== 'POST') return false;
-  if (f.path.includes('/photo')) return false;
-  return DIRECTORY.test(f.path);
+/** How a request reads the directory: a listing (of about `items` objects), one object, or not at all. */
+export type DirectoryRead = { kind: 'list'; items: number } | { kind: 'object' } | null;
+
+/** Graph and AAD Graph page 100 objects by default and at most 999. */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 999;
+
+export function directoryRead(f: RequestFacts): DirectoryRead {
+  if (f.method !== 'GET') return null;
+  if (LISTING.test(f.path) || MEMBERS.test(f.path)) {
+    return { kind: 'list', items: Math.min(MAX_PAGE, Math.max(1, f.top ?? DEFAULT_PAGE)) };
+  }
+  if (OBJECT.test(f.path)) return { kind: 'object' };
+  return null;
 }
 
 export interface SignInFacts {
   userId: string | undefined;
   upn: string | undefined;
-  session: string | undefined;
-  token: string | undefined;
 }
 
 export function signInFacts(record: TelemetryRecord): SignInFacts {
   return {
     userId: pick(record, 'userId', 'UserId')?.toLowerCase(),
     upn: pick(record, 'userPrincipalName', 'UserPrincipalName'),
-    session: pick(record, 'sessionId', 'SessionId'),
-    token: pick(record, 'uniqueTokenIdentifier', 'UniqueTokenIdentifier'),
   };
 }

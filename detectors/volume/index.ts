@@ -1,17 +1,21 @@
 /**
  * `builtin:volume` — a first, simple reference detector: per principal, count directory reads
- * (requests) and distinct directory objects in a sliding window of event time over Microsoft Graph
- * and Azure AD Graph activity; alert when either count crosses its threshold. Sign-in records only
- * name principals (object id → UPN). Written as an outside detector would be: it imports src/core
- * types, sees delivered records, never the truth.
+ * (requests) and the directory objects they read in a sliding window of event time over Microsoft
+ * Graph and Azure AD Graph activity; alert when either count crosses its threshold. A listing
+ * (`/users`, `/groups/{id}/members`, …) reads its page size (`$top`, else 100) of objects; a single
+ * object read (`/users/{id}`) reads one, counted once per object. Personal resources (presence,
+ * photos, people, drive…) are not directory reads. The alert names the session that read the most
+ * objects and cites that session's reads: a compromised account's owner keeps working beside the
+ * attacker. Sign-in records only name principals (object id → UPN). Written as an outside detector
+ * would be: it imports src/core types, sees delivered records, never the truth.
  *
- * Options (all optional): window ("10m" or ms), minRequests (300), minObjects (100),
+ * Options (all optional): window ("10m" or ms), minRequests (300), minObjects (500),
  * cooldown ("1h"), evidenceCap (200), evaluateEvery ("1m").
  */
 import type { Alert } from '../../src/core/alerts.js';
 import type { DetectorInfo } from '../../src/core/catalog.js';
 import type { DeliveredRecord, Detector, DetectorContext, DetectorFactory } from '../../src/core/detector.js';
-import { isDirectoryRead, type RequestFacts, requestFacts, signInFacts } from './fields.js';
+import { type DirectoryRead, directoryRead, type RequestFacts, requestFacts, signInFacts } from './fields.js';
 
 export interface VolumeOptions {
   windowMs: number;
@@ -25,7 +29,7 @@ export interface VolumeOptions {
 export const VOLUME_DEFAULTS: VolumeOptions = {
   windowMs: 10 * 60_000,
   minRequests: 300,
-  minObjects: 100,
+  minObjects: 500,
   cooldownMs: 60 * 60_000,
   evidenceCap: 200,
   evaluateEveryMs: 60_000,
@@ -64,20 +68,40 @@ export function volumeOptions(raw: Record<string, unknown>): VolumeOptions {
   return o;
 }
 
+interface Read extends RequestFacts {
+  read: NonNullable<DirectoryRead>;
+}
+
+/** The objects a set of reads read: listings by page size, single objects once each. */
+export function objectsRead(reads: readonly Read[]): number {
+  let n = 0;
+  const seen = new Set<string>();
+  for (const r of reads) {
+    if (r.read.kind === 'list') n += r.read.items;
+    else if (!seen.has(r.path)) {
+      seen.add(r.path);
+      n++;
+    }
+  }
+  return n;
+}
+
 interface PrincipalState {
   /** directory reads, sorted by event time */
-  entries: RequestFacts[];
+  entries: Read[];
   /** windows ending at or before this event time do not alert again */
   quietUntil: number;
   dirty: boolean;
 }
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function mostCommon(values: readonly (string | undefined)[]): string | undefined {
   const counts = new Map<string, number>();
   for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best: string | undefined;
   let n = 0;
-  for (const [v, c] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [v, c] of [...counts.entries()].sort(([a], [b]) => byText(a, b))) {
     if (c > n) {
       best = v;
       n = c;
@@ -105,13 +129,14 @@ export class VolumeDetector implements Detector {
       }
       if (source !== 'graphActivity' && source !== 'aadGraphActivity') continue;
       const f = requestFacts(record);
-      if (!f || !isDirectoryRead(f)) continue;
+      const read = f ? directoryRead(f) : null;
+      if (!f || !read) continue;
       let st = this.state.get(f.principal);
       if (!st) {
         st = { entries: [], quietUntil: Number.NEGATIVE_INFINITY, dirty: false };
         this.state.set(f.principal, st);
       }
-      insertSorted(st.entries, f);
+      insertSorted(st.entries, { ...f, read });
       st.dirty = true;
     }
     if (ctx.now() - this.lastEvaluation >= this.options.evaluateEveryMs) this.evaluate(ctx);
@@ -128,55 +153,76 @@ export class VolumeDetector implements Detector {
   private evaluate(ctx: DetectorContext): void {
     this.lastEvaluation = ctx.now();
     const o = this.options;
-    for (const principal of [...this.state.keys()].sort()) {
+    for (const principal of [...this.state.keys()].sort(byText)) {
       const st = this.state.get(principal) as PrincipalState;
       if (!st.dirty) continue;
       st.dirty = false;
       const e = st.entries;
-      const paths = new Map<string, number>();
+      // sliding window over event time: listing items summed, single objects counted once each
+      const objectsSeen = new Map<string, number>();
+      let listItems = 0;
       let left = 0;
-      for (let right = 0; right < e.length; right++) {
-        const r = e[right] as RequestFacts;
-        paths.set(r.path, (paths.get(r.path) ?? 0) + 1);
-        while (r.time - (e[left] as RequestFacts).time > o.windowMs) {
-          const l = e[left] as RequestFacts;
-          const c = (paths.get(l.path) ?? 1) - 1;
-          if (c === 0) paths.delete(l.path);
-          else paths.set(l.path, c);
-          left++;
+      const add = (r: Read, sign: 1 | -1) => {
+        if (r.read.kind === 'list') listItems += sign * r.read.items;
+        else {
+          const c = (objectsSeen.get(r.path) ?? 0) + sign;
+          if (c === 0) objectsSeen.delete(r.path);
+          else objectsSeen.set(r.path, c);
         }
+      };
+      for (let right = 0; right < e.length; right++) {
+        const r = e[right] as Read;
+        add(r, 1);
+        while (r.time - (e[left] as Read).time > o.windowMs) add(e[left++] as Read, -1);
         if (r.time <= st.quietUntil) continue;
         const requests = right - left + 1;
-        if (requests >= o.minRequests || paths.size >= o.minObjects) {
-          const win = e.slice(left, right + 1);
-          ctx.emit(this.alert(principal, win, requests, paths.size, ctx));
+        const objects = listItems + objectsSeen.size;
+        if (requests >= o.minRequests || objects >= o.minObjects) {
+          ctx.emit(this.alert(principal, e.slice(left, right + 1), requests, objects, ctx));
           st.quietUntil = r.time + o.cooldownMs;
         }
       }
-      // keep what a late record could still complete: the last window plus the cooldown
+      // keep what a late record could still complete: the last window plus three hours of delay
       const newest = e[e.length - 1]?.time ?? 0;
       const keepFrom = newest - o.windowMs - 3 * 60 * 60_000;
       let drop = 0;
-      while (drop < e.length && (e[drop] as RequestFacts).time < keepFrom) drop++;
+      while (drop < e.length && (e[drop] as Read).time < keepFrom) drop++;
       if (drop > 0) e.splice(0, drop);
     }
   }
 
   private alert(
     principal: string,
-    win: readonly RequestFacts[],
+    win: readonly Read[],
     requests: number,
     objects: number,
     ctx: DetectorContext,
   ): Alert {
-    const first = win[0] as RequestFacts;
-    const last = win[win.length - 1] as RequestFacts;
-    const session = mostCommon(win.map((w) => w.session)) ?? mostCommon(win.map((w) => w.token));
-    const ip = mostCommon(win.map((w) => w.ip));
+    // the session (else token, else IP) that read the most objects in the window
+    const groups = new Map<string, Read[]>();
+    for (const w of win) {
+      const k = w.session ?? w.token ?? w.ip ?? '-';
+      const g = groups.get(k);
+      if (g) g.push(w);
+      else groups.set(k, [w]);
+    }
+    let best: Read[] = [];
+    let bestObjects = -1;
+    for (const [, g] of [...groups.entries()].sort(([a], [b]) => byText(a, b))) {
+      const n = objectsRead(g);
+      if (n > bestObjects) {
+        best = g;
+        bestObjects = n;
+      }
+    }
+    const first = win[0] as Read;
+    const last = win[win.length - 1] as Read;
+    const session = mostCommon(best.map((w) => w.session)) ?? mostCommon(best.map((w) => w.token));
+    const ip = mostCommon(best.map((w) => w.ip));
     const alert: Alert = {
       rule: RULE,
       principal: this.upnOf.get(principal) ?? principal,
-      evidence: win.slice(-this.options.evidenceCap).map((w) => w.id),
+      evidence: best.slice(-this.options.evidenceCap).map((w) => w.id),
       time: new Date(ctx.now()).toISOString(),
       severity: 'medium',
       technique: 'T1087.004',
@@ -193,16 +239,16 @@ export class VolumeDetector implements Detector {
   }
 }
 
-function insertSorted(list: RequestFacts[], f: RequestFacts): void {
+function insertSorted(list: Read[], f: Read): void {
   let i = list.length;
-  while (i > 0 && (list[i - 1] as RequestFacts).time > f.time) i--;
+  while (i > 0 && (list[i - 1] as Read).time > f.time) i--;
   list.splice(i, 0, f);
 }
 
 export const volumeInfo: DetectorInfo = {
   id: 'volume',
   summary:
-    'Reference detector: per-principal directory reads and distinct objects in a sliding window over Graph and Azure AD Graph activity',
+    'Reference detector: per-principal directory reads and objects read in a sliding window over Graph and Azure AD Graph activity',
 };
 
 export const createVolumeDetector: DetectorFactory = (options) => new VolumeDetector(volumeOptions(options));

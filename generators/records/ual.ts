@@ -106,15 +106,21 @@ export interface UalDirectoryChangeInput {
     | 'Reset user password.'
     | 'Add member to group.'
     | 'Update group.'
-    | 'Add member to role.';
-  category: 'User' | 'Group' | 'Role';
+    | 'Add member to role.'
+    | 'Add service principal credentials.'
+    | 'Update application – Certificates and secrets management ';
+  category: 'User' | 'Group' | 'Role' | 'ServicePrincipal' | 'Application';
   actorUpn: string;
   actorPuid: string;
   actorObjectId: string;
   targetUpnOrName: string;
   targetObjectId: string;
+  /** the PUID of a User target; for ServicePrincipal / Application targets, the app id (an SPN, Type 4) */
   targetPuid: string | null;
-  targetKind: 'User' | 'Group';
+  /** ServicePrincipal / Application targets: `ObjectId` is `<Kind>_<object id>`, the display name is a Name (1), the app id an SPN (4) */
+  targetKind: 'User' | 'Group' | 'ServicePrincipal' | 'Application';
+  /** the client app id Entra adds to additionalDetails for app-management events */
+  clientAppId?: string;
   modified: readonly { Name: string; NewValue: string; OldValue: string }[];
   userAgent: string;
   interSystemsId: string;
@@ -134,18 +140,24 @@ export function entraJsonText(values: readonly unknown[]): string {
 }
 
 export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Record<string, unknown> {
-  const app = c.actorKind === 'ServicePrincipal';
+  /** the change was made by a service principal (e.g. the Entra provisioning service) */
+  const actorApp = c.actorKind === 'ServicePrincipal';
   const target: { ID: string; Type: number }[] = [
     { ID: `${c.targetKind}_${c.targetObjectId}`, Type: 2 },
     { ID: c.targetObjectId, Type: 2 },
     { ID: c.targetKind, Type: 2 },
   ];
+  /** the change targets a service principal or an application */
+  const app = c.targetKind === 'ServicePrincipal' || c.targetKind === 'Application';
   if (c.targetKind === 'User') {
     target.push({ ID: c.targetUpnOrName, Type: 5 });
     if (c.targetPuid) target.push({ ID: c.targetPuid, Type: 3 });
   } else {
     target.push({ ID: c.targetUpnOrName, Type: 1 });
+    if (app && c.targetPuid) target.push({ ID: c.targetPuid, Type: 4 });
   }
+  const details: Record<string, string> = { 'User-Agent': c.userAgent };
+  if (c.clientAppId) details.AppId = c.clientAppId;
   return {
     CreationTime: ualTime(c.time),
     Id: c.id,
@@ -153,19 +165,19 @@ export function ualDirectoryChange(t: UalTenant, c: UalDirectoryChangeInput): Re
     OrganizationId: t.tenantId,
     RecordType: 8,
     ResultStatus: 'Success',
-    UserKey: app ? 'Not Available' : `${c.actorPuid}@${t.domain}`,
-    UserType: app ? 4 : 0,
+    UserKey: actorApp ? 'Not Available' : `${c.actorPuid}@${t.domain}`,
+    UserType: actorApp ? 4 : 0,
     Version: 1,
     Workload: 'AzureActiveDirectory',
-    ObjectId: c.targetUpnOrName,
-    UserId: app ? `ServicePrincipal_${c.actorObjectId}` : c.actorUpn,
+    ObjectId: app ? `${c.targetKind}_${c.targetObjectId}` : c.targetUpnOrName,
+    UserId: actorApp ? `ServicePrincipal_${c.actorObjectId}` : c.actorUpn,
     AzureActiveDirectoryEventType: 1,
     ExtendedProperties: [
-      { Name: 'additionalDetails', Value: JSON.stringify({ 'User-Agent': c.userAgent }) },
+      { Name: 'additionalDetails', Value: JSON.stringify(details) },
       { Name: 'extendedAuditEventCategory', Value: c.category },
     ],
     ModifiedProperties: c.modified,
-    Actor: app
+    Actor: actorApp
       ? [
           { ID: c.actorUpn, Type: 1 },
           { ID: `ServicePrincipal_${c.actorObjectId}`, Type: 2 },

@@ -3,10 +3,11 @@
  * labels.jsonl, truth.json and manifest.json with a sha256 per file. Streaming end to end: memory
  * does not grow with the scenario's length.
  */
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { compose, mergeActors, type Shard, Splitter } from '../../generators/compose/index.js';
-import { monotonicNow } from '../../src/core/clock.js';
+import { wallNow } from '../../src/core/clock.js';
 import { DATASET_FILES, DATASET_FORMAT_VERSION, type DatasetManifest } from '../../src/core/dataset.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
@@ -36,7 +37,7 @@ function iso(t: number): string {
 }
 
 export function generateDataset(scenario: Scenario, opts: GenerateOptions): GenerateResult {
-  const t0 = monotonicNow();
+  const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
   const c = compose(scenario, { seed, shard: opts.shard ?? null });
   mkdirSync(opts.out, { recursive: true });
@@ -86,7 +87,7 @@ export function generateDataset(scenario: Scenario, opts: GenerateOptions): Gene
   };
   if (opts.shard) manifest.shard = { index: opts.shard.index, count: opts.shard.count };
   writeManifest(opts.out, manifest);
-  return { manifest, truth, records: n, ms: monotonicNow() - t0 };
+  return { manifest, truth, records: n, ms: wallNow() - t0 };
 }
 
 export function writeManifest(dir: string, m: DatasetManifest): void {

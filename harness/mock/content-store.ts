@@ -27,6 +27,8 @@ function stamp(t: EpochMs): string {
   return new Date(t).toISOString().replace(/[-:TZ.]/g, '');
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export const CONTENT_ID = /^\d{17,40}\$\d{17,40}\$[a-z_]{3,40}\$[A-Za-z_]{3,40}\$[a-z0-9]{2,12}$/;
 
 export class ContentStore {
@@ -82,6 +84,26 @@ export class ContentStore {
 
   body(b: StoredBlob): Buffer {
     return b.body;
+  }
+
+  /**
+   * Drop the bodies of expired content (and of content expired by injection), keeping its id and
+   * list position: fetching it still answers AF20051, paging indexes stay valid, and memory no
+   * longer grows past seven days of content in a long real-time replay. Returns blobs pruned.
+   */
+  prune(now: EpochMs): number {
+    let n = 0;
+    for (const list of this.byType.values()) {
+      for (const b of list) {
+        if (b.created + 7 * DAY > now) break; // creation order: the rest is younger
+        if (b.body.length > 0 || b.records.length > 0) {
+          b.body = EMPTY;
+          b.records = [];
+          n++;
+        }
+      }
+    }
+    return n;
   }
 }
 

@@ -27,8 +27,6 @@ export interface LoginContext {
   key: SigningKey;
   /** the public base URL of the login service (no trailing slash) */
   loginBase(): string;
-  /** resources whose tokens the management API accepts besides https://manage.office.com */
-  managementAliases(): string[];
 }
 
 interface AadError {

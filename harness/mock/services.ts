@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
+import { wallNow } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import type { BlobLimits } from '../replay/blobs.js';
@@ -226,7 +227,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
   api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));
   api.use('/api', apiNotFound);
-  api.use(loginRouter({ identity, key, loginBase: () => urls.login, managementAliases: () => [urls.management] }));
+  api.use(loginRouter({ identity, key, loginBase: () => urls.login }));
   api.use((req, res) => {
     res.status(404).json({ error: 'not_found', error_description: `No endpoint at ${req.method} ${req.path}` });
   });
@@ -348,6 +349,10 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     },
   });
 
+  // expired content is pruned once a minute (bounded memory over long real-time replays)
+  const pruneTimer = setInterval(() => store.prune(wallNow()), 60_000);
+  pruneTimer.unref();
+
   let started = false;
   const start = () => {
     if (started) return;
@@ -380,6 +385,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
     close: async () => {
+      clearInterval(pruneTimer);
       replay.stop();
       void webhooks.close();
       await Promise.all(

@@ -333,7 +333,7 @@ export function storageRouter(ctx: StorageContext): Router {
       if (!c) return storageError(res, 404, 'ContainerNotFound', 'The specified container does not exist.', head);
       const b = c.blobs.get(blobName);
       if (!b) return storageError(res, 404, 'BlobNotFound', 'The specified blob does not exist.', head);
-      return getBlob(req, res, b, container, head, f.truncate === true);
+      return getBlob(req, res, b, head, f.truncate === true);
     };
     if (f.slowMs) setTimeout(go, f.slowMs);
     else go();
@@ -353,7 +353,7 @@ export function storageRouter(ctx: StorageContext): Router {
     res.set('Accept-Ranges', 'bytes');
   }
 
-  function getBlob(req: Request, res: Response, b: AppendBlob, container: string, head: boolean, truncate: boolean) {
+  function getBlob(req: Request, res: Response, b: AppendBlob, head: boolean, truncate: boolean) {
     const rangeHeader = req.get('x-ms-range') ?? req.get('range');
     let start = 0;
     let end = b.length - 1;
@@ -397,7 +397,6 @@ export function storageRouter(ctx: StorageContext): Router {
     }
     const got = ctx.store.recordsIn(b, start, end);
     res.on('finish', () => ctx.ledger.collected(got, 'storage'));
-    void container;
     res.end(body);
   }
 

@@ -126,6 +126,8 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
     alerts: lockstep.alerts,
     labels: ds.labels,
     delivery: ds.delivery,
+    // in-process lockstep hands the detector every delivered record: the ledger is the schedule itself
+    collected: new Set(ds.delivery.map((d) => d.id)),
     malformed: lockstep.malformed.length,
     ...(o.scoring ? { options: o.scoring } : {}),
   });

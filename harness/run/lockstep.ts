@@ -8,6 +8,8 @@
  * (`joinDelivery`), in availability order, and a Detector from `detectors/registry.ts` or a
  * `module:` file; score the returned alerts with src/scoring.
  */
+
+import { checkAlert } from '../../src/core/alert-check.js';
 import type { Alert, ReceivedAlert } from '../../src/core/alerts.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import { SimClock } from '../../src/core/clock.js';
@@ -16,7 +18,6 @@ import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
-import { checkAlert } from '../../src/scoring/alert-schema.js';
 
 /** One delivery: the schedule entry and the record it delivers. */
 export interface ReplayItem {
@@ -36,6 +37,13 @@ export interface LockstepOptions {
   end: EpochMs;
   /** the tick step; default one simulated minute */
   tickMs?: number;
+  /**
+   * wall-clock limit for one detector call that returns a promise (default 30 s): a detector that
+   * hangs is stopped and reported, with what it emitted before
+   */
+  callTimeoutMs?: number;
+  /** a detector emitting more alerts than this is flooding (default 100 000) */
+  maxAlerts?: number;
 }
 
 export interface MalformedEmit {
@@ -52,22 +60,68 @@ export interface LockstepResult {
   batches: number;
   ticks: number;
   /** set when the detector threw: where, and what it managed to emit before */
-  failure: { phase: 'start' | 'ingest' | 'tick' | 'stop'; at: EpochMs; message: string } | null;
+  failure: {
+    phase: 'start' | 'ingest' | 'tick' | 'stop';
+    at: EpochMs;
+    kind: 'crash' | 'timeout' | 'flood';
+    message: string;
+  } | null;
 }
 
 export const DEFAULT_TICK_MS = 60_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_ALERTS = 100_000;
+
+class DetectorStop extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'flood',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Await a detector call, bounded in wall time (a synchronous call returns at once). */
+async function bounded(phase: string, call: () => void | Promise<void>, timeoutMs: number): Promise<void> {
+  const r = call();
+  if (!(r instanceof Promise)) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DetectorStop('timeout', `${phase} did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([r, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult> {
   const tickMs = opts.tickMs ?? DEFAULT_TICK_MS;
+  const timeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const maxAlerts = opts.maxAlerts ?? DEFAULT_MAX_ALERTS;
   if (!(tickMs > 0)) throw new EnumbenchError('E_TICK', `tick must be positive, not ${tickMs}`, { kind: 'internal' });
   const clock = new SimClock(opts.start);
   const det = opts.detector;
   const result: LockstepResult = { alerts: [], malformed: [], delivered: 0, batches: 0, ticks: 0, failure: null };
   let ordinal = 0;
+  let flooded: DetectorStop | null = null;
+  const call = async (name: string, fn: () => void | Promise<void>) => {
+    await bounded(name, fn, timeoutMs);
+    if (flooded) throw flooded;
+  };
   const ctx: DetectorContext = {
     now: () => clock.now(),
     emit: (alert: Alert) => {
       const n = ordinal++;
+      if (n >= maxAlerts) {
+        // thrown into the detector; kept, in case the detector swallows it
+        flooded = new DetectorStop('flood', `emitted more than ${maxAlerts} alerts`);
+        throw flooded;
+      }
       const c = checkAlert(alert);
       if (c.ok) {
         result.alerts.push({ alert: c.alert, arrivedAt: clock.now(), seq: result.alerts.length, stamp: 'bench' });
@@ -90,7 +144,8 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     phase = 'tick';
     while (inclusive ? nextTick <= t : nextTick < t) {
       clock.advanceTo(nextTick);
-      await det.tick?.(nextTick, ctx);
+      const at = nextTick;
+      await call('tick', () => det.tick?.(at, ctx));
       result.ticks++;
       nextTick += tickMs;
     }
@@ -107,13 +162,13 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     batch = [];
     batchAt = null;
     result.batches++;
-    await det.ingest(b, ctx);
+    await call('ingest', () => det.ingest(b, ctx));
     // a tick that falls exactly on this instant comes after the delivery
     await tickUntil(clock.now(), true);
   };
 
   try {
-    await det.start(ctx);
+    await call('start', () => det.start(ctx));
     let last = Number.NEGATIVE_INFINITY;
     for await (const item of opts.items) {
       const at = item.entry.at;
@@ -136,10 +191,15 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     await tickUntil(opts.end, true);
     clock.advanceTo(opts.end);
     phase = 'stop';
-    await det.stop(ctx);
+    await call('stop', () => det.stop(ctx));
   } catch (e) {
     if (e instanceof EnumbenchError && e.code === 'E_DELIVERY_ORDER') throw e;
-    result.failure = { phase, at: clock.now(), message: e instanceof Error ? e.message : String(e) };
+    result.failure = {
+      phase,
+      at: clock.now(),
+      kind: e instanceof DetectorStop ? e.kind : 'crash',
+      message: e instanceof Error ? e.message : String(e),
+    };
   }
   return result;
 }

@@ -32,6 +32,8 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
+  /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
+  replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
 
 export interface DatasetAlerts {
@@ -67,7 +69,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
     const f = run.lockstep.failure;
     if (f) {
       detectorFailures.push(
-        `${dir}: detector ${detector.name} failed during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
+        `${dir}: detector ${detector.name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
       );
     }
     for (const m of run.lockstep.malformed.slice(0, 20)) {
@@ -90,7 +92,9 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       expect: o.expectFor ? o.expectFor(truth) : [],
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
-      replay: runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+      replay: o.replayFor
+        ? o.replayFor(name, g.dirs, truth)
+        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
     });
   });
   return {

@@ -1,3 +1,4 @@
+export * from './alert-check.js';
 export * from './alerts.js';
 export * from './catalog.js';
 export * from './clock.js';

@@ -54,7 +54,13 @@ function scenarioBlock(s: ScenarioReport, st: ConsoleStyle): string {
   out += line('recall', fmtRate(m.recall, m['recall.lower'], m['recall.upper']), st);
   out += line('weak_recall', fmtRate(m.weak_recall, m['weak_recall.lower'], m['weak_recall.upper']), st);
   out += line('max_recall', fmt('ratio', m.max_recall?.value), st);
-  out += line('precision', `${fmtRate(m.precision, m['precision.lower'], m['precision.upper'])} incidents`, st);
+  out += line(
+    'precision',
+    m.precision?.n
+      ? `${fmtRate(m.precision, m['precision.lower'], m['precision.upper'])} incidents`
+      : 'undefined (no incidents)',
+    st,
+  );
   out += line('f1', fmt('ratio', m.f1?.value), st);
   out += line('evidence_precision', fmt('ratio', m.evidence_precision?.value), st);
   out += line(

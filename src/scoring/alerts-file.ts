@@ -6,8 +6,9 @@
  * dataset the alerts were raised on, so `score` can refuse a truth file from another one.
  * Malformed entries are returned with their line number, never dropped silently.
  */
+
+import { checkAlert, isoTime, parseIsoTime } from '../core/alert-check.js';
 import type { Alert, ReceivedAlert } from '../core/alerts.js';
-import { checkAlert, isoTime, parseIsoTime } from './alert-schema.js';
 
 export const ALERTS_FILE_FORMAT_VERSION = 1;
 

@@ -1,4 +1,3 @@
-export * from './alert-schema.js';
 export * from './alerts-file.js';
 export * from './combine.js';
 export * from './dataset-files.js';

@@ -121,7 +121,10 @@ export function tagValues(m: Material): Record<TagName, string[]> {
   return {
     technique: uniq(m.campaigns.map((c) => c.technique)),
     source: uniq(m.campaigns.flatMap((c) => c.sources)),
-    profile: uniq(m.incidents.filter((i) => i.kind === 'fp').map((i) => i.profile ?? 'unknown')),
+    profile: uniq([
+      ...m.runs.flatMap((r) => r.profiles ?? []),
+      ...m.incidents.filter((i) => i.kind === 'fp').map((i) => i.profile ?? 'unknown'),
+    ]),
     rule: uniq(m.alerts.map((a) => a.rule)),
     scenario: uniq(m.runs.map((r) => r.scenario)),
   };
@@ -149,18 +152,35 @@ function sliceFor(m: Material, tag: TagName, value: string): Slice {
   }
 }
 
+function emitInto(
+  all: Map<string, MetricValue>,
+  f: Figures,
+  tags: Partial<Record<TagName, string>>,
+  tag: TagName | null,
+) {
+  for (const info of METRICS) {
+    if (tag !== null && !info.tags.includes(tag)) continue;
+    for (const agg of info.aggregates) {
+      const v = f.get(agg ? `${info.name}.${agg}` : info.name);
+      if (v) all.set(canonicalKey(info.name, agg, tags), v);
+    }
+  }
+}
+
+/**
+ * The figures of one slice, computed on demand, even for a value with no data: a rule that never
+ * fired has `false_positives{rule:x}` = 0 and `precision{rule:x}` undefined.
+ */
+export function sliceMetrics(m: Material, tag: TagName, value: string): Record<string, MetricValue> {
+  const all = new Map<string, MetricValue>();
+  emitInto(all, figures(sliceFor(m, tag, value)), { [tag]: value }, tag);
+  return Object.fromEntries(all);
+}
+
 /** Every figure, whole and sliced, keyed by canonical threshold key; keys sorted. */
 export function computeMetrics(m: Material): Record<string, MetricValue> {
   const all = new Map<string, MetricValue>();
-  const emit = (f: Figures, tags: Partial<Record<TagName, string>>, tag: TagName | null) => {
-    for (const info of METRICS) {
-      if (tag !== null && !info.tags.includes(tag)) continue;
-      for (const agg of info.aggregates) {
-        const v = f.get(agg ? `${info.name}.${agg}` : info.name);
-        if (v) all.set(canonicalKey(info.name, agg, tags), v);
-      }
-    }
-  };
+  const emit = (f: Figures, tags: Partial<Record<TagName, string>>, tag: TagName | null) => emitInto(all, f, tags, tag);
   emit(figures(m), {}, null);
   const values = tagValues(m);
   for (const tag of Object.keys(values) as TagName[]) {

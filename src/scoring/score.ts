@@ -3,12 +3,13 @@
  * ledger when available) → a Scorecard. Pure and deterministic: the result does not depend on the
  * order of the alerts, and exact duplicates change nothing.
  */
+
+import { parseIsoTime } from '../core/alert-check.js';
 import type { ReceivedAlert } from '../core/alerts.js';
 import { DAY, type EpochMs } from '../core/clock.js';
 import type { DeliveryEntry } from '../core/dataset.js';
 import type { SourceId } from '../core/sources.js';
 import type { RecordLabel, Truth } from '../core/truth.js';
-import { parseIsoTime } from './alert-schema.js';
 import { buildIncidents } from './incidents.js';
 import { indexTruth, matchAlert, norm, strongest } from './match.js';
 import { computeMetrics } from './metrics.js';
@@ -265,7 +266,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
   if (!availability) notes.push('no delivery schedule given: leaks and processing delay are not measured');
   if (!input.collected)
     notes.push(
-      'no collection ledger (it arrives with the mock services): "never collected" is 0 and such misses count as "collected, not detected"',
+      'no collection ledger (alerts scored from a file): "never collected" is 0 and such misses count as "collected, not detected"',
     );
   if (arrival === 'self-reported' || arrival === 'mixed')
     notes.push('alert arrivals are self-reported (`time` from the alerts file): latency is reported but never gates');
@@ -278,6 +279,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
     days: Math.max(0, truth.window.end - truth.window.start) / DAY,
     sources: truth.sources.slice(),
     hypotheses: truth.hypotheses.slice(),
+    profiles: [...new Set(truth.benign.map((b) => b.profile))].sort(),
     arrival,
     inputs: { labels: labels !== null, delivery: availability !== null, ledger: Boolean(input.collected) },
     alerts: { received: input.alerts.length, duplicates, malformed: input.malformed ?? 0, history },

@@ -40,6 +40,8 @@ export interface RunInfo {
   days: number;
   sources: SourceId[];
   hypotheses: string[];
+  /** the benign profiles active in the scenario (each may be sliced, with zero false positives) */
+  profiles: string[];
   /** who stamped alert arrivals: the bench, or self-reported `time` (offline scoring from a file) */
   arrival: 'bench' | 'self-reported' | 'mixed' | 'none';
   inputs: { labels: boolean; delivery: boolean; ledger: boolean };

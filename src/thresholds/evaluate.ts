@@ -5,7 +5,7 @@
  */
 import { findMetric, type MetricInfo, type TagName } from '../core/metrics.js';
 import { holds, type Threshold } from '../scenario/thresholds.js';
-import { tagValues } from '../scoring/metrics.js';
+import { sliceMetrics, tagValues } from '../scoring/metrics.js';
 import type { MetricValue, Scorecard } from '../scoring/types.js';
 import type { Verdict, VerdictOrigin } from './types.js';
 
@@ -15,6 +15,22 @@ function lowerKey(t: Threshold): string | null {
   const info = findMetric(t.metric);
   if (info?.unit !== 'ratio' || !info.aggregates.includes('lower') || t.aggregate !== '') return null;
   return t.key.replace(t.metric, `${t.metric}.lower`);
+}
+
+/**
+ * A figure by key. Rules are the detector's own names, so a rule that never fired has figures too
+ * (no false positives, undefined precision): computed on demand from the outcomes.
+ */
+export function lookupMetric(
+  card: Scorecard,
+  t: { key: string; tags: Partial<Record<TagName, string>> },
+): MetricValue | undefined {
+  const v = card.metrics[t.key];
+  if (v) return v;
+  const tags = Object.entries(t.tags) as [TagName, string][];
+  const only = tags[0];
+  if (tags.length === 1 && only && only[0] === 'rule') return sliceMetrics(card, 'rule', only[1])[t.key];
+  return undefined;
 }
 
 /** Why a key is missing from the scorecard, in words a user can act on. */
@@ -32,7 +48,7 @@ function missingReason(card: Scorecard, t: Threshold): { message: string; hint?:
     const what: Record<TagName, string> = {
       technique: 'no campaign of technique',
       source: 'no campaign with records in source',
-      profile: 'no false positive attributed to profile',
+      profile: 'no benign actor of profile',
       rule: 'no alert from rule',
       scenario: 'no scored scenario named',
     };
@@ -63,7 +79,7 @@ export function evaluateThresholds(
   const out: Verdict[] = [];
   for (const t of thresholds) {
     const info = findMetric(t.metric) as MetricInfo;
-    const value: MetricValue | undefined = card.metrics[t.key];
+    const value = lookupMetric(card, t);
     const lk = lowerKey(t);
     for (const cond of t.conditions) {
       const base: Verdict = {
@@ -76,7 +92,7 @@ export function evaluateThresholds(
         unit: info.unit,
       };
       if (value?.n !== undefined && (info.unit === 'ratio' || info.unit === 'duration')) base.n = value.n;
-      if (lk) base.lower = card.metrics[lk]?.value ?? null;
+      if (lk) base.lower = lookupMetric(card, { key: lk, tags: t.tags })?.value ?? null;
       if (LATENCY_METRICS.has(t.metric) && selfReported) {
         out.push({
           ...base,

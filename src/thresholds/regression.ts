@@ -5,10 +5,11 @@
  * schema or dataset format version are refused.
  */
 import { EnumbenchError } from '../core/errors.js';
-import { findMetric, type MetricInfo } from '../core/metrics.js';
+import { findMetric, type MetricInfo, type TagName } from '../core/metrics.js';
 import { canonicalKey, formatQuantity, parseThresholdKey } from '../scenario/thresholds.js';
 import { parseDuration } from '../scenario/units.js';
 import type { MetricValue, Scorecard } from '../scoring/types.js';
+import { lookupMetric } from './evaluate.js';
 import type { Verdict } from './types.js';
 
 /** What thresholds need from a previous summary.json (report/summary.ts writes these fields). */
@@ -21,6 +22,7 @@ export interface BaselineSummary {
 export interface RegressionAllowance {
   key: string;
   metric: string;
+  tags?: Partial<Record<TagName, string>>;
   /** in the metric's unit (ratios as fractions, durations in ms) */
   allowed: number;
   text: string;
@@ -53,7 +55,13 @@ export function parseMaxRegression(
       continue;
     }
     const key = canonicalKey(k.metric.name, k.aggregate, k.tags);
-    value.push({ key, metric: k.metric.name, allowed, text: amount });
+    value.push({
+      key,
+      metric: k.metric.name,
+      ...(Object.keys(k.tags).length ? { tags: k.tags } : {}),
+      allowed,
+      text: amount,
+    });
   }
   return problems.length ? { ok: false, problems } : { ok: true, value };
 }
@@ -126,7 +134,8 @@ export function regressionVerdicts(
     : DEFAULT_REGRESSION_KEYS.map((k) => ({ key: k, metric: k.split('.')[0] as string, allowed: 0, text: '0' }));
   return list.map((a) => {
     const info = findMetric(a.metric) as MetricInfo;
-    const cur = card.metrics[a.key]?.value ?? null;
+    const current = lookupMetric(card, { key: a.key, tags: a.tags ?? {} });
+    const cur = current?.value ?? null;
     const v: Verdict = {
       key: a.key,
       metric: a.metric,
@@ -136,7 +145,7 @@ export function regressionVerdicts(
       observed: cur,
       unit: info.unit,
     };
-    const n = card.metrics[a.key]?.n;
+    const n = current?.n;
     if (n !== undefined && (info.unit === 'ratio' || info.unit === 'duration')) v.n = n;
     const b = base?.metrics[a.key]?.value;
     const q = (x: number) => formatQuantity(info.unit, x);

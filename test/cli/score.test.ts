@@ -178,8 +178,8 @@ describe('enumbench score', () => {
       'recall>=1',
     ]);
     expect(r.code).toBe(4);
-    // registered but absent from this scorecard, or not registered at all: a clear error either way
-    expect(r.stdout).toMatch(/no false positive attributed to profile "backup-app"|unknown profile "backup-app"/);
+    // registered but absent from this run, or not registered at all: a clear error either way
+    expect(r.stdout).toMatch(/no benign actor of profile "backup-app" in this run|unknown profile "backup-app"/);
     expect(r.stdout).toContain('✓ recall >= 1');
   });
 
@@ -226,6 +226,46 @@ describe('enumbench score', () => {
     ]);
     expect(old.code).toBe(4);
     expect(old.stderr).toContain('dataset format 0');
+  });
+
+  it('several --truth/--alerts pairs (one per seed) combine into one scorecard with Wilson intervals', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'enumbench-score-seed-'));
+    const t7 = { ...truth, seed: 7 };
+    writeFileSync(join(other, 'truth.json'), JSON.stringify(t7));
+    writeFileSync(
+      join(other, 'labels.jsonl'),
+      makeLabels()
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    writeFileSync(
+      join(other, 'delivery.jsonl'),
+      makeDelivery()
+        .map((d) => JSON.stringify(d))
+        .join('\n'),
+    );
+    writeFileSync(join(other, 'alerts.jsonl'), formatAlertsJsonl([], { ...stamp, seed: 7 }));
+    const r = await run(dir, [
+      'score',
+      '--truth',
+      'truth.json',
+      '--alerts',
+      'alerts.jsonl',
+      '--truth',
+      join(other, 'truth.json'),
+      '--alerts',
+      join(other, 'alerts.jsonl'),
+      '--threshold',
+      'recall.lower>=0.2',
+    ]);
+    expect(r.stdout).toContain('scenario unit · 2 seeds');
+    expect(r.stdout).toContain('recall......................: 0.50 (2/4, 95% 0.15–0.85)');
+    expect(r.stdout).toContain('✗ recall.lower >= 0.2  observed=0.15 (n=4)');
+    expect(r.stdout).toContain('# seeds 1089, 7');
+    expect(r.code).toBe(1);
+    const bad = await run(dir, ['score', '--truth', 'truth.json', '--alerts', 'a', '--alerts', 'b']);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toContain('come in pairs');
   });
 
   it('an unknown report format is refused before any work', async () => {

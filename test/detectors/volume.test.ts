@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DETECTORS } from '../../detectors/registry.js';
-import { normalisePath, requestFacts } from '../../detectors/volume/fields.js';
+import { directoryRead, normalisePath, requestFacts } from '../../detectors/volume/fields.js';
 import { createVolumeDetector, RULE, VolumeDetector, volumeOptions } from '../../detectors/volume/index.js';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, DetectorContext } from '../../src/core/detector.js';
@@ -15,17 +15,17 @@ function ctxAt(now: { t: number }, out: Alert[]): DetectorContext {
 }
 
 /** Log Analytics row shape (PascalCase columns) */
-function laRow(i: number, principal: string, path: string): DeliveredRecord {
+function laRow(i: number, principal: string, path: string, session = 'sid-1', ip = '198.51.100.1'): DeliveredRecord {
   return {
     source: 'graphActivity',
     record: {
       TimeGenerated: new Date(T0 + i * 1000).toISOString(),
-      RequestId: `req-${principal}-${i}`,
+      RequestId: `req-${principal}-${session}-${i}`,
       RequestMethod: 'GET',
       RequestUri: `https://graph.microsoft.com/beta/${path}`,
       UserId: principal,
-      IPAddress: '198.51.100.1',
-      SessionId: 'sid-1',
+      IPAddress: ip,
+      SessionId: session,
     },
   };
 }
@@ -64,12 +64,54 @@ describe('builtin:volume', () => {
     expect(requestFacts({ nothing: true })).toBeNull();
   });
 
+  it('classifies directory reads: listings by page size, single objects, not personal resources', () => {
+    const read = (uri: string) => {
+      const f = requestFacts({
+        time: '2026-11-02T00:00:00Z',
+        properties: { requestId: 'r', userId: 'u', requestUri: uri },
+      });
+      return f ? directoryRead(f) : 'no facts';
+    };
+    expect(read('https://graph.microsoft.com/v1.0/users?$top=999')).toEqual({ kind: 'list', items: 999 });
+    expect(read('https://graph.microsoft.com/v1.0/users')).toEqual({ kind: 'list', items: 100 });
+    expect(read('https://graph.microsoft.com/v1.0/groups/abc/members?$top=100&$select=id')).toEqual({
+      kind: 'list',
+      items: 100,
+    });
+    expect(read('/0000aaaa-0000-4000-8000-000000000001/users?api-version=1.61-internal')).toEqual({
+      kind: 'list',
+      items: 100,
+    });
+    expect(read('https://graph.microsoft.com/v1.0/users/bob@contoso.com')).toEqual({ kind: 'object' });
+    expect(read('https://graph.microsoft.com/v1.0/users/bob@contoso.com/presence')).toBeNull();
+    expect(read('https://graph.microsoft.com/v1.0/users/bob/photos/48x48/$value')).toBeNull();
+    expect(read('https://graph.microsoft.com/v1.0/me/people?$search=a&$top=10')).toBeNull();
+  });
+
+  it('names the session that read the most objects and cites only its reads (the owner keeps working)', () => {
+    const alerts: Alert[] = [];
+    const now = { t: T0 + 10 * 60_000 };
+    const det = new VolumeDetector();
+    const ctx = ctxAt(now, alerts);
+    const owner = Array.from({ length: 30 }, (_, i) => laRow(i, 'oid-v', `users/u${i}`, 'sid-owner', '192.0.2.10'));
+    const attacker = [laRow(40, 'oid-v', 'users?$top=999', 'sid-attacker', '203.0.113.7')];
+    det.ingest([...owner, ...attacker], ctx);
+    det.stop(ctx);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      sessionId: 'sid-attacker',
+      ip: '203.0.113.7',
+      evidence: ['req-oid-v-sid-attacker-40'],
+    });
+    expect(alerts[0]?.details).toMatchObject({ requests: 31, objects: 1029 });
+  });
+
   it('fires once per principal per cooldown on distinct objects, reads the Log Analytics shape too', () => {
     const alerts: Alert[] = [];
     const now = { t: T0 };
     const det = new VolumeDetector(volumeOptions({ minObjects: 50, minRequests: 1000 }));
     const ctx = ctxAt(now, alerts);
-    const burst = Array.from({ length: 120 }, (_, i) => laRow(i, 'oid-a', `groups/g${i}/members`));
+    const burst = Array.from({ length: 120 }, (_, i) => laRow(i, 'oid-a', `groups/g${i}`));
     const quiet = Array.from({ length: 40 }, (_, i) => laRow(i, 'oid-b', `users/u${i}`));
     const noise = Array.from({ length: 80 }, (_, i) => laRow(i, 'oid-c', `users/u${i}/photo/$value`));
     now.t = T0 + 10 * 60_000;

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderModuleDocs, renderModulePage } from '../../harness/docs/module-docs.js';
-import { currentModuleDocs, expectedModuleDocs } from '../../harness/scripts/gen-docs.js';
+import { currentModuleDocs, expectedModuleDocs, expectedReadme, README_PATH } from '../../harness/scripts/gen-docs.js';
 import { TEST_CATALOG } from '../fixtures/catalog.js';
 
 describe('module docs', () => {
@@ -33,5 +34,11 @@ describe('module docs', () => {
     const current = currentModuleDocs();
     expect([...current.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [k, v] of expected) expect(current.get(k), k).toBe(v);
+  });
+
+  it('the README ATT&CK table is current (run `npm run docs` when this fails)', () => {
+    const readme = readFileSync(README_PATH, 'utf8');
+    expect(readme).toContain('<!-- attack-table:start');
+    expect(expectedReadme(readme)).toBe(readme);
   });
 });

@@ -53,9 +53,11 @@ describe('enumbench serve', () => {
   it('rejects what is not a dataset, a bad speed and a bad fault spec with exit code 4', async () => {
     let o = io();
     expect(await runCli(['node', 'enumbench', 'serve', '/nonexistent', '--exit-when-done'], o)).toBe(4);
-    expect(o.stderr).toContain('not a dataset directory');
+    expect(o.stderr).toContain('no such file or directory');
     o = io();
-    expect(await runCli(['node', 'enumbench', 'serve', 'scenarios/quickstart.yaml'], o)).toBe(4);
+    const empty = mkdtempSync(join(tmpdir(), 'enumbench-empty-'));
+    expect(await runCli(['node', 'enumbench', 'serve', empty], o)).toBe(4);
+    expect(o.stderr).toContain('not a dataset directory');
     const dir = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
     writeDataset(dir, buildFixture({ seed: 9, ual: 5 }), 9);
     o = io();

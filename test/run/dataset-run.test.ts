@@ -103,7 +103,7 @@ describe('runDatasets', () => {
       'export default () => ({ name: "crash", start() {}, ingest() { throw new Error("kaboom"); }, stop() {} });\n',
     );
     const crash = await runDatasets({ datasets: [a], detector: 'module:./crash.mjs', cwd: a, version: 'test' });
-    expect(crash.detectorFailures[0]).toContain('failed during ingest');
+    expect(crash.detectorFailures[0]).toContain('failed (crash) during ingest');
     expect(crash.detectorFailures[0]).toContain('kaboom');
   });
 });

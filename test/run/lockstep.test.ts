@@ -79,8 +79,42 @@ describe('runLockstep', () => {
       start: T0,
       end: T0 + 10 * MIN,
     });
-    expect(r.failure).toEqual({ phase: 'tick', at: T0 + 2 * MIN, message: 'boom' });
+    expect(r.failure).toEqual({ phase: 'tick', at: T0 + 2 * MIN, kind: 'crash', message: 'boom' });
     expect(r.alerts).toHaveLength(1);
+  });
+
+  it('stops a detector that hangs or floods, keeping what it emitted', async () => {
+    const hang = new Recorder();
+    hang.ingest = () => new Promise<void>(() => {});
+    const h = await runLockstep({
+      detector: hang,
+      items: [item('a', 1)],
+      sources: [],
+      start: T0,
+      end: T0 + 5 * MIN,
+      callTimeoutMs: 50,
+    });
+    expect(h.failure).toMatchObject({ phase: 'ingest', kind: 'timeout' });
+    const flood = new Recorder();
+    flood.tick = (_now: EpochMs, ctx?: DetectorContext) => {
+      for (let i = 0; i < 10; i++) {
+        try {
+          ctx?.emit({ rule: 'spam', principal: `p${i}` });
+        } catch {
+          // a detector that swallows the bench's flood error is still stopped
+        }
+      }
+    };
+    const f = await runLockstep({
+      detector: flood,
+      items: [],
+      sources: [],
+      start: T0,
+      end: T0 + 5 * MIN,
+      maxAlerts: 25,
+    });
+    expect(f.failure).toMatchObject({ phase: 'tick', kind: 'flood' });
+    expect(f.alerts).toHaveLength(25);
   });
 
   it('joins a schedule with its records and sorts schedules into availability order', () => {

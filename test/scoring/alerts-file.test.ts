@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkAlert, formatAlertsJsonl, parseAlertsText } from '../../src/scoring/index.js';
+import { checkAlert } from '../../src/core/alert-check.js';
+import { formatAlertsJsonl, parseAlertsText } from '../../src/scoring/index.js';
 
 describe('alerts file', () => {
   it('reads bench envelopes, bare alerts, a header, CRLF and a BOM', () => {

@@ -55,6 +55,24 @@ describe('evaluateThresholds', () => {
     expect(v[1]?.status).toBe('pass');
   });
 
+  it('a quiet profile has zero false positives; a rule that never fired has figures too', () => {
+    const v = evaluateThresholds(
+      card,
+      [
+        th('false_positives{profile:helpdesk}==0'),
+        th('false_positives{rule:never-fired}==0'),
+        th('precision{rule:never-fired}>=0.5'),
+      ],
+      'cli',
+    );
+    expect(v.map((x) => [x.status, x.observed])).toEqual([
+      ['pass', 0],
+      ['pass', 0],
+      ['fail', null],
+    ]);
+    expect(v[2]?.message).toBe('undefined: the detector raised no incident');
+  });
+
   it('two tags at once are refused clearly', () => {
     const v = evaluateThresholds(card, [th('recall{technique:azurehound,scenario:unit}>=1')], 'cli');
     expect(v[0]?.status).toBe('error');
@@ -136,7 +154,13 @@ describe('baseline regression gates', () => {
       value: [
         { key: 'recall', metric: 'recall', allowed: 0.02, text: '0.02' },
         { key: 'latency.p95', metric: 'latency', allowed: 600_000, text: '10m' },
-        { key: 'recall{technique:azurehound}', metric: 'recall', allowed: 0.05, text: '5%' },
+        {
+          key: 'recall{technique:azurehound}',
+          metric: 'recall',
+          tags: { technique: 'azurehound' },
+          allowed: 0.05,
+          text: '5%',
+        },
       ],
     });
     const bad = parseMaxRegression('recal=0.1,latency.p95=10');

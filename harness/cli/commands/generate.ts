@@ -2,9 +2,10 @@
  * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--no-progress]`: write a
  * dataset (docs/dataset.md). Prints the seed and the command that reproduces the run.
  */
+
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
-import { monotonicNow } from '../../../src/core/clock.js';
+import { wallNow } from '../../../src/core/clock.js';
 import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { generateDataset } from '../../dataset/generate.js';
@@ -69,7 +70,7 @@ export const generateCommand: CommandModule = {
             })
           : null;
         bar?.start(1000, 0, { records: 0, rate: 0 });
-        const t0 = monotonicNow();
+        const t0 = wallNow();
         let result: ReturnType<typeof generateDataset>;
         try {
           result = generateDataset(scenario, {
@@ -82,7 +83,7 @@ export const generateCommand: CommandModule = {
             onProgress: (done, n) =>
               bar?.update(Math.round(done * 1000), {
                 records: n,
-                rate: Math.round(n / ((monotonicNow() - t0) / 1000)),
+                rate: Math.round(n / ((wallNow() - t0) / 1000)),
               }),
           });
         } catch (e) {

@@ -5,6 +5,7 @@
 import type { CommandModule } from '../command.js';
 import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
+import { runCommand } from './run.js';
 import { scoreCommand } from './score.js';
 import { serveCommand } from './serve.js';
 import { validateCommand } from './validate.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly CommandModule[] = [
   validateCommand,
   generateCommand,
   serveCommand,
+  runCommand,
   scoreCommand,
   listCommand,
 ];

@@ -1,21 +1,26 @@
 /**
  * `enumbench score --truth F --alerts F`: score alerts produced elsewhere (a SIEM export, a run's
- * alerts.jsonl) against a dataset's truth. Reads files, calls the pure scorer, thresholds and
- * renderers, writes reports, and picks the exit code: 0 passed, 1 a gate crossed, 4 invalid input
- * (malformed alerts, a threshold the scorecard cannot answer, mismatched files).
+ * alerts.jsonl) against a dataset's truth. `--truth` and `--alerts` may be repeated in pairs (one
+ * pair per seed): pairs of the same scenario are combined, with Wilson intervals. Reads files, calls
+ * the pure scorer, thresholds and renderers, writes reports, and picks the exit code: 0 passed,
+ * 1 a gate crossed, 4 invalid input (malformed alerts, a threshold the scorecard cannot answer,
+ * mismatched files).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
+import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
-import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
+import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import type { Truth } from '../../../src/core/truth.js';
 import {
   commandLine,
   type Report,
   renderConsole,
   renderSummaryJson,
   reportOutcome,
+  type ScenarioReport,
 } from '../../../src/report/index.js';
 import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
 import { formatDuration, parseDuration } from '../../../src/scenario/units.js';
@@ -29,9 +34,11 @@ import {
   parseLabelsText,
   parseTruthText,
   SCORECARD_SCHEMA_VERSION,
+  type Scorecard,
+  type ScoringOptions,
   scoreRun,
 } from '../../../src/scoring/index.js';
-import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { type BaselineSummary, checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { type GateInput, gateScenario } from '../../run/gate.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import type { CommandModule } from '../command.js';
@@ -46,11 +53,109 @@ function readText(path: string, what: string): string {
     throw new EnumbenchError(
       'E_READ',
       `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      {
-        hint: `check the path given to --${what}`,
-      },
+      { hint: `check the path given to --${what}` },
     );
   }
+}
+
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
+
+interface PairInput {
+  truth: string;
+  alerts: string;
+  labels: string | undefined;
+  delivery: string | undefined;
+}
+
+interface LoadedTruth {
+  path: string;
+  truth: Truth;
+}
+
+function loadTruth(arg: string, cwd: string): LoadedTruth {
+  let path = resolve(cwd, arg);
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, DATASET_FILES.truth);
+  return { path, truth: parseTruthText(readText(path, 'truth'), arg) };
+}
+
+/**
+ * The catalogue tag values are checked against: the registered techniques and profiles plus those
+ * the truth files hold (a dataset made by another enumbench version may hold modules this one lacks).
+ */
+function catalogWith(catalog: Catalog, truths: readonly Truth[]): Catalog {
+  const techniques = new Set(catalog.techniques.map((t) => t.id));
+  const profiles = new Set(catalog.profiles.map((p) => p.id));
+  const extraTechniques = [...new Set(truths.flatMap((t) => t.campaigns.map((c) => c.technique)))]
+    .filter((id) => !techniques.has(id))
+    .map((id) => ({ id, name: id, kind: 'technique' as const, attack: [], summary: '', options: {} }));
+  const extraProfiles = [...new Set(truths.flatMap((t) => t.benign.map((b) => b.profile)))]
+    .filter((id) => !profiles.has(id))
+    .map((id) => ({ id, name: id, kind: 'profile' as const, attack: [], summary: '', options: {} }));
+  return {
+    ...catalog,
+    techniques: [...catalog.techniques, ...extraTechniques],
+    profiles: [...catalog.profiles, ...extraProfiles],
+  };
+}
+
+/** Read and score one (truth, alerts) pair; input problems go to `problems`. */
+function scorePair(
+  pair: PairInput,
+  loaded: LoadedTruth,
+  cwd: string,
+  options: ScoringOptions,
+  problems: string[],
+  note: (s: string) => void,
+): Scorecard {
+  const { truth, path: truthPath } = loaded;
+  const near = (name: string) => {
+    const p = join(dirname(truthPath), name);
+    return existsSync(p) ? p : undefined;
+  };
+  const labelsPath = pair.labels !== undefined ? resolve(cwd, pair.labels) : near(DATASET_FILES.labels);
+  const deliveryPath = pair.delivery !== undefined ? resolve(cwd, pair.delivery) : near(DATASET_FILES.delivery);
+  const lineProblems = (list: readonly Diagnostic[]) => {
+    for (const d of list.slice(0, MAX_LISTED)) problems.push(formatDiagnostic(d));
+    if (list.length > MAX_LISTED) problems.push(`... and ${list.length - MAX_LISTED} more`);
+  };
+  let labels = null;
+  if (labelsPath) {
+    if (pair.labels === undefined) note(`using labels ${labelsPath}`);
+    const r = parseLabelsText(readText(labelsPath, 'labels'), labelsPath);
+    lineProblems(r.problems);
+    labels = r.items;
+  }
+  let delivery = null;
+  if (deliveryPath) {
+    if (pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
+    const r = parseDeliveryText(readText(deliveryPath, 'delivery'), deliveryPath);
+    lineProblems(r.problems);
+    delivery = r.items;
+  }
+  const alertsFile = parseAlertsText(readText(resolve(cwd, pair.alerts), 'alerts'));
+  for (const m of alertsFile.malformed.slice(0, MAX_LISTED)) {
+    problems.push(`${pair.alerts}:${m.line}: malformed alert: ${m.problems.join('; ')}`);
+  }
+  if (alertsFile.malformed.length > MAX_LISTED) {
+    problems.push(`${pair.alerts}: ... and ${alertsFile.malformed.length - MAX_LISTED} more malformed alerts`);
+  }
+  let known: ((id: string) => boolean) | null = null;
+  if (labels || delivery) {
+    const ids = new Set<string>();
+    for (const l of labels ?? []) ids.add(norm(l.id));
+    for (const d of delivery ?? []) ids.add(norm(d.id));
+    known = (id) => ids.has(id);
+  }
+  const mismatch = checkSameDataset(truth, alertsFile, known);
+  if (mismatch) throw mismatch;
+  return scoreRun({
+    truth,
+    alerts: alertsFile.alerts,
+    labels,
+    delivery,
+    malformed: alertsFile.malformed.length,
+    options,
+  });
 }
 
 export const scoreCommand: CommandModule = {
@@ -59,16 +164,24 @@ export const scoreCommand: CommandModule = {
     program
       .command('score')
       .description('score alerts from a file (JSON lines or a JSON array) against a dataset truth file')
-      .requiredOption('--truth <file>', 'truth.json of the dataset (or the dataset directory)')
-      .requiredOption(
-        '--alerts <file>',
-        'alerts: JSON lines or one JSON array (bench envelopes or bare alerts with "time")',
+      .addOption(
+        new Option('--truth <file>', 'truth.json of the dataset, or its directory (repeat in pairs with --alerts)')
+          .argParser(collect)
+          .makeOptionMandatory(),
+      )
+      .addOption(
+        new Option(
+          '--alerts <file>',
+          'alerts: JSON lines or a JSON array (bench envelopes, or bare alerts with "time")',
+        )
+          .argParser(collect)
+          .makeOptionMandatory(),
       )
       .option('--labels <file>', 'labels.jsonl (default: beside the truth file, when present)')
       .option('--delivery <file>', 'delivery.jsonl (default: beside the truth file, when present)')
       .addOption(
         new Option('--threshold <expr>', 'a gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
-          .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+          .argParser(collect)
           .default([] as string[]),
       )
       .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
@@ -86,138 +199,113 @@ export const scoreCommand: CommandModule = {
           if (!opts.json) io.err(`${ctx.errStyle.dim(s)}\n`);
         };
 
-        // options
+        // options first: a typo fails before any file is read
+        const truths = opts.truth;
+        const alertFiles = opts.alerts;
+        if (truths.length !== alertFiles.length) {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--truth and --alerts come in pairs: got ${truths.length} --truth and ${alertFiles.length} --alerts`,
+            { hint: 'give one --alerts per --truth, in the same order (one pair per seed)' },
+          );
+        }
+        if (truths.length > 1 && (opts.labels !== undefined || opts.delivery !== undefined)) {
+          throw new EnumbenchError('E_OPTION', '--labels and --delivery name the files of a single dataset', {
+            hint: 'with several --truth, keep labels.jsonl and delivery.jsonl beside each truth.json',
+          });
+        }
         const tol = parseDuration(opts.tolerance);
-        if (!tol.ok)
+        if (!tol.ok) {
           throw new EnumbenchError('E_OPTION', `--tolerance: ${tol.message}`, tol.hint ? { hint: tol.hint } : {});
+        }
         const cap = Number(opts.evidenceCap);
         if (!Number.isInteger(cap) || cap < 1) {
           throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
         }
         const formats = parseReportFormats(opts.report);
+        let baselineRaw: unknown;
+        if (opts.baseline !== undefined) {
+          try {
+            baselineRaw = JSON.parse(readText(resolve(cwd, opts.baseline), 'baseline'));
+          } catch (e) {
+            if (e instanceof EnumbenchError) throw e;
+            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: not valid JSON: ${(e as Error).message}`);
+          }
+        } else if (opts.maxRegression !== undefined) {
+          problems.push('--max-regression needs --baseline');
+        }
+        const allowances =
+          opts.maxRegression !== undefined ? parseMaxRegression(opts.maxRegression) : { ok: true as const, value: [] };
+        if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
 
-        // inputs
-        let truthPath = resolve(cwd, opts.truth);
-        if (existsSync(truthPath) && statSync(truthPath).isDirectory())
-          truthPath = join(truthPath, DATASET_FILES.truth);
-        const truth = parseTruthText(readText(truthPath, 'truth'), opts.truth);
-        // tag values are checked against the registered techniques and profiles plus those this truth file holds
-        // (a dataset made by another enumbench version may hold techniques this one lacks)
-        const registered = new Set(ctx.catalog.techniques.map((t) => t.id));
-        const extra = [...new Set(truth.campaigns.map((c) => c.technique))]
-          .filter((id) => !registered.has(id))
-          .map((id) => ({ id, name: id, kind: 'technique' as const, attack: [], summary: '', options: {} }));
-        const registeredProfiles = new Set(ctx.catalog.profiles.map((p) => p.id));
-        const extraProfiles = [...new Set(truth.benign.map((b) => b.profile))]
-          .filter((id) => !registeredProfiles.has(id))
-          .map((id) => ({ id, name: id, kind: 'profile' as const, attack: [], summary: '', options: {} }));
-        const catalog = {
-          ...ctx.catalog,
-          techniques: [...ctx.catalog.techniques, ...extra],
-          profiles: [...ctx.catalog.profiles, ...extraProfiles],
-        };
+        // the truth files, then the thresholds (their tags checked against what is registered and held)
+        const loaded = truths.map((t) => loadTruth(t, cwd));
+        const catalog = catalogWith(
+          ctx.catalog,
+          loaded.map((l) => l.truth),
+        );
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
           const r = parseThresholdLine(line, { catalog });
           if (r.ok) thresholds.push(r.value);
-          else
-            for (const p of r.problems)
+          else {
+            for (const p of r.problems) {
               problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+            }
+          }
         }
-        const near = (name: string) => {
-          const p = join(dirname(truthPath), name);
-          return existsSync(p) ? p : undefined;
-        };
-        const labelsPath = opts.labels !== undefined ? resolve(cwd, opts.labels) : near(DATASET_FILES.labels);
-        const deliveryPath = opts.delivery !== undefined ? resolve(cwd, opts.delivery) : near(DATASET_FILES.delivery);
-        const lineProblems = (
-          list: { position?: { file: string; line: number; col: number }; message: string; code: string }[],
-        ) => {
-          for (const d of list.slice(0, MAX_LISTED)) problems.push(formatDiagnostic(d));
-          if (list.length > MAX_LISTED) problems.push(`... and ${list.length - MAX_LISTED} more`);
-        };
-        let labels = null;
-        if (labelsPath) {
-          if (opts.labels === undefined) note(`using labels ${labelsPath}`);
-          const r = parseLabelsText(readText(labelsPath, 'labels'), labelsPath);
-          lineProblems(r.problems);
-          labels = r.items;
-        }
-        let delivery = null;
-        if (deliveryPath) {
-          if (opts.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
-          const r = parseDeliveryText(readText(deliveryPath, 'delivery'), deliveryPath);
-          lineProblems(r.problems);
-          delivery = r.items;
-        }
-        const alertsFile = parseAlertsText(readText(resolve(cwd, opts.alerts), 'alerts'));
-        for (const m of alertsFile.malformed.slice(0, MAX_LISTED)) {
-          problems.push(`${opts.alerts}:${m.line}: malformed alert: ${m.problems.join('; ')}`);
-        }
-        if (alertsFile.malformed.length > MAX_LISTED) {
-          problems.push(`${opts.alerts}: ... and ${alertsFile.malformed.length - MAX_LISTED} more malformed alerts`);
-        }
-        let known: ((id: string) => boolean) | null = null;
-        if (labels || delivery) {
-          const ids = new Set<string>();
-          for (const l of labels ?? []) ids.add(norm(l.id));
-          for (const d of delivery ?? []) ids.add(norm(d.id));
-          known = (id) => ids.has(id);
-        }
-        const mismatch = checkSameDataset(truth, alertsFile, known);
-        if (mismatch) throw mismatch;
+
+        // score every pair, group by scenario
+        const options: ScoringOptions = { toleranceMs: tol.value, evidenceCap: cap };
+        const groups = new Map<string, { cards: Scorecard[]; pairs: number[] }>();
+        truths.forEach((t, i) => {
+          const card = scorePair(
+            { truth: t, alerts: alertFiles[i] as string, labels: opts.labels, delivery: opts.delivery },
+            loaded[i] as LoadedTruth,
+            cwd,
+            options,
+            problems,
+            note,
+          );
+          const name = card.runs[0]?.scenario ?? t;
+          const g = groups.get(name) ?? { cards: [], pairs: [] };
+          g.cards.push(card);
+          g.pairs.push(i);
+          groups.set(name, g);
+        });
 
         let baseline: GateInput['baseline'] = null;
-        if (opts.baseline !== undefined) {
-          const raw = readText(resolve(cwd, opts.baseline), 'baseline');
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(raw);
-          } catch (e) {
-            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: not valid JSON: ${(e as Error).message}`);
-          }
-          const summary = checkBaseline(
-            parsed,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: truth.formatVersion },
+        if (baselineRaw !== undefined && allowances.ok) {
+          const first = [...groups.values()][0]?.cards[0];
+          const summary: BaselineSummary = checkBaseline(
+            baselineRaw,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: first?.datasetFormatVersion ?? 0 },
             opts.baseline,
           );
-          const allowances =
-            opts.maxRegression !== undefined
-              ? parseMaxRegression(opts.maxRegression)
-              : { ok: true as const, value: [] };
-          if (!allowances.ok) for (const p of allowances.problems) problems.push(`--max-regression: ${p}`);
-          else baseline = { summary, allowances: allowances.value };
-        } else if (opts.maxRegression !== undefined) {
-          problems.push('--max-regression needs --baseline');
+          baseline = { summary, allowances: allowances.value };
         }
 
-        // score, gate
-        const card = scoreRun({
-          truth,
-          alerts: alertsFile.alerts,
-          labels,
-          delivery,
-          malformed: alertsFile.malformed.length,
-          options: { toleranceMs: tol.value, evidenceCap: cap },
+        const scenarios: ScenarioReport[] = [...groups.entries()].map(([name, g]) => {
+          const args = ['enumbench', 'score'];
+          for (const i of g.pairs) args.push('--truth', truths[i] as string, '--alerts', alertFiles[i] as string);
+          if (opts.labels !== undefined) args.push('--labels', opts.labels);
+          if (opts.delivery !== undefined) args.push('--delivery', opts.delivery);
+          for (const t of opts.threshold) args.push('--threshold', t);
+          if (opts.tolerance !== DEFAULT_TOLERANCE) args.push('--tolerance', opts.tolerance);
+          if (cap !== DEFAULT_EVIDENCE_CAP) args.push('--evidence-cap', String(cap));
+          const seeds = g.cards.map((c) => c.runs[0]?.seed).join(', ');
+          return gateScenario({
+            name,
+            cards: g.cards,
+            cli: thresholds,
+            baseline,
+            replay: `${commandLine(args)}  # seed${g.cards.length > 1 ? 's' : ''} ${seeds}`,
+          });
         });
-        const replayArgs = ['enumbench', 'score', '--truth', opts.truth, '--alerts', opts.alerts];
-        if (opts.labels !== undefined) replayArgs.push('--labels', opts.labels);
-        if (opts.delivery !== undefined) replayArgs.push('--delivery', opts.delivery);
-        for (const t of opts.threshold) replayArgs.push('--threshold', t);
-        if (opts.tolerance !== DEFAULT_TOLERANCE) replayArgs.push('--tolerance', opts.tolerance);
-        if (cap !== DEFAULT_EVIDENCE_CAP) replayArgs.push('--evidence-cap', String(cap));
         const report: Report = {
           tool: { name: 'enumbench', version: ctx.version },
           command: 'score',
-          scenarios: [
-            gateScenario({
-              name: truth.scenario.name,
-              cards: [card],
-              cli: thresholds,
-              baseline,
-              replay: `${commandLine(replayArgs)}  # seed ${truth.seed}`,
-            }),
-          ],
+          scenarios,
           problems,
         };
         const written = writeReports(report, formats, resolve(cwd, opts.out), io.env);

@@ -5,7 +5,7 @@
  * published everything (`--exit-when-done`).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Argument } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
@@ -15,6 +15,7 @@ import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
+import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
 
 function parseDurationMs(s: string): number {
@@ -75,7 +76,9 @@ export const serveCommand: CommandModule = {
     program
       .command('serve')
       .description('replay a dataset through the mock Management Activity API and diagnostic-log feeds')
-      .addArgument(new Argument('<input>', 'a dataset directory (written by `enumbench generate --out DIR`)'))
+      .addArgument(new Argument('<input>', 'a scenario YAML file (generated first) or a dataset directory'))
+      .option('--seed <n>', 'with a scenario: the seed (overrides the scenario)')
+      .option('--out <dir>', 'with a scenario: where its dataset is written', 'out')
       .option('--speed <speed>', 'realtime, a factor such as 60, max or lockstep', 'realtime')
       .option('--host <host>', 'address to bind (another than 127.0.0.1 only when you mean it)', '127.0.0.1')
       .option('--port <port>', 'API port; the storage feed uses port+1 and the bench port+2 (0: any free ports)', '0')
@@ -90,19 +93,38 @@ export const serveCommand: CommandModule = {
       .option('--exit-when-done', 'stop when the replay has published everything')
       .action(async (input, opts) => {
         const { io } = ctx;
-        const dir = resolve(io.cwd, input);
-        if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-          if (/\.ya?ml$/i.test(input)) {
-            throw userError(
-              'E_SERVE_SCENARIO',
-              `serving a scenario (${input}) needs the generators, which are not wired into serve yet`,
-              'run `enumbench generate <scenario> --out DIR` and then `enumbench serve DIR`',
-            );
-          }
+        const path = resolve(io.cwd, input);
+        let dir = path;
+        if (!existsSync(path)) {
+          throw userError(
+            'E_INPUT',
+            `${input}: no such file or directory`,
+            'give a scenario YAML file or a dataset directory',
+          );
+        }
+        if (!statSync(path).isDirectory()) {
+          // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
+          const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+          if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
+            throw userError('E_OPTION', `invalid --seed ${opts.seed}`);
+          const [prepared] = await prepareInputs({
+            inputs: [input],
+            catalog: ctx.catalog,
+            cwd: io.cwd,
+            out: resolve(io.cwd, opts.out),
+            version: ctx.version,
+            ...(seed !== undefined ? { seed } : {}),
+            seeds: 1,
+            onGenerate: (e) => {
+              if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+            },
+          });
+          dir = prepared?.datasets[0] as string;
+        } else if (!existsSync(join(path, 'delivery.jsonl'))) {
           throw userError(
             'E_DATASET',
             `${input} is not a dataset directory`,
-            'pass a directory written by `enumbench generate --out DIR`',
+            'pass a directory written by `enumbench generate --out DIR`, or a scenario file',
           );
         }
         const port = Number(opts.port);

@@ -1,9 +1,10 @@
 /**
  * Checking one alert against the contract (CONTRACTS.md §4): `rule` is required; `principal`,
  * `sessionId` or `evidence` is required; unknown fields and wrong types are refused with a message
- * that says which field and why. Pure: returns problems, never throws.
+ * that says which field and why. Pure: returns problems, never throws. Shared by every alert
+ * intake: the lockstep runner, the mock services' alert endpoint, `score` reading a file.
  */
-import { ALERT_FIELDS, type Alert } from '../core/alerts.js';
+import { ALERT_FIELDS, type Alert } from './alerts.js';
 
 export type AlertCheck = { ok: true; alert: Alert } | { ok: false; problems: string[] };
 

@@ -1,0 +1,78 @@
+/**
+ * A stand-alone collector, configured only by the environment a `process:` detector receives
+ * (CONTRACTS.md §4): it subscribes to every content type, polls the Management Activity API and
+ * the diagnostic-settings feeds until the replay's clock says it is done, and writes each record
+ * once (deduplicated) as a JSON line on stdout — or, with --count, one summary line.
+ *
+ *   eval "$(enumbench serve DIR --json | …)"; node --import tsx detectors/collect/run.ts [--count]
+ */
+import { CONTENT_TYPES } from '../../src/core/dataset.js';
+import { ActivityClient, type AuditRecord, PollingCollector } from './activity-client.js';
+import { type DiagnosticRecord, DiagnosticsClient } from './diagnostics-client.js';
+import { sleep } from './http.js';
+
+export interface RunOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  /** called for every new record */
+  emit(source: 'ual' | 'diagnostics', record: AuditRecord | DiagnosticRecord): void;
+  pollMs?: number;
+}
+
+function need(env: RunOptions['env'], name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`${name} is not set (start the mock with \`enumbench serve\` and pass its variables)`);
+  return v;
+}
+
+/** Collect until the replay is done; returns the number of unique records. */
+export async function collectUntilDone(
+  o: RunOptions,
+): Promise<{ ual: number; diagnostics: number; duplicates: number }> {
+  const client = new ActivityClient({
+    tenantId: need(o.env, 'ENUMBENCH_TENANT_ID'),
+    clientId: need(o.env, 'ENUMBENCH_CLIENT_ID'),
+    clientSecret: need(o.env, 'ENUMBENCH_CLIENT_SECRET'),
+    loginUrl: need(o.env, 'ENUMBENCH_LOGIN_URL'),
+    managementUrl: need(o.env, 'ENUMBENCH_MANAGEMENT_URL'),
+  });
+  const ual = new PollingCollector(client, CONTENT_TYPES, { retain: false, onRecord: (r) => o.emit('ual', r) });
+  const diagUrl = o.env.ENUMBENCH_DIAGNOSTICS_URL;
+  const diag = diagUrl ? new DiagnosticsClient({ url: diagUrl }) : undefined;
+  const clockUrl = o.env.ENUMBENCH_CLOCK_URL;
+  await ual.startAll();
+  const pass = async () => {
+    await ual.poll();
+    if (diag) for (const r of await diag.pollRecords()) o.emit('diagnostics', r);
+  };
+  for (;;) {
+    const done = clockUrl ? ((await (await fetch(clockUrl)).json()) as { done?: boolean }).done === true : true;
+    await pass();
+    if (done) break;
+    await sleep(o.pollMs ?? 1000);
+  }
+  await pass();
+  return {
+    ual: ual.ids.size,
+    diagnostics: diag?.records.size ?? 0,
+    duplicates: ual.duplicates + (diag?.duplicates ?? 0),
+  };
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const count = process.argv.includes('--count');
+  collectUntilDone({
+    env: process.env,
+    emit: (_s, r) => {
+      if (!count) process.stdout.write(`${JSON.stringify(r)}\n`);
+    },
+  }).then(
+    (n) => {
+      if (count) process.stdout.write(`${JSON.stringify(n)}\n`);
+    },
+    (e: unknown) => {
+      process.stderr.write(`collector: ${(e as Error).message ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,239 @@
+/**
+ * `enumbench run <scenario.yaml|DIR...> --detector SPEC`: the whole bench — generate (each scenario
+ * once per seed), replay in lockstep into an in-process detector, score, gate, report. Exit codes:
+ * 0 passed, 1 a gate crossed, 2 the detector failed, 4 invalid input.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { SingleBar } from 'cli-progress';
+import { EnumbenchError } from '../../../src/core/errors.js';
+import { ExitCode } from '../../../src/core/exit-codes.js';
+import { commandLine, renderConsole, renderSummaryJson, reportOutcome } from '../../../src/report/index.js';
+import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
+import { parseDuration } from '../../../src/scenario/units.js';
+import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
+import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
+import { runDatasets } from '../../run/run-datasets.js';
+import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
+import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import type { CommandModule } from '../command.js';
+
+const positiveInt = (what: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative integer`);
+  return n;
+};
+
+export const runCommand: CommandModule = {
+  name: 'run',
+  register(program, ctx) {
+    program
+      .command('run')
+      .description('the whole bench: generate, replay, detect, score, gate and report')
+      .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
+      .option(
+        '--detector <spec>',
+        'builtin:NAME or module:./file.js (see `enumbench list detectors`)',
+        DEFAULT_DETECTOR,
+      )
+      .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
+      .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
+      .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
+      .addOption(
+        new Option('--seed-purpose <purpose>', 'derive judging seeds (default) or an independent set to tune on')
+          .choices(['judge', 'tune'] as const)
+          .default('judge' as const),
+      )
+      .addOption(
+        new Option('--speed <mode>', 'replay clock: lockstep (in-process detectors are always replayed in lockstep)')
+          .choices(['lockstep', 'max'] as const)
+          .default('lockstep' as const),
+      )
+      .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
+      .addOption(
+        new Option('--threshold <expr>', 'an extra gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
+          .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+          .default([] as string[]),
+      )
+      .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
+      .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
+      .option('--report <formats>', 'reports to write into --out: json,junit,md', 'json,junit,md')
+      .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
+      .option('--json', 'print summary.json on stdout instead of the console summary')
+      .option('--quiet', 'print nothing but the summary and errors')
+      .option('--no-progress', 'no progress bar')
+      .action(async (inputs, opts) => {
+        const { io } = ctx;
+        const cwd = io.cwd;
+        const outDir = resolve(cwd, opts.out);
+        const say = (s: string) => {
+          if (!opts.quiet && !opts.json) io.err(`${s}\n`);
+        };
+
+        // everything the run needs is checked before anything is generated
+        const problems: string[] = [];
+        const tick = parseDuration(opts.tick);
+        if (!tick.ok || tick.value <= 0) {
+          throw new EnumbenchError('E_OPTION', `--tick: ${tick.ok ? 'must be positive' : tick.message}`, {
+            hint: 'e.g. --tick 1m',
+          });
+        }
+        let detectorOptions: Record<string, unknown> = {};
+        if (opts.detectorOptions !== undefined) {
+          try {
+            const v = JSON.parse(opts.detectorOptions) as unknown;
+            if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+            detectorOptions = v as Record<string, unknown>;
+          } catch (e) {
+            throw new EnumbenchError('E_OPTION', `--detector-options: not a JSON object (${(e as Error).message})`, {
+              hint: `e.g. --detector-options '{"window":"1h"}'`,
+            });
+          }
+        }
+        const thresholds: Threshold[] = [];
+        for (const line of opts.threshold) {
+          const r = parseThresholdLine(line, { catalog: ctx.catalog });
+          if (r.ok) thresholds.push(r.value);
+          else
+            for (const p of r.problems)
+              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+        }
+        if (problems.length) {
+          throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
+        }
+        const formats = parseReportFormats(opts.report);
+        let baseline: {
+          summary: ReturnType<typeof checkBaseline>;
+          allowances: Exclude<ReturnType<typeof parseMaxRegression>, { ok: false }>['value'];
+        } | null = null;
+        if (opts.baseline !== undefined) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(readFileSync(resolve(cwd, opts.baseline), 'utf8'));
+          } catch (e) {
+            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: ${(e as Error).message}`, {
+              hint: 'give the summary.json of an earlier run (--report json)',
+            });
+          }
+          const summary = checkBaseline(
+            parsed,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: 1 },
+            opts.baseline,
+          );
+          const allowances =
+            opts.maxRegression !== undefined
+              ? parseMaxRegression(opts.maxRegression)
+              : { ok: true as const, value: [] };
+          if (!allowances.ok)
+            throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
+          baseline = { summary, allowances: allowances.value };
+        } else if (opts.maxRegression !== undefined) {
+          throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
+            hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
+          });
+        }
+
+        // generate
+        const useBar = opts.progress && io.stderrIsTTY && !opts.quiet && !opts.json;
+        const bar = useBar
+          ? new SingleBar({
+              format: '  {bar} {percentage}% | {records} records',
+              hideCursor: true,
+              stream: process.stderr,
+            })
+          : null;
+        const prepared = await prepareInputs({
+          inputs,
+          catalog: ctx.catalog,
+          cwd,
+          out: outDir,
+          version: ctx.version,
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.seeds !== undefined && opts.seeds > 0 ? { seeds: opts.seeds } : {}),
+          seedPurpose: opts.seedPurpose as SeedPurpose,
+          onGenerate: (e) => {
+            if (e.records === undefined) {
+              say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
+              bar?.start(100, 0, { records: 0 });
+            } else {
+              bar?.stop();
+              say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
+            }
+          },
+          ...(bar
+            ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
+            : {}),
+        });
+        const datasets = prepared.flatMap((p) => p.datasets);
+        const expect = expectByName(prepared);
+        const byName = new Map(prepared.map((p) => [p.name, p]));
+
+        // replay, detect, score, gate
+        say(
+          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} in lockstep into ${opts.detector}`,
+        );
+        const result = await runDatasets({
+          datasets,
+          detector: opts.detector,
+          detectorOptions,
+          cwd,
+          thresholds,
+          expectFor: (truth) => expect.get(truth.scenario.name) ?? [],
+          baseline,
+          tickMs: tick.value,
+          version: ctx.version,
+          replayFor: (name, dirs, truth) => {
+            const p = byName.get(name);
+            const args = [
+              'enumbench',
+              'run',
+              ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
+            ];
+            if (p?.kind === 'scenario' && p.scenario) {
+              args.push('--seed', String(opts.seed ?? p.scenario.seed));
+              if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
+              if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
+            }
+            args.push('--detector', opts.detector);
+            if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
+            for (const t of opts.threshold) args.push('--threshold', t);
+            return `${commandLine(args)}  # seed ${truth.seed}`;
+          },
+        });
+
+        // alerts files: `enumbench score` on them reproduces the scorecard
+        for (const a of result.alerts) {
+          const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
+          mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
+          writeFileSync(file, a.text);
+        }
+        const written = writeReports(result.report, formats, outDir, io.env);
+        if (opts.json) io.out(renderSummaryJson(result.report));
+        else {
+          io.out(renderConsole(result.report, ctx.outStyle));
+          for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
+          const first = result.alerts[0];
+          if (first) {
+            const truth = relative(cwd, join(first.dataset, 'truth.json'));
+            const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
+            say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+          }
+        }
+        if (result.detectorFailures.length) {
+          for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
+          ctx.exit(ExitCode.DetectorFailed);
+          return;
+        }
+        const outcome = reportOutcome(result.report);
+        ctx.exit(
+          outcome === 'passed'
+            ? ExitCode.Passed
+            : outcome === 'failed'
+              ? ExitCode.ThresholdsCrossed
+              : ExitCode.InvalidInput,
+        );
+      });
+  },
+};

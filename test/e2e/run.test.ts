@@ -1,0 +1,139 @@
+/**
+ * `enumbench run` end to end through the built binary: generate → lockstep replay → detect →
+ * score → gate → reports, with its exit codes, its JUnit file, reproducibility, and `score`
+ * reproducing the run's scorecard from its alerts file.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBin } from '../helpers/cli.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'enumbench-run-'));
+const SCENARIO = join(tmp, 'small.yaml');
+const VOLUME = [
+  '--detector',
+  'builtin:volume',
+  '--detector-options',
+  // objects read count page sizes (a $top=100 member listing reads 100): gate on requests here
+  '{"minRequests":12,"minObjects":5000,"window":"30m"}',
+];
+
+beforeAll(() => {
+  writeFileSync(
+    SCENARIO,
+    `name: small
+description: A 60-user tenant for two hours; one account pages through the users ten at a time from a VPS.
+seed: 7
+tenant: {users: 60}
+time: {start: 2026-11-02T13:00:00Z, duration: 2h}
+activity: [{profile: workforce}]
+attacks:
+  - technique: graph-user-listing
+    session: {network: vps, signIn: password}
+    at: "+30m"
+    options: {pageSize: 5, pace: 30/min}
+expect:
+  recall: ">= 1"
+  false_positives_per_day: "<= 1"
+`,
+  );
+  writeFileSync(
+    join(tmp, 'silent.mjs'),
+    `export default () => ({ name: 'silent', start() {}, ingest() {}, stop() {} });\n`,
+  );
+  writeFileSync(
+    join(tmp, 'crash.mjs'),
+    `export default () => ({ name: 'crash', start() {}, ingest() { throw new Error('boom'); }, stop() {} });\n`,
+  );
+});
+
+const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+
+describe('enumbench run', () => {
+  it('runs a scenario end to end, prints the scorecard, writes reports and alerts (exit 0)', async () => {
+    const out = join(tmp, 'a');
+    const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', out], { cwd: tmp });
+    expect(r.stderr).toMatch(/generating small · seed 7/);
+    expect(r.stdout).toMatch(/recall/);
+    expect(r.stdout).toMatch(/replay: enumbench run .*small\.yaml --seed 7 --detector builtin:volume/);
+    expect(r.code).toBe(0);
+    const s = summary(out);
+    expect(s.scenarios[0].name).toBe('small');
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites/);
+    expect(readFileSync(join(out, 'alerts', 'small', 'seed-7.jsonl'), 'utf8').length).toBeGreaterThan(0);
+  });
+
+  it('two lockstep runs give byte-identical summary.json', async () => {
+    const [a, b] = [join(tmp, 'r1'), join(tmp, 'r2')];
+    await runBin(['run', SCENARIO, ...VOLUME, '--out', a], { cwd: tmp });
+    await runBin(['run', SCENARIO, ...VOLUME, '--out', b], { cwd: tmp });
+    expect(readFileSync(join(a, 'summary.json'), 'utf8')).toBe(readFileSync(join(b, 'summary.json'), 'utf8'));
+  });
+
+  it('`enumbench score` on the run alerts file reproduces the scorecard', async () => {
+    const out = join(tmp, 'a');
+    const dataset = join(out, 'datasets', 'small', 'seed-7');
+    const r = await runBin(
+      [
+        'score',
+        '--truth',
+        join(dataset, 'truth.json'),
+        '--alerts',
+        join(out, 'alerts', 'small', 'seed-7.jsonl'),
+        '--report',
+        'json',
+        '--out',
+        join(tmp, 'scored'),
+      ],
+      { cwd: tmp },
+    );
+    expect(r.code).toBe(0);
+    const ran = summary(out).scenarios[0];
+    const scored = summary(join(tmp, 'scored')).scenarios[0];
+    expect(scored.metrics).toEqual(ran.metrics);
+  });
+
+  it('a failing threshold exits 1 and writes a JUnit file that says why', async () => {
+    const out = join(tmp, 'fail');
+    const r = await runBin(
+      ['run', SCENARIO, '--detector', `module:${join(tmp, 'silent.mjs')}`, '--threshold', 'recall>=1', '--out', out],
+      {
+        cwd: tmp,
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/✗ recall >= 1/);
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toMatch(/<failure[^>]*>/);
+    expect(junit).toMatch(/recall/);
+    expect(junit).toMatch(/observed/);
+  });
+
+  it('a crashing detector exits 2 and says what it managed to emit', async () => {
+    const r = await runBin(
+      ['run', SCENARIO, '--detector', `module:${join(tmp, 'crash.mjs')}`, '--out', join(tmp, 'crash')],
+      { cwd: tmp },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/detector failed:.*boom/);
+  });
+
+  it('invalid input exits 4 before anything is generated', async () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nattacks: [{technique: nmap}]\n');
+    const r = await runBin(['run', bad, '--out', join(tmp, 'bad')], { cwd: tmp });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/bad\.yaml:2:\d+: unknown technique "nmap"/);
+    expect(r.stderr).not.toMatch(/generating/);
+    const t = await runBin(
+      ['run', SCENARIO, '--threshold', 'precision{technique:graph-user-listing}>=1', '--out', join(tmp, 'bad2')],
+      { cwd: tmp },
+    );
+    expect(t.code).toBe(4);
+    expect(t.stderr).toMatch(/cannot be sliced by technique/);
+    const d = await runBin(['run', SCENARIO, '--detector', 'builtin:nope', '--out', join(tmp, 'bad3')], { cwd: tmp });
+    expect(d.code).toBe(4);
+    expect(d.stderr).toMatch(/no builtin detector "nope"/);
+  });
+});
