@@ -143,6 +143,19 @@ describe('benign profiles keep their app ids and schedules', () => {
     for (const p of sp) expect(p.servicePrincipalId).toBe(g[0]?.servicePrincipalId);
   });
 
+  it('backup-app: `app:` names the vendor (Commvault sends no user agent)', () => {
+    const recs = runProfiles(
+      [entry('backup-app', { app: 'Commvault', options: { scope: ['directory'] } })],
+      tenant(100, 1),
+    );
+    const g = graph(recs);
+    expect(g.length).toBeGreaterThan(0);
+    for (const p of g) expect(p.userAgent).toBe('');
+    const sp = signIns(recs);
+    expect(sp.length).toBe(1);
+    expect(sp[0]?.servicePrincipalName).toBe('Commvault Metallic');
+  });
+
   it('governance-app: hourly delta queries, a full resync walks the directory', () => {
     const recs = runProfiles([entry('governance-app', { options: { fullResyncEvery: '1d' } })], tenant(1000, 2));
     const g = graph(recs);
