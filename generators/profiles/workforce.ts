@@ -422,7 +422,7 @@ function* userStream(
           method: 'GET',
           status: 200,
           tokenIssuedAt: tok.iat,
-          uri: `/${w.tenantId}/me/memberOf`,
+          uri: `/v2/${w.tenantId}/me/memberOf`, // path only, as `/v2/<tid>/…` (samples/SOURCES.md)
           responseSizeBytes: r.int(900, 9000),
           roles: [],
           wids: u.wids.split(' '),

@@ -159,7 +159,7 @@ export const AadGraphDiagSchema = z.object({
     clientAuthMethod: z.number().int(),
     httpStatusCode: z.number().int(),
     issuedAt: z.string().regex(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/),
-    requestUri: z.string().regex(/^\/[0-9a-f-]{36}\//),
+    requestUri: z.string().regex(/^\/v2\/[0-9a-f-]{36}\//),
     signInActivityId: z.string().regex(/^[A-Za-z0-9_-]{22}==$/),
   }),
 });

@@ -3,6 +3,8 @@
  * dataset (docs/dataset.md). Prints the seed and the command that reproduces the run.
  */
 
+import { spawn } from 'node:child_process';
+import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
 import { wallNow } from '../../../src/core/clock.js';
@@ -27,6 +29,11 @@ function parseShard(v: string): { index: number; count: number } {
     throw new InvalidArgumentError('write the shard as i/n with 0 <= i < n, e.g. 0/2 and 1/2');
   }
   return { index, count };
+}
+
+/** Old-space limit (MiB) for a generation: a base plus the world plan's share per user. */
+export function heapLimitFor(users: number): number {
+  return Math.round(192 + users * 0.02);
 }
 
 export const generateCommand: CommandModule = {
@@ -60,6 +67,36 @@ export const generateCommand: CommandModule = {
         }
         const scenario = r.scenario;
         const seed = opts.seed ?? scenario.seed;
+        // Bounded memory: the live set is small (the world plan and one event per actor), but V8's
+        // default heap limit lets garbage pile up to several hundred MB before collecting it. Run the
+        // generation in a child with a heap limit sized to the tenant, unless we are that child or
+        // the user chose a limit (NODE_OPTIONS / execArgv).
+        const limitMb = heapLimitFor(scenario.tenant.users);
+        if (
+          io.env.ENUMBENCH_GENERATE_CHILD !== '1' &&
+          // only when running as the enumbench binary (not when runCli is called in-process, e.g. by tests)
+          /harness[\\/]cli[\\/]main\.(js|ts)$/.test(process.argv[1] ?? '') &&
+          !/max-old-space-size/.test(`${process.execArgv.join(' ')} ${io.env.NODE_OPTIONS ?? ''}`) &&
+          getHeapStatistics().heap_size_limit > limitMb * 2 * 2 ** 20
+        ) {
+          const code = await new Promise<number>((resolve) => {
+            const child = spawn(
+              process.execPath,
+              [`--max-old-space-size=${limitMb}`, ...process.execArgv, ...process.argv.slice(1)],
+              {
+                stdio: 'inherit',
+                env: { ...io.env, ENUMBENCH_GENERATE_CHILD: '1' },
+              },
+            );
+            child.on('close', (c) => resolve(c ?? ExitCode.InternalError));
+            child.on('error', () => resolve(-1));
+          });
+          if (code >= 0) {
+            ctx.exit(code);
+            return;
+          }
+          // could not start a child: generate here, with the default heap
+        }
         const showBar = opts.progress !== false && !opts.quiet && io.stderrIsTTY;
         const bar = showBar
           ? new SingleBar({
