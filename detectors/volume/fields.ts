@@ -41,6 +41,8 @@ export interface RequestFacts {
   path: string;
   /** the `$top` of the query, when given */
   top: number | undefined;
+  /** `responseSizeBytes`, when the record carries it */
+  size: number | undefined;
 }
 
 export function requestFacts(record: TelemetryRecord): RequestFacts | null {
@@ -62,7 +64,15 @@ export function requestFacts(record: TelemetryRecord): RequestFacts | null {
     method: (pick(record, 'requestMethod', 'RequestMethod', 'httpMethod') ?? 'GET').toUpperCase(),
     path: normalisePath(uri),
     top: top ? Number(top[1]) : undefined,
+    size: sizeOf(record),
   };
+}
+
+function sizeOf(record: TelemetryRecord): number | undefined {
+  const props = (record.properties ?? {}) as Record<string, unknown>;
+  const v = props.responseSizeBytes ?? record.ResponseSizeBytes ?? record.responseSizeBytes;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 export function normalisePath(uri: string): string {
@@ -70,9 +80,9 @@ export function normalisePath(uri: string): string {
   const q = p.indexOf('?');
   if (q >= 0) p = p.slice(0, q);
   p = p.replace(/\/{2,}/g, '/').toLowerCase();
-  // drop the API version (v1.0, beta) and an AAD Graph tenant segment
+  // drop the API version (Graph v1.0, beta; AAD Graph activity logs' /v2) and an AAD Graph tenant segment
   p = p
-    .replace(/^\/(v1\.0|beta)(?=\/)/, '')
+    .replace(/^\/(v1\.0|beta|v2)(?=\/)/, '')
     .replace(/^\/[0-9a-f-]{36}(?=\/|$)|^\/[a-z0-9.-]+\.onmicrosoft\.com(?=\/|$)/, '');
   return p === '' ? '/' : p;
 }
@@ -96,11 +106,19 @@ export type DirectoryRead = { kind: 'list'; items: number } | { kind: 'object' }
 /** Graph and AAD Graph page 100 objects by default and at most 999. */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 999;
+/**
+ * Bytes a listed directory object takes at least in a response (a `$select=id,displayName` entry is
+ * ~100 B, a full user ~1 KB): a page's object count is at most its size over this. It keeps a
+ * `memberOf` of ten groups from counting as a page of 100.
+ */
+export const MIN_OBJECT_BYTES = 300;
 
 export function directoryRead(f: RequestFacts): DirectoryRead {
   if (f.method !== 'GET') return null;
   if (LISTING.test(f.path) || MEMBERS.test(f.path)) {
-    return { kind: 'list', items: Math.min(MAX_PAGE, Math.max(1, f.top ?? DEFAULT_PAGE)) };
+    const page = Math.min(MAX_PAGE, Math.max(1, f.top ?? DEFAULT_PAGE));
+    const bySize = f.size === undefined ? page : Math.max(1, Math.ceil(f.size / MIN_OBJECT_BYTES));
+    return { kind: 'list', items: Math.min(page, bySize) };
   }
   if (OBJECT.test(f.path)) return { kind: 'object' };
   return null;

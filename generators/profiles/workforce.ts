@@ -180,12 +180,15 @@ interface Ev {
 const OPTIONS = {
   intensity: {
     type: 'number',
-    default: 1,
+    // calibrated: 3.5 ≈ 240 Graph requests per user and working day across all apps, first-party
+    // apps the large majority — inside the 200–350 that telemetry.md §6 derives from Microsoft's
+    // published log volumes (1,000 users ≈ 15 GiB/month); asserted in test/generators/profiles/workforce-calibration.test.ts
+    default: 3.5,
     min: 0.05,
     max: 20,
     rangeable: true,
     description:
-      'scales the number of Graph requests per user and day (1 ≈ 60–90 requests per working day, incl. first-party service calls; telemetry.md §6 puts all-app totals at 200–350)',
+      'scales the number of Graph requests per user and day (the default 3.5 ≈ 240 per working day across all apps, first-party service calls included, inside the 200–350 of telemetry.md §6; 1 ≈ 70)',
   },
   adminDuties: {
     type: 'boolean',

@@ -22,11 +22,10 @@
  * required), the operator falls back to a device-code phish and continues with its refresh token.
  */
 import { SECOND } from '../../src/core/clock.js';
-import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
 import type { AttackPlan, User } from '../world/types.js';
@@ -268,12 +267,7 @@ export function planAzureHound(
   return pool;
 }
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  c0: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, c0: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? 'azurehound/v2.9.2');
   const c: ToolCtx = toolCtx(env, plan, c0.r, c0.label, c0.facts, String(opts.appId ?? APP.azurePowerShell.appId), ua);
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);

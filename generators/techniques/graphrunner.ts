@@ -22,11 +22,10 @@
  * default user agent instead of the forged one [U exact string]. Operator pauses between modules.
  */
 import { SECOND } from '../../src/core/clock.js';
-import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
 import type { AttackPlan } from '../world/types.js';
@@ -68,7 +67,7 @@ const OPTIONS = {
   },
   latencyMs: {
     type: 'integer',
-    default: 320,
+    default: 400,
     min: 50,
     max: 5000,
     rangeable: true,
@@ -130,7 +129,7 @@ export function planGraphRunner(
   const dir = directoryOf(w);
   const r = c.r.fork('plan');
   const modules = listOption(opts.modules, ['graphRecon', 'users', 'securityGroups', 'dumpApps']);
-  const median = Math.max(10, Number(opts.latencyMs ?? 320));
+  const median = Math.max(10, Number(opts.latencyMs ?? 400));
   const pool = new StreamPool(1, t0, r.fork('pool'), { median, p95: median * 2.5, overhead: 110, minGap: 20 });
   const pause = Number(opts.pause ?? 45_000);
   const steps: Step[] = [];
@@ -198,17 +197,13 @@ export function planGraphRunner(
   return { calls: pool.sorted(), ua };
 }
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  a: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, a: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? GRAPHRUNNER_DEFAULT_UA);
   const c: ToolCtx = toolCtx(env, plan, a.r, a.label, a.facts, String(opts.appId ?? APP.office.appId), ua);
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);
   const reuse = plan.signIn === 'refreshToken' || plan.signIn === 'stolenToken';
   // Get-GraphTokens: the device-code phish (or -Tokens with a refresh token already held)
+  yield t;
   const res = yield* attackerSignIn(c, {
     time: t,
     interactive: !reuse,

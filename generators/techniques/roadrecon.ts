@@ -17,8 +17,8 @@
  * capped by the client at 600 requests per second (`MAX_REQ_PER_SEC`).
  *
  * Telemetry: AzureADGraphActivityLogs only — never MicrosoftGraphActivityLogs. That log carries the
- * request path only (`/v2/<tid>/users`, samples/SOURCES.md), not the query string, so paging shows
- * as repeated paths and the api-version as the `apiVersion` field.
+ * request path only (`/v2/<tid>/users`, see `aadGraphBase`), not the query string, so paging shows as
+ * repeated paths and the api-version as the `apiVersion` field.
  *
  * Valid period. Azure AD Graph is being retired: deprecated since 2020, feature-frozen, blocked for
  * tenant applications from 1 February 2025 unless granted extended access, and planned to stop
@@ -29,16 +29,16 @@
  * Azure AD Graph still answers, which Microsoft no longer guarantees.
  */
 import { SECOND } from '../../src/core/clock.js';
-import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
 import { mix32 } from '../world/hash.js';
 import type { AttackPlan } from '../world/types.js';
 import {
+  aadGraphBase,
   type CallSpec,
   emitAadGraph,
   initialSignIn,
@@ -112,12 +112,7 @@ const TOP = [
   'settings',
 ] as const;
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  a: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, a: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? 'Python/3.11 aiohttp/3.9.5');
   const c: ToolCtx = toolCtx(env, plan, a.r, a.label, a.facts, String(opts.appId ?? APP.azureAdPowerShell.appId), ua);
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);
@@ -140,7 +135,7 @@ export function planRoadrecon(env: GenEnv, opts: Record<string, ResolvedOption>,
   const minGap = (tasks * 1000) / 600;
   const pool = new StreamPool(tasks, t0, r.fork('pool'), { median, p95: median * 2.8, overhead: 4, minGap });
   const rp = r.fork('plan');
-  const base = `/v2/${w.tenantId}`;
+  const base = aadGraphBase(w.tenantId);
   const page = 100;
   const listing = (path: string, n: number, bytes: number): CallSpec[] => {
     const out: CallSpec[] = [];

@@ -13,14 +13,14 @@
  * collected logs; mail, OneDrive and chat exfiltration are out of this module's scope.
  */
 import { SECOND } from '../../src/core/clock.js';
-import type { LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
-import type { TechniqueModule } from '../registry-types.js';
+import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan } from '../world/types.js';
 import {
+  aadGraphBase,
   attackerSignIn,
   type CallSpec,
   emitAadGraph,
@@ -93,18 +93,14 @@ function pages(
   return out;
 }
 
-function* run(
-  env: GenEnv,
-  plan: AttackPlan,
-  opts: Record<string, ResolvedOption>,
-  a: RunArgs,
-): Generator<LabelledRecord> {
+function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption>, a: RunArgs): Generator<StreamItem> {
   const ua = plan.entry.session.userAgent ?? String(opts.userAgent ?? TEAMFILTRATION_UA);
   const c: ToolCtx = toolCtx(env, plan, a.r, a.label, a.facts, String(opts.appId ?? APP.teams.appId), ua);
   const aad = opts.aadGraph === true;
   const resource = aad ? RESOURCE.aadGraph : RESOURCE.msGraph;
   let t = Math.floor(plan.start) + c.r.int(0, 40_000);
   const imported = plan.signIn !== 'password';
+  yield t;
   let res = yield* attackerSignIn(c, {
     time: t,
     interactive: false,
@@ -115,6 +111,7 @@ function* run(
   if (!res.ok) {
     // MFA stops ROPC: the operator imports a roadtx refresh token for the same user and client
     t += c.r.int(300, 3600) * SECOND;
+    yield t;
     res = yield* attackerSignIn(c, { time: t, interactive: false, method: 'refreshToken', resource });
   }
   t = Math.max(t, res.token.iat) + c.r.int(2, 20) * SECOND + c.r.int(0, 999);
@@ -123,7 +120,7 @@ function* run(
   const pool = new StreamPool(1, t, r.fork('pool'), { median, p95: median * 2.4, overhead: 40, minGap: 10 });
   const w = env.world;
   if (aad) {
-    const base = `/v2/${w.tenantId}`;
+    const base = aadGraphBase(w.tenantId);
     const calls = pages(r, `${base}/users`, () => `${base}/users`, w.users.length, 100, 3600);
     if (opts.groups !== false) {
       calls.push(...pages(r, `${base}/groups`, () => `${base}/groups`, w.groups.length, 800, 420));

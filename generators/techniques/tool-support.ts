@@ -9,11 +9,11 @@
 
 import type { OptionSpecs } from '../../src/core/catalog.js';
 import { MINUTE } from '../../src/core/clock.js';
-import type { Label, LabelledRecord } from '../../src/core/records.js';
+import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
-import type { Actor, CampaignFacts } from '../registry-types.js';
+import type { Actor, CampaignFacts, StreamItem } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { firstPartyApp, RESOURCE, scopesFor } from '../world/apps.js';
 import { mix32 } from '../world/hash.js';
@@ -162,7 +162,7 @@ export interface SignInStep {
 }
 
 /** One sign-in of the attacker session; yields its records, returns the token and whether it succeeded. */
-export function* attackerSignIn(c: ToolCtx, s: SignInStep): Generator<LabelledRecord, { token: Token; ok: boolean }> {
+export function* attackerSignIn(c: ToolCtx, s: SignInStep): Generator<StreamItem, { token: Token; ok: boolean }> {
   const ip = c.ipAt(s.time);
   const res = c.env.kit.signIn(c.r, c.label, {
     time: s.time,
@@ -198,9 +198,10 @@ export function* initialSignIn(
   c: ToolCtx,
   t: number,
   opts: { passwordInteractive: boolean; resource?: { id: string; displayName: string } },
-): Generator<LabelledRecord, Token> {
+): Generator<StreamItem, Token> {
   const m = c.plan.signIn;
   const resource = opts.resource;
+  yield t;
   if (m === 'refreshToken' || m === 'stolenToken') {
     const res = yield* attackerSignIn(c, { time: t, interactive: false, method: m, resource });
     return res.token;
@@ -209,20 +210,23 @@ export function* initialSignIn(
   const res = yield* attackerSignIn(c, { time: t, interactive, method: m, resource, mfaInSession: false });
   if (res.ok) return res.token;
   const later = t + c.r.int(120, 1800) * 1000;
+  yield later;
   const rt = yield* attackerSignIn(c, { time: later, interactive: false, method: 'refreshToken', resource });
   return rt.token;
 }
 
 /**
- * Hands planned Graph requests to the RecordKit in time order, refreshing the token (a
+ * Hands planned Graph requests to the RecordKit in time order, announcing each request's time
+ * first (the merge builds it only when its time comes: registry-types.ts StreamItem), refreshing the token (a
  * non-interactive refresh-token sign-in) when it is about to expire. Stops at the window's end.
  */
-export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Generator<LabelledRecord, Token> {
+export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Generator<StreamItem, Token> {
   const kit = c.env.kit;
   const scopes = scopesFor(c.appId);
   let tok = token;
   for (const q of calls) {
     if (q.t >= c.env.to) break;
+    yield q.t - 1000;
     if (q.t >= tok.exp - 2 * MINUTE) {
       const res = yield* attackerSignIn(c, {
         time: q.t - c.r.int(200, 900),
@@ -261,6 +265,15 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
   return tok;
 }
 
+/**
+ * The base of an Azure AD Graph request path as AzureADGraphActivityLogs records it: `/v2/<tid>`,
+ * the path only, no query string (samples/SOURCES.md; the record schema and every other actor use
+ * the same form).
+ */
+export function aadGraphBase(tenantId: string): string {
+  return `/v2/${tenantId}`;
+}
+
 /** Delegated scopes of an Azure AD Graph token (`user_impersonation`). */
 export const AAD_GRAPH_SCOPES = 'user_impersonation';
 
@@ -270,12 +283,13 @@ export function* emitAadGraph(
   calls: readonly Call[],
   token: Token,
   apiVersion: string,
-): Generator<LabelledRecord, Token> {
+): Generator<StreamItem, Token> {
   const kit = c.env.kit;
   let tok = token;
   const wids = c.user.wids.split(' ').filter(Boolean);
   for (const q of calls) {
     if (q.t >= c.env.to) break;
+    yield q.t - 1000;
     if (q.t >= tok.exp - 2 * MINUTE) {
       const res = yield* attackerSignIn(c, {
         time: q.t - c.r.int(200, 900),
@@ -331,7 +345,7 @@ export function toolCampaign(
   specs: OptionSpecs,
   plan: AttackPlan,
   env: GenEnv,
-  run: (c: RunArgs) => Generator<LabelledRecord>,
+  run: (c: RunArgs) => Generator<StreamItem>,
 ): Actor & { campaign: CampaignFacts } {
   const e = plan.entry;
   const r = rngStream(env.seed, 'technique', e.id);

@@ -12,7 +12,7 @@ import {
   type DeliveryEntry,
 } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
-import { SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
+import { recordIdOf, SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
 import { type Publication, sortDeliveries } from './publication.js';
 
 /** Files of a dataset the replay may read. truth.json and labels.jsonl are deliberately absent. */
@@ -107,8 +107,8 @@ export function loadDataset(dir: string): LoadedDataset {
       } catch (e) {
         throw userError('E_DATASET', `${p}:${lineNo}: not valid JSON (${(e as Error).message})`);
       }
-      const id = getPath(obj, info.idField);
-      if (typeof id !== 'string' || id === '') {
+      const id = recordIdOf(source, obj);
+      if (id === undefined) {
         throw userError('E_DATASET', `${p}:${lineNo}: the record has no ${info.idField}`);
       }
       if (tenantId === undefined) {

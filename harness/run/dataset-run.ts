@@ -10,7 +10,7 @@ import { DATASET_FILES, type DeliveryEntry } from '../../src/core/dataset.js';
 import type { Detector } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
-import { SOURCES, type SourceId } from '../../src/core/sources.js';
+import { recordIdOf, SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { RecordLabel, Truth } from '../../src/core/truth.js';
 import {
   type DatasetStamp,
@@ -47,16 +47,6 @@ function firstProblem(list: { message: string; position?: { file: string; line: 
   throw new EnumbenchError('E_DATASET', `${p?.position ? `${p.position.file}:${p.position.line}: ` : ''}${p?.message}`);
 }
 
-/** Follow a dotted path such as `properties.requestId`. */
-export function fieldAt(record: TelemetryRecord, path: string): string | undefined {
-  let cur: unknown = record;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return typeof cur === 'string' ? cur : undefined;
-}
-
 export function readDatasetDir(dir: string): DatasetFiles {
   const truth = parseTruthText(read(join(dir, DATASET_FILES.truth)), join(dir, DATASET_FILES.truth));
   const labelsPath = join(dir, DATASET_FILES.labels);
@@ -83,8 +73,9 @@ export function readDatasetDir(dir: string): DatasetFiles {
       } catch (e) {
         throw new EnumbenchError('E_DATASET', `${file}:${i + 1}: not valid JSON: ${(e as Error).message}`);
       }
-      const id = fieldAt(rec, info.idField);
-      if (id === undefined) throw new EnumbenchError('E_DATASET', `${file}:${i + 1}: no ${info.idField}`);
+      const id = recordIdOf(source, rec);
+      if (id === undefined)
+        throw new EnumbenchError('E_DATASET', `${file}:${i + 1}: the record has no ${info.idField}`);
       records.set(`${source}\u0000${id}`, rec);
     }
   }

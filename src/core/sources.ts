@@ -14,7 +14,10 @@ export interface SourceInfo {
   file: string;
   /** how a collector receives it */
   delivery: 'management-activity-api' | 'diagnostic-settings' | 'endpoint';
-  /** the field holding the record's identifier (what an alert cites as evidence) */
+  /**
+   * the field holding the record's identifier (what an alert cites as evidence); for endpoint 4104
+   * events the identifier is `Computer:EventRecordID` (see `recordIdOf`)
+   */
   idField: string;
   description: string;
 }
@@ -60,11 +63,36 @@ export const SOURCES: Readonly<Record<SourceId, SourceInfo>> = {
     title: 'Endpoint PowerShell script-block logging',
     file: 'endpoint-powershell.jsonl',
     delivery: 'endpoint',
-    idField: 'EventRecordId',
+    idField: 'EventRecordID',
     description:
       'Windows PowerShell 4104 script-block events on admin hosts, where Defender for Endpoint or script-block logging is on.',
   },
 };
+
+function fieldAt(record: unknown, path: string): unknown {
+  let cur: unknown = record;
+  for (const k of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/**
+ * The identifier of a record — what labels.jsonl and delivery.jsonl key on and what an alert cites
+ * as evidence. For every source it is the `idField`, except endpoint PowerShell 4104 events, whose
+ * EventRecordID counts per host: their identifier is `Computer:EventRecordID`.
+ */
+export function recordIdOf(source: SourceId, record: unknown): string | undefined {
+  const id = fieldAt(record, SOURCES[source].idField);
+  if (source === 'endpointPowerShell') {
+    const computer = fieldAt(record, 'Computer');
+    if (typeof computer !== 'string' || (typeof id !== 'number' && typeof id !== 'string') || id === '')
+      return undefined;
+    return `${computer}:${id}`;
+  }
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
 
 /**
  * `telemetry.collection` presets: what a tenant collects, by licence and configuration.

@@ -78,6 +78,10 @@ describe('builtin:volume', () => {
       kind: 'list',
       items: 100,
     });
+    expect(read('/v2/0000aaaa-0000-4000-8000-000000000001/groups/abc/$links/members')).toEqual({
+      kind: 'list',
+      items: 100,
+    });
     expect(read('/0000aaaa-0000-4000-8000-000000000001/users?api-version=1.61-internal')).toEqual({
       kind: 'list',
       items: 100,

@@ -166,4 +166,56 @@ describe('azurehound user-agent rules (small tenant)', () => {
     expect(await runDetector(cloudbrothersAzurehoundUa.create, recs)).toEqual([]);
     expect((await runDetector(cloudbrothersAzurehound.create, recs)).length).toBeGreaterThan(0);
   });
+
+  it('a reader role gets signInActivity: no 403, at most 500 users per page', () => {
+    const recs = generate(
+      makeScenario({
+        start: START,
+        users: 1200,
+        roles: { 'Global Administrator': 2, 'Global Reader': 1 },
+        activity: [],
+        attacks: [
+          attack({
+            id: 'ah',
+            technique: 'azurehound',
+            actor: { kind: 'account', selector: { kind: 'role', role: 'Global Reader' } },
+            session: { network: 'vps', country: 'NL', signIn: 'refreshToken', userAgent: null },
+            at: AT,
+            options: { collect: ['users'] },
+          }),
+        ],
+      }),
+    );
+    const rows = graphRows(recs);
+    expect(rows.every((p) => p.responseStatusCode === 200 && String(p.requestUri).includes('signInActivity'))).toBe(
+      true,
+    );
+    expect(rows.length).toBe(3);
+  });
+
+  it('fewer streams make the same collection slower', () => {
+    const span = (streams: number) => {
+      const recs = generate(
+        makeScenario({
+          start: START,
+          users: 300,
+          activity: [],
+          attacks: [
+            attack({
+              id: 'ah',
+              technique: 'azurehound',
+              session: { network: 'vps', country: 'NL', signIn: 'refreshToken', userAgent: null },
+              at: AT,
+              options: { streams },
+            }),
+          ],
+        }),
+      ).filter((r) => r.source === 'graphActivity');
+      return { n: recs.length, ms: (recs.at(-1)?.time ?? 0) - (recs[0]?.time ?? 0) };
+    };
+    const fast = span(25);
+    const slow = span(1);
+    expect(slow.n).toBe(fast.n);
+    expect(slow.ms).toBeGreaterThan(10 * fast.ms);
+  });
 });

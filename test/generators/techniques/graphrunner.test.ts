@@ -88,4 +88,30 @@ describe('graphrunner', () => {
     );
     expect((await runDetector(chronicleMsGraphUserAndGroupEnumeration.create, recs)).length).toBeGreaterThan(0);
   });
+
+  it('Get-AzureADUsers on 10,000 users: 100 sequential GETs in 1–2 minutes (telemetry.md §6)', () => {
+    const recs = generate(
+      makeScenario({
+        start: START,
+        users: 10_000,
+        groups: 50,
+        devices: 100,
+        servicePrincipals: 200,
+        activity: [],
+        attacks: [
+          attack({
+            id: 'gr',
+            technique: 'graphrunner',
+            session: { network: 'vps', country: 'US', signIn: 'refreshToken', userAgent: null },
+            at: AT,
+            options: { modules: ['users'] },
+          }),
+        ],
+      }),
+    ).filter((r) => r.source === 'graphActivity');
+    expect(recs.length).toBe(100);
+    const min = ((recs.at(-1)?.time ?? 0) - (recs[0]?.time ?? 0)) / 60_000;
+    expect(min).toBeGreaterThanOrEqual(1);
+    expect(min).toBeLessThanOrEqual(2);
+  });
 });
