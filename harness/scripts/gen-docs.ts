@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCatalog } from '../catalog.js';
 import { renderAttackTable, renderModuleDocs } from '../docs/module-docs.js';
+import { sampleRecords } from '../docs/module-samples.js';
 
 export const DOCS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
 
@@ -26,7 +27,7 @@ export function expectedReadme(current: string): string {
 
 export function expectedModuleDocs(): Map<string, string> {
   const c = buildCatalog();
-  return renderModuleDocs(c.techniques, c.profiles);
+  return renderModuleDocs(c.techniques, c.profiles, (info) => sampleRecords(info, c));
 }
 
 /** Generated files on disk (the index and every page under techniques/ and profiles/). */

@@ -16,7 +16,7 @@ const VOLUME = [
   'builtin:volume',
   '--detector-options',
   // objects read count page sizes (a $top=100 member listing reads 100): gate on requests here
-  '{"minRequests":12,"minObjects":5000,"window":"30m"}',
+  '{"minRequests":12,"minObjects":5000,"window":"10m"}',
 ];
 
 beforeAll(() => {
