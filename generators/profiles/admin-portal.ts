@@ -45,7 +45,7 @@ function* adminStream(env: GenEnv, entry: ProfileEntry, u: User, actorId: string
     u.devices[0]?.browserUa ??
     'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0';
   const times = runTimes(
-    scheduleOf(entry, { kind: 'rate', rate: { count: 1, perMs: 3 * HOUR }, hours: 'business' }),
+    scheduleOf(entry, { kind: 'rate', rate: { count: 1, perMs: 2 * HOUR }, hours: 'business' }),
     env,
     r.fork('schedule'),
   );
@@ -114,7 +114,7 @@ export const adminPortal: ProfileModule = {
     summary:
       'an administrator scrolls the user list in the Azure/Entra portal: /beta/users pages of 100 with $count, searches, opens a user, searches devices',
     description:
-      "A user or global administrator opens the Users blade of the Entra admin center a few times a day. The portal (Azure Portal app c44b4083-…, the admin's browser) pages /beta/users 100 at a time with $count=true as the admin scrolls, searches by display name, opens a user (record, groups, licences) and sometimes searches devices. A long scroll in a large tenant is a delegated listing of many users by an admin from a first-party app — the benign double of an attacker blending in with a browser user agent.",
+      "A user or global administrator opens the Users blade of the Entra admin center every couple of hours. The portal (Azure Portal app c44b4083-…, the admin's browser) pages /beta/users 100 at a time with $count=true as the admin scrolls, searches by display name, opens a user (record, groups, licences) and sometimes searches devices. A long scroll in a large tenant is a delegated listing of many users by an admin from a first-party app — the benign double of an attacker blending in with a browser user agent.",
     options: OPTIONS,
     observability: [
       { source: 'graphActivity', shows: '/beta/users pages of 100 with $count, searches and single-user GETs' },

@@ -185,7 +185,13 @@ function* backupStream(env: GenEnv, entry: ProfileEntry, actorId: string): Gener
   const opts = resolveOptions(OPTIONS, entry.options, r.fork('options'));
   const label = profileLabel(actorId, ID);
   const vendorName = entry.app ?? DEFAULT_VENDOR;
-  const vendor = VENDORS[vendorName] ?? Object.values(VENDORS)[0];
+  const key = vendorName.toLowerCase();
+  const vendor =
+    VENDORS[vendorName] ??
+    Object.entries(VENDORS).find(
+      ([k]) => k.toLowerCase().includes(key) || key.includes(k.toLowerCase().split(' ')[0] ?? k),
+    )?.[1] ??
+    Object.values(VENDORS)[0];
   if (!vendor) return;
   const sp = vendorApp(w, vendorName, r.fork('app'), 'certificate');
   const point = vendorEgress(r.fork('egress'), w.offices[0]?.country ?? 'US', vendor.asn, 2);

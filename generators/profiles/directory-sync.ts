@@ -68,6 +68,14 @@ const OPTIONS = {
     rangeable: true,
     description: 'back-to-back cycles after the outage (the first is a full sync exporting the backlog)',
   },
+  stormReexport: {
+    type: 'number',
+    default: 0.05,
+    min: 0,
+    max: 1,
+    description:
+      'share of users the recovery full sync re-exports on top of the backlog (a rebuilt server or changed sync rules touch many objects) [U]',
+  },
   stormInterval: {
     type: 'duration',
     default: '2m',
@@ -118,7 +126,9 @@ function planCycles(env: GenEnv, entry: ProfileEntry, r: Rng, opts: Record<strin
       storm = true;
       const cycles = Number(opts.stormCycles ?? 24);
       const gap = Number(opts.stormInterval ?? 2 * MINUTE);
-      const backlog = Math.round((perCycle * (outageEnd - outageAt)) / step);
+      const backlog =
+        Math.round((perCycle * (outageEnd - outageAt)) / step) +
+        Math.round(w.people.length * Number(opts.stormReexport ?? 0.05));
       let s = outageEnd + r.int(1, 10) * MINUTE;
       for (let i = 0; i < cycles; i++) {
         out.push({ t: Math.floor(s), kind: 2, writes: i === 0 ? backlog : poisson(perCycle / 4) });
