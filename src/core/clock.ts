@@ -61,8 +61,3 @@ export class ScaledClock {
 export function wallNow(): EpochMs {
   return Date.now();
 }
-
-/** A monotonic wall-clock reading in milliseconds, for measuring how long work took (never for data). */
-export function monotonicNow(): number {
-  return performance.now();
-}
