@@ -7,7 +7,8 @@
  * rotate); device sessions (`sid`) that live for days; a token per app refreshed every 60–90 min
  * (non-interactive sign-ins, now and then an interactive one); Graph requests from Teams, Outlook,
  * Office on the web and Outlook Mobile (people-picker searches, single-object lookups, photos that
- * 404); first-party service calls made on the user's behalf from Microsoft addresses with tokens that
+ * 404); SharePoint intranet pages whose SPFx web parts call Graph from the browser with a token
+ * SharePoint obtained on the user's behalf (sign-in row from a Microsoft address); first-party service calls made on the user's behalf from Microsoft addresses with tokens that
  * have no sign-in row of their own. Role holders also do their admin work: Exchange admins run EXO
  * PowerShell (read cmdlets, which Exchange does not audit, and state-changing ones, which it does),
  * helpdesk and user admins page through users in the admin portal and update or reset accounts.
@@ -45,6 +46,7 @@ const A_OFFICEHOME = 2;
 const A_OUTLOOK_MOBILE = 3;
 const A_PORTAL = 4;
 const A_EXO = 5;
+const A_SPFX = 6;
 
 const CLIENT_APPS: readonly ClientApp[] = [
   {
@@ -92,6 +94,15 @@ const CLIENT_APPS: readonly ClientApp[] = [
     name: APP.exchangeRestPowerShell.displayName,
     resource: RESOURCE.exchange,
     clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 0,
+    mobile: false,
+  },
+  {
+    // SharePoint Framework web parts on intranet pages (planned per page load, not per hour)
+    appId: APP.spfx.appId,
+    name: APP.spfx.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Browser',
     perHour: 0,
     mobile: false,
   },
@@ -250,6 +261,7 @@ function* userStream(
   };
   const evs = new EvBuf();
   const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
+  const spfxRng = rng.fork('spfx');
 
   for (let d = 0; d < w.days; d++) {
     const dayUtc = w.day0 + d * DAY;
@@ -284,6 +296,9 @@ function* userStream(
         const a = start + dr.float() * (end - start);
         planAppWindow(evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), intensity);
       }
+      // SharePoint intranet pages whose SPFx web parts call Graph (own RNG fork: adding them left
+      // every other event of the day as it was)
+      planIntranet(evs, dr.fork('spfx'), start, end, intensity);
       // first-party service calls on the user's behalf
       let t = start;
       const svcMean = HOUR / (3 * intensity);
@@ -310,8 +325,41 @@ function* userStream(
       if (ev.t < env.from || ev.t >= env.to) continue;
       // announce the event's time before building it: the merge builds records just in time
       yield ev.t;
-      yield* buildEvent(user, st, rng, label, ev, place);
+      yield* buildEvent(user, st, ev.a === A_SPFX ? spfxRng : rng, label, ev, place);
     }
+  }
+
+  /**
+   * The token an SPFx web part calls Graph with. SharePoint mints it server-side: the web part asks
+   * `/_api/Microsoft.SharePoint.Internal.ClientSideComponent.Token.AcquireOBOToken` and SharePoint
+   * runs an on-behalf-of exchange for "SharePoint Online Web Client Extensibility" (the SPFx
+   * AadTokenProvider; MSAL v3 SPFx uses that endpoint in SharePoint too). So the sign-in row is
+   * non-interactive and comes from a Microsoft address [U: OBO rows carry the middle tier's IP],
+   * while the Graph calls come from the user's browser: one session, two networks, no attack.
+   * A token still valid for five minutes is reused.
+   */
+  function* spfxToken(u: User, st: UserState, r: Rng, lb: Label, t: number, device: Device): Generator<LabelledRecord> {
+    const cur = st.tokens[A_SPFX];
+    if (cur && cur.exp > t + 5 * MINUTE) return;
+    const ms = microsoftPoint(w, r);
+    const res = kit.signIn(r, lb, {
+      time: t,
+      category: 'NonInteractiveUserSignInLogs',
+      user: u,
+      appId: APP.spfx.appId,
+      appDisplayName: APP.spfx.displayName,
+      resource: RESOURCE.msGraph,
+      point: ms.point,
+      ip: ms.ip,
+      device,
+      userAgent: '',
+      clientAppUsed: 'Browser',
+      method: 'refreshToken',
+      mfaInSession: true,
+      sid: sidFor(0, sessionEpoch(w, u, 0, t)),
+    });
+    st.tokens[A_SPFX] = res.token;
+    yield* res.records;
   }
 
   function* buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): Generator<LabelledRecord> {
@@ -321,6 +369,10 @@ function* userStream(
     const ip = ipAt(u, net, ev.d, place, ev.t);
     switch (ev.k) {
       case K_SIGNIN: {
+        if (ev.a === A_SPFX) {
+          yield* spfxToken(u, st, r, lb, ev.t, device);
+          return;
+        }
         const epoch = sessionEpoch(w, u, ev.d, ev.t);
         const sid = sidFor(ev.d, epoch);
         const fresh = st.lastEpoch[ev.d] !== epoch;
@@ -640,6 +692,26 @@ function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: numbe
   }
 }
 
+/**
+ * Visits to the intranet: 0–3 a working day, each a few page loads; every load runs its web parts
+ * (people, org chart, a people picker in a form), each making a handful of Graph calls within a
+ * couple of seconds. ≈ 15 requests per user-day at the default intensity.
+ */
+function planIntranet(evs: EvBuf, r: Rng, start: number, end: number, intensity: number): void {
+  const visits = r.int(0, 3);
+  for (let v = 0; v < visits; v++) {
+    const at = start + r.float() * Math.max(0, end - start - 30 * MINUTE);
+    evs.push(at, K_SIGNIN, A_SPFX, 0, 0);
+    const loads = 1 + r.int(0, Math.max(0, Math.round((2 * intensity) / 3.5)));
+    let t = at + r.int(300, 1500);
+    for (let i = 0; i < loads; i++) {
+      const calls = r.int(2, 5);
+      for (let c = 0; c < calls; c++) evs.push(t + r.int(150, 2500), K_GRAPH, A_SPFX, 0, 0);
+      t += r.int(20, 240) * 1000;
+    }
+  }
+}
+
 function planAdminDay(evs: EvBuf, r: Rng, start: number, end: number, exo: boolean, userAdmin: boolean): void {
   if (exo && r.bool(0.35)) {
     let t = start + r.float() * Math.max(0, end - start - HOUR);
@@ -688,15 +760,19 @@ function ipAt(u: User, net: NetworkPoint, device: number, place: number, t: numb
 }
 
 const msPoints = new WeakMap<World, NetworkPoint[]>();
-function microsoftIp(w: World, r: Rng): string {
+function microsoftPoint(w: World, r: Rng): { point: NetworkPoint; ip: string } {
   let pts = msPoints.get(w);
   if (!pts) {
     const pr = rngStream(w.seed, 'world', 'microsoft-egress');
     pts = MICROSOFT_RANGES.map((op) => pointOn(pr, op, 1, 0));
     msPoints.set(w, pts);
   }
-  const p = pts[r.int(0, pts.length - 1)] as NetworkPoint;
-  return rotatingV4(p, r.int(0, 0x7fffffff));
+  const point = pts[r.int(0, pts.length - 1)] as NetworkPoint;
+  return { point, ip: rotatingV4(point, r.int(0, 0x7fffffff)) };
+}
+
+function microsoftIp(w: World, r: Rng): string {
+  return microsoftPoint(w, r).ip;
 }
 
 interface Call {
@@ -754,6 +830,51 @@ function graphCall(w: World, r: Rng, app: number): Call {
         };
       if (roll < 0.85) return { v: 'v1.0', uri: `${G}/v1.0/me/mailboxSettings`, status: 200, size: r.int(600, 1100) };
       return { v: 'beta', uri: `${G}/beta/me/insights/used?$top=10`, status: 200, size: r.int(2000, 9000) };
+    case A_SPFX:
+      // web parts built on the Microsoft Graph Toolkit / MSGraphClientV3 (telemetry.md §4 "people
+      // picker in Graph-based apps … MGT/SPFx code"): the signed-in user, people cards, photos, the
+      // org chart, and the people picker's `$search` (which needs ConsistencyLevel: eventual)
+      if (roll < 0.15)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/me?$select=displayName,mail,jobTitle,department`,
+          status: 200,
+          size: r.int(300, 520),
+        };
+      if (roll < 0.35)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.id}?$select=displayName,jobTitle,department,mail,businessPhones,officeLocation`,
+          status: 200,
+          size: r.int(380, 700),
+        };
+      if (roll < 0.55)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.id}/photo/$value`,
+          status: other.hasPhoto ? 200 : 404,
+          size: other.hasPhoto ? r.int(2500, 9000) : 0,
+        };
+      if (roll < 0.7)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/users/${other.id}/${r.bool(0.5) ? 'manager' : 'directReports'}`,
+          status: r.bool(0.9) ? 200 : 404,
+          size: r.int(300, 2400),
+        };
+      if (roll < 0.88)
+        return {
+          v: 'v1.0',
+          uri: `${G}/v1.0/me/people?$search=%22${searchPrefix(w, r)}%22&$top=10&$filter=personType/class%20eq%20%27Person%27`,
+          status: 200,
+          size: r.int(700, 5200),
+        };
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/users?$search=%22displayName:${searchPrefix(w, r)}%22%20OR%20%22mail:${searchPrefix(w, r)}%22&$top=10`,
+        status: 200,
+        size: r.int(600, 4200),
+      };
     case A_OFFICEHOME:
       if (roll < 0.25) return { v: 'v1.0', uri: `${G}/v1.0/me`, status: 200, size: r.int(450, 700) };
       if (roll < 0.5)
@@ -901,11 +1022,11 @@ export const workforce: ProfileModule = {
     summary:
       "every user's working day: sign-ins, token refreshes, people-picker searches, lookups, first-party noise, admin work",
     description:
-      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on.",
+      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on.",
     options: OPTIONS,
     observability: [
       { source: 'signIns', shows: 'interactive and non-interactive sign-ins, sessions and tokens' },
-      { source: 'graphActivity', shows: 'people-picker searches, lookups, admin-portal user paging' },
+      { source: 'graphActivity', shows: 'people-picker searches, lookups, SPFx web parts, admin-portal user paging' },
       { source: 'ual', shows: 'a subset of sign-ins (15), directory changes (8), Exchange admin changes (1)' },
       { source: 'aadGraphActivity', shows: 'occasional legacy Azure AD Graph calls' },
       { source: 'endpointPowerShell', shows: 'EXO PowerShell script blocks on admin hosts' },

@@ -55,6 +55,17 @@ export const APP = {
     kind: 'service',
   },
   windowsSearch: { appId: '26a7ee05-5602-4d76-a7ba-eae8b7b67941', displayName: 'Windows Search', kind: 'service' },
+  /**
+   * The identity SharePoint Framework (SPFx) web parts get Graph tokens as, since Microsoft moved SPFx
+   * off the per-tenant "SharePoint Online Client Extensibility Web Application Principal" (from March
+   * 2025: devblogs.microsoft.com/microsoft365dev/changes-on-sharepoint-framework-spfx-permission-grants-in-microsoft-entra-id).
+   * Its id is the one Microsoft's Teams-SSO docs list as an "Office on the web" client.
+   */
+  spfx: {
+    appId: '08e18876-6177-487e-b8b5-cf950c1e598c',
+    displayName: 'SharePoint Online Web Client Extensibility',
+    kind: 'client',
+  },
 } as const satisfies Record<string, FirstPartyApp>;
 
 export const FIRST_PARTY_APPS: readonly FirstPartyApp[] = Object.values(APP);
@@ -92,6 +103,8 @@ export const SCOPES = {
     'Application.ReadWrite.All AuditLog.Read.All Directory.AccessAsUser.All Group.ReadWrite.All User.ReadWrite.All',
   graphPowerShell: 'openid profile User.Read User.Read.All email',
   azurePortal: 'Directory.AccessAsUser.All User.Read',
+  /** what intranet web parts typically have granted on the API access page [U: tenant-specific] */
+  spfx: 'People.Read User.Read User.ReadBasic.All',
   service: 'User.Read.All People.Read.All Group.Read.All',
 } as const;
 
@@ -113,6 +126,8 @@ export function scopesFor(appId: string): string {
       return SCOPES.graphPowerShell;
     case APP.azurePortal.appId:
       return SCOPES.azurePortal;
+    case APP.spfx.appId:
+      return SCOPES.spfx;
     default:
       return SCOPES.service;
   }

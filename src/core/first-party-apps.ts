@@ -54,6 +54,11 @@ export const FIRST_PARTY_APPS: readonly FirstPartyApp[] = [
   { appId: '0ec893e0-5785-4de6-99da-4ed124e5296c', name: 'Office UWP PWA' },
   { appId: '01fc33a7-78ba-4d2f-a4b7-768e336e890e', name: 'MS PIM' },
   { appId: '7ab7862c-4c57-491e-8a45-d52a7e023983', name: 'Power Automate Graph Connector' },
+  // ordinary workforce clients the generators use (merill/microsoft-info MicrosoftApps.json)
+  { appId: '4765445b-32c6-49b0-83e6-1d93765276ca', name: 'OfficeHome' },
+  // SPFx web parts' Graph identity since March 2025 (devblogs.microsoft.com/microsoft365dev,
+  // "Changes on SharePoint Framework (SPFx) permission grants in Microsoft Entra ID")
+  { appId: '08e18876-6177-487e-b8b5-cf950c1e598c', name: 'SharePoint Online Web Client Extensibility' },
 ];
 
 const IDS: ReadonlySet<string> = new Set(FIRST_PARTY_APPS.map((a) => a.appId.toLowerCase()));
