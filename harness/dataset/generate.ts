@@ -13,6 +13,7 @@ import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { JsonlWriter } from './jsonl-writer.js';
+import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
 export interface GenerateOptions {
   out: string;
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   scenarioHash: string;
   scenarioFile?: string;
   toolVersion: string;
+  /** also write the Graph activity logs as Log Analytics rows (graph-activity.la.jsonl) */
+  logAnalytics?: boolean;
   /** called every ~50k records with the share of simulated time done (0..1) and the record count */
   onProgress?: (done: number, records: number) => void;
 }
@@ -63,6 +66,10 @@ export function generateDataset(scenario: Scenario, opts: GenerateOptions): Gene
   for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
   files[DATASET_FILES.delivery] = delivery.close();
   files[DATASET_FILES.labels] = labels.close();
+  if (opts.logAnalytics && sources.includes('graphActivity')) {
+    const { rows: _rows, ...file } = writeGraphLaRows(opts.out, seed);
+    files[LA_GRAPH_FILE] = file;
+  }
   const truth = split.truth(opts.scenarioHash, c.actors);
   const tw = new JsonlWriter(join(opts.out, DATASET_FILES.truth));
   tw.text(`${JSON.stringify(truth, null, 2)}\n`);

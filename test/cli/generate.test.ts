@@ -44,6 +44,48 @@ describe('enumbench generate', () => {
     expect(out.manifest.shard).toEqual({ index: 0, count: 2 });
   });
 
+  it('--log-analytics also writes the Graph requests as Log Analytics rows, one per record, in the manifest', async () => {
+    const p = join(tmp, 'la.yaml');
+    writeFileSync(
+      p,
+      'name: la\ntenant: {users: 40}\ntime: {start: 2026-11-03T14:00:00Z, duration: 3h}\nactivity:\n  - profile: workforce\n',
+    );
+    const r = await runBin(['generate', p, '--out', join(tmp, 'la'), '--log-analytics', '--quiet']);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(join(tmp, 'la', 'manifest.json'), 'utf8'));
+    expect(m.files['graph-activity.la.jsonl'].bytes).toBeGreaterThan(0);
+    const lines = (f: string) =>
+      readFileSync(join(tmp, 'la', f), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+    const diag = lines('graph-activity.jsonl').map((l) => JSON.parse(l));
+    const rows = lines('graph-activity.la.jsonl').map((l) => JSON.parse(l));
+    expect(rows.length).toBe(diag.length);
+    expect(rows.length).toBeGreaterThan(100);
+    const workspace = rows[0].TenantId;
+    for (const [i, row] of rows.entries()) {
+      expect(row.Type).toBe('MicrosoftGraphActivityLogs');
+      expect(row.RequestId).toBe(diag[i].properties.requestId);
+      expect(row.TimeGenerated).toBe(diag[i].time);
+      expect(row.ClientAuthMethod).toBe(Number(diag[i].properties.clientAuthMethod));
+      expect(row.AadTenantId).toBe(diag[i].properties.tenantId);
+      // the workspace is not the Entra tenant
+      expect(row.TenantId).toBe(workspace);
+      expect(row.TenantId).not.toBe(row.AadTenantId);
+      expect(row._BilledSize).toBeGreaterThan(300);
+    }
+    // a collection without Graph activity logs: refused, with a hint
+    const u = join(tmp, 'la-ual.yaml');
+    writeFileSync(
+      u,
+      'name: la-ual\ntenant: {users: 10}\ntelemetry: {collection: ual-only}\nactivity:\n  - profile: workforce\n',
+    );
+    const bad = await runBin(['generate', u, '--out', join(tmp, 'la-ual'), '--log-analytics']);
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/does not collect them/);
+    expect(bad.stderr).toMatch(/hint:/);
+  });
+
   it('refuses a scenario the tenant cannot satisfy, with exit code 4 and a hint', async () => {
     const p = join(tmp, 'bad.yaml');
     writeFileSync(

@@ -50,6 +50,10 @@ export const generateCommand: CommandModule = {
           parseShard,
         ),
       )
+      .option(
+        '--log-analytics',
+        'also write the Graph activity logs as Log Analytics rows (MicrosoftGraphActivityLogs table) in graph-activity.la.jsonl',
+      )
       .option('--no-progress', 'no progress bar')
       .option('--json', 'machine output on stdout')
       .option('--quiet', 'print nothing but errors')
@@ -67,6 +71,16 @@ export const generateCommand: CommandModule = {
         }
         const scenario = r.scenario;
         const seed = opts.seed ?? scenario.seed;
+        if (opts.logAnalytics && !scenario.telemetry.sources.includes('graphActivity')) {
+          io.err(
+            `${s.red('error')} ${file}: --log-analytics writes the Graph activity logs as Log Analytics rows, but this scenario's collection (${scenario.telemetry.collection ?? 'custom'}) does not collect them\n`,
+          );
+          io.err(
+            `  ${s.dim('hint:')} drop --log-analytics, or collect Graph activity logs (telemetry.collection: e5-diagnostics)\n`,
+          );
+          ctx.exit(ExitCode.InvalidInput);
+          return;
+        }
         // Bounded memory: the live set is small (the world plan and one event per actor), but V8's
         // default heap limit lets garbage pile up to several hundred MB before collecting it. Run the
         // generation in a child with a heap limit sized to the tenant, unless we are that child or
@@ -117,6 +131,7 @@ export const generateCommand: CommandModule = {
             scenarioHash: r.hash,
             scenarioFile: file,
             toolVersion: ctx.version,
+            logAnalytics: opts.logAnalytics === true,
             onProgress: (done, n) =>
               bar?.update(Math.round(done * 1000), {
                 records: n,
@@ -138,7 +153,7 @@ export const generateCommand: CommandModule = {
         }
         bar?.stop();
         const rate = Math.round(result.records / (result.ms / 1000));
-        const rerun = `enumbench generate ${file} --out ${opts.out} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}`;
+        const rerun = `enumbench generate ${file} --out ${opts.out} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
         if (opts.json) {
           io.out(
             `${JSON.stringify({ ok: true, out: opts.out, seed, records: result.records, ms: Math.round(result.ms), manifest: result.manifest, rerun }, null, 2)}\n`,
