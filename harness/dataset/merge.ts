@@ -15,6 +15,7 @@ import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { sortKeys, writeManifest } from './generate.js';
 import { JsonlWriter } from './jsonl-writer.js';
+import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
 interface Lab {
   id: string;
@@ -117,6 +118,11 @@ export function mergeShards(
   files[DATASET_FILES.delivery] = delivery.close();
   files[DATASET_FILES.labels] = labels.close();
   // truth: campaigns and benign actors are disjoint across shards
+  // Log Analytics rows (generate --log-analytics): converted again from the merged Graph file
+  if (manifests.some((m) => m.files[LA_GRAPH_FILE]) && sources.includes('graphActivity')) {
+    const { rows: _rows, ...file } = writeGraphLaRows(out, m0.seed);
+    files[LA_GRAPH_FILE] = file;
+  }
   const truths = dirs.map((d) => JSON.parse(readFileSync(join(d, DATASET_FILES.truth), 'utf8')) as Truth);
   const t0 = truths[0] as Truth;
   const byId =

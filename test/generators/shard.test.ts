@@ -25,8 +25,8 @@ const s = makeScenario({
 });
 const root = mkdtempSync(join(tmpdir(), 'enumbench-shard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const gen = (out: string, shard: { index: number; count: number } | null = null) =>
-  generateDataset(s, { out: join(root, out), shard, scenarioHash: 'h', toolVersion: '0.0.0-test' });
+const gen = (out: string, shard: { index: number; count: number } | null = null, logAnalytics = false) =>
+  generateDataset(s, { out: join(root, out), shard, scenarioHash: 'h', toolVersion: '0.0.0-test', logAnalytics });
 const files = (dir: string) =>
   Object.fromEntries(
     readdirSync(join(root, dir))
@@ -69,5 +69,15 @@ describe('datasets on disk', () => {
     expect(p1.records).toBeGreaterThan(0);
     mergeShards([join(root, 's0'), join(root, 's1')], join(root, 'merged'), s, buildWorld(s).tenantId);
     expect(files('merged')).toEqual(files('full'));
+  });
+
+  it('with --log-analytics, the merged shards carry the same Log Analytics rows as the unsharded dataset', () => {
+    gen('la-full', null, true);
+    gen('la-s0', { index: 0, count: 2 }, true);
+    gen('la-s1', { index: 1, count: 2 }, true);
+    mergeShards([join(root, 'la-s0'), join(root, 'la-s1')], join(root, 'la-merged'), s, buildWorld(s).tenantId);
+    const merged = files('la-merged');
+    expect(merged['graph-activity.la.jsonl']?.length).toBeGreaterThan(1000);
+    expect(merged).toEqual(files('la-full'));
   });
 });
