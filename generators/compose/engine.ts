@@ -107,6 +107,10 @@ interface Cursor {
   it: Iterator<StreamItem>;
   /** the actor's announced next event time */
   key: number;
+  /** how far before `key` its records may lie (Actor.lead, at most LEAD_MS) */
+  lead: number;
+  /** key - lead: the earliest time this actor may still produce a record at */
+  low: number;
 }
 
 /** A binary min-heap of records on compareRecords: the merge's small reorder buffer. */
@@ -154,12 +158,14 @@ class RecordHeap {
 
 /**
  * k-way merge of the actors' streams into one stream ordered by (event time, source, id). Actors
- * sit in a heap keyed by their next announced event time; the earliest one builds its event's
- * records into a small reorder buffer, which releases every record older than the frontier (the
- * earliest announced time minus LEAD_MS). Lazy: nothing is built before its time.
+ * sit in a heap keyed by the earliest time they may still produce a record at (next announced
+ * event time minus their lead); the earliest one builds its event's records into a small reorder
+ * buffer, which releases every record older than that frontier. Lazy: nothing is built before its
+ * time. The order actors are advanced in does not change the output (the buffer orders records by a
+ * total key), only how long records wait: an actor with a small lead lets them go sooner.
  */
 export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord> {
-  const heap = new Heap<Cursor>((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const heap = new Heap<Cursor>((a, b) => a.low - b.low || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const buf = new RecordHeap();
   const advance = (c: Cursor): boolean => {
     for (;;) {
@@ -169,11 +175,12 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
       if (typeof v === 'number') {
         if (v < c.key) throw internalError(`actor ${c.id} announced ${v} after ${c.key}: times must not go back`);
         c.key = v;
+        c.low = v - c.lead;
         return true;
       }
-      if (v.time < c.key - LEAD_MS) {
+      if (v.time < c.low) {
         throw internalError(
-          `actor ${c.id} emitted a record ${(c.key - v.time) / 1000}s before its announced time (limit ${LEAD_MS / 1000}s)`,
+          `actor ${c.id} emitted a record ${(c.key - v.time) / 1000}s before its announced time (limit ${c.lead / 1000}s)`,
         );
       }
       buf.push(v);
@@ -181,7 +188,8 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
   };
   const cursors: Cursor[] = [];
   for (const a of actors) {
-    const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY };
+    const lead = Math.min(LEAD_MS, Math.max(0, a.lead ?? LEAD_MS));
+    const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY, lead, low: Number.NEGATIVE_INFINITY };
     if (advance(c)) cursors.push(c);
   }
   heap.init(cursors);
@@ -193,7 +201,7 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
   };
   while (heap.length) {
     const c = heap.peek() as Cursor;
-    const frontier = c.key - LEAD_MS;
+    const frontier = c.low;
     while (buf.size && (buf.peek() as LabelledRecord).time < frontier) yield release(buf.pop());
     if (advance(c)) heap.replace(c);
     else heap.pop();

@@ -621,6 +621,9 @@ function* userStream(
   }
 }
 
+/** How far before its event an admin task's first record may lie (see K_PORTAL_LIST, K_EXO_CONNECT). */
+const ADMIN_LEAD_MS = 20_000;
+
 function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
   if (b <= a) return;
   // token refreshes every 60–90 min while the app runs (the first may be interactive)
@@ -925,6 +928,9 @@ export const workforce: ProfileModule = {
         id,
         label,
         principals: [u.upn],
+        // admin work logs a script block up to 9 s and a portal sign-in up to 20 s before its
+        // event; everything else a user does is recorded at the event's own time
+        lead: adminDuties && u.roles.length ? ADMIN_LEAD_MS : 0,
         stream: () =>
           userStream(env, u, rngStream(env.seed, 'workforce', entry.id, u.index), label, intensity, adminDuties),
       };
