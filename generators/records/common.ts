@@ -48,6 +48,20 @@ function isoMs(ms: number, tail: string): string {
   return minutePrefix(minute) + ((PAD2[sec] as string) + '.' + (PAD3[rest - sec * 1000] as string) + tail);
 }
 
+/**
+ * A JSON string literal, as JSON.stringify writes it; the common case (nothing to escape) without
+ * JSON.stringify, whose per-call overhead is several times the scan.
+ */
+export function jsonStr(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(s);
+    }
+  }
+  return `"${s}"`;
+}
+
 /** "2026-11-02T14:05:33" — UAL CreationTime: UTC, no zone designator, no fraction (management-activity-api.md §8). */
 export function ualTime(ms: number): string {
   const t = Math.floor(ms);
