@@ -32,6 +32,22 @@ export class JsonlWriter {
     this.lines++;
   }
 
+  /** copy `lines` lines already encoded (each ending in a newline): src[start, end) */
+  copy(src: Buffer, start: number, end: number, lines: number): void {
+    const n = end - start;
+    if (this.pos + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) {
+        this.emit(src.subarray(start, end));
+        this.lines += lines;
+        return;
+      }
+    }
+    src.copy(this.buf, this.pos, start, end);
+    this.pos += n;
+    this.lines += lines;
+  }
+
   /** write raw text (a whole JSON document) */
   text(s: string): void {
     this.put(s);
