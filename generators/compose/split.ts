@@ -137,7 +137,8 @@ export class Splitter {
   }
 }
 
-function channelOf(r: LabelledRecord): string {
+/** The delivery channel of a record that did not say (UAL content type, diagnostic category, computer). */
+export function channelOf(r: LabelledRecord): string {
   const rec = r.record;
   switch (r.source) {
     case 'ual':
