@@ -338,9 +338,7 @@ function signInDiagText(s: SignInInput): string {
   const interactive = s.category === 'SignInLogs';
   const created = str(offsetTime(s.time, s.ticks));
   const status =
-    s.errorCode === 0
-      ? '{"errorCode":0}'
-      : `{"errorCode":${num(s.errorCode)},"failureReason":${str(s.failureReason)}}`;
+    s.errorCode === 0 ? '{"errorCode":0}' : `{"errorCode":${num(s.errorCode)},"failureReason":${str(s.failureReason)}}`;
   const location = `{"city":${str(s.city)},"state":${str(s.state)},"countryOrRegion":${str(s.country)},"geoCoordinates":{"latitude":${num(s.lat)},"longitude":${num(s.lon)}}}`;
   const policies = policiesJson(s.appliedPolicies);
   const tenantId = str(s.tenantId);
