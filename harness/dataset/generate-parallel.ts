@@ -21,6 +21,7 @@ import type { Scenario } from '../../src/scenario/types.js';
 import { finishDataset, type GenerateOptions, type GenerateResult, openOutputs } from './generate.js';
 import type { WorkerInput, WorkerResult } from './generate-worker.js';
 import type { JsonlWriter } from './jsonl-writer.js';
+import { mergeTruths } from './merge.js';
 import {
   CONSUMED,
   M_DELIVERIES,
@@ -329,19 +330,4 @@ async function writeMerged(
   const truth = mergeTruths(truths);
   const manifest = finishDataset(scenario, opts, seed, outputs, counts, deliveries, truth);
   return { manifest, truth, records: n, ms: wallNow() - t0 };
-}
-
-/** The truth of the whole from the parts' truths: campaigns and benign actors are disjoint across parts. */
-export function mergeTruths(truths: readonly Truth[]): Truth {
-  const t0 = truths[0];
-  if (!t0) throw internalError('no truth to merge');
-  const byId =
-    <T>(key: (x: T) => string) =>
-    (a: T, b: T) =>
-      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-  return {
-    ...t0,
-    campaigns: truths.flatMap((t) => t.campaigns).sort(byId((c) => c.id)),
-    benign: truths.flatMap((t) => t.benign).sort(byId((b) => b.actor)),
-  };
 }
