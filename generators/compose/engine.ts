@@ -4,7 +4,6 @@
  * one stream of labelled records. `--shard i/n` keeps the actors whose id hashes to i (the world plan
  * is shared), so shards are disjoint and their union is the whole dataset.
  */
-import { Heap } from 'heap-js';
 import { EnumbenchError, internalError } from '../../src/core/errors.js';
 import type { LabelledRecord } from '../../src/core/records.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -156,6 +155,53 @@ class RecordHeap {
   }
 }
 
+/** Cursor order: the earliest time an actor may still produce a record at, then its id. */
+function cursorBefore(a: Cursor, b: Cursor): boolean {
+  return a.low < b.low || (a.low === b.low && a.id < b.id);
+}
+
+/** A binary min-heap of cursors: one sift per event, the merge's hot loop. */
+class CursorHeap {
+  private readonly h: Cursor[];
+  constructor(items: readonly Cursor[]) {
+    this.h = items.slice();
+    for (let i = (this.h.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  get size(): number {
+    return this.h.length;
+  }
+  peek(): Cursor {
+    return this.h[0] as Cursor;
+  }
+  /** the top cursor advanced (its key grew): sift it down */
+  updateTop(): void {
+    this.down(0);
+  }
+  removeTop(): void {
+    const last = this.h.pop() as Cursor;
+    if (this.h.length) {
+      this.h[0] = last;
+      this.down(0);
+    }
+  }
+  private down(i0: number): void {
+    const h = this.h;
+    const n = h.length;
+    const x = h[i0] as Cursor;
+    let i = i0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && cursorBefore(h[r] as Cursor, h[l] as Cursor) ? r : l;
+      if (!cursorBefore(h[c] as Cursor, x)) break;
+      h[i] = h[c] as Cursor;
+      i = c;
+    }
+    h[i] = x;
+  }
+}
+
 /**
  * k-way merge of the actors' streams into one stream ordered by (event time, source, id). Actors
  * sit in a heap keyed by the earliest time they may still produce a record at (next announced
@@ -165,7 +211,6 @@ class RecordHeap {
  * total key), only how long records wait: an actor with a small lead lets them go sooner.
  */
 export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord> {
-  const heap = new Heap<Cursor>((a, b) => a.low - b.low || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const buf = new RecordHeap();
   const advance = (c: Cursor): boolean => {
     for (;;) {
@@ -192,19 +237,19 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
     const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY, lead, low: Number.NEGATIVE_INFINITY };
     if (advance(c)) cursors.push(c);
   }
-  heap.init(cursors);
+  const heap = new CursorHeap(cursors);
   let last: LabelledRecord | null = null;
   const release = (r: LabelledRecord): LabelledRecord => {
     if (last && compareRecords(last, r) > 0) throw internalError(`merge out of order at ${r.source}/${r.id}`);
     last = r;
     return r;
   };
-  while (heap.length) {
-    const c = heap.peek() as Cursor;
+  while (heap.size) {
+    const c = heap.peek();
     const frontier = c.low;
     while (buf.size && (buf.peek() as LabelledRecord).time < frontier) yield release(buf.pop());
-    if (advance(c)) heap.replace(c);
-    else heap.pop();
+    if (advance(c)) heap.updateTop();
+    else heap.removeTop();
   }
   while (buf.size) yield release(buf.pop());
 }
