@@ -1,19 +1,21 @@
 /**
  * Generation throughput and memory: the quickstart mix (workforce + graph-user-listing) scaled to a
- * 2,000-user tenant, written as JSONL to a temporary directory.
+ * 2,000-user tenant, written as JSONL to a temporary directory. Each run is its own process
+ * (bench/generate-child.ts), so CPU time and peak RSS are that run's alone.
  *
- *   one core     generate in this process, records/s by wall clock and by CPU time, peak RSS
- *   two cores    two `generate --shard i/2` processes side by side (both halves of one dataset)
+ *   one core     generate on one thread: records/s by wall clock and per CPU-second, peak RSS
+ *   two cores    generate --jobs 2 (two worker threads; this thread merges and writes the same
+ *                bytes): records/s by wall clock, CPU-seconds of all threads, peak RSS
  *   long run     ENUMBENCH_BENCH_LONG=1: a ~10-million-record run, to show memory stays flat
+ *
+ * Wall-clock figures need idle cores: the load average is printed with them.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCatalog } from '../harness/catalog.js';
-import { generateDataset } from '../harness/dataset/generate.js';
-import { loadScenario } from '../src/scenario/index.js';
+import { heapLimitFor } from '../harness/cli/commands/generate.js';
 import type { Benchmark, Figure } from './index.js';
 
 const scenarioText = (users: number, duration: string) => `
@@ -32,71 +34,85 @@ attacks:
     at: "+14h20m"
 `;
 
-function load(text: string) {
-  const r = loadScenario(text, 'bench.yaml', buildCatalog());
-  if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
-  return r;
+interface Run {
+  records: number;
+  ms: number;
+  cpuMs: number;
+  bytes: number;
+  maxRssMb: number;
 }
 
-function runOneCore(text: string): Figure[] {
-  const r = load(text);
-  const out = mkdtempSync(join(tmpdir(), 'enumbench-bench-'));
-  const cpu0 = process.cpuUsage();
-  const res = generateDataset(r.scenario, { out, scenarioHash: r.hash, toolVersion: 'bench' });
-  const cpu = process.cpuUsage(cpu0);
-  const bytes = Object.values(res.manifest.files).reduce((n, f) => n + f.bytes, 0);
-  rmSync(out, { recursive: true, force: true });
-  const cpuS = (cpu.user + cpu.system) / 1e6;
-  return [
-    { label: 'records', value: res.records.toLocaleString('en-US') },
-    { label: 'one core: records/s (wall)', value: Math.round(res.records / (res.ms / 1000)).toLocaleString('en-US') },
-    { label: 'one core: records per CPU-second', value: Math.round(res.records / cpuS).toLocaleString('en-US') },
-    {
-      label: 'written',
-      value: `${(bytes / 2 ** 20).toFixed(0)} MiB (${Math.round(bytes / res.records)} B per record incl. delivery+labels)`,
-    },
-    { label: 'peak RSS (this process)', value: `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB` },
-  ];
-}
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
-async function runTwoCores(text: string): Promise<Figure[]> {
+/** Generate in a child process, with the heap limit `enumbench generate` would give itself. */
+function runChild(text: string, users: number, jobs: number): Promise<Run> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const cli = join(here, '..', 'harness', 'cli', 'main.js');
-  const dir = mkdtempSync(join(tmpdir(), 'enumbench-bench2-'));
+  const dir = mkdtempSync(join(tmpdir(), 'enumbench-bench-'));
   const file = join(dir, 'bench.yaml');
   writeFileSync(file, text);
-  const t0 = process.hrtime.bigint();
-  const results = await Promise.all(
-    [0, 1].map(
-      (i) =>
-        new Promise<number>((resolve, reject) => {
-          const p = spawn(
-            process.execPath,
-            [cli, 'generate', file, '--out', join(dir, `s${i}`), '--shard', `${i}/2`, '--json', '--no-progress'],
-            {
-              stdio: ['ignore', 'pipe', 'inherit'],
-            },
-          );
-          let out = '';
-          p.stdout.on('data', (d) => {
-            out += d;
-          });
-          p.on('close', (code) =>
-            code === 0
-              ? resolve((JSON.parse(out) as { records: number }).records)
-              : reject(new Error(`shard ${i} exit ${code}`)),
-          );
-        }),
-    ),
-  );
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  rmSync(dir, { recursive: true, force: true });
-  const n = results.reduce((a, b) => a + b, 0);
-  return [
+  return new Promise<Run>((resolve, reject) => {
+    const p = spawn(
+      process.execPath,
+      [
+        `--max-old-space-size=${heapLimitFor(users)}`,
+        join(here, 'generate-child.js'),
+        file,
+        join(dir, 'out'),
+        String(jobs),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    p.stdout.on('data', (d) => {
+      out += d;
+    });
+    p.on('close', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (code === 0) resolve(JSON.parse(out) as Run);
+      else reject(new Error(`generate (jobs ${jobs}) exit ${code}`));
+    });
+  });
+}
+
+async function measure(users: number, duration: string, prefix = '', twoCores = true): Promise<Figure[]> {
+  const text = scenarioText(users, duration);
+  const loadBefore = load();
+  const one = await runChild(text, users, 1);
+  const oneCore: Figure[] = [
+    { label: `${prefix}records`, value: fmt(one.records) },
     {
-      label: 'two cores (2 shard processes): records/s',
-      value: `${Math.round(n / s).toLocaleString('en-US')} (${n.toLocaleString('en-US')} records in ${s.toFixed(1)} s incl. start-up)`,
+      label: `${prefix}written`,
+      value: `${(one.bytes / 2 ** 20).toFixed(0)} MiB (${Math.round(one.bytes / one.records)} B per record incl. delivery+labels)`,
     },
+    { label: `${prefix}one core: records per CPU-second`, value: fmt(one.records / (one.cpuMs / 1000)) },
+    {
+      label: `${prefix}one core: records/s (wall)`,
+      value: `${fmt(one.records / (one.ms / 1000))} (${(one.ms / 1000).toFixed(1)} s)`,
+    },
+    { label: `${prefix}one core: peak RSS`, value: `${one.maxRssMb.toFixed(0)} MiB` },
+  ];
+  if (!twoCores)
+    return [
+      ...oneCore,
+      { label: `${prefix}load average (1, 5, 15 min)`, value: `${loadBefore} before, ${load()} after` },
+    ];
+  const two = await runChild(text, users, 2);
+  return [
+    ...oneCore,
+    {
+      label: `${prefix}two cores (--jobs 2): records/s (wall)`,
+      value: `${fmt(two.records / (two.ms / 1000))} (${(two.ms / 1000).toFixed(1)} s)`,
+    },
+    {
+      label: `${prefix}two cores: CPU-seconds, all threads`,
+      value: `${(two.cpuMs / 1000).toFixed(1)} (${fmt(two.records / (two.cpuMs / 1000))} records per CPU-second)`,
+    },
+    { label: `${prefix}two cores: peak RSS`, value: `${two.maxRssMb.toFixed(0)} MiB` },
+    { label: `${prefix}load average (1, 5, 15 min)`, value: `${loadBefore} before, ${load()} after` },
   ];
 }
 
@@ -104,13 +120,8 @@ export const generateBenchmark: Benchmark = {
   name: 'generate',
   description: 'write a dataset (quickstart mix, 2,000 users, 2 days) as JSONL: records/s and peak memory',
   async run() {
-    const text = scenarioText(2000, '2d');
-    const figures = runOneCore(text);
-    figures.push(...(await runTwoCores(text)));
-    if (process.env.ENUMBENCH_BENCH_LONG === '1') {
-      const long = runOneCore(scenarioText(4000, '28d'));
-      for (const f of long) figures.push({ label: `long run: ${f.label}`, value: f.value });
-    }
+    const figures = await measure(2000, '2d');
+    if (process.env.ENUMBENCH_BENCH_LONG === '1') figures.push(...(await measure(4000, '28d', 'long run: ', false)));
     return figures;
   },
 };

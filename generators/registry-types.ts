@@ -29,9 +29,9 @@ export interface CampaignFacts {
 
 /**
  * What an actor's stream yields: records, and before each event the event's time (a number). The
- * time is a promise: the event's records are no earlier than it minus LEAD_MS (engine.ts), and the
- * next announced time is no earlier. The merge builds an event only when its time comes, so records
- * die young and memory stays flat.
+ * time is a promise: the event's records are no earlier than it minus the actor's lead (at most
+ * LEAD_MS, engine.ts), and the next announced time is no earlier. The merge builds an event only
+ * when its time comes, so records die young and memory stays flat.
  */
 export type StreamItem = LabelledRecord | number;
 
@@ -42,6 +42,12 @@ export interface Actor {
   label: Label;
   principals: string[];
   stream(): Iterator<StreamItem>;
+  /**
+   * How far (ms) before an announced time this actor's records may lie, if less than LEAD_MS
+   * (engine.ts). A smaller promise lets the merge release every actor's records sooner, so fewer
+   * records wait in memory (0 for an actor whose records are never earlier than their event).
+   */
+  lead?: number;
   campaign?: CampaignFacts;
 }
 

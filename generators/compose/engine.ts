@@ -4,7 +4,6 @@
  * one stream of labelled records. `--shard i/n` keeps the actors whose id hashes to i (the world plan
  * is shared), so shards are disjoint and their union is the whole dataset.
  */
-import { Heap } from 'heap-js';
 import { EnumbenchError, internalError } from '../../src/core/errors.js';
 import type { LabelledRecord } from '../../src/core/records.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -107,6 +106,10 @@ interface Cursor {
   it: Iterator<StreamItem>;
   /** the actor's announced next event time */
   key: number;
+  /** how far before `key` its records may lie (Actor.lead, at most LEAD_MS) */
+  lead: number;
+  /** key - lead: the earliest time this actor may still produce a record at */
+  low: number;
 }
 
 /** A binary min-heap of records on compareRecords: the merge's small reorder buffer. */
@@ -152,14 +155,62 @@ class RecordHeap {
   }
 }
 
+/** Cursor order: the earliest time an actor may still produce a record at, then its id. */
+function cursorBefore(a: Cursor, b: Cursor): boolean {
+  return a.low < b.low || (a.low === b.low && a.id < b.id);
+}
+
+/** A binary min-heap of cursors: one sift per event, the merge's hot loop. */
+class CursorHeap {
+  private readonly h: Cursor[];
+  constructor(items: readonly Cursor[]) {
+    this.h = items.slice();
+    for (let i = (this.h.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  get size(): number {
+    return this.h.length;
+  }
+  peek(): Cursor {
+    return this.h[0] as Cursor;
+  }
+  /** the top cursor advanced (its key grew): sift it down */
+  updateTop(): void {
+    this.down(0);
+  }
+  removeTop(): void {
+    const last = this.h.pop() as Cursor;
+    if (this.h.length) {
+      this.h[0] = last;
+      this.down(0);
+    }
+  }
+  private down(i0: number): void {
+    const h = this.h;
+    const n = h.length;
+    const x = h[i0] as Cursor;
+    let i = i0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && cursorBefore(h[r] as Cursor, h[l] as Cursor) ? r : l;
+      if (!cursorBefore(h[c] as Cursor, x)) break;
+      h[i] = h[c] as Cursor;
+      i = c;
+    }
+    h[i] = x;
+  }
+}
+
 /**
  * k-way merge of the actors' streams into one stream ordered by (event time, source, id). Actors
- * sit in a heap keyed by their next announced event time; the earliest one builds its event's
- * records into a small reorder buffer, which releases every record older than the frontier (the
- * earliest announced time minus LEAD_MS). Lazy: nothing is built before its time.
+ * sit in a heap keyed by the earliest time they may still produce a record at (next announced
+ * event time minus their lead); the earliest one builds its event's records into a small reorder
+ * buffer, which releases every record older than that frontier. Lazy: nothing is built before its
+ * time. The order actors are advanced in does not change the output (the buffer orders records by a
+ * total key), only how long records wait: an actor with a small lead lets them go sooner.
  */
 export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord> {
-  const heap = new Heap<Cursor>((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const buf = new RecordHeap();
   const advance = (c: Cursor): boolean => {
     for (;;) {
@@ -169,11 +220,12 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
       if (typeof v === 'number') {
         if (v < c.key) throw internalError(`actor ${c.id} announced ${v} after ${c.key}: times must not go back`);
         c.key = v;
+        c.low = v - c.lead;
         return true;
       }
-      if (v.time < c.key - LEAD_MS) {
+      if (v.time < c.low) {
         throw internalError(
-          `actor ${c.id} emitted a record ${(c.key - v.time) / 1000}s before its announced time (limit ${LEAD_MS / 1000}s)`,
+          `actor ${c.id} emitted a record ${(c.key - v.time) / 1000}s before its announced time (limit ${c.lead / 1000}s)`,
         );
       }
       buf.push(v);
@@ -181,22 +233,23 @@ export function* mergeActors(actors: readonly Actor[]): Generator<LabelledRecord
   };
   const cursors: Cursor[] = [];
   for (const a of actors) {
-    const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY };
+    const lead = Math.min(LEAD_MS, Math.max(0, a.lead ?? LEAD_MS));
+    const c: Cursor = { id: a.id, it: a.stream(), key: Number.NEGATIVE_INFINITY, lead, low: Number.NEGATIVE_INFINITY };
     if (advance(c)) cursors.push(c);
   }
-  heap.init(cursors);
+  const heap = new CursorHeap(cursors);
   let last: LabelledRecord | null = null;
   const release = (r: LabelledRecord): LabelledRecord => {
     if (last && compareRecords(last, r) > 0) throw internalError(`merge out of order at ${r.source}/${r.id}`);
     last = r;
     return r;
   };
-  while (heap.length) {
-    const c = heap.peek() as Cursor;
-    const frontier = c.key - LEAD_MS;
+  while (heap.size) {
+    const c = heap.peek();
+    const frontier = c.low;
     while (buf.size && (buf.peek() as LabelledRecord).time < frontier) yield release(buf.pop());
-    if (advance(c)) heap.replace(c);
-    else heap.pop();
+    if (advance(c)) heap.updateTop();
+    else heap.removeTop();
   }
   while (buf.size) yield release(buf.pop());
 }

@@ -20,9 +20,11 @@ import {
   graphActivityDiagLine,
   graphTenant,
   type SignInCategory,
+  type SignInInput,
   scriptBlock4104,
   scriptBlockRecordId,
   signInDiag,
+  signInDiagLine,
   type UalDirectoryChangeInput,
   type UalTenant,
   ualDirectoryChange,
@@ -30,7 +32,7 @@ import {
   ualLogon,
   uti,
 } from '../records/index.js';
-import { SerialisedRecord } from '../records/serialised.js';
+import { DeferredRecord, SerialisedRecord } from '../records/serialised.js';
 import { evaluateSignIn, type SignInOutcome } from '../sessions/auth.js';
 import { MICROSOFT_TENANT_ID } from '../world/apps.js';
 import type { NetworkPoint } from '../world/networks.js';
@@ -116,6 +118,11 @@ export interface SignInResult {
 
 const EMPTY_RISK: string[] = [];
 
+/** A sign-in row, serialised directly when written (signInDiagLine) unless someone reads `record`. */
+function signInRecord(input: SignInInput, label: Label): LabelledRecord {
+  return new DeferredRecord('signIns', input.time, input.id, input.category, label, input, signInDiag, signInDiagLine);
+}
+
 /** Builds records for every collected source from domain events, with the actor's RNG and label. */
 export class RecordKit {
   readonly graph: GraphTenant;
@@ -144,7 +151,7 @@ export class RecordKit {
     const ticks = rng.int(0, 9999);
     if (sp) {
       if (env.collects.signIns) {
-        const rec = signInDiag({
+        const input: SignInInput = {
           category: 'ServicePrincipalSignInLogs',
           time: s.time,
           ticks,
@@ -198,8 +205,8 @@ export class RecordKit {
           clientCredentialType: sp.credential === 'certificate' ? 'clientAssertion' : 'clientSecret',
           credentialKeyId: sp.keyId,
           tenantId: world.tenantId,
-        });
-        records.push({ source: 'signIns', time: s.time, id, record: rec, label });
+        };
+        records.push(signInRecord(input, label));
       }
       return { token, outcome, records, ok: true };
     }
@@ -275,17 +282,11 @@ export class RecordKit {
         credentialKeyId: null,
         tenantId: world.tenantId,
       };
-      records.push({ source: 'signIns', time: s.time, id, record: signInDiag(base), label });
+      records.push(signInRecord(base, label));
       if (s.category === 'NonInteractiveUserSignInLogs' && rng.bool(SIGNIN_DUPLICATE_SHARE)) {
         const id2 = estsRequestId(rng);
         const t2 = s.time + rng.int(0, 900);
-        records.push({
-          source: 'signIns',
-          time: t2,
-          id: id2,
-          record: signInDiag({ ...base, id: id2, time: t2, originalRequestId: id2 }),
-          label,
-        });
+        records.push(signInRecord({ ...base, id: id2, time: t2, originalRequestId: id2 }, label));
       }
     }
     const toUal = s.category === 'SignInLogs' ? UAL_SHARE_INTERACTIVE : UAL_SHARE_NON_INTERACTIVE;

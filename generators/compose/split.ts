@@ -7,12 +7,13 @@
  * Sinks receive strings; writing them anywhere is the caller's business (harness/).
  */
 import type { DeliveryEntry } from '../../src/core/dataset.js';
-import type { LabelledRecord } from '../../src/core/records.js';
+import type { Label, LabelledRecord } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { BenignActor, Campaign, Truth } from '../../src/core/truth.js';
 import { TRUTH_FORMAT_VERSION } from '../../src/core/truth.js';
 import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { jsonStr } from '../records/common.js';
 import type { Actor, CampaignFacts } from '../registry-types.js';
 
 export interface SplitSinks {
@@ -37,6 +38,9 @@ export class Splitter {
   private readonly schedule: DeliverySchedule;
   private readonly tallies = new Map<string, CampaignTally>();
   private lastPrune = 0;
+  /** the label line's constant middle per label: `","source":…` is per record, this is `"actor":…}` */
+  private readonly labelTails = new Map<Label, string>();
+  private readonly deliveryLines = new DeliveryLines();
 
   constructor(
     private readonly scenario: Scenario,
@@ -69,13 +73,16 @@ export class Splitter {
       time: r.time,
       channel: r.channel ?? channelOf(r),
     });
-    for (const e of entries) this.sinks.delivery(deliveryLine(e));
+    for (const e of entries) this.sinks.delivery(this.deliveryLines.line(e));
     this.deliveries += entries.length;
     const campaign = r.label.campaign;
-    // a RecordLabel, serialised by hand (ids and actor ids never need escaping beyond JSON.stringify's)
-    this.sinks.label(
-      `{"id":${JSON.stringify(r.id)},"source":"${r.source}","time":${r.time},"actor":${JSON.stringify(r.label.actor)}${campaign ? `,"campaign":${JSON.stringify(campaign)}` : ''}}`,
-    );
+    // a RecordLabel, serialised by hand
+    let tail = this.labelTails.get(r.label);
+    if (tail === undefined) {
+      tail = `,"actor":${jsonStr(r.label.actor)}${campaign ? `,"campaign":${jsonStr(campaign)}` : ''}}`;
+      this.labelTails.set(r.label, tail);
+    }
+    this.sinks.label(`{"id":${jsonStr(r.id)},"source":"${r.source}","time":${r.time}${tail}`);
     if (campaign) {
       const t = this.tallies.get(campaign);
       if (t) {
@@ -130,7 +137,8 @@ export class Splitter {
   }
 }
 
-function channelOf(r: LabelledRecord): string {
+/** The delivery channel of a record that did not say (UAL content type, diagnostic category, computer). */
+export function channelOf(r: LabelledRecord): string {
   const rec = r.record;
   switch (r.source) {
     case 'ual':
@@ -142,10 +150,21 @@ function channelOf(r: LabelledRecord): string {
   }
 }
 
-function deliveryLine(e: DeliveryEntry): string {
-  // fixed key order, optional keys only when set
-  let s = `{"id":${JSON.stringify(e.id)},"source":"${e.source}","at":${e.at},"blob":${JSON.stringify(e.blob)}`;
-  if (e.contentType) s += `,"contentType":"${e.contentType}"`;
-  if (e.duplicate) s += ',"duplicate":true';
-  return `${s}}`;
+/** delivery.jsonl lines: fixed key order, optional keys only when set. */
+export class DeliveryLines {
+  /** quoted blob names with what follows them; a blob takes thousands of records */
+  private readonly blobs = new Map<string, string>();
+
+  line(e: DeliveryEntry): string {
+    let tail = this.blobs.get(e.blob);
+    if (tail === undefined) {
+      if (this.blobs.size >= 4096) this.blobs.clear();
+      tail = `,"blob":${jsonStr(e.blob)}`;
+      this.blobs.set(e.blob, tail);
+    }
+    let s = `{"id":${jsonStr(e.id)},"source":"${e.source}","at":${e.at}${tail}`;
+    if (e.contentType) s += `,"contentType":"${e.contentType}"`;
+    if (e.duplicate) s += ',"duplicate":true';
+    return `${s}}`;
+  }
 }

@@ -262,6 +262,7 @@ function* userStream(
   const evs = new EvBuf();
   const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
   const spfxRng = rng.fork('spfx');
+  const built: LabelledRecord[] = [];
 
   for (let d = 0; d < w.days; d++) {
     const dayUtc = w.day0 + d * DAY;
@@ -320,12 +321,15 @@ function* userStream(
       }
     }
     if (!evs.n) continue;
-    for (const key of evs.sorted()) {
-      decode(key, ev);
+    const keys = evs.sorted();
+    for (let i = 0; i < keys.length; i++) {
+      decode(keys[i] as number, ev);
       if (ev.t < env.from || ev.t >= env.to) continue;
       // announce the event's time before building it: the merge builds records just in time
       yield ev.t;
-      yield* buildEvent(user, st, ev.a === A_SPFX ? spfxRng : rng, label, ev, place);
+      buildEvent(user, st, ev.a === A_SPFX ? spfxRng : rng, label, ev, place);
+      for (let j = 0; j < built.length; j++) yield built[j] as LabelledRecord;
+      built.length = 0;
     }
   }
 
@@ -338,7 +342,7 @@ function* userStream(
    * while the Graph calls come from the user's browser: one session, two networks, no attack.
    * A token still valid for five minutes is reused.
    */
-  function* spfxToken(u: User, st: UserState, r: Rng, lb: Label, t: number, device: Device): Generator<LabelledRecord> {
+  function spfxToken(u: User, st: UserState, r: Rng, lb: Label, t: number, device: Device): void {
     const cur = st.tokens[A_SPFX];
     if (cur && cur.exp > t + 5 * MINUTE) return;
     const ms = microsoftPoint(w, r);
@@ -359,10 +363,11 @@ function* userStream(
       sid: sidFor(0, sessionEpoch(w, u, 0, t)),
     });
     st.tokens[A_SPFX] = res.token;
-    yield* res.records;
+    for (const x of res.records) built.push(x);
   }
 
-  function* buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): Generator<LabelledRecord> {
+  /** builds one event's records into `built` (a plain function: cheaper than a nested generator) */
+  function buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): void {
     const device = ev.d === 1 ? phone : computer;
     if (!device) return;
     const net = networkAt(u, ev.d, place, ev.t);
@@ -370,7 +375,7 @@ function* userStream(
     switch (ev.k) {
       case K_SIGNIN: {
         if (ev.a === A_SPFX) {
-          yield* spfxToken(u, st, r, lb, ev.t, device);
+          spfxToken(u, st, r, lb, ev.t, device);
           return;
         }
         const epoch = sessionEpoch(w, u, ev.d, ev.t);
@@ -396,7 +401,7 @@ function* userStream(
           sid,
         });
         st.tokens[ev.a] = res.token;
-        yield* res.records;
+        for (const x of res.records) built.push(x);
         return;
       }
       case K_GRAPH: {
@@ -425,7 +430,7 @@ function* userStream(
           deviceId: device.id,
           clientAuthMethod: 0,
         });
-        if (rec) yield rec;
+        if (rec) built.push(rec);
         return;
       }
       case K_SERVICE: {
@@ -459,7 +464,7 @@ function* userStream(
           deviceId: null,
           clientAuthMethod: 1,
         });
-        if (rec) yield rec;
+        if (rec) built.push(rec);
         return;
       }
       case K_AADGRAPH: {
@@ -488,7 +493,7 @@ function* userStream(
           userAgent: userAgentFor(A_OFFICE, device),
           userId: u.id,
         });
-        if (rec) yield rec;
+        if (rec) built.push(rec);
         return;
       }
       case K_EXO_CONNECT: {
@@ -522,9 +527,9 @@ function* userStream(
             text: `Connect-ExchangeOnline -UserPrincipalName ${u.upn} -ShowBanner:$false`,
           });
           // the script block is logged seconds before the sign-in it triggers
-          if (sb) yield sb;
+          if (sb) built.push(sb);
         }
-        yield* res.records;
+        for (const x of res.records) built.push(x);
         return;
       }
       case K_EXO_CMD: {
@@ -542,7 +547,7 @@ function* userStream(
             processId: st.exoProcess,
             text: c.text,
           });
-          if (sb) yield sb;
+          if (sb) built.push(sb);
         }
         const rec = kit.exchangeCmdlet(r, lb, {
           time: ev.t + r.int(200, 2500),
@@ -554,7 +559,7 @@ function* userStream(
           parameters: c.params,
           exoSessionId: st.exoSession,
         });
-        if (rec) yield rec;
+        if (rec) built.push(rec);
         return;
       }
       case K_PORTAL_LIST: {
@@ -579,7 +584,7 @@ function* userStream(
           });
           st.tokens[A_PORTAL] = res.token;
           tok = res.token;
-          yield* res.records;
+          for (const x of res.records) built.push(x);
         }
         const pages = ev.x;
         let t = ev.t;
@@ -607,7 +612,7 @@ function* userStream(
             deviceId: device.id,
             clientAuthMethod: 0,
           });
-          if (rec) yield rec;
+          if (rec) built.push(rec);
           t += r.int(2, 25) * 1000;
         }
         return;
@@ -641,7 +646,7 @@ function* userStream(
           deviceId: device.id,
           clientAuthMethod: 0,
         });
-        if (g) yield g;
+        if (g) built.push(g);
         const field = r.pick(['JobTitle', 'Department', 'TelephoneNumber', 'AccountEnabled']);
         const rec = kit.directoryChange(r, lb, {
           time: ev.t + r.int(300, 3000),
@@ -666,12 +671,15 @@ function* userStream(
               ],
           userAgent: device.browserUa,
         });
-        if (rec) yield rec;
+        if (rec) built.push(rec);
         return;
       }
     }
   }
 }
+
+/** How far before its event an admin task's first record may lie (see K_PORTAL_LIST, K_EXO_CONNECT). */
+const ADMIN_LEAD_MS = 20_000;
 
 function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
   if (b <= a) return;
@@ -1046,6 +1054,9 @@ export const workforce: ProfileModule = {
         id,
         label,
         principals: [u.upn],
+        // admin work logs a script block up to 9 s and a portal sign-in up to 20 s before its
+        // event; everything else a user does is recorded at the event's own time
+        lead: adminDuties && u.roles.length ? ADMIN_LEAD_MS : 0,
         stream: () =>
           userStream(env, u, rngStream(env.seed, 'workforce', entry.id, u.index), label, intensity, adminDuties),
       };

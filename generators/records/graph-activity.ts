@@ -13,7 +13,7 @@
  * Log Analytics row shape: the MicrosoftGraphActivityLogs table columns (telemetry.md §1a,
  * samples/graph-activity-la.jsonl): PascalCase, `ClientAuthMethod` an int.
  */
-import { iatTime, ticksTime } from './common.js';
+import { iatTime, jsonStr, ticksTime } from './common.js';
 
 /** What the caller knows about a Graph request; the kit adds ids, sub-second ticks and the region. */
 export interface GraphCall {
@@ -169,17 +169,6 @@ export function graphActivityLaRow(
     _BilledSize: billedSize,
     _IsBillable: 'True',
   };
-}
-
-/** A JSON string literal; the common case (nothing to escape) without JSON.stringify. */
-export function jsonStr(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) {
-      return JSON.stringify(s);
-    }
-  }
-  return `"${s}"`;
 }
 
 /** Quote a value we generated ourselves (ids, addresses, fixed scope lists): nothing to escape. */

@@ -13,7 +13,7 @@
  * `userId:null`, `servicePrincipalId`, `servicePrincipalCredentialKeyId`, `clientCredentialType`
  * (SOURCES.md "signin-sp-diag").
  */
-import { offsetTime, ticksTime } from './common.js';
+import { jsonStr, offsetTime, ticksTime } from './common.js';
 
 export type SignInCategory = 'SignInLogs' | 'NonInteractiveUserSignInLogs' | 'ServicePrincipalSignInLogs';
 
@@ -278,4 +278,95 @@ export function signInDiag(s: SignInInput): Record<string, unknown> {
       isThroughGlobalSecureAccess: false,
     },
   };
+}
+
+/** Thrown by the direct serialiser when a value is not of its declared type (JSON.stringify then decides). */
+class NotDeclared extends Error {}
+
+function notDeclared(): never {
+  throw new NotDeclared('a sign-in field is not of its declared type');
+}
+
+const str = (s: string): string => {
+  if (typeof s !== 'string') notDeclared();
+  return jsonStr(s);
+};
+const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s));
+const num = (n: number): string => {
+  if (typeof n !== 'number') notDeclared();
+  return Number.isFinite(n) ? String(n) : 'null';
+};
+const bool = (b: boolean): string => {
+  if (typeof b !== 'boolean') notDeclared();
+  return b ? 'true' : 'false';
+};
+const strings = (xs: readonly string[]): string => {
+  if (!Array.isArray(xs)) notDeclared();
+  let out = '[';
+  for (let i = 0; i < xs.length; i++) out += (i ? ',' : '') + str(xs[i] as string);
+  return `${out}]`;
+};
+
+function policiesJson(ps: readonly AppliedPolicy[]): string {
+  if (!Array.isArray(ps)) notDeclared();
+  let out = '[';
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i] as AppliedPolicy;
+    const satisfied = p.result === 'notApplied' || p.result === 'notEnabled' ? 0 : 3;
+    out += `${i ? ',' : ''}{"id":${str(p.id)},"displayName":${str(p.displayName)},"enforcedGrantControls":${strings(p.enforcedGrantControls)},"enforcedSessionControls":[],"result":${str(p.result)},"conditionsSatisfied":${satisfied},"conditionsNotSatisfied":${p.result === 'notApplied' ? 1 : 0}}`;
+  }
+  return `${out}]`;
+}
+
+/**
+ * The same record as signInDiag, serialised directly: byte-identical to
+ * JSON.stringify(signInDiag(s)) (a property test checks), without building the object. A value
+ * that is not of its declared type (which JSON.stringify might drop or print differently) makes it
+ * fall back to JSON.stringify.
+ */
+export function signInDiagLine(s: SignInInput): string {
+  try {
+    return signInDiagText(s);
+  } catch (e) {
+    if (e instanceof NotDeclared) return JSON.stringify(signInDiag(s));
+    throw e;
+  }
+}
+
+function signInDiagText(s: SignInInput): string {
+  const sp = s.category === 'ServicePrincipalSignInLogs';
+  const interactive = s.category === 'SignInLogs';
+  const created = str(offsetTime(s.time, s.ticks));
+  const status =
+    s.errorCode === 0 ? '{"errorCode":0}' : `{"errorCode":${num(s.errorCode)},"failureReason":${str(s.failureReason)}}`;
+  const location = `{"city":${str(s.city)},"state":${str(s.state)},"countryOrRegion":${str(s.country)},"geoCoordinates":{"latitude":${num(s.lat)},"longitude":${num(s.lon)}}}`;
+  const policies = policiesJson(s.appliedPolicies);
+  const tenantId = str(s.tenantId);
+  const envelope = `{"time":${str(ticksTime(s.time, s.ticks))},"resourceId":${str(`/tenants/${s.tenantId}/providers/Microsoft.aadiam`)},"operationName":"Sign-in activity","operationVersion":"1.0","category":${str(s.category)},"tenantId":${tenantId},"resultType":${str(String(s.errorCode))},"resultSignature":"None",`;
+  const ip = str(s.ip);
+  const correlationId = str(s.correlationId);
+  if (sp) {
+    return (
+      `${envelope}"durationMs":0,"callerIpAddress":${ip},"correlationId":${correlationId},"Level":4,"location":${str(s.country)},` +
+      `"properties":{"id":${str(s.id)},"createdDateTime":${created},"userId":null,"appId":${str(s.appId)},"ipAddress":${ip},"status":${status},"location":${location},"correlationId":${correlationId},"conditionalAccessStatus":${str(s.conditionalAccessStatus)},"appliedConditionalAccessPolicies":${policies},"originalRequestId":${str(s.originalRequestId)},"isInteractive":false,"tokenIssuerName":"","tokenIssuerType":"AzureAD","authenticationProcessingDetails":[{"key":"Azure AD App Authentication Library","value":""}],"processingTimeInMilliseconds":0,"riskDetail":"none","riskLevelAggregated":"none","riskLevelDuringSignIn":"none","riskState":"none","riskEventTypes":[],"riskEventTypes_v2":[],"resourceDisplayName":${str(s.resourceDisplayName)},"resourceId":${str(s.resourceId)},"resourceServicePrincipalId":${str(s.resourceId)},"servicePrincipalName":${strOrNull(s.servicePrincipalName)},"servicePrincipalId":${strOrNull(s.servicePrincipalId)},"flaggedForReview":false,"isTenantRestricted":false,"autonomousSystemNumber":${num(s.asn)},"crossTenantAccessType":"none","servicePrincipalCredentialKeyId":${strOrNull(s.credentialKeyId)},"clientCredentialType":${str(s.clientCredentialType)},"uniqueTokenIdentifier":${str(s.uniqueTokenIdentifier)},"sessionId":${strOrNull(s.sessionId)},"incomingTokenType":"none","authenticationProtocol":"none"}}`
+    );
+  }
+  const risk = strings(s.riskEventTypes);
+  if (!Array.isArray(s.authSteps)) notDeclared();
+  let steps = '[';
+  for (let i = 0; i < s.authSteps.length; i++) {
+    const a = s.authSteps[i] as AuthStep;
+    steps += `${i ? ',' : ''}{"authenticationStepDateTime":${created},"authenticationMethod":${str(a.method)},"succeeded":${bool(a.succeeded)},"authenticationStepResultDetail":${str(a.detail)},"authenticationStepRequirement":${str(a.requirement)}}`;
+  }
+  steps += ']';
+  return (
+    `${envelope}"resultDescription":${s.errorCode === 0 ? '""' : str(s.failureReason)},"durationMs":0,"callerIpAddress":${ip},"correlationId":${correlationId},"identity":${strOrNull(s.userDisplayName)},"Level":4,"location":${str(s.country)},` +
+    `"properties":{"id":${str(s.id)},"createdDateTime":${created},"userDisplayName":${strOrNull(s.userDisplayName)},"userPrincipalName":${strOrNull(s.userPrincipalName)},"userId":${strOrNull(s.userId)},"appId":${str(s.appId)},"appDisplayName":${str(s.appDisplayName)},"ipAddress":${ip},"status":${status},"clientAppUsed":${str(s.clientAppUsed)},"userAgent":${str(s.userAgent)},` +
+    `"deviceDetail":{"deviceId":${str(s.deviceId)},"displayName":${str(s.deviceDisplayName)},"operatingSystem":${str(s.operatingSystem)},"browser":${str(s.browser)},"isCompliant":${bool(s.isCompliant)},"isManaged":${bool(s.isManaged)},"trustType":${str(s.trustType)}},` +
+    `"location":${location},"correlationId":${correlationId},"conditionalAccessStatus":${str(s.conditionalAccessStatus)},"appliedConditionalAccessPolicies":${policies},"originalRequestId":${str(s.originalRequestId)},"isInteractive":${interactive},"tokenIssuerName":"","tokenIssuerType":"AzureAD",` +
+    `"authenticationProcessingDetails":${interactive ? '[{"key":"Login Hint Present","value":"True"}]' : '[{"key":"Oauth Scope Info","value":"[\\"openid\\",\\"profile\\",\\"offline_access\\"]"}]'},` +
+    `"networkLocationDetails":${bool(s.trustedNetwork) === 'true' ? '[{"networkType":"namedNetwork","networkNames":["Corporate networks"]},{"networkType":"trustedNamedLocation","networkNames":["Corporate networks"]}]' : '[]'},` +
+    `"processingTimeInMilliseconds":${num(s.processingTimeMs)},"riskDetail":${str(s.riskDetail)},"riskLevelAggregated":${str(s.riskLevelAggregated)},"riskLevelDuringSignIn":${str(s.riskLevelDuringSignIn)},"riskState":${str(s.riskState)},"riskEventTypes":${risk},"riskEventTypes_v2":${risk},"resourceDisplayName":${str(s.resourceDisplayName)},"resourceId":${str(s.resourceId)},"resourceTenantId":${str(s.resourceTenantId)},"homeTenantId":${tenantId},` +
+    `"authenticationDetails":${steps},"authenticationRequirementPolicies":${s.authenticationRequirement === 'multiFactorAuthentication' ? '[{"requirementProvider":"multiConditionalAccess","detail":"Conditional Access"}]' : '[]'},"authenticationRequirement":${str(s.authenticationRequirement)},"servicePrincipalId":"","userType":${strOrNull(s.userType)},"flaggedForReview":false,"isTenantRestricted":false,"autonomousSystemNumber":${num(s.asn)},"crossTenantAccessType":"none","privateLinkDetails":{},"ssoExtensionVersion":"","uniqueTokenIdentifier":${str(s.uniqueTokenIdentifier)},"sessionId":${strOrNull(s.sessionId)},"incomingTokenType":${str(s.incomingTokenType)},"authenticationProtocol":${str(s.authenticationProtocol)},"clientCredentialType":"none","isThroughGlobalSecureAccess":false}}`
+  );
 }

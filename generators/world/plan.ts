@@ -181,15 +181,25 @@ export function checkScenarioAgainstTenant(s: Scenario): Diagnostic[] {
   return out;
 }
 
-export function buildWorld(scenario: Scenario, seed: number = scenario.seed): World {
+/** The tenant id a world built from this seed has (without building the world). */
+export function tenantIdFor(seed: number): string {
+  return rngStream(seed, 'world').fork('tenant').uuid();
+}
+
+/** Throw the refusal buildWorld would (E_TENANT_UNSATISFIABLE) without building the world. */
+export function assertTenantSatisfiable(scenario: Scenario): void {
   const problems = checkScenarioAgainstTenant(scenario);
   if (problems.length) throw refused(problems);
+}
+
+export function buildWorld(scenario: Scenario, seed: number = scenario.seed): World {
+  assertTenantSatisfiable(scenario);
 
   const root = rngStream(seed, 'world');
   const faker = makeFaker(root.fork('faker'));
   const domain = scenario.tenant.domain;
   const orgName = domain.split('.')[0] ?? domain;
-  const tenantId = root.fork('tenant').uuid();
+  const tenantId = tenantIdFor(seed);
   const countries = scenario.tenant.countries.length ? scenario.tenant.countries : ['US'];
   const primaryCountry = countries[0] as string;
 

@@ -39,44 +39,48 @@ function iso(t: number): string {
   return new Date(t).toISOString();
 }
 
-export function generateDataset(scenario: Scenario, opts: GenerateOptions): GenerateResult {
-  const t0 = wallNow();
-  const seed = opts.seed ?? scenario.seed;
-  const c = compose(scenario, { seed, shard: opts.shard ?? null });
-  mkdirSync(opts.out, { recursive: true });
-  const sources = scenario.telemetry.sources;
-  const writers = new Map<SourceId, JsonlWriter>();
-  for (const s of sources) writers.set(s, new JsonlWriter(join(opts.out, SOURCES[s].file)));
-  const delivery = new JsonlWriter(join(opts.out, DATASET_FILES.delivery));
-  const labels = new JsonlWriter(join(opts.out, DATASET_FILES.labels));
-  const split = new Splitter(scenario, seed, c.world.tenantId, c.campaigns, {
-    record: (s, line) => (writers.get(s) as JsonlWriter).line(line),
-    delivery: (line) => delivery.line(line),
-    label: (line) => labels.line(line),
-  });
-  const from = scenario.time.historyStart;
-  const span = Math.max(1, scenario.time.end - from);
-  let n = 0;
-  for (const r of mergeActors(c.actors)) {
-    split.push(r);
-    if (++n % 50_000 === 0 && opts.onProgress) opts.onProgress(Math.min(1, (r.time - from) / span), n);
-  }
-  opts.onProgress?.(1, n);
+/** The dataset's JSONL outputs, open for writing. */
+export interface DatasetOutputs {
+  records: Map<SourceId, JsonlWriter>;
+  delivery: JsonlWriter;
+  labels: JsonlWriter;
+}
+
+export function openOutputs(scenario: Scenario, out: string): DatasetOutputs {
+  mkdirSync(out, { recursive: true });
+  const records = new Map<SourceId, JsonlWriter>();
+  for (const s of scenario.telemetry.sources) records.set(s, new JsonlWriter(join(out, SOURCES[s].file)));
+  return {
+    records,
+    delivery: new JsonlWriter(join(out, DATASET_FILES.delivery)),
+    labels: new JsonlWriter(join(out, DATASET_FILES.labels)),
+  };
+}
+
+/** Close the outputs, write truth.json and manifest.json; returns the manifest. */
+export function finishDataset(
+  scenario: Scenario,
+  opts: GenerateOptions,
+  seed: number,
+  outputs: DatasetOutputs,
+  recordCounts: Partial<Record<SourceId, number>>,
+  deliveries: number,
+  truth: Truth,
+): DatasetManifest {
   const files: DatasetManifest['files'] = {};
-  for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
-  files[DATASET_FILES.delivery] = delivery.close();
-  files[DATASET_FILES.labels] = labels.close();
-  if (opts.logAnalytics && sources.includes('graphActivity')) {
+  for (const [s, w] of outputs.records) files[SOURCES[s].file] = w.close();
+  files[DATASET_FILES.delivery] = outputs.delivery.close();
+  files[DATASET_FILES.labels] = outputs.labels.close();
+  if (opts.logAnalytics && scenario.telemetry.sources.includes('graphActivity')) {
     const { rows: _rows, ...file } = writeGraphLaRows(opts.out, seed);
     files[LA_GRAPH_FILE] = file;
   }
-  const truth = split.truth(opts.scenarioHash, c.actors);
   const tw = new JsonlWriter(join(opts.out, DATASET_FILES.truth));
   tw.text(`${JSON.stringify(truth, null, 2)}\n`);
   files[DATASET_FILES.truth] = tw.close();
   const counts: DatasetManifest['counts'] = {};
-  for (const s of sources) counts[s] = split.counts[s] ?? 0;
-  counts.deliveries = split.deliveries;
+  for (const s of scenario.telemetry.sources) counts[s] = recordCounts[s] ?? 0;
+  counts.deliveries = deliveries;
   const manifest: DatasetManifest = {
     formatVersion: DATASET_FORMAT_VERSION,
     tool: { name: 'enumbench', version: opts.toolVersion },
@@ -87,13 +91,37 @@ export function generateDataset(scenario: Scenario, opts: GenerateOptions): Gene
       end: iso(scenario.time.end),
       historyStart: iso(scenario.time.historyStart),
     },
-    collection: { preset: scenario.telemetry.collection, sources: [...sources] },
+    collection: { preset: scenario.telemetry.collection, sources: [...scenario.telemetry.sources] },
     hypotheses: [...scenario.telemetry.hypotheses],
     counts,
     files: sortKeys(files),
   };
   if (opts.shard) manifest.shard = { index: opts.shard.index, count: opts.shard.count };
   writeManifest(opts.out, manifest);
+  return manifest;
+}
+
+/** Generate a dataset on this thread (see generateDatasetParallel for several). */
+export function generateDataset(scenario: Scenario, opts: GenerateOptions): GenerateResult {
+  const t0 = wallNow();
+  const seed = opts.seed ?? scenario.seed;
+  const c = compose(scenario, { seed, shard: opts.shard ?? null });
+  const outputs = openOutputs(scenario, opts.out);
+  const split = new Splitter(scenario, seed, c.world.tenantId, c.campaigns, {
+    record: (s, line) => (outputs.records.get(s) as JsonlWriter).line(line),
+    delivery: (line) => outputs.delivery.line(line),
+    label: (line) => outputs.labels.line(line),
+  });
+  const from = scenario.time.historyStart;
+  const span = Math.max(1, scenario.time.end - from);
+  let n = 0;
+  for (const r of mergeActors(c.actors)) {
+    split.push(r);
+    if (++n % 50_000 === 0 && opts.onProgress) opts.onProgress(Math.min(1, (r.time - from) / span), n);
+  }
+  opts.onProgress?.(1, n);
+  const truth = split.truth(opts.scenarioHash, c.actors);
+  const manifest = finishDataset(scenario, opts, seed, outputs, split.counts, split.deliveries, truth);
   return { manifest, truth, records: n, ms: wallNow() - t0 };
 }
 

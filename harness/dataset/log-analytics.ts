@@ -14,7 +14,7 @@ import { graphActivityLaRow } from '../../generators/records/graph-activity.js';
 import { rngStream } from '../../src/core/rng.js';
 import { SOURCES } from '../../src/core/sources.js';
 import { JsonlWriter } from './jsonl-writer.js';
-import { forEachLine } from './lines.js';
+import { LineReader } from './line-reader.js';
 
 export const LA_GRAPH_FILE = 'graph-activity.la.jsonl';
 
@@ -30,12 +30,18 @@ export function laWorkspaceId(seed: number): string {
 export function writeGraphLaRows(dir: string, seed: number): { sha256: string; bytes: number; rows: number } {
   const workspace = laWorkspaceId(seed);
   const out = new JsonlWriter(join(dir, LA_GRAPH_FILE));
-  forEachLine(join(dir, SOURCES.graphActivity.file), (line) => {
-    const row = graphActivityLaRow(JSON.parse(line) as Record<string, unknown>, workspace, 0);
-    const { _BilledSize: _b, _IsBillable: _i, ...billed } = row;
-    row._BilledSize = Buffer.byteLength(JSON.stringify(billed));
-    out.line(JSON.stringify(row));
-  });
+  const reader = new LineReader(join(dir, SOURCES.graphActivity.file));
+  try {
+    for (let line = reader.next(); line !== undefined; line = reader.next()) {
+      if (!line) continue;
+      const row = graphActivityLaRow(JSON.parse(line) as Record<string, unknown>, workspace, 0);
+      const { _BilledSize: _b, _IsBillable: _i, ...billed } = row;
+      row._BilledSize = Buffer.byteLength(JSON.stringify(billed));
+      out.line(JSON.stringify(row));
+    }
+  } finally {
+    reader.close();
+  }
   const rows = out.lines;
   return { ...out.close(), rows };
 }

@@ -2,11 +2,13 @@
  * Merge the parts written by `generate --shard i/n` into the dataset an unsharded run writes, byte
  * for byte. Each shard's labels.jsonl carries (time, source, id) per record in the shard's order;
  * a k-way merge on that key interleaves the shards' record lines, and the delivery schedule (whose
- * blob cuts depend on the global order) is recomputed over the merged stream.
+ * blob cuts depend on the global order) is recomputed over the merged stream. Streaming: every
+ * file is read line by line, so memory does not grow with the dataset.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Heap } from 'heap-js';
+import { DeliveryLines } from '../../generators/compose/index.js';
 import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
@@ -15,6 +17,7 @@ import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { sortKeys, writeManifest } from './generate.js';
 import { JsonlWriter } from './jsonl-writer.js';
+import { LineReader } from './line-reader.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
 interface Lab {
@@ -22,14 +25,6 @@ interface Lab {
   source: SourceId;
   time: number;
   line: string;
-}
-
-function readLines(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  if (!text) return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
 }
 
 export function mergeShards(
@@ -56,10 +51,10 @@ export function mergeShards(
   }
   const sources = m0.collection.sources;
   mkdirSync(out, { recursive: true });
-  const shardLabels = dirs.map((d) => readLines(join(d, DATASET_FILES.labels)));
+  const shardLabels = dirs.map((d) => new LineReader(join(d, DATASET_FILES.labels)));
   const shardRecords = dirs.map((d) => {
-    const map = new Map<SourceId, { lines: string[]; pos: number }>();
-    for (const s of sources) map.set(s, { lines: readLines(join(d, SOURCES[s].file)), pos: 0 });
+    const map = new Map<SourceId, LineReader>();
+    for (const s of sources) map.set(s, new LineReader(join(d, SOURCES[s].file)));
     return map;
   });
   const writers = new Map<SourceId, JsonlWriter>();
@@ -72,23 +67,31 @@ export function mergeShards(
     if (a.lab.source !== b.lab.source) return a.lab.source < b.lab.source ? -1 : 1;
     return a.lab.id < b.lab.id ? -1 : a.lab.id > b.lab.id ? 1 : 0;
   };
-  const heap = new Heap<{ lab: Lab; shard: number; pos: number }>(cmp);
+  const heap = new Heap<{ lab: Lab; shard: number }>(cmp);
   const parse = (line: string): Lab => {
     const o = JSON.parse(line) as { id: string; source: SourceId; time: number };
     return { id: o.id, source: o.source, time: o.time, line };
   };
   shardLabels.forEach((ls, i) => {
-    if (ls.length) heap.push({ lab: parse(ls[0] as string), shard: i, pos: 0 });
+    const first = ls.next();
+    if (first !== undefined) heap.push({ lab: parse(first), shard: i });
   });
+  const deliveryLines = new DeliveryLines();
   let deliveries = 0;
   const counts: Partial<Record<SourceId, number>> = {};
   let lastPrune = 0;
   while (heap.length) {
-    const top = heap.pop() as { lab: Lab; shard: number; pos: number };
+    const top = heap.pop() as { lab: Lab; shard: number };
     const { lab } = top;
-    const src = (shardRecords[top.shard] as Map<SourceId, { lines: string[]; pos: number }>).get(lab.source);
+    const src = (shardRecords[top.shard] as Map<SourceId, LineReader>).get(lab.source);
     if (!src) throw new EnumbenchError('E_MERGE', `shard ${top.shard} has no ${lab.source} records file`);
-    const line = src.lines[src.pos++] as string;
+    const line = src.next();
+    if (line === undefined) {
+      throw new EnumbenchError(
+        'E_MERGE',
+        `shard ${top.shard}: labels.jsonl has more ${lab.source} records than its file`,
+      );
+    }
     (writers.get(lab.source) as JsonlWriter).line(line);
     counts[lab.source] = (counts[lab.source] ?? 0) + 1;
     labels.line(lab.line);
@@ -100,18 +103,22 @@ export function mergeShards(
           ? String(rec.Computer)
           : String(rec.category);
     for (const e of schedule.schedule({ id: lab.id, source: lab.source, time: lab.time, channel })) {
-      let s = `{"id":${JSON.stringify(e.id)},"source":"${e.source}","at":${e.at},"blob":${JSON.stringify(e.blob)}`;
-      if (e.contentType) s += `,"contentType":"${e.contentType}"`;
-      if (e.duplicate) s += ',"duplicate":true';
-      delivery.line(`${s}}`);
+      delivery.line(deliveryLines.line(e));
       deliveries++;
     }
     if (lab.time - lastPrune > 6 * 3_600_000) {
       schedule.prune(lab.time - 48 * 3_600_000);
       lastPrune = lab.time;
     }
-    const next = (shardLabels[top.shard] as string[])[top.pos + 1];
-    if (next !== undefined) heap.push({ lab: parse(next), shard: top.shard, pos: top.pos + 1 });
+    const next = (shardLabels[top.shard] as LineReader).next();
+    if (next !== undefined) heap.push({ lab: parse(next), shard: top.shard });
+  }
+  for (const m of shardRecords) {
+    for (const [s, r] of m) {
+      if (r.next() !== undefined) {
+        throw new EnumbenchError('E_MERGE', `a shard has more ${s} records than its labels.jsonl lists`);
+      }
+    }
   }
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
@@ -123,17 +130,7 @@ export function mergeShards(
     const { rows: _rows, ...file } = writeGraphLaRows(out, m0.seed);
     files[LA_GRAPH_FILE] = file;
   }
-  const truths = dirs.map((d) => JSON.parse(readFileSync(join(d, DATASET_FILES.truth), 'utf8')) as Truth);
-  const t0 = truths[0] as Truth;
-  const byId =
-    <T>(key: (x: T) => string) =>
-    (a: T, b: T) =>
-      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-  const truth: Truth = {
-    ...t0,
-    campaigns: truths.flatMap((t) => t.campaigns).sort(byId((c) => c.id)),
-    benign: truths.flatMap((t) => t.benign).sort(byId((b) => b.actor)),
-  };
+  const truth = mergeTruths(dirs.map((d) => JSON.parse(readFileSync(join(d, DATASET_FILES.truth), 'utf8')) as Truth));
   const tw = new JsonlWriter(join(out, DATASET_FILES.truth));
   tw.text(`${JSON.stringify(truth, null, 2)}\n`);
   files[DATASET_FILES.truth] = tw.close();
@@ -144,4 +141,19 @@ export function mergeShards(
   const manifest: DatasetManifest = { ...rest, counts: mcounts, files: sortKeys(files) };
   writeManifest(out, manifest);
   return manifest;
+}
+
+/** The truth of the whole from its parts' truths: campaigns and benign actors are disjoint across parts. */
+export function mergeTruths(truths: readonly Truth[]): Truth {
+  const t0 = truths[0];
+  if (!t0) throw new EnumbenchError('E_MERGE', 'no truth to merge');
+  const byId =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  return {
+    ...t0,
+    campaigns: truths.flatMap((t) => t.campaigns).sort(byId((c) => c.id)),
+    benign: truths.flatMap((t) => t.benign).sort(byId((b) => b.actor)),
+  };
 }

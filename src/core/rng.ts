@@ -8,7 +8,7 @@
  */
 import seedrandom from 'seedrandom';
 
-const HEX = '0123456789abcdef';
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 export interface Rng {
@@ -142,10 +142,47 @@ class AleaRng implements Rng {
     const b = this.prng.int32() >>> 0;
     const c = this.prng.int32() >>> 0;
     const d = this.prng.int32() >>> 0;
-    const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
-    // version 4, variant 10xx
-    const variant = HEX[8 + (c >>> 30)] as string;
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    // the 32 hex digits of a, b, c, d with digit 12 set to the version (4) and digit 16 to the
+    // variant (10xx), as one flat string (hot path: every record id)
+    const H = HEX_CODES;
+    return String.fromCharCode(
+      H[a >>> 28] as number,
+      H[(a >>> 24) & 15] as number,
+      H[(a >>> 20) & 15] as number,
+      H[(a >>> 16) & 15] as number,
+      H[(a >>> 12) & 15] as number,
+      H[(a >>> 8) & 15] as number,
+      H[(a >>> 4) & 15] as number,
+      H[a & 15] as number,
+      0x2d,
+      H[b >>> 28] as number,
+      H[(b >>> 24) & 15] as number,
+      H[(b >>> 20) & 15] as number,
+      H[(b >>> 16) & 15] as number,
+      0x2d,
+      0x34,
+      H[(b >>> 8) & 15] as number,
+      H[(b >>> 4) & 15] as number,
+      H[b & 15] as number,
+      0x2d,
+      H[8 + (c >>> 30)] as number,
+      H[(c >>> 24) & 15] as number,
+      H[(c >>> 20) & 15] as number,
+      H[(c >>> 16) & 15] as number,
+      0x2d,
+      H[(c >>> 12) & 15] as number,
+      H[(c >>> 8) & 15] as number,
+      H[(c >>> 4) & 15] as number,
+      H[c & 15] as number,
+      H[d >>> 28] as number,
+      H[(d >>> 24) & 15] as number,
+      H[(d >>> 20) & 15] as number,
+      H[(d >>> 16) & 15] as number,
+      H[(d >>> 12) & 15] as number,
+      H[(d >>> 8) & 15] as number,
+      H[(d >>> 4) & 15] as number,
+      H[d & 15] as number,
+    );
   }
 
   hex(n: number): string {

@@ -67,6 +67,9 @@ function pad2(n: number): string {
 
 export class DeliverySchedule {
   private readonly seedHash: number;
+  /** fnv1a(source, seedHash) and fnv1a(`${source}/dup`, seedHash), per source (the id is hashed on top) */
+  private readonly latencyBase = new Map<SourceId, number>();
+  private readonly dupBase = new Map<SourceId, number>();
   private readonly counters = new Map<string, number>();
   private readonly resourceId: string;
 
@@ -78,7 +81,12 @@ export class DeliverySchedule {
   /** The latency (ms) a record gets; pure in (seed, source, id). */
   latency(source: SourceId, id: string): number {
     const spec = this.opts.delivery[source].latency;
-    const h = fnv1a(id, fnv1a(source, this.seedHash));
+    let base = this.latencyBase.get(source);
+    if (base === undefined) {
+      base = fnv1a(source, this.seedHash);
+      this.latencyBase.set(source, base);
+    }
+    const h = fnv1a(id, base);
     const u1 = unit(h, 1);
     const u2 = unit(h, 2);
     const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
@@ -94,7 +102,12 @@ export class DeliverySchedule {
     const at = r.time + this.latency(r.source, r.id);
     const out: DeliveryEntry[] = [this.entry(r, at, false)];
     if (spec.duplicates > 0) {
-      const h = fnv1a(r.id, fnv1a(`${r.source}/dup`, this.seedHash));
+      let base = this.dupBase.get(r.source);
+      if (base === undefined) {
+        base = fnv1a(`${r.source}/dup`, this.seedHash);
+        this.dupBase.set(r.source, base);
+      }
+      const h = fnv1a(r.id, base);
       if (unit(h, 3) < spec.duplicates) {
         const later = at + 60_000 + Math.round(unit(h, 4) * 30 * 60_000);
         out.push(this.entry(r, later, true));

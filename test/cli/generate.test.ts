@@ -1,6 +1,7 @@
 /**
  * `enumbench generate` end to end (the built binary): the quickstart dataset, identical sha256s on a
- * second run, no Get-* ExchangeAdmin records without the hypothesis, refusals with exit code 4.
+ * second run and with --jobs 2, no Get-* ExchangeAdmin records without the hypothesis, refusals
+ * with exit code 4.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +18,22 @@ describe('enumbench generate', () => {
     expect(a.stderr).toMatch(/seed 1089 · reproduce: enumbench generate scenarios\/quickstart\.yaml/);
     const b = await runBin(['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'b'), '--quiet']);
     expect(b.code).toBe(0);
+    const c = await runBin([
+      'generate',
+      'scenarios/quickstart.yaml',
+      '--out',
+      join(tmp, 'c'),
+      '--jobs',
+      '2',
+      '--quiet',
+    ]);
+    expect(c.code).toBe(0);
     const ma = JSON.parse(readFileSync(join(tmp, 'a', 'manifest.json'), 'utf8'));
     const mb = JSON.parse(readFileSync(join(tmp, 'b', 'manifest.json'), 'utf8'));
+    const mc = JSON.parse(readFileSync(join(tmp, 'c', 'manifest.json'), 'utf8'));
     expect(mb.files).toEqual(ma.files);
+    // worker threads write the same bytes
+    expect(mc.files).toEqual(ma.files);
     expect(Object.keys(ma.files)).toContain('graph-activity.jsonl');
     expect(ma.hypotheses).toEqual([]);
     const ual = readFileSync(join(tmp, 'a', 'ual.jsonl'), 'utf8')
@@ -97,5 +111,8 @@ describe('enumbench generate', () => {
     expect(r.stderr).toMatch(/hint:/);
     const bad = await runBin(['generate', p, '--out', join(tmp, 'bad'), '--shard', '2/2']);
     expect(bad.code).toBe(4);
+    const jobs = await runBin(['generate', p, '--out', join(tmp, 'bad'), '--jobs', '2']);
+    expect(jobs.code).toBe(4);
+    expect(jobs.stderr).toMatch(/hint:/);
   });
 });

@@ -1,6 +1,19 @@
 import { fc, test } from '@fast-check/vitest';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { deriveSeeds, rngStream } from '../../src/core/rng.js';
+
+/** uuid() as first written (hex of four int32s, then version and variant digits patched in). */
+function referenceUuid(p: seedrandom.PRNG): string {
+  const hex8 = (x: number) => x.toString(16).padStart(8, '0');
+  const a = p.int32() >>> 0;
+  const b = p.int32() >>> 0;
+  const c = p.int32() >>> 0;
+  const d = p.int32() >>> 0;
+  const h = hex8(a) + hex8(b) + hex8(c) + hex8(d);
+  const variant = '0123456789abcdef'[8 + (c >>> 30)] as string;
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 const draw = (seed: number, ...path: string[]) => {
   const r = rngStream(seed, ...path);
@@ -93,6 +106,19 @@ describe('seeded RNG streams', () => {
     const s = r.sample([1, 2, 3, 4, 5], 3);
     expect(new Set(s).size).toBe(3);
   });
+
+  test.prop([fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.string({ maxLength: 8 })])(
+    'uuid() draws the same GUIDs as the reference construction',
+    (seed, name) => {
+      const r = rngStream(seed, name);
+      const p = seedrandom.alea(r.key);
+      for (let i = 0; i < 50; i++) {
+        const u = r.uuid();
+        expect(u).toBe(referenceUuid(p));
+        expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }
+    },
+  );
 
   it('derived seeds are stable and distinct', () => {
     const a = deriveSeeds(1089, 50);

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWorld } from '../../generators/world/plan.js';
 import { generateDataset } from '../../harness/dataset/generate.js';
+import { generateDatasetParallel } from '../../harness/dataset/generate-parallel.js';
 import { mergeShards } from '../../harness/dataset/merge.js';
+import { EnumbenchError } from '../../src/core/errors.js';
 import { attack, makeScenario } from './helpers/scenario.js';
 
 const H = 3_600_000;
@@ -79,5 +81,35 @@ describe('datasets on disk', () => {
     const merged = files('la-merged');
     expect(merged['graph-activity.la.jsonl']?.length).toBeGreaterThan(1000);
     expect(merged).toEqual(files('la-full'));
+  });
+
+  it('worker threads (--jobs) write the same bytes as one thread, also for a shard', async () => {
+    const base = { scenarioHash: 'h', toolVersion: '0.0.0-test' };
+    const j2 = await generateDatasetParallel(s, { ...base, out: join(root, 'j2'), jobs: 2 });
+    expect(j2.records).toBe(full.records);
+    expect(files('j2')).toEqual(files('full'));
+    // tiny batches: the ring of each worker turns hundreds of times
+    await generateDatasetParallel(s, { ...base, out: join(root, 'j3'), jobs: 3, batchRecords: 7 });
+    expect(files('j3')).toEqual(files('full'));
+    gen('p1', { index: 1, count: 2 });
+    await generateDatasetParallel(s, { ...base, out: join(root, 'p1j2'), jobs: 2, shard: { index: 1, count: 2 } });
+    expect(files('p1j2')).toEqual(files('p1'));
+  });
+
+  it('worker threads report a scenario error as the one-thread run does', async () => {
+    const dup = makeScenario({
+      users: 10,
+      durationMs: 2 * H,
+      attacks: [],
+      activity: [
+        { id: 'w', profile: 'workforce', actors: null, schedule: null, app: null, options: {} },
+        { id: 'w', profile: 'workforce', actors: null, schedule: null, app: null, options: {} },
+      ],
+    });
+    const opts = { out: join(root, 'dup'), scenarioHash: 'h', toolVersion: '0.0.0-test' };
+    expect(() => generateDataset(dup, opts)).toThrow(EnumbenchError);
+    const err = await generateDatasetParallel(dup, { ...opts, jobs: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnumbenchError);
+    expect((err as EnumbenchError).code).toBe('E_ACTOR_DUPLICATE');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--no-progress]`: write a
- * dataset (docs/dataset.md). Prints the seed and the command that reproduces the run.
+ * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N] [--no-progress]`:
+ * write a dataset (docs/dataset.md). Prints the seed and the command that reproduces the run.
  */
 
 import { spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { wallNow } from '../../../src/core/clock.js';
 import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { generateDataset } from '../../dataset/generate.js';
+import { generateDatasetParallel } from '../../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../../scenario-files.js';
 import type { CommandModule } from '../command.js';
 
@@ -29,6 +30,12 @@ function parseShard(v: string): { index: number; count: number } {
     throw new InvalidArgumentError('write the shard as i/n with 0 <= i < n, e.g. 0/2 and 1/2');
   }
   return { index, count };
+}
+
+function parseJobs(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('jobs is an integer 1..64');
+  return n;
 }
 
 /** Old-space limit (MiB) for a generation: a base plus the world plan's share per user. */
@@ -53,6 +60,11 @@ export const generateCommand: CommandModule = {
       .option(
         '--log-analytics',
         'also write the Graph activity logs as Log Analytics rows (MicrosoftGraphActivityLogs table) in graph-activity.la.jsonl',
+      )
+      .option(
+        '--jobs <n>',
+        'worker threads generating in parallel (the dataset is byte-identical for any number; default 1)',
+        parseJobs,
       )
       .option('--no-progress', 'no progress bar')
       .option('--json', 'machine output on stdout')
@@ -123,21 +135,26 @@ export const generateCommand: CommandModule = {
         bar?.start(1000, 0, { records: 0, rate: 0 });
         const t0 = wallNow();
         let result: ReturnType<typeof generateDataset>;
+        const genOpts = {
+          out: opts.out,
+          seed,
+          shard: opts.shard ?? null,
+          scenarioHash: r.hash,
+          scenarioFile: file,
+          toolVersion: ctx.version,
+          logAnalytics: opts.logAnalytics === true,
+          onProgress: (done: number, n: number) =>
+            bar?.update(Math.round(done * 1000), {
+              records: n,
+              rate: Math.round(n / ((wallNow() - t0) / 1000)),
+            }),
+        };
+        const jobs = opts.jobs ?? 1;
         try {
-          result = generateDataset(scenario, {
-            out: opts.out,
-            seed,
-            shard: opts.shard ?? null,
-            scenarioHash: r.hash,
-            scenarioFile: file,
-            toolVersion: ctx.version,
-            logAnalytics: opts.logAnalytics === true,
-            onProgress: (done, n) =>
-              bar?.update(Math.round(done * 1000), {
-                records: n,
-                rate: Math.round(n / ((wallNow() - t0) / 1000)),
-              }),
-          });
+          result =
+            jobs > 1
+              ? await generateDatasetParallel(scenario, { ...genOpts, jobs, workerHeapMb: limitMb })
+              : generateDataset(scenario, genOpts);
         } catch (e) {
           bar?.stop();
           if (e instanceof EnumbenchError && e.diagnostics.length) {
