@@ -192,22 +192,26 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.disable('x-powered-by');
   api.set('etag', false);
   api.set('query parser', 'simple');
-  api.get('/enumbench/clock', (_req, res) => {
+  api.get('/enumbench/clock', async (_req, res) => {
+    await replay.listable();
     res.json(replay.clock.snapshot());
   });
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    api.get('/enumbench/lockstep', (_req, res) => {
+    // every answer waits until what it announces is listable with endTime = the collector's now
+    api.get('/enumbench/lockstep', async (_req, res) => {
+      await replay.listable();
       res.json(lockstep.state());
     });
-    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), (req, res) => {
+    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), async (req, res) => {
       const n = (req.body as { tick?: unknown } | undefined)?.tick;
       if (typeof n !== 'number' || !Number.isInteger(n)) {
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
       const r = lockstep.ack(n);
+      await replay.listable();
       res.status(r.accepted ? 200 : 409).json(r.state);
     });
   }
@@ -264,7 +268,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   bench.get('/bench/faults', (_req, res) => {
     res.json(faults.report());
   });
-  bench.post('/bench/advance', express.json({ limit: '4kb' }), (req, res) => {
+  bench.post('/bench/advance', express.json({ limit: '4kb' }), async (req, res) => {
     const b = (req.body ?? {}) as { to?: unknown; by?: unknown };
     let target: number;
     if (typeof b.to === 'string' && Number.isFinite(Date.parse(b.to))) target = Date.parse(b.to) - replay.clock.shift;
@@ -274,6 +278,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       target = next ?? replay.clock.simEnd;
     }
     const published = replay.advanceTo(target);
+    await replay.listable();
     res.json({ published, clock: replay.clock.snapshot() });
   });
   bench.use((_req, res) => {

@@ -109,6 +109,8 @@ export class Replay {
   readonly done: Promise<void>;
   private readonly maxChunk: number;
   private started = false;
+  /** the latest wall time stamped on a publication (contentCreated, Last-Modified) */
+  private newestWall: EpochMs = Number.NEGATIVE_INFINITY;
 
   constructor(publication: Publication, opts: ReplayOptions) {
     this.publication = publication;
@@ -182,6 +184,21 @@ export class Replay {
     return this.publishedRecords - before;
   }
 
+  /**
+   * Resolves once the wall clock has moved past every publication's stamp. `contentCreated` is
+   * the wall millisecond a blob was published and `endTime` is exclusive, so a collector that lists
+   * up to its own "now" within that same millisecond would not see the blob yet. Whoever announces
+   * a publication (the lockstep answer, /bench/advance) waits for this first: everything announced
+   * is then listable with endTime = now.
+   */
+  listable(): Promise<void> {
+    const stamp = this.newestWall;
+    return new Promise((resolve) => {
+      const check = () => (wallNow() > stamp ? resolve() : setTimeout(check, 1));
+      check();
+    });
+  }
+
   /** the next simulated instant something becomes available, or undefined when done */
   nextAvailability(): EpochMs | undefined {
     return this.plan[this.next]?.at;
@@ -251,6 +268,12 @@ export class Replay {
     return rebaseJson(raw, this.clock.shift);
   }
 
+  private stampWall(): EpochMs {
+    const t = wallNow();
+    if (t > this.newestWall) this.newestWall = t;
+    return t;
+  }
+
   private publishContent(ev: Extract<PlanEvent, { kind: 'content' }>): void {
     const rng = rngStream(this.publication.seed, 'replay', 'blob-order', ev.key);
     const order = rng.shuffle(ev.entries);
@@ -267,7 +290,7 @@ export class Replay {
       contentType: ev.contentType,
       key: ev.key,
       seq: this.contentSeq,
-      createdWall: wallNow(),
+      createdWall: this.stampWall(),
       simAt: ev.at,
       records,
     };
@@ -294,7 +317,7 @@ export class Replay {
         category,
         container,
         blobName,
-        createdWall: wallNow(),
+        createdWall: this.stampWall(),
         simAt: e.at,
         records: [],
       };
