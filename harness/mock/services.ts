@@ -173,6 +173,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const replay = new Replay(pub, {
     speed: opts.speed,
     lateBlob: faults.lateBy,
+    lateBlobMaxMs: faults.config.lateBlobRate > 0 ? faults.config.lateMs : 0,
     ...(opts.blobLimits ? { blobLimits: opts.blobLimits } : {}),
   });
 
@@ -313,6 +314,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     urls.bench = baseUrl(benchServer, host, false);
   } catch (e) {
     for (const s of servers) s.close();
+    replay.stop();
     throw e;
   }
   const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');

@@ -214,13 +214,17 @@ export const serveCommand: CommandModule = {
           };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
-          if (opts.exitWhenDone) void svc.replay.done.then(stop);
+          // a dataset whose files disagree stops the replay where it is found: stop serving too
+          void svc.replay.done.then(() => {
+            if (opts.exitWhenDone || svc.replay.failure) stop();
+          });
         });
         const ledger = svc.ledgerSummary();
         await svc.close();
         io.err(
           `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
         );
+        if (svc.replay.failure) throw svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });
   },
