@@ -24,6 +24,7 @@ import { type MockIdentity, makeIdentity } from './identity.js';
 import { newSigningKey } from './jwt.js';
 import { Ledger, type LedgerSummary } from './ledger.js';
 import { loginRouter } from './login.js';
+import { SpillDir } from './spill.js';
 import { AppendBlobStore, storageRouter } from './storage.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
 
@@ -55,6 +56,8 @@ export interface MockServicesOptions {
   deferStart?: boolean;
   /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
   lockstepTickMs?: number;
+  /** where the temporary directory for published blob bodies is made (default: the OS temp directory) */
+  spillDir?: string;
 }
 
 /** What a detector receives (CONTRACTS.md §4). */
@@ -165,9 +168,10 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const identity = makeIdentity(pub.seed, pub.tenantId, pub.domain);
   const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
-  const ledger = new Ledger();
-  const store = new ContentStore();
-  const blobs = new AppendBlobStore();
+  const spill = new SpillDir(opts.spillDir);
+  const store = new ContentStore(spill);
+  const blobs = new AppendBlobStore(spill);
+  const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
   const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
   const replay = new Replay(pub, {
@@ -315,6 +319,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   } catch (e) {
     for (const s of servers) s.close();
     replay.stop();
+    spill.close();
     throw e;
   }
   const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -404,6 +409,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
             }),
         ),
       );
+      spill.close();
     },
   };
 }
