@@ -146,7 +146,8 @@ export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun
   let peak = 0;
   const sample = () => {
     const m = serve.pid === undefined ? undefined : rssOf(serve.pid);
-    if (!m) return;
+    // a process on its way out has a status without memory lines
+    if (!m || !Number.isFinite(m.hwm) || !Number.isFinite(m.rss)) return;
     peak = Math.max(peak, m.hwm);
     curve.push([Math.round((wallNow() - t0) / 100) / 10, Math.round(m.rss / 2 ** 20)]);
   };
