@@ -1,6 +1,8 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { generateBenchmark } from './generate.js';
+import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
+import { serveMemoryBenchmark } from './serve-memory.js';
 
 export interface Figure {
   label: string;
@@ -13,4 +15,9 @@ export interface Benchmark {
   run(): Promise<Figure[]>;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [scenarioLoadBenchmark, generateBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  scenarioLoadBenchmark,
+  generateBenchmark,
+  mockDeliveryBenchmark,
+  serveMemoryBenchmark,
+];

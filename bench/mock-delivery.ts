@@ -2,6 +2,7 @@
  * Benchmark: records per second the mock delivers to a local collector that lists content
  * (following NextPageUri), fetches blobs and parses them, deduping on Id. Not a timed test.
  *
+ *   npm run bench -- mock-delivery
  *   npx tsx bench/mock-delivery.ts [records=200000] [blobSize=2000] [recordBytes=1000] [concurrency=2]
  */
 import { execFile } from 'node:child_process';
@@ -14,16 +15,19 @@ import { parseSpeed } from '../harness/replay/clock.js';
 import { loadDataset } from '../harness/replay/dataset.js';
 import { wallNow } from '../src/core/clock.js';
 import { buildFixture, writeDataset } from '../test/helpers/dataset.js';
+import type { Benchmark } from './index.js';
 
 function runChild(
   env: Record<string, string | undefined>,
   concurrency: number,
 ): Promise<{ collectMs: number; unique: number; duplicates: number; blobs: number }> {
-  const script = fileURLToPath(new URL('./collector-child.ts', import.meta.url));
+  // run from the sources (tsx) or from the build (dist/bench)
+  const ts = import.meta.url.endsWith('.ts');
+  const script = fileURLToPath(new URL(ts ? './collector-child.ts' : './collector-child.js', import.meta.url));
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', script],
+      ts ? ['--import', 'tsx', script] : [script],
       { env: { ...process.env, ...env, BENCH_CONCURRENCY: String(concurrency) }, maxBuffer: 1 << 20 },
       (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
     );
@@ -76,6 +80,21 @@ export async function benchMockDelivery(records = 200_000, blobSize = 2000, reco
     rssMiB: Math.round(mem.rss / 2 ** 20),
   };
 }
+
+export const mockDeliveryBenchmark: Benchmark = {
+  name: 'mock-delivery',
+  description: 'UAL content blobs (2,000 records of ~1 KB) served at --speed max to a collector in another process',
+  async run() {
+    const r = await benchMockDelivery();
+    const n = (x: number) => x.toLocaleString('en-US');
+    return [
+      { label: 'records (unique)', value: `${n(r.uniqueRecords)} in ${n(r.contentBlobs)} blobs` },
+      { label: 'published (records/s)', value: n(r.publishRecordsPerSec) },
+      { label: 'delivered to the collector (records/s)', value: n(r.deliveredRecordsPerSec) },
+      { label: 'never collected', value: n(r.neverCollected) },
+    ];
+  },
+};
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {

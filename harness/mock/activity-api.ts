@@ -356,7 +356,7 @@ export function activityRouter(ctx: ActivityContext): Router {
     );
   });
 
-  r.get('/audit/:contentId', guard('audit'), (req, res) => {
+  r.get('/audit/:contentId', guard('audit'), async (req, res) => {
     const id = String(req.params.contentId ?? '');
     if (!CONTENT_ID.test(id)) return sendAf(res, AF.contentIdInvalid(id));
     const blob = ctx.store.byId.get(id);
@@ -364,7 +364,8 @@ export function activityRouter(ctx: ActivityContext): Router {
     const sub = ctx.subs.get(blob.contentType);
     if (sub?.status !== 'enabled' || inGap(sub, blob.created)) return sendAf(res, AF.noSubscription());
     if (blob.expiredEarly || wallNow() >= blob.expiration) return sendAf(res, AF.contentExpired(id));
-    const body = ctx.store.body(blob);
+    const body = await ctx.store.body(blob);
+    if (body === undefined) return sendAf(res, AF.contentExpired(id));
     res.status(200);
     res.set('Content-Type', 'application/json; charset=utf-8');
     res.set('Content-Length', String(body.length));
@@ -373,7 +374,7 @@ export function activityRouter(ctx: ActivityContext): Router {
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
       return;
     }
-    res.on('finish', () => ctx.ledger.collected(blob.records, 'content'));
+    res.on('finish', () => ctx.ledger.contentFetched(blob));
     res.end(body);
   });
 

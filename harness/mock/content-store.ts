@@ -1,11 +1,19 @@
 /**
  * Content blobs of the Management Activity API as published by the replay: listed by
  * `contentCreated` (wall time), fetched by `contentId`, expiring 7 days after creation.
+ * Metadata stays in memory (a few hundred bytes a blob); the body and the list of the record ids it
+ * holds are written to the spill directory when the blob is published, and the body is read back
+ * for each fetch. Expiry deletes the body; the id list stays for the ledger.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DAY, type EpochMs } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
+import { LineReader } from '../replay/line-reader.js';
 import type { ContentBlobEvent, PublishedRecord } from '../replay/replay.js';
+import type { SpillDir } from './spill.js';
 
 export interface StoredBlob {
   contentId: string;
@@ -15,25 +23,41 @@ export interface StoredBlob {
   expiration: EpochMs;
   /** index in its content type's list (stable: the list only grows) */
   index: number;
-  /** the records it holds (ids only: the body is kept serialised, off the JS heap) */
-  records: { source: SourceId; id: string }[];
-  /** the JSON array as served */
-  body: Buffer;
+  /** records it holds (duplicates included) */
+  count: number;
+  /** size of the body on disk; 0 once expired content has been pruned */
+  bytes: number;
   /** expired by fault injection */
   expiredEarly: boolean;
+  /** spill files: the JSON array as served, and one `source\tid\tduplicate` line per record */
+  file: string;
+  idsFile: string;
+}
+
+/** One delivery as the ledger sees it. */
+export interface DeliveredRecord {
+  source: SourceId;
+  id: string;
+  duplicate: boolean;
 }
 
 function stamp(t: EpochMs): string {
   return new Date(t).toISOString().replace(/[-:TZ.]/g, '');
 }
 
-const EMPTY = Buffer.alloc(0);
-
 export const CONTENT_ID = /^\d{17,40}\$\d{17,40}\$[a-z_]{3,40}\$[A-Za-z_]{3,40}\$[a-z0-9]{2,12}$/;
 
 export class ContentStore {
   readonly byType = new Map<ContentType, StoredBlob[]>();
   readonly byId = new Map<string, StoredBlob>();
+  /** every blob, in publication order */
+  readonly all: StoredBlob[] = [];
+  private readonly dir: string;
+  private pruned = 0;
+
+  constructor(spill: SpillDir) {
+    this.dir = spill.dir('content');
+  }
 
   add(ev: ContentBlobEvent, expiresEarly: boolean): StoredBlob {
     const seq = String(ev.seq).padStart(6, '0');
@@ -46,6 +70,12 @@ export class ContentStore {
       list = [];
       this.byType.set(ev.contentType, list);
     }
+    const file = join(this.dir, `${ev.seq}.json`);
+    const idsFile = join(this.dir, `${ev.seq}.ids`);
+    // content expired by injection is never served: its body is not even written
+    const body = expiresEarly ? Buffer.alloc(0) : serialise(ev.records);
+    if (!expiresEarly) writeFileSync(file, body);
+    writeFileSync(idsFile, idLines(ev.records));
     const blob: StoredBlob = {
       contentId,
       contentType: ev.contentType,
@@ -53,11 +83,14 @@ export class ContentStore {
       created: ev.createdWall,
       expiration: ev.createdWall + 7 * DAY,
       index: list.length,
-      records: ev.records.map((r) => ({ source: r.source, id: r.id })),
-      body: serialise(ev.records),
+      count: ev.records.length,
+      bytes: body.length,
       expiredEarly: expiresEarly,
+      file,
+      idsFile,
     };
     list.push(blob);
+    this.all.push(blob);
     this.byId.set(contentId, blob);
     return blob;
   }
@@ -82,26 +115,52 @@ export class ContentStore {
     return out;
   }
 
-  body(b: StoredBlob): Buffer {
-    return b.body;
+  /** the body as served, or undefined once it has been pruned */
+  async body(b: StoredBlob): Promise<Buffer | undefined> {
+    if (b.bytes === 0) return undefined;
+    try {
+      return await readFile(b.file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** the records a blob holds, read back from its id list */
+  records(b: StoredBlob): DeliveredRecord[] {
+    const out: DeliveredRecord[] = [];
+    this.forEachRecord(b, (source, id, duplicate) => out.push({ source, id, duplicate }));
+    return out;
+  }
+
+  forEachRecord(b: StoredBlob, fn: (source: SourceId, id: string, duplicate: boolean) => void): void {
+    const r = new LineReader(b.idsFile);
+    try {
+      for (let line = r.next(); line; line = r.next()) {
+        const [source, id, dup] = line.bytes.toString('latin1').split('\t');
+        fn(source as SourceId, id as string, dup === '1');
+      }
+    } finally {
+      r.close();
+    }
   }
 
   /**
-   * Drop the bodies of expired content (and of content expired by injection), keeping its id and
-   * list position: fetching it still answers AF20051, paging indexes stay valid, and memory no
-   * longer grows past seven days of content in a long real-time replay. Returns blobs pruned.
+   * Delete the bodies of expired content, keeping its id, list position and id list: fetching it
+   * still answers AF20051, paging indexes stay valid, the ledger still knows what it held, and the
+   * spill directory no longer grows past seven days of content in a long real-time replay.
+   * Returns blobs pruned.
    */
   prune(now: EpochMs): number {
     let n = 0;
-    for (const list of this.byType.values()) {
-      for (const b of list) {
-        if (b.created + 7 * DAY > now) break; // creation order: the rest is younger
-        if (b.body.length > 0 || b.records.length > 0) {
-          b.body = EMPTY;
-          b.records = [];
-          n++;
-        }
-      }
+    // creation order: everything before `pruned` has been looked at already
+    for (; this.pruned < this.all.length; this.pruned++) {
+      const b = this.all[this.pruned] as StoredBlob;
+      if (b.created + 7 * DAY > now) break;
+      if (b.bytes === 0) continue;
+      b.bytes = 0;
+      rmSync(b.file, { force: true });
+      n++;
     }
     return n;
   }
@@ -111,4 +170,10 @@ function serialise(records: readonly PublishedRecord[]): Buffer {
   let s = '[';
   for (let i = 0; i < records.length; i++) s += (i ? ',' : '') + (records[i] as PublishedRecord).json;
   return Buffer.from(`${s}]`, 'utf8');
+}
+
+function idLines(records: readonly PublishedRecord[]): string {
+  let s = '';
+  for (const r of records) s += `${r.source}\t${r.id}\t${r.duplicate ? 1 : 0}\n`;
+  return s;
 }

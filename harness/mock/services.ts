@@ -24,6 +24,7 @@ import { type MockIdentity, makeIdentity } from './identity.js';
 import { newSigningKey } from './jwt.js';
 import { Ledger, type LedgerSummary } from './ledger.js';
 import { loginRouter } from './login.js';
+import { SpillDir } from './spill.js';
 import { AppendBlobStore, storageRouter } from './storage.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
 
@@ -55,6 +56,8 @@ export interface MockServicesOptions {
   deferStart?: boolean;
   /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
   lockstepTickMs?: number;
+  /** where the temporary directory for published blob bodies is made (default: the OS temp directory) */
+  spillDir?: string;
 }
 
 /** What a detector receives (CONTRACTS.md §4). */
@@ -165,14 +168,16 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const identity = makeIdentity(pub.seed, pub.tenantId, pub.domain);
   const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
-  const ledger = new Ledger();
-  const store = new ContentStore();
-  const blobs = new AppendBlobStore();
+  const spill = new SpillDir(opts.spillDir);
+  const store = new ContentStore(spill);
+  const blobs = new AppendBlobStore(spill);
+  const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
   const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
   const replay = new Replay(pub, {
     speed: opts.speed,
     lateBlob: faults.lateBy,
+    lateBlobMaxMs: faults.config.lateBlobRate > 0 ? faults.config.lateMs : 0,
     ...(opts.blobLimits ? { blobLimits: opts.blobLimits } : {}),
   });
 
@@ -192,22 +197,26 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.disable('x-powered-by');
   api.set('etag', false);
   api.set('query parser', 'simple');
-  api.get('/enumbench/clock', (_req, res) => {
+  api.get('/enumbench/clock', async (_req, res) => {
+    await replay.listable();
     res.json(replay.clock.snapshot());
   });
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    api.get('/enumbench/lockstep', (_req, res) => {
+    // every answer waits until what it announces is listable with endTime = the collector's now
+    api.get('/enumbench/lockstep', async (_req, res) => {
+      await replay.listable();
       res.json(lockstep.state());
     });
-    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), (req, res) => {
+    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), async (req, res) => {
       const n = (req.body as { tick?: unknown } | undefined)?.tick;
       if (typeof n !== 'number' || !Number.isInteger(n)) {
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
       const r = lockstep.ack(n);
+      await replay.listable();
       res.status(r.accepted ? 200 : 409).json(r.state);
     });
   }
@@ -264,7 +273,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   bench.get('/bench/faults', (_req, res) => {
     res.json(faults.report());
   });
-  bench.post('/bench/advance', express.json({ limit: '4kb' }), (req, res) => {
+  bench.post('/bench/advance', express.json({ limit: '4kb' }), async (req, res) => {
     const b = (req.body ?? {}) as { to?: unknown; by?: unknown };
     let target: number;
     if (typeof b.to === 'string' && Number.isFinite(Date.parse(b.to))) target = Date.parse(b.to) - replay.clock.shift;
@@ -274,6 +283,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       target = next ?? replay.clock.simEnd;
     }
     const published = replay.advanceTo(target);
+    await replay.listable();
     res.json({ published, clock: replay.clock.snapshot() });
   });
   bench.use((_req, res) => {
@@ -308,6 +318,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     urls.bench = baseUrl(benchServer, host, false);
   } catch (e) {
     for (const s of servers) s.close();
+    replay.stop();
+    spill.close();
     throw e;
   }
   const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -397,6 +409,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
             }),
         ),
       );
+      spill.close();
     },
   };
 }

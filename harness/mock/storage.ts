@@ -7,18 +7,25 @@
  * Authentication: the SAS token handed out by `serve` (its `sig` is checked).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { SourceId } from '../../src/core/sources.js';
+import { LineReader } from '../replay/line-reader.js';
 import type { DiagnosticAppendEvent } from '../replay/replay.js';
 import type { FaultInjector } from './faults.js';
 import type { MockIdentity } from './identity.js';
-import type { Ledger } from './ledger.js';
+import type { SpillDir } from './spill.js';
 
-interface RecordSpan {
+/** One record's line in an append blob, as the ledger sees it. */
+export interface RecordSpan {
   source: SourceId;
   id: string;
+  duplicate: boolean;
+  /** byte range of the line, end exclusive */
   start: number;
   end: number;
 }
@@ -27,17 +34,28 @@ export interface AppendBlob {
   name: string;
   created: EpochMs;
   modified: EpochMs;
-  chunks: Buffer[];
-  offsets: number[];
   length: number;
   blocks: number;
-  records: RecordSpan[];
   etagSeq: number;
+  /** spill files: the blob's bytes, and one `source\tid\tduplicate\tstart\tend` line per record */
+  file: string;
+  spansFile: string;
 }
 
+/**
+ * The append blobs, kept on disk: each append goes to the blob's file in the spill directory, and
+ * reads (whole or by range) stream from there. Memory holds a few numbers per blob.
+ */
 export class AppendBlobStore {
   readonly containers = new Map<string, { created: EpochMs; blobs: Map<string, AppendBlob> }>();
+  /** every blob, in creation order */
+  readonly all: AppendBlob[] = [];
   private etag = 0;
+  private readonly dir: string;
+
+  constructor(spill: SpillDir) {
+    this.dir = spill.dir('storage');
+  }
 
   append(ev: DiagnosticAppendEvent): void {
     let c = this.containers.get(ev.container);
@@ -47,60 +65,93 @@ export class AppendBlobStore {
     }
     let b = c.blobs.get(ev.blobName);
     if (!b) {
+      const n = this.all.length + 1;
       b = {
         name: ev.blobName,
         created: ev.createdWall,
         modified: ev.createdWall,
-        chunks: [],
-        offsets: [],
         length: 0,
         blocks: 0,
-        records: [],
         etagSeq: 0,
+        file: join(this.dir, `${n}.log`),
+        spansFile: join(this.dir, `${n}.spans`),
       };
       c.blobs.set(ev.blobName, b);
+      this.all.push(b);
     }
     let text = '';
+    let spans = '';
     let pos = b.length;
     for (const r of ev.records) {
       const line = `${r.json}\n`;
       const bytes = Buffer.byteLength(line, 'utf8');
-      b.records.push({ source: r.source, id: r.id, start: pos, end: pos + bytes });
+      spans += `${r.source}\t${r.id}\t${r.duplicate ? 1 : 0}\t${pos}\t${pos + bytes}\n`;
       pos += bytes;
       text += line;
     }
     const buf = Buffer.from(text, 'utf8');
-    b.offsets.push(b.length);
-    b.chunks.push(buf);
+    appendFileSync(b.file, buf);
+    appendFileSync(b.spansFile, spans);
     b.length += buf.length;
     b.blocks++;
     b.modified = ev.createdWall;
     b.etagSeq = ++this.etag;
   }
 
-  read(b: AppendBlob, start: number, endInclusive: number): Buffer {
-    const parts: Buffer[] = [];
-    for (let i = 0; i < b.chunks.length; i++) {
-      const off = b.offsets[i] as number;
-      const chunk = b.chunks[i] as Buffer;
-      const cEnd = off + chunk.length - 1;
-      if (cEnd < start || off > endInclusive) continue;
-      parts.push(chunk.subarray(Math.max(0, start - off), Math.min(chunk.length, endInclusive - off + 1)));
-    }
-    return Buffer.concat(parts);
+  /** a stream of bytes [start, endInclusive] of the blob */
+  async read(b: AppendBlob, start: number, endInclusive: number): Promise<NodeJS.ReadableStream> {
+    const fh = await open(b.file, 'r');
+    return fh.createReadStream({ start, end: endInclusive, autoClose: true });
   }
 
-  /** records whose whole line lies inside [start, endInclusive] */
-  recordsIn(b: AppendBlob, start: number, endInclusive: number): RecordSpan[] {
-    return b.records.filter((r) => r.start >= start && r.end - 1 <= endInclusive);
+  /** bytes [start, endInclusive] of the blob in one buffer (small ranges) */
+  async readBuffer(b: AppendBlob, start: number, endInclusive: number): Promise<Buffer> {
+    const length = Math.max(0, endInclusive - start + 1);
+    const buf = Buffer.alloc(length);
+    if (length === 0) return buf;
+    const fh = await open(b.file, 'r');
+    try {
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(buf, got, length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return buf.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
   }
+
+  /** each record of a blob and where its line is, read back from the span list a chunk at a time */
+  forEachSpan(
+    b: AppendBlob,
+    fn: (source: SourceId, id: string, duplicate: boolean, start: number, end: number) => void,
+  ) {
+    if (b.length === 0) return;
+    const r = new LineReader(b.spansFile);
+    try {
+      for (let line = r.next(); line; line = r.next()) {
+        const [source, id, dup, start, end] = line.bytes.toString('latin1').split('\t');
+        fn(source as SourceId, id as string, dup === '1', Number(start), Number(end));
+      }
+    } finally {
+      r.close();
+    }
+  }
+}
+
+/** what the storage feed tells the ledger (the Ledger; an interface here keeps the modules acyclic) */
+export interface StorageLedger {
+  storageRead(b: AppendBlob, start: number, endInclusive: number): void;
+  failedFetch(): void;
 }
 
 export interface StorageContext {
   identity: MockIdentity;
   store: AppendBlobStore;
   faults: FaultInjector;
-  ledger: Ledger;
+  ledger: StorageLedger;
   /** public base URL of the storage service, including the account path segment when path-style */
   serviceUrl(): string;
 }
@@ -386,18 +437,26 @@ export function storageRouter(ctx: StorageContext): Router {
       res.status(200).end();
       return;
     }
-    const body = ctx.store.read(b, start, end);
-    res.set('Content-Length', String(body.length));
+    const length = end - start + 1;
+    res.set('Content-Length', String(length));
     if (partial) res.set('Content-Range', `bytes ${start}-${end}/${b.length}`);
     res.status(partial ? 206 : 200);
     if (truncate) {
       ctx.ledger.failedFetch();
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+      void ctx.store.readBuffer(b, start, start + Math.floor(length / 2) - 1).then(
+        (half) => res.write(half, () => res.socket?.destroy()),
+        () => res.socket?.destroy(),
+      );
       return;
     }
-    const got = ctx.store.recordsIn(b, start, end);
-    res.on('finish', () => ctx.ledger.collected(got, 'storage'));
-    res.end(body);
+    res.on('finish', () => ctx.ledger.storageRead(b, start, end));
+    void ctx.store.read(b, start, end).then(
+      (body) => {
+        body.on('error', () => res.socket?.destroy());
+        body.pipe(res);
+      },
+      () => res.socket?.destroy(),
+    );
   }
 
   function listContainers(req: Request, res: Response): void {

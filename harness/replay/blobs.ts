@@ -2,7 +2,8 @@
  * Blobs of the Management Activity API: which deliveries land in which content blob. The seeded
  * schedule (src/delivery) names a blob for every delivery; when a publication does not (hand-built
  * fixtures), blobs are cut per content type by `maxRecords` and `maxSpan`, as the real service
- * aggregates events harvested across servers into tenant-specific blobs.
+ * aggregates events harvested across servers into tenant-specific blobs. The cutting itself is
+ * done as deliveries stream by (plan.ts).
  */
 import type { EpochMs } from '../../src/core/clock.js';
 import type { ContentType, DeliveryEntry } from '../../src/core/dataset.js';
@@ -52,49 +53,4 @@ export function contentTypeOfRecordType(rt: number | undefined): ContentType {
     default:
       return 'Audit.General';
   }
-}
-
-/**
- * Group UAL deliveries (sorted by `at`) into blobs. Entries that name a blob stay together;
- * the others are cut per content type by the limits.
- */
-export function planBlobs(
-  entries: readonly DeliveryEntry[],
-  contentTypeOf: (e: DeliveryEntry) => ContentType,
-  limits: BlobLimits = DEFAULT_BLOB_LIMITS,
-): PlannedBlob[] {
-  const named = new Map<string, PlannedBlob>();
-  const open = new Map<ContentType, PlannedBlob & { first: EpochMs }>();
-  const out: PlannedBlob[] = [];
-  const cutCount = new Map<ContentType, number>();
-  for (const e of entries) {
-    const ct = contentTypeOf(e);
-    if (e.blob) {
-      const key = `${ct}|${e.blob}`;
-      let b = named.get(key);
-      if (!b) {
-        b = { key, contentType: ct, at: e.at, entries: [] };
-        named.set(key, b);
-        out.push(b);
-      }
-      b.entries.push(e);
-      if (e.at > b.at) b.at = e.at;
-      continue;
-    }
-    let b = open.get(ct);
-    if (b && (b.entries.length >= limits.maxRecords || e.at - b.first > limits.maxSpanMs)) {
-      open.delete(ct);
-      b = undefined;
-    }
-    if (!b) {
-      const n = (cutCount.get(ct) ?? 0) + 1;
-      cutCount.set(ct, n);
-      b = { key: `${ct}|cut-${n}`, contentType: ct, at: e.at, entries: [], first: e.at };
-      open.set(ct, b);
-      out.push(b);
-    }
-    b.entries.push(e);
-    if (e.at > b.at) b.at = e.at;
-  }
-  return out.map(({ key, contentType, at, entries }) => ({ key, contentType, at, entries }));
 }

@@ -2,9 +2,25 @@
  * Reads a dataset directory (CONTRACTS.md §3) as a Publication: manifest.json, the source files
  * and delivery.jsonl. It never opens truth.json or labels.jsonl: the truth does not travel toward
  * the detector, and the mock is on the detector's side.
+ *
+ * Streaming, in two passes over delivery.jsonl and one over each source file:
+ *   1. `loadDataset` reads delivery.jsonl once, checking every line, and keeps only figures: the
+ *      window, counts, the last availability of each UAL blob, how many duplicate deliveries each
+ *      duplicated record has, and the earliest availability in each block of lines.
+ *   2. `open()` reads it again, together with the source files, and hands out deliveries in
+ *      availability order. A delivery is held (as a file offset, not its record) only until no
+ *      unread line can be available earlier, which the per-block minima tell: for a dataset written
+ *      by `generate` (event-time order, latency bounded by the scenario's maximum) that is the
+ *      deliveries of the last maximum latency. A record is read from its file again when it is
+ *      published.
+ * Records are joined to deliveries in order: the next line of the source file is the record of the
+ * next first delivery, which is how `generate` writes them. Other orders work too, by reading
+ * ahead (at the price of memory); a delivery whose record is missing stops the replay with an
+ * E_DATASET error naming the line.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EpochMs } from '../../src/core/clock.js';
 import {
   DATASET_FILES,
   DATASET_FORMAT_VERSION,
@@ -13,7 +29,8 @@ import {
 } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import { recordIdOf, SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
-import { type Publication, sortDeliveries } from './publication.js';
+import { LineReader, RangeReader } from './line-reader.js';
+import { type DeliveryStream, type PendingDelivery, type Publication, recordKey } from './publication.js';
 
 /** Files of a dataset the replay may read. truth.json and labels.jsonl are deliberately absent. */
 export const SERVED_FILES: readonly string[] = [
@@ -25,23 +42,14 @@ export const SERVED_FILES: readonly string[] = [
 export interface LoadedDataset extends Publication {
   manifest: DatasetManifest;
   dir: string;
+  /** records per source (first deliveries) */
   counts: Partial<Record<SourceId, number>>;
+  /** lines of delivery.jsonl */
+  deliveryCount: number;
 }
 
-function readLines(path: string): string[] {
-  const text = readFileSync(path, 'utf8');
-  const out: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.trim() !== '') out.push(line);
-    start = end + 1;
-  }
-  return out;
-}
+/** delivery.jsonl lines per block: the granularity of the availability minima kept in memory */
+const BLOCK = 1024;
 
 function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -50,6 +58,61 @@ function getPath(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[k];
   }
   return cur;
+}
+
+function parseDelivery(path: string, lineNo: number, bytes: Buffer): DeliveryEntry {
+  let e: DeliveryEntry;
+  try {
+    e = JSON.parse(bytes.toString('utf8')) as DeliveryEntry;
+  } catch (err) {
+    throw userError('E_DATASET', `${path}:${lineNo}: not valid JSON (${(err as Error).message})`);
+  }
+  if (
+    e === null ||
+    typeof e !== 'object' ||
+    typeof e.id !== 'string' ||
+    typeof e.at !== 'number' ||
+    !Number.isFinite(e.at) ||
+    !SOURCE_IDS.includes(e.source)
+  ) {
+    throw userError('E_DATASET', `${path}:${lineNo}: a delivery needs id, source and at`);
+  }
+  if (typeof e.blob !== 'string') e.blob = '';
+  return e;
+}
+
+/** The tenant, from the first record of the first source file that names one. */
+function findTenant(dir: string): string | undefined {
+  for (const source of SOURCE_IDS) {
+    const p = join(dir, SOURCES[source].file);
+    if (!existsSync(p)) continue;
+    const r = new LineReader(p);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const line = r.next();
+        if (!line) break;
+        let obj: unknown;
+        try {
+          obj = JSON.parse(line.bytes.toString('utf8'));
+        } catch (e) {
+          throw userError('E_DATASET', `${p}:${line.lineNo}: not valid JSON (${(e as Error).message})`);
+        }
+        const t = getPath(obj, 'OrganizationId') ?? getPath(obj, 'tenantId') ?? getPath(obj, 'properties.tenantId');
+        if (typeof t === 'string' && /^[0-9a-f-]{36}$/i.test(t)) return t.toLowerCase();
+      }
+    } finally {
+      r.close();
+    }
+  }
+  return undefined;
+}
+
+interface Schedule {
+  /** earliest availability of every line from block b on (suffix minima) */
+  minFrom: Float64Array;
+  blobEnds: Map<string, EpochMs>;
+  /** records delivered more than once: key → number of later (duplicate) deliveries */
+  duplicates: Map<string, number>;
 }
 
 export function loadDataset(dir: string): LoadedDataset {
@@ -74,93 +137,267 @@ export function loadDataset(dir: string): LoadedDataset {
       'regenerate the dataset with this version of enumbench',
     );
   }
-  // records stay in their file's bytes (off the JS heap); the index maps id -> line number
-  const records = new Map<string, number>();
-  const bufs: Buffer[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const bufOf: number[] = [];
-  const counts: Partial<Record<SourceId, number>> = {};
-  let tenantId: string | undefined;
-  for (const source of SOURCE_IDS) {
-    const info = SOURCES[source];
-    const p = join(dir, info.file);
-    if (!existsSync(p)) continue;
-    let n = 0;
-    const buf = readFileSync(p);
-    const bi = bufs.push(buf) - 1;
-    let start = 0;
-    let lineNo = 0;
-    while (start < buf.length) {
-      let end = buf.indexOf(10, start);
-      if (end < 0) end = buf.length;
-      lineNo++;
-      let stop = end;
-      if (stop > start && buf[stop - 1] === 13) stop--;
-      const line = buf.toString('utf8', start, stop);
-      const lineStart = start;
-      start = end + 1;
-      if (line.trim() === '') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch (e) {
-        throw userError('E_DATASET', `${p}:${lineNo}: not valid JSON (${(e as Error).message})`);
-      }
-      const id = recordIdOf(source, obj);
-      if (id === undefined) {
-        throw userError('E_DATASET', `${p}:${lineNo}: the record has no ${info.idField}`);
-      }
-      if (tenantId === undefined) {
-        const t = getPath(obj, 'OrganizationId') ?? getPath(obj, 'tenantId') ?? getPath(obj, 'properties.tenantId');
-        if (typeof t === 'string' && /^[0-9a-f-]{36}$/i.test(t)) tenantId = t.toLowerCase();
-      }
-      records.set(`${source}\u0000${id}`, starts.length);
-      starts.push(lineStart);
-      ends.push(stop);
-      bufOf.push(bi);
-      n++;
-    }
-    counts[source] = n;
-  }
   const deliveryPath = join(dir, DATASET_FILES.delivery);
   if (!existsSync(deliveryPath)) {
     throw userError('E_DATASET', `${dir}: ${DATASET_FILES.delivery} is missing`, 'regenerate the dataset');
   }
-  const deliveries: DeliveryEntry[] = [];
-  const dl = readLines(deliveryPath);
-  for (let i = 0; i < dl.length; i++) {
-    let e: DeliveryEntry;
-    try {
-      e = JSON.parse(dl[i] as string) as DeliveryEntry;
-    } catch (err) {
-      throw userError('E_DATASET', `${deliveryPath}:${i + 1}: not valid JSON (${(err as Error).message})`);
+
+  // pass 1: figures only
+  const blockMins: number[] = [];
+  const blobEnds = new Map<string, EpochMs>();
+  const duplicates = new Map<string, number>();
+  const deliveryCounts: Partial<Record<SourceId, number>> = {};
+  const counts: Partial<Record<SourceId, number>> = {};
+  let n = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const reader = new LineReader(deliveryPath);
+  try {
+    for (let line = reader.next(); line; line = reader.next()) {
+      const e = parseDelivery(deliveryPath, line.lineNo, line.bytes);
+      const b = Math.floor(n / BLOCK);
+      if (b === blockMins.length) blockMins.push(e.at);
+      else if (e.at < (blockMins[b] as number)) blockMins[b] = e.at;
+      n++;
+      if (e.at < first) first = e.at;
+      if (e.at > last) last = e.at;
+      deliveryCounts[e.source] = (deliveryCounts[e.source] ?? 0) + 1;
+      if (e.duplicate === true) {
+        const k = recordKey(e.source, e.id);
+        duplicates.set(k, (duplicates.get(k) ?? 0) + 1);
+      } else counts[e.source] = (counts[e.source] ?? 0) + 1;
+      if (e.source === 'ual' && e.blob) blobEnds.set(e.blob, Math.max(blobEnds.get(e.blob) ?? e.at, e.at));
     }
-    if (typeof e.id !== 'string' || typeof e.at !== 'number' || !SOURCE_IDS.includes(e.source)) {
-      throw userError('E_DATASET', `${deliveryPath}:${i + 1}: a delivery needs id, source and at`);
-    }
-    if (!records.has(`${e.source}\u0000${e.id}`)) {
-      throw userError('E_DATASET', `${deliveryPath}:${i + 1}: no ${e.source} record with id ${e.id}`);
-    }
-    deliveries.push(e);
+  } finally {
+    reader.close();
   }
-  const sorted = sortDeliveries(deliveries);
-  const first = sorted[0]?.at ?? Date.parse(manifest.window.start);
-  const last = sorted[sorted.length - 1]?.at ?? first;
+  for (const s of SOURCE_IDS) {
+    if ((counts[s] ?? 0) > 0 && !existsSync(join(dir, SOURCES[s].file)))
+      throw userError('E_DATASET', `${deliveryPath}: delivers ${s} records, but ${SOURCES[s].file} is missing`);
+  }
+  const minFrom = new Float64Array(blockMins.length + 1);
+  minFrom[blockMins.length] = Number.POSITIVE_INFINITY;
+  for (let b = blockMins.length - 1; b >= 0; b--)
+    minFrom[b] = Math.min(blockMins[b] as number, minFrom[b + 1] as number);
+  const schedule: Schedule = { minFrom, blobEnds, duplicates };
+  if (n === 0) first = last = Date.parse(manifest.window.start);
   return {
     manifest,
     dir,
     counts,
-    tenantId: tenantId ?? '00000000-0000-0000-0000-000000000000',
+    deliveryCount: n,
+    deliveryCounts,
+    tenantId: findTenant(dir) ?? '00000000-0000-0000-0000-000000000000',
     seed: manifest.seed,
     domain: undefined,
-    deliveries: sorted,
     simStart: first,
     simEnd: last,
-    record: (source, id) => {
-      const i = records.get(`${source}\u0000${id}`);
-      if (i === undefined) return undefined;
-      return (bufs[bufOf[i] as number] as Buffer).toString('utf8', starts[i], ends[i]);
-    },
+    blobEnd: (blob) => blobEnds.get(blob),
+    open: () => new DatasetStream(dir, deliveryPath, schedule),
   };
+}
+
+interface Held {
+  entry: DeliveryEntry;
+  /** position among the delivery lines: ties in availability keep the schedule's order */
+  seq: number;
+  source: SourceId;
+  offset: number;
+  length: number;
+}
+
+/** where a record is in its source file, and how many more deliveries will ask for it */
+interface Stashed {
+  offset: number;
+  length: number;
+  uses: number;
+}
+
+class DatasetStream implements DeliveryStream {
+  private readonly deliveries: LineReader;
+  private readonly heap = new HeldHeap();
+  private readonly sources = new Map<SourceId, { lines: LineReader; ranges: RangeReader }>();
+  private readonly stash = new Map<string, Stashed>();
+  private readonly duplicates: Map<string, number>;
+  private read = 0;
+  private block = 0;
+  private exhausted = false;
+  private closed = false;
+  private current: PendingDelivery | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly deliveryPath: string,
+    private readonly schedule: Schedule,
+  ) {
+    this.deliveries = new LineReader(deliveryPath);
+    this.duplicates = new Map(schedule.duplicates);
+  }
+
+  held(): number {
+    return this.heap.length + this.stash.size;
+  }
+
+  peek(): PendingDelivery | undefined {
+    if (this.current === undefined) this.current = this.take();
+    return this.current;
+  }
+
+  next(): PendingDelivery | undefined {
+    const d = this.peek();
+    this.current = undefined;
+    return d;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.current = undefined;
+    this.deliveries.close();
+    for (const s of this.sources.values()) {
+      s.lines.close();
+      s.ranges.close();
+    }
+  }
+
+  private take(): PendingDelivery | undefined {
+    if (this.closed) return undefined;
+    // read blocks until no unread line can be available before the earliest held delivery
+    for (;;) {
+      const top = this.heap.peek();
+      if (top && (this.exhausted || top.entry.at <= (this.schedule.minFrom[this.block] as number))) break;
+      if (this.exhausted) return undefined;
+      this.readBlock();
+    }
+    const h = this.heap.pop() as Held;
+    const ranges = this.source(h.source).ranges;
+    // read once, when first asked for (content type, then publication), and kept as long as the
+    // delivery is: until its blob or append is published
+    let text: string | undefined;
+    return { entry: h.entry, text: () => (text ??= ranges.text(h.offset, h.length)) };
+  }
+
+  private readBlock(): void {
+    for (let i = 0; i < BLOCK; i++) {
+      const line = this.deliveries.next();
+      if (!line) {
+        this.exhausted = true;
+        return;
+      }
+      const entry = parseDelivery(this.deliveryPath, line.lineNo, line.bytes);
+      const seq = this.read++;
+      if (entry.source === 'endpointPowerShell') continue; // no feed serves it
+      const at = this.locate(entry, line.lineNo);
+      this.heap.push({ entry, seq, source: entry.source, offset: at.offset, length: at.length });
+    }
+    this.block++;
+  }
+
+  private source(s: SourceId): { lines: LineReader; ranges: RangeReader } {
+    let r = this.sources.get(s);
+    if (!r) {
+      const p = join(this.dir, SOURCES[s].file);
+      if (!existsSync(p)) throw userError('E_DATASET', `${this.dir}: ${SOURCES[s].file} is missing`);
+      r = { lines: new LineReader(p), ranges: new RangeReader(p) };
+      this.sources.set(s, r);
+    }
+    return r;
+  }
+
+  /** the record of a delivery: stashed earlier, or the next line(s) of its source file */
+  private locate(e: DeliveryEntry, lineNo: number): { offset: number; length: number } {
+    const key = recordKey(e.source, e.id);
+    const st = this.stash.get(key);
+    if (st) {
+      if (--st.uses <= 0) this.stash.delete(key);
+      return st;
+    }
+    const lines = this.source(e.source).lines;
+    const quoted = JSON.stringify(e.id);
+    for (let line = lines.next(); line; line = lines.next()) {
+      if (line.bytes.indexOf(quoted) >= 0) {
+        this.keepFor(key, line.offset, line.length, 0);
+        return { offset: line.offset, length: line.length };
+      }
+      // not the record we want: someone else's, read ahead of its delivery
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line.bytes.toString('utf8'));
+      } catch (err) {
+        throw userError('E_DATASET', `${lines.path}:${line.lineNo}: not valid JSON (${(err as Error).message})`);
+      }
+      const id = recordIdOf(e.source, obj);
+      if (id === undefined)
+        throw userError('E_DATASET', `${lines.path}:${line.lineNo}: the record has no ${SOURCES[e.source].idField}`);
+      if (id === e.id) {
+        this.keepFor(key, line.offset, line.length, 0);
+        return { offset: line.offset, length: line.length };
+      }
+      this.keepFor(recordKey(e.source, id), line.offset, line.length, 1);
+    }
+    throw userError(
+      'E_DATASET',
+      `${this.deliveryPath}:${lineNo}: no ${e.source} record with id ${e.id}`,
+      'regenerate the dataset with `enumbench generate`',
+    );
+  }
+
+  /** stash a record found in its file while more of its deliveries are to come */
+  private keepFor(key: string, offset: number, length: number, pending: number): void {
+    const uses = pending + (this.duplicates.get(key) ?? 0);
+    this.duplicates.delete(key);
+    if (uses > 0) this.stash.set(key, { offset, length, uses });
+  }
+}
+
+/** A binary min-heap of held deliveries by (availability, position): the stream's hot path. */
+class HeldHeap {
+  private readonly items: Held[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  peek(): Held | undefined {
+    return this.items[0];
+  }
+
+  push(h: Held): void {
+    const a = this.items;
+    let i = a.length;
+    a.push(h);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const q = a[p] as Held;
+      if (q.entry.at < h.entry.at || (q.entry.at === h.entry.at && q.seq < h.seq)) break;
+      a[i] = q;
+      i = p;
+    }
+    a[i] = h;
+  }
+
+  pop(): Held | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    const n = a.length;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n) {
+        const x = a[c] as Held;
+        const y = a[r] as Held;
+        if (y.entry.at < x.entry.at || (y.entry.at === x.entry.at && y.seq < x.seq)) c = r;
+      }
+      const m = a[c] as Held;
+      if (last.entry.at < m.entry.at || (last.entry.at === m.entry.at && last.seq < m.seq)) break;
+      a[i] = m;
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
 }

@@ -4,14 +4,17 @@
  * blobs (records out of order inside a blob, duplicates where the schedule says so,
  * `contentCreated` = the wall time the blob became available); diagnostic-settings deliveries are
  * appended to hourly `PT1H.json` blobs. Listeners (the mock's stores, the ledger, webhooks) receive
- * every publication; the replay itself serves nothing.
+ * every publication; the replay itself serves nothing and keeps nothing it has published.
+ * Deliveries are read from the publication's stream as simulated time advances (plan.ts), so
+ * memory holds the open blobs, not the schedule.
  */
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
-import type { ContentType, DeliveryEntry } from '../../src/core/dataset.js';
+import type { ContentType } from '../../src/core/dataset.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { SourceId } from '../../src/core/sources.js';
-import { type BlobLimits, contentTypeOfRecordType, DEFAULT_BLOB_LIMITS, planBlobs } from './blobs.js';
+import { type BlobLimits, contentTypeOfRecordType, DEFAULT_BLOB_LIMITS } from './blobs.js';
 import { ReplayClock, type SpeedMode } from './clock.js';
+import { Plan, type PlanEvent } from './plan.js';
 import type { Publication } from './publication.js';
 import { firstNumberField, firstStringField, rebaseJson } from './rebase.js';
 
@@ -61,9 +64,11 @@ export interface ReplayOptions {
   blobLimits?: BlobLimits;
   /** extra simulated delay for a content blob (fault injection: late blobs) */
   lateBlob?: (key: string) => number;
+  /** the longest delay lateBlob gives: the replay's end allows for it */
+  lateBlobMaxMs?: number;
   /** wall time the replay starts at (tests) */
   wallStart?: EpochMs;
-  /** max mode: records published per macrotask before yielding to the servers */
+  /** max mode: records published per macrotask before yielding to the servers (default 2,000) */
   maxChunk?: number;
 }
 
@@ -74,16 +79,17 @@ export const DEFAULT_CATEGORY: Partial<Record<SourceId, string>> = {
   aadGraphActivity: 'AzureADGraphActivityLogs',
 };
 
-type PlanEvent =
-  | { kind: 'content'; at: EpochMs; key: string; contentType: ContentType; entries: DeliveryEntry[] }
-  | { kind: 'diagnostic'; at: EpochMs; entry: DeliveryEntry };
-
 export interface ReplayStatus {
-  events: number;
+  /** events (content blobs and diagnostic deliveries) published so far */
   published: number;
   records: { planned: number; published: number };
+  /** what the replay holds in memory right now: deliveries read ahead, events waiting, open blobs */
+  held: { deliveries: number; events: number; openBlobs: number };
   done: boolean;
 }
+
+/** diagnostic records collected before their appends are handed to the listeners */
+const APPEND_BATCH = 2_000;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -97,46 +103,40 @@ export function hourlyBlobName(tenantId: string, t: EpochMs): string {
 export class Replay {
   readonly clock: ReplayClock;
   readonly publication: Publication;
-  private readonly plan: PlanEvent[];
-  private next = 0;
+  private readonly plan: Plan;
+  private publishedEvents = 0;
   private contentSeq = 0;
   private publishedRecords = 0;
   private readonly plannedRecords: number;
   private readonly listeners: ReplayListener[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private stopped = false;
   private resolveDone!: () => void;
   readonly done: Promise<void>;
   private readonly maxChunk: number;
   private started = false;
+  /** the latest wall time stamped on a publication (contentCreated, Last-Modified) */
+  private newestWall: EpochMs = Number.NEGATIVE_INFINITY;
+  /** set when reading the publication failed (a dataset whose files disagree): the replay stopped */
+  failure: Error | undefined;
 
   constructor(publication: Publication, opts: ReplayOptions) {
     this.publication = publication;
-    this.maxChunk = opts.maxChunk ?? 20_000;
-    const ual: DeliveryEntry[] = [];
-    const events: PlanEvent[] = [];
-    for (const e of publication.deliveries) {
-      if (e.source === 'ual') ual.push(e);
-      else if (e.source !== 'endpointPowerShell') events.push({ kind: 'diagnostic', at: e.at, entry: e });
-    }
-    const ctOf = (e: DeliveryEntry): ContentType => {
-      if (e.contentType) return e.contentType;
-      const json = publication.record('ual', e.id);
-      return contentTypeOfRecordType(json === undefined ? undefined : firstNumberField(json, 'RecordType'));
-    };
-    let simEnd = publication.simEnd;
-    for (const b of planBlobs(ual, ctOf, opts.blobLimits ?? DEFAULT_BLOB_LIMITS)) {
-      const late = opts.lateBlob?.(b.key) ?? 0;
-      const at = b.at + Math.max(0, late);
-      if (at > simEnd) simEnd = at;
-      events.push({ kind: 'content', at, key: b.key, contentType: b.contentType, entries: b.entries });
-    }
-    // stable sort by availability: content blobs and diagnostic appends interleave by time
-    this.plan = events
-      .map((e, i) => [e, i] as const)
-      .sort((a, b) => a[0].at - b[0].at || a[1] - b[1])
-      .map(([e]) => e);
-    this.plannedRecords = publication.deliveries.filter((d) => d.source !== 'endpointPowerShell').length;
+    this.maxChunk = opts.maxChunk ?? 2_000;
+    const ctOf = (json: () => string, ct: ContentType | undefined): ContentType =>
+      ct ?? contentTypeOfRecordType(firstNumberField(json(), 'RecordType'));
+    this.plan = new Plan(publication.open(), {
+      limits: opts.blobLimits ?? DEFAULT_BLOB_LIMITS,
+      contentTypeOf: (d) => ctOf(() => d.text(), d.entry.contentType),
+      blobEnd: (b) => publication.blobEnd(b),
+      ...(opts.lateBlob ? { late: opts.lateBlob } : {}),
+    });
+    let planned = 0;
+    for (const [source, n] of Object.entries(publication.deliveryCounts))
+      if (source !== 'endpointPowerShell') planned += n ?? 0;
+    this.plannedRecords = planned;
+    const simEnd = publication.simEnd + Math.max(0, opts.lateBlobMaxMs ?? 0);
     this.clock = new ReplayClock(opts.speed, publication.simStart, simEnd, opts.wallStart ?? wallNow());
     this.done = new Promise((r) => {
       this.resolveDone = r;
@@ -152,7 +152,7 @@ export class Replay {
     if (this.started) return;
     this.started = true;
     if (this.clock.mode.kind === 'lockstep') {
-      if (this.plan.length === 0) this.finish();
+      if (this.nextEvent() === undefined) this.finish();
       return;
     }
     this.loop();
@@ -161,14 +161,17 @@ export class Replay {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+    this.plan.close();
   }
 
   status(): ReplayStatus {
     return {
-      events: this.plan.length,
-      published: this.next,
+      published: this.publishedEvents,
       records: { planned: this.plannedRecords, published: this.publishedRecords },
+      held: this.plan.held(),
       done: this.clock.done,
     };
   }
@@ -178,41 +181,64 @@ export class Replay {
     const before = this.publishedRecords;
     this.clock.setCursor(sim);
     this.publishUntil(sim, Number.POSITIVE_INFINITY);
-    if (this.next >= this.plan.length) this.finish();
+    if (this.nextEvent() === undefined) this.finish();
     return this.publishedRecords - before;
+  }
+
+  /**
+   * Resolves once the wall clock has moved past every publication's stamp. `contentCreated` is
+   * the wall millisecond a blob was published and `endTime` is exclusive, so a collector that lists
+   * up to its own "now" within that same millisecond would not see the blob yet. Whoever announces
+   * a publication (the lockstep answer, /bench/advance) waits for this first: everything announced
+   * is then listable with endTime = now.
+   */
+  listable(): Promise<void> {
+    const stamp = this.newestWall;
+    return new Promise((resolve) => {
+      const check = () => (wallNow() > stamp ? resolve() : setTimeout(check, 1));
+      check();
+    });
   }
 
   /** the next simulated instant something becomes available, or undefined when done */
   nextAvailability(): EpochMs | undefined {
-    return this.plan[this.next]?.at;
+    return this.nextEvent()?.at;
+  }
+
+  /** the next event of the plan; a publication that cannot be read ends the replay (failure) */
+  private nextEvent(): PlanEvent | undefined {
+    if (this.failure) return undefined;
+    try {
+      return this.plan.peek();
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new Error(String(e));
+      this.plan.close();
+      return undefined;
+    }
   }
 
   private loop = (): void => {
     this.timer = undefined;
+    this.immediate = undefined;
     if (this.stopped) return;
     if (this.clock.paced) {
       this.publishUntil(this.clock.simNow(), Number.POSITIVE_INFINITY);
-      if (this.next >= this.plan.length) {
+      const next = this.nextEvent();
+      if (next === undefined) {
         this.finish();
         return;
       }
-      const nextAt = (this.plan[this.next] as PlanEvent).at;
-      const wait = Math.max(1, Math.min(1000, Math.ceil(this.clock.wallAt(nextAt) - wallNow())));
+      const wait = Math.max(1, Math.min(1000, Math.ceil(this.clock.wallAt(next.at) - wallNow())));
       this.timer = setTimeout(this.loop, wait);
     } else {
-      const nextAt = (this.plan[this.next] as PlanEvent | undefined)?.at;
-      if (nextAt === undefined) {
+      const last = this.publishUntil(Number.POSITIVE_INFINITY, this.maxChunk);
+      if (last !== undefined) this.clock.setCursor(last);
+      if (this.nextEvent() === undefined) {
         this.finish();
         return;
       }
-      this.publishUntil(Number.POSITIVE_INFINITY, this.maxChunk);
-      const last = this.plan[this.next - 1];
-      if (last) this.clock.setCursor(last.at);
-      if (this.next >= this.plan.length) {
-        this.finish();
-        return;
-      }
-      this.timer = setTimeout(this.loop, 0);
+      // the servers answer between chunks (I/O runs before the next immediate)
+      this.immediate = setImmediate(this.loop);
     }
   };
 
@@ -224,41 +250,66 @@ export class Replay {
     this.resolveDone();
   }
 
-  private publishUntil(sim: EpochMs, budget: number): void {
+  /** publish events available by `sim`, about `budget` records at most; returns the last one's time */
+  private publishUntil(sim: EpochMs, budget: number): EpochMs | undefined {
     let spent = 0;
+    let last: EpochMs | undefined;
     const pendingDiag = new Map<string, DiagnosticAppendEvent>();
-    while (this.next < this.plan.length && spent < budget) {
-      const ev = this.plan[this.next] as PlanEvent;
-      if (ev.at > sim) break;
-      this.next++;
-      if (ev.kind === 'content') {
-        spent += ev.entries.length;
-        this.publishContent(ev);
-      } else {
-        spent++;
-        this.collectDiagnostic(ev, pendingDiag);
+    let pendingRecords = 0;
+    try {
+      while (spent < budget) {
+        const ev = this.nextEvent();
+        if (ev === undefined || ev.at > sim) break;
+        this.plan.shift();
+        this.publishedEvents++;
+        last = ev.at;
+        if (ev.kind === 'content') {
+          spent += ev.entries.length;
+          this.publishContent(ev);
+        } else {
+          spent++;
+          this.collectDiagnostic(ev, pendingDiag);
+          // appends leave in bounded batches, so a large tick never holds all its records at once
+          if (++pendingRecords >= APPEND_BATCH) {
+            this.flushDiagnostics(pendingDiag);
+            pendingRecords = 0;
+          }
+        }
       }
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new Error(String(e));
+      this.plan.close();
     }
-    for (const d of pendingDiag.values()) {
+    this.flushDiagnostics(pendingDiag);
+    return last;
+  }
+
+  private flushDiagnostics(pending: Map<string, DiagnosticAppendEvent>): void {
+    for (const d of pending.values()) {
       this.publishedRecords += d.records.length;
       for (const l of this.listeners) l.onDiagnostic?.(d);
     }
+    pending.clear();
   }
 
-  private served(source: SourceId, id: string): string {
-    const raw = this.publication.record(source, id);
-    if (raw === undefined) throw new Error(`replay: no ${source} record ${id}`);
-    return rebaseJson(raw, this.clock.shift);
+  private served(json: string): string {
+    return rebaseJson(json, this.clock.shift);
+  }
+
+  private stampWall(): EpochMs {
+    const t = wallNow();
+    if (t > this.newestWall) this.newestWall = t;
+    return t;
   }
 
   private publishContent(ev: Extract<PlanEvent, { kind: 'content' }>): void {
     const rng = rngStream(this.publication.seed, 'replay', 'blob-order', ev.key);
     const order = rng.shuffle(ev.entries);
-    const records: PublishedRecord[] = order.map((e) => ({
-      id: e.id,
+    const records: PublishedRecord[] = order.map((d) => ({
+      id: d.entry.id,
       source: 'ual',
-      json: this.served('ual', e.id),
-      duplicate: e.duplicate === true,
+      json: this.served(d.text()),
+      duplicate: d.entry.duplicate === true,
     }));
     this.contentSeq++;
     this.publishedRecords += records.length;
@@ -267,7 +318,7 @@ export class Replay {
       contentType: ev.contentType,
       key: ev.key,
       seq: this.contentSeq,
-      createdWall: wallNow(),
+      createdWall: this.stampWall(),
       simAt: ev.at,
       records,
     };
@@ -278,8 +329,8 @@ export class Replay {
     ev: Extract<PlanEvent, { kind: 'diagnostic' }>,
     pending: Map<string, DiagnosticAppendEvent>,
   ): void {
-    const e = ev.entry;
-    const json = this.served(e.source, e.id);
+    const e = ev.item.entry;
+    const json = this.served(ev.item.text());
     const category = firstStringField(json, 'category') ?? DEFAULT_CATEGORY[e.source] ?? e.source;
     const time = firstStringField(json, 'time');
     const t = time === undefined ? Number.NaN : Date.parse(/[Zz]|[+-]\d{2}:\d{2}$/.test(time) ? time : `${time}Z`);
@@ -294,7 +345,7 @@ export class Replay {
         category,
         container,
         blobName,
-        createdWall: wallNow(),
+        createdWall: this.stampWall(),
         simAt: e.at,
         records: [],
       };

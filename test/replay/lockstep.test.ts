@@ -8,12 +8,7 @@ import { clientFor } from '../helpers/clients.js';
 import { buildFixture } from '../helpers/dataset.js';
 
 describe('lockstep over HTTP', () => {
-  // retry: one clean-clone CI run (1 in ~6 runs seen) ended with 594 of 600 records collected — a
-  // suspected race between the first lockstep publication and the collector's subscriptions, not
-  // yet diagnosed (tracked in the closing note of 2026-11-27); a real regression still fails 3 times
-  it('publishes one tick per acknowledgement; a collector that acks after each poll gets everything, never early', {
-    retry: 2,
-  }, async () => {
+  it('publishes one tick per acknowledgement; a collector that acks after each poll gets each tick in that tick, never early', async () => {
     const f = buildFixture({ seed: 41, ual: 600, spacingMs: 20_000 });
     const svc = await startMockServices({
       publication: f.publication,
@@ -25,10 +20,12 @@ describe('lockstep over HTTP', () => {
       expect(url).toBe(`${svc.urls.management}/enumbench/lockstep`);
       const collector = new PollingCollector(clientFor(svc), CONTENT_TYPES);
       await collector.startAll();
-      let state = (await (await fetch(url)).json()) as { tick: number; now: string; done: boolean };
+      let state = (await (await fetch(url)).json()) as { tick: number; now: string; published: number; done: boolean };
       let ticks = 0;
       while (!state.done && ticks < 100) {
-        await collector.poll();
+        // what the tick published is listable at once with endTime = the collector's now (no
+        // duplicates in this fixture: every record published is a new one)
+        expect(await collector.poll()).toBe(state.published);
         for (const r of collector.records.values()) {
           // nothing dated after the simulated now
           expect(Date.parse(`${String(r.CreationTime)}Z`)).toBeLessThanOrEqual(Date.parse(state.now));
@@ -42,7 +39,7 @@ describe('lockstep over HTTP', () => {
         state = (await res.json()) as typeof state;
         ticks++;
       }
-      await collector.poll();
+      expect(await collector.poll()).toBe(state.published);
       expect(state.done).toBe(true);
       expect(ticks).toBeGreaterThan(2);
       expect(new Set(collector.records.keys())).toEqual(new Set(f.ids.ual));

@@ -1,10 +1,12 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentTypeOfRecordType, planBlobs } from '../../harness/replay/blobs.js';
+import { contentTypeOfRecordType } from '../../harness/replay/blobs.js';
 import { parseSpeed, ReplayClock, speedLabel } from '../../harness/replay/clock.js';
 import { loadDataset } from '../../harness/replay/dataset.js';
+import { planBlobs } from '../../harness/replay/plan.js';
+import { type DeliveryStream, sortDeliveries } from '../../harness/replay/publication.js';
 import { rebaseJson } from '../../harness/replay/rebase.js';
 import { type ContentBlobEvent, type DiagnosticAppendEvent, Replay } from '../../harness/replay/replay.js';
 import { HOUR, MINUTE } from '../../src/core/clock.js';
@@ -77,6 +79,13 @@ describe('blobs', () => {
   });
 });
 
+function drain(stream: DeliveryStream) {
+  const out: { entry: DeliveryEntry; text: string }[] = [];
+  for (let d = stream.next(); d; d = stream.next()) out.push({ entry: d.entry, text: d.text() });
+  stream.close();
+  return out;
+}
+
 function collect(replay: Replay) {
   const content: ContentBlobEvent[] = [];
   const diag: DiagnosticAppendEvent[] = [];
@@ -138,9 +147,75 @@ describe('replay', () => {
     writeDataset(dir, f, 8);
     expect(readdirSync(dir)).toContain('truth.json'); // present, and deliberately broken JSON
     const ds = loadDataset(dir);
-    expect(ds.deliveries.length).toBe(f.deliveries.length);
+    expect(ds.deliveryCount).toBe(f.deliveries.length);
     expect(ds.tenantId).toBe('41463f53-8812-40f4-890f-865bf6e35190');
-    expect(ds.record('ual', f.ids.ual[0] as string)).toBe(f.records.get(`ual\u0000${f.ids.ual[0]}`));
+    const first = drain(ds.open()).find((d) => d.entry.id === f.ids.ual[0]);
+    expect(first?.text).toBe(f.records.get(`ual\u0000${f.ids.ual[0]}`));
     expect(() => loadDataset(join(dir, 'nope'))).toThrow(/not a dataset directory/);
+  });
+
+  it('streams a dataset in availability order, each delivery with its record, as the whole schedule sorted would', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const f = buildFixture({ seed: 9, ual: 3000, signIns: 700, graph: 500, duplicateRate: 0.05, spacingMs: 200 });
+    writeDataset(dir, f, 9);
+    const ds = loadDataset(dir);
+    const want = sortDeliveries(f.deliveries.slice());
+    const got = drain(ds.open());
+    expect(got.map((d) => d.entry)).toEqual(want);
+    for (const d of got) expect(d.text).toBe(f.records.get(`${d.entry.source}\u0000${d.entry.id}`));
+    expect(ds.simStart).toBe(want[0]?.at);
+    expect(ds.simEnd).toBe(want[want.length - 1]?.at);
+    expect(ds.counts).toEqual({ ual: 3000, signIns: 700, graphActivity: 500 });
+  });
+
+  it('holds the open availability window, not the replay: read-ahead stays flat as the dataset grows', () => {
+    // 10 s between events, 60-90 min latency: about 540 deliveries are in flight at any time (UAL
+    // only: the fixture writes each source's deliveries in a block, generate interleaves them by time)
+    const maxHeld = (n: number) => {
+      const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+      writeDataset(dir, buildFixture({ seed: 12, ual: n, spacingMs: 10_000, duplicateRate: 0.01 }), 12);
+      const r = new Replay(loadDataset(dir), { speed: parseSpeed('lockstep'), wallStart: Date.UTC(2026, 10, 27) });
+      r.start();
+      let max = 0;
+      for (let t = r.clock.simStart; !r.clock.done; t += 10 * MINUTE) {
+        r.advanceTo(t);
+        const h = r.status().held;
+        max = Math.max(max, h.deliveries + h.events);
+      }
+      expect(r.status().records.published).toBe(r.status().records.planned);
+      return max;
+    };
+    const short = maxHeld(6_000);
+    const long = maxHeld(30_000);
+    // a block of delivery lines (1,024) is read at a time on top of the window
+    expect(long).toBeLessThan(2_500);
+    expect(Math.abs(long - short)).toBeLessThan(1_100);
+  });
+
+  it('a dataset whose delivery names a missing record stops the replay with E_DATASET', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const f = buildFixture({ seed: 11, ual: 50 });
+    writeDataset(dir, f, 11);
+    const lines = readFileSync(join(dir, 'ual.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 'ual.jsonl'), `${lines.slice(0, 25).join('\n')}\n`);
+    const r = new Replay(loadDataset(dir), { speed: parseSpeed('max') });
+    r.start();
+    await r.done;
+    expect(r.failure).toMatchObject({ code: 'E_DATASET' });
+    expect(r.failure?.message).toMatch(/delivery\.jsonl:\d+: no ual record with id/);
+    expect(r.status().records.published).toBeLessThan(50);
+  });
+
+  it('reads ahead when records are not in delivery order, and names a delivery whose record is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const f = buildFixture({ seed: 10, ual: 300, duplicateRate: 0.1 });
+    writeDataset(dir, f, 10);
+    const lines = readFileSync(join(dir, 'ual.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 'ual.jsonl'), `${lines.reverse().join('\n')}\n`);
+    const got = drain(loadDataset(dir).open());
+    expect(got.map((d) => d.entry)).toEqual(sortDeliveries(f.deliveries.slice()));
+    for (const d of got) expect(d.text).toBe(f.records.get(`ual\u0000${d.entry.id}`));
+    writeFileSync(join(dir, 'ual.jsonl'), `${lines.slice(1).join('\n')}\n`);
+    expect(() => drain(loadDataset(dir).open())).toThrow(/delivery\.jsonl:\d+: no ual record with id/);
   });
 });

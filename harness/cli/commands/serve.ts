@@ -89,6 +89,7 @@ export const serveCommand: CommandModule = {
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
+      .option('--spill-dir <dir>', 'where published blobs are kept while serving (default: the OS temp directory)')
       .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
       .option('--exit-when-done', 'stop when the replay has published everything')
       .action(async (input, opts) => {
@@ -155,6 +156,7 @@ export const serveCommand: CommandModule = {
           ...(opts.faults ? { faults: parseFaults(opts.faults) } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
           lockstepTickMs: parseDurationMs(opts.tick),
+          ...(opts.spillDir ? { spillDir: resolve(io.cwd, opts.spillDir) } : {}),
         });
         const env = svc.env();
         const clock = svc.replay.clock.snapshot();
@@ -214,13 +216,17 @@ export const serveCommand: CommandModule = {
           };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
-          if (opts.exitWhenDone) void svc.replay.done.then(stop);
+          // a dataset whose files disagree stops the replay where it is found: stop serving too
+          void svc.replay.done.then(() => {
+            if (opts.exitWhenDone || svc.replay.failure) stop();
+          });
         });
         const ledger = svc.ledgerSummary();
         await svc.close();
         io.err(
           `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
         );
+        if (svc.replay.failure) throw svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });
   },

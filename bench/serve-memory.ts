@@ -1,0 +1,256 @@
+/**
+ * `enumbench serve` memory and throughput: a tenant generated to disk, then served by the real CLI
+ * (`serve DIR --speed max`, its own process) to a collector in a third process that lists and
+ * fetches every content blob and reads every diagnostic append blob. Reports the serve process's
+ * peak RSS (VmHWM, Linux), records per second and the ledger's "never collected" count. The sizes
+ * grow in simulated time at a fixed tenant size: a flat peak RSS is bounded memory.
+ *
+ *   npm run bench -- serve-memory
+ *   ENUMBENCH_BENCH_SERVE="10000:6h,10000:12h,10000:24h"   sizes as users:duration[@start]
+ *   ENUMBENCH_BENCH_CLI=/other/build/dist/harness/cli/main.js   measure another build (before/after)
+ *   ENUMBENCH_BENCH_KEEP=1   keep the generated datasets (in $TMPDIR/enumbench-bench-serve) for the next run
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { wallNow } from '../src/core/clock.js';
+import type { Benchmark, Figure } from './index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ts = import.meta.url.endsWith('.ts');
+const CLI = process.env.ENUMBENCH_BENCH_CLI ?? join(here, '..', 'harness', 'cli', ts ? 'main.ts' : 'main.js');
+const COLLECTOR = join(here, ts ? 'serve-collector.ts' : 'serve-collector.js');
+const TSX = ['--import', 'tsx'];
+
+export interface ServeSize {
+  users: number;
+  duration: string;
+  /** ISO start of the window */
+  start: string;
+}
+
+const DEFAULT_SIZES = '10000:2h@2026-11-02T09:00:00Z,10000:4h@2026-11-02T09:00:00Z,10000:8h@2026-11-02T09:00:00Z';
+
+export function parseSizes(spec: string): ServeSize[] {
+  return spec
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => {
+      const m = /^\s*(\d+):(\w+)(?:@(\S+))?\s*$/.exec(s);
+      if (!m) throw new Error(`bad size "${s}": use users:duration[@ISO start], e.g. 10000:12h@2026-11-02T06:00:00Z`);
+      return { users: Number(m[1]), duration: m[2] as string, start: m[3] ?? '2026-11-02T00:00:00Z' };
+    });
+}
+
+const scenarioText = (s: ServeSize) => `
+name: bench-serve
+seed: 1089
+tenant: {users: ${s.users}, countries: [US, GB], roles: {Global Administrator: 3, Exchange Administrator: 2, Helpdesk Administrator: 8}}
+time: {start: ${s.start}, duration: ${s.duration}}
+telemetry: {collection: e5-diagnostics}
+activity:
+  - profile: workforce
+attacks:
+  - id: listing
+    technique: graph-user-listing
+    actor: {account: random-user}
+    session: {network: vps, country: NL, signIn: password}
+    at: "+1h"
+`;
+
+function node(script: string): string[] {
+  return script.endsWith('.ts') ? [...TSX, script] : [script];
+}
+
+function run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { env: env ?? process.env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+}
+
+/** peak and current RSS of a process, from /proc (Linux); undefined elsewhere */
+function rssOf(pid: number): { hwm: number; rss: number } | undefined {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? Number.NaN);
+    return { hwm: kb('VmHWM') * 1024, rss: kb('VmRSS') * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(p: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    let err = '';
+    p.stderr?.on('data', (c) => {
+      err += c;
+    });
+    p.stdout?.on('data', (c) => {
+      buf += c;
+      const i = buf.indexOf('\n');
+      if (i >= 0) resolve(buf.slice(0, i));
+    });
+    p.once('exit', (code) => reject(new Error(`serve exited (${code}) before it was ready: ${err}`)));
+  });
+}
+
+export interface ServeRun {
+  size: ServeSize;
+  records: number;
+  deliveries: number;
+  datasetMiB: number;
+  peakRssMiB: number;
+  /** RSS sampled every 250 ms: [seconds since serve started, MiB] */
+  curve: [number, number][];
+  readyMs: number;
+  publishMs: number;
+  collectMs: number;
+  neverCollected: number;
+  collected: { ual: number; diagnosticLines: number };
+}
+
+async function dataset(size: ServeSize, root: string): Promise<{ dir: string; mib: number }> {
+  const key = `${size.users}u-${size.duration}-${size.start.replace(/[:]/g, '')}`;
+  const dir = join(root, key);
+  const text = scenarioText(size);
+  const stampFile = join(dir, 'bench-scenario.yaml');
+  if (!existsSync(join(dir, 'manifest.json')) || !existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== text) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const file = join(root, `${key}.yaml`);
+    writeFileSync(file, text);
+    await run([...node(CLI), 'generate', file, '--out', dir, '--json', '--no-progress']);
+    writeFileSync(stampFile, text);
+  }
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    files: Record<string, { bytes: number }>;
+  };
+  const bytes = Object.entries(manifest.files)
+    .filter(([f]) => f !== 'labels.jsonl' && f !== 'truth.json')
+    .reduce((n, [, f]) => n + f.bytes, 0);
+  return { dir, mib: bytes / 2 ** 20 };
+}
+
+export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun> {
+  const ds = await dataset(size, root);
+  const t0 = wallNow();
+  const serve = spawn(process.execPath, [...node(CLI), 'serve', ds.dir, '--speed', 'max', '--json', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const curve: [number, number][] = [];
+  let peak = 0;
+  const sample = () => {
+    const m = serve.pid === undefined ? undefined : rssOf(serve.pid);
+    // a process on its way out has a status without memory lines
+    if (!m || !Number.isFinite(m.hwm) || !Number.isFinite(m.rss)) return;
+    peak = Math.max(peak, m.hwm);
+    curve.push([Math.round((wallNow() - t0) / 100) / 10, Math.round(m.rss / 2 ** 20)]);
+  };
+  const sampler = setInterval(sample, 250);
+  try {
+    const info = JSON.parse(await firstLine(serve)) as Record<string, unknown> & {
+      bench: { url: string; token: string };
+      ENUMBENCH_CLOCK_URL: string;
+    };
+    const tReady = wallNow();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [k, v] of Object.entries(info)) if (k.startsWith('ENUMBENCH_') && typeof v === 'string') env[k] = v;
+    // publication time: until the clock says done (polled here, independently of the collector)
+    let tPublished = 0;
+    const watch = (async () => {
+      for (;;) {
+        const c = (await (await fetch(info.ENUMBENCH_CLOCK_URL)).json()) as { done: boolean };
+        if (c.done) {
+          tPublished = wallNow();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const child = JSON.parse(await run(node(COLLECTOR), env)) as {
+      ms: number;
+      ualRecords: number;
+      diagnosticLines: number;
+    };
+    const tCollected = wallNow();
+    await watch;
+    const ledger = (await (
+      await fetch(`${info.bench.url}/bench/ledger`, { headers: { Authorization: `Bearer ${info.bench.token}` } })
+    ).json()) as { published: { records: number; deliveries: number }; neverCollected: { count: number } };
+    sample();
+    const exited = new Promise((r) => serve.once('exit', r));
+    serve.kill('SIGINT');
+    await exited;
+    return {
+      size,
+      records: ledger.published.records,
+      deliveries: ledger.published.deliveries,
+      datasetMiB: Math.round(ds.mib),
+      peakRssMiB: Math.round(peak / 2 ** 20),
+      curve,
+      readyMs: tReady - t0,
+      publishMs: tPublished - tReady,
+      collectMs: tCollected - tReady,
+      neverCollected: ledger.neverCollected.count,
+      collected: { ual: child.ualRecords, diagnosticLines: child.diagnosticLines },
+    };
+  } finally {
+    clearInterval(sampler);
+    if (serve.exitCode === null) serve.kill('SIGKILL');
+  }
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export const serveMemoryBenchmark: Benchmark = {
+  name: 'serve-memory',
+  description: '`serve DIR --speed max` to a collector in another process: peak RSS and records/s as the replay grows',
+  async run() {
+    const sizes = parseSizes(process.env.ENUMBENCH_BENCH_SERVE ?? DEFAULT_SIZES);
+    const root = join(tmpdir(), 'enumbench-bench-serve');
+    mkdirSync(root, { recursive: true });
+    const figures: Figure[] = [];
+    try {
+      for (const size of sizes) {
+        const label = `${fmt(size.users)} users × ${size.duration}`;
+        let r: ServeRun;
+        try {
+          r = await serveOnce(size, root);
+        } catch (e) {
+          figures.push({
+            label,
+            value: `failed: ${String((e as Error).message)
+              .split('\n')
+              .slice(0, 2)
+              .join(' ')}`,
+          });
+          continue;
+        }
+        const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+        figures.push({
+          label,
+          value: `${fmt(r.records)} records (${fmt(r.datasetMiB)} MiB): peak RSS ${fmt(r.peakRssMiB)} MiB, ${fmt((r.records / Math.max(1, r.publishMs)) * 1000)} records/s published, ${fmt((r.deliveries / Math.max(1, r.collectMs)) * 1000)} delivered/s to the collector (${s(r.collectMs)}, start-up ${s(r.readyMs)}), never collected ${r.neverCollected}`,
+        });
+      }
+    } finally {
+      if (process.env.ENUMBENCH_BENCH_KEEP !== '1') rmSync(root, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (isMain) {
+  // standalone: one JSON line per size, with the RSS curve
+  const sizes = parseSizes(process.argv[2] ?? process.env.ENUMBENCH_BENCH_SERVE ?? DEFAULT_SIZES);
+  const root = join(tmpdir(), 'enumbench-bench-serve');
+  mkdirSync(root, { recursive: true });
+  for (const size of sizes) process.stdout.write(`${JSON.stringify(await serveOnce(size, root))}\n`);
+}
