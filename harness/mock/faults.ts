@@ -61,6 +61,14 @@ export interface FaultReport {
   lateBlobs: string[];
 }
 
+/**
+ * Request keys whose attempt count is remembered. A collector retries a failed request within
+ * seconds, long before this many other distinct requests pass, so forgetting the least recently
+ * seen key never changes a decision in practice, and the injector's memory stays bounded over a
+ * replay of any length.
+ */
+export const MAX_TRACKED_KEYS = 50_000;
+
 export class FaultInjector {
   readonly config: FaultConfig;
   private readonly attempts = new Map<string, number>();
@@ -90,7 +98,14 @@ export class FaultInjector {
   decide(key: string, opts: { body: boolean }): FaultDecision {
     if (!this.active) return {};
     const n = (this.attempts.get(key) ?? 0) + 1;
+    // re-insert: a Map iterates in insertion order, so the first key is the least recently seen
+    this.attempts.delete(key);
     this.attempts.set(key, n);
+    if (this.attempts.size > MAX_TRACKED_KEYS) {
+      const oldest = this.attempts.keys().next().value as string;
+      this.attempts.delete(oldest);
+      this.consecutive.delete(oldest);
+    }
     const r = rngStream(this.config.seed, 'faults', key, n);
     const out: FaultDecision = {};
     const c = this.config;
@@ -125,6 +140,11 @@ export class FaultInjector {
     } else failed = false;
     this.consecutive.set(key, failed ? streak + 1 : 0);
     return out;
+  }
+
+  /** how many request keys the injector remembers (bounded by MAX_TRACKED_KEYS) */
+  get trackedKeys(): number {
+    return this.attempts.size;
   }
 
   /** extra simulated delay of a content blob (late blobs) */
