@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { graphActivityLaRow } from '../../generators/records/graph-activity.js';
 import { rngStream } from '../../src/core/rng.js';
 import { SOURCES } from '../../src/core/sources.js';
+import { LineReader } from '../replay/line-reader.js';
 import { JsonlWriter } from './jsonl-writer.js';
-import { LineReader } from './line-reader.js';
 
 export const LA_GRAPH_FILE = 'graph-activity.la.jsonl';
 
@@ -32,8 +32,7 @@ export function writeGraphLaRows(dir: string, seed: number): { sha256: string; b
   const out = new JsonlWriter(join(dir, LA_GRAPH_FILE));
   const reader = new LineReader(join(dir, SOURCES.graphActivity.file));
   try {
-    for (let line = reader.next(); line !== undefined; line = reader.next()) {
-      if (!line) continue;
+    for (let line = reader.nextText(); line !== undefined; line = reader.nextText()) {
       const row = graphActivityLaRow(JSON.parse(line) as Record<string, unknown>, workspace, 0);
       const { _BilledSize: _b, _IsBillable: _i, ...billed } = row;
       row._BilledSize = Buffer.byteLength(JSON.stringify(billed));

@@ -15,9 +15,9 @@ import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { LineReader } from '../replay/line-reader.js';
 import { sortKeys, writeManifest } from './generate.js';
 import { JsonlWriter } from './jsonl-writer.js';
-import { LineReader } from './line-reader.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
 interface Lab {
@@ -72,53 +72,58 @@ export function mergeShards(
     const o = JSON.parse(line) as { id: string; source: SourceId; time: number };
     return { id: o.id, source: o.source, time: o.time, line };
   };
-  shardLabels.forEach((ls, i) => {
-    const first = ls.next();
-    if (first !== undefined) heap.push({ lab: parse(first), shard: i });
-  });
+  const readers = [...shardLabels, ...shardRecords.flatMap((m) => [...m.values()])];
   const deliveryLines = new DeliveryLines();
   let deliveries = 0;
   const counts: Partial<Record<SourceId, number>> = {};
   let lastPrune = 0;
-  while (heap.length) {
-    const top = heap.pop() as { lab: Lab; shard: number };
-    const { lab } = top;
-    const src = (shardRecords[top.shard] as Map<SourceId, LineReader>).get(lab.source);
-    if (!src) throw new EnumbenchError('E_MERGE', `shard ${top.shard} has no ${lab.source} records file`);
-    const line = src.next();
-    if (line === undefined) {
-      throw new EnumbenchError(
-        'E_MERGE',
-        `shard ${top.shard}: labels.jsonl has more ${lab.source} records than its file`,
-      );
+  try {
+    shardLabels.forEach((ls, i) => {
+      const first = ls.nextText();
+      if (first !== undefined) heap.push({ lab: parse(first), shard: i });
+    });
+    while (heap.length) {
+      const top = heap.pop() as { lab: Lab; shard: number };
+      const { lab } = top;
+      const src = (shardRecords[top.shard] as Map<SourceId, LineReader>).get(lab.source);
+      if (!src) throw new EnumbenchError('E_MERGE', `shard ${top.shard} has no ${lab.source} records file`);
+      const line = src.nextText();
+      if (line === undefined) {
+        throw new EnumbenchError(
+          'E_MERGE',
+          `shard ${top.shard}: labels.jsonl has more ${lab.source} records than its file`,
+        );
+      }
+      (writers.get(lab.source) as JsonlWriter).line(line);
+      counts[lab.source] = (counts[lab.source] ?? 0) + 1;
+      labels.line(lab.line);
+      const rec = JSON.parse(line) as Record<string, unknown>;
+      const channel =
+        lab.source === 'ual'
+          ? ualContentType(rec.RecordType as number)
+          : lab.source === 'endpointPowerShell'
+            ? String(rec.Computer)
+            : String(rec.category);
+      for (const e of schedule.schedule({ id: lab.id, source: lab.source, time: lab.time, channel })) {
+        delivery.line(deliveryLines.line(e));
+        deliveries++;
+      }
+      if (lab.time - lastPrune > 6 * 3_600_000) {
+        schedule.prune(lab.time - 48 * 3_600_000);
+        lastPrune = lab.time;
+      }
+      const next = (shardLabels[top.shard] as LineReader).nextText();
+      if (next !== undefined) heap.push({ lab: parse(next), shard: top.shard });
     }
-    (writers.get(lab.source) as JsonlWriter).line(line);
-    counts[lab.source] = (counts[lab.source] ?? 0) + 1;
-    labels.line(lab.line);
-    const rec = JSON.parse(line) as Record<string, unknown>;
-    const channel =
-      lab.source === 'ual'
-        ? ualContentType(rec.RecordType as number)
-        : lab.source === 'endpointPowerShell'
-          ? String(rec.Computer)
-          : String(rec.category);
-    for (const e of schedule.schedule({ id: lab.id, source: lab.source, time: lab.time, channel })) {
-      delivery.line(deliveryLines.line(e));
-      deliveries++;
-    }
-    if (lab.time - lastPrune > 6 * 3_600_000) {
-      schedule.prune(lab.time - 48 * 3_600_000);
-      lastPrune = lab.time;
-    }
-    const next = (shardLabels[top.shard] as LineReader).next();
-    if (next !== undefined) heap.push({ lab: parse(next), shard: top.shard });
-  }
-  for (const m of shardRecords) {
-    for (const [s, r] of m) {
-      if (r.next() !== undefined) {
-        throw new EnumbenchError('E_MERGE', `a shard has more ${s} records than its labels.jsonl lists`);
+    for (const m of shardRecords) {
+      for (const [s, r] of m) {
+        if (r.nextText() !== undefined) {
+          throw new EnumbenchError('E_MERGE', `a shard has more ${s} records than its labels.jsonl lists`);
+        }
       }
     }
+  } finally {
+    for (const r of readers) r.close();
   }
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of writers) files[SOURCES[s].file] = w.close();

@@ -1,7 +1,9 @@
 /**
  * Reads a JSONL file line by line in large chunks, synchronously, without holding more than a
- * chunk and one line: the replay streams datasets of any size through it. Each line comes with
- * its byte offset, so it can be read again later (readAt) instead of being kept.
+ * chunk and one line: the replay streams datasets of any size through it, and mergeShards and the
+ * Log Analytics export read dataset files with it. Each line comes with its byte offset, so it can
+ * be read again later (RangeReader) instead of being kept. Blank lines are skipped and a `\r`
+ * before the newline is dropped.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -29,8 +31,16 @@ export class LineReader {
   private closed = false;
   private lineNo = 0;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly chunk = CHUNK,
+  ) {
     this.fd = openSync(path, 'r');
+  }
+
+  /** the next line that is not blank, as text, or undefined at the end of the file */
+  nextText(): string | undefined {
+    return this.next()?.bytes.toString('utf8');
   }
 
   /** the next line that is not blank, or undefined at the end of the file */
@@ -66,7 +76,7 @@ export class LineReader {
 
   private fill(): void {
     const rest = this.buf.length - this.pos;
-    const next = Buffer.allocUnsafe(Math.max(CHUNK, rest * 2));
+    const next = Buffer.allocUnsafe(Math.max(this.chunk, rest * 2));
     this.buf.copy(next, 0, this.pos);
     const n = readSync(this.fd, next, rest, next.length - rest, this.filePos);
     this.filePos += n;
