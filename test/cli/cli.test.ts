@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'enumbench-cli-'));
+const tmp = tempDir('enumbench-cli-');
 const file = (name: string, text: string) => {
   const p = join(tmp, name);
   writeFileSync(p, text);

@@ -3,13 +3,13 @@
  * second run and with --jobs 2, no Get-* ExchangeAdmin records without the hypothesis, refusals
  * with exit code 4.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'enumbench-gen-'));
+const tmp = tempDir('enumbench-gen-');
 
 describe('enumbench generate', () => {
   it('writes the quickstart dataset; twice gives identical sha256 sums', async () => {

@@ -2,18 +2,18 @@
  * `enumbench score` through the built binary, as a CI job runs it. Like test/cli/cli.test.ts it
  * needs `npm run build` first (`npm test` does it).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAlertsJsonl } from '../../src/scoring/index.js';
 import { runBin } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 import { makeDelivery, makeLabels, makeTruth, received } from '../scoring/world.js';
 
 let dir = '';
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'enumbench-bin-'));
+  dir = tempDir('enumbench-bin-');
   const truth = makeTruth();
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
   writeFileSync(

@@ -2,13 +2,13 @@
  * `enumbench score` end to end through runCli with a fake CliIO, on the hand-built world written
  * to a temporary dataset directory.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
 import { formatAlertsJsonl } from '../../src/scoring/index.js';
+import { tempDir } from '../helpers/tmp.js';
 import { at, HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC } from '../scoring/world.js';
 
 function fakeIO(cwd: string, env: Record<string, string> = {}) {
@@ -39,7 +39,7 @@ const truth = makeTruth();
 const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'enumbench-score-'));
+  dir = tempDir('enumbench-score-');
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
   writeFileSync(
     join(dir, 'labels.jsonl'),
@@ -229,7 +229,7 @@ describe('enumbench score', () => {
   });
 
   it('several --truth/--alerts pairs (one per seed) combine into one scorecard with Wilson intervals', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'enumbench-score-seed-'));
+    const other = tempDir('enumbench-score-seed-');
     const t7 = { ...truth, seed: 7 };
     writeFileSync(join(other, 'truth.json'), JSON.stringify(t7));
     writeFileSync(

@@ -3,13 +3,13 @@
  * score → gate → reports, with its exit codes, its JUnit file, reproducibility, and `score`
  * reproducing the run's scorecard from its alerts file.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'enumbench-run-'));
+const tmp = tempDir('enumbench-run-');
 const SCENARIO = join(tmp, 'small.yaml');
 const VOLUME = [
   '--detector',

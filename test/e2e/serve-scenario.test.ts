@@ -4,13 +4,13 @@
  * (detectors/collect), configured only by the CONTRACTS.md §4 environment, retrieves every record.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
 let serve: ChildProcess | undefined;
@@ -21,7 +21,7 @@ afterEach(() => {
 
 describe('serve a scenario to an outside collector', () => {
   it('the quickstart: every generated record is collected', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
+    const out = tempDir('enumbench-serve-');
     serve = spawn(
       process.execPath,
       [BIN, 'serve', 'scenarios/quickstart.yaml', '--speed', 'max', '--json', '--out', out],

@@ -4,13 +4,11 @@
  * environment a `process:` detector receives, retrieves every record.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFixture, writeDataset } from '../helpers/dataset.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
 let serve: ChildProcess | undefined;
@@ -21,7 +19,7 @@ afterEach(() => {
 
 describe('serve + an outside collector', () => {
   it('retrieves every UAL and diagnostic record, using only the CONTRACTS.md §4 environment', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-proc-'));
+    const dir = tempDir('enumbench-proc-');
     const f = buildFixture({ seed: 51, ual: 1500, signIns: 200, graph: 150, duplicateRate: 0.02 });
     writeDataset(dir, f, 51);
     serve = spawn(

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../harness/cli/commands/serve.js';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
 import { buildFixture, writeDataset } from '../helpers/dataset.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function io(): CliIO & { stdout: string; stderr: string } {
   const o = {
@@ -27,7 +25,7 @@ function io(): CliIO & { stdout: string; stderr: string } {
 
 describe('enumbench serve', () => {
   it('--json --exit-when-done prints the CONTRACTS.md §4 names and exits 0 when the replay ends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
+    const dir = tempDir('enumbench-serve-');
     writeDataset(dir, buildFixture({ seed: 9, ual: 100, signIns: 10 }), 9);
     const o = io();
     const code = await runCli(['node', 'enumbench', 'serve', dir, '--speed', 'max', '--json', '--exit-when-done'], o);
@@ -55,10 +53,10 @@ describe('enumbench serve', () => {
     expect(await runCli(['node', 'enumbench', 'serve', '/nonexistent', '--exit-when-done'], o)).toBe(4);
     expect(o.stderr).toContain('no such file or directory');
     o = io();
-    const empty = mkdtempSync(join(tmpdir(), 'enumbench-empty-'));
+    const empty = tempDir('enumbench-empty-');
     expect(await runCli(['node', 'enumbench', 'serve', empty], o)).toBe(4);
     expect(o.stderr).toContain('not a dataset directory');
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-serve-'));
+    const dir = tempDir('enumbench-serve-');
     writeDataset(dir, buildFixture({ seed: 9, ual: 5 }), 9);
     o = io();
     expect(await runCli(['node', 'enumbench', 'serve', dir, '--speed', 'warp'], o)).toBe(4);

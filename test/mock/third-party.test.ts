@@ -4,8 +4,7 @@
  * diagnostic-settings feeds.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { type MockServices, startMockServices } from '../../harness/mock/service
 import { makeLocalCa } from '../../harness/mock/tls.js';
 import { parseSpeed } from '../../harness/replay/clock.js';
 import { buildFixture, TENANT } from '../helpers/dataset.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const run = promisify(execFile);
 let svc: MockServices | undefined;
@@ -26,7 +26,7 @@ afterEach(async () => {
 describe('@azure/msal-node', () => {
   it('an unmodified ConfidentialClientApplication gets tokens from the mock authority over HTTPS', async () => {
     const ca = makeLocalCa(undefined, new Date());
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ca-'));
+    const dir = tempDir('enumbench-ca-');
     writeFileSync(join(dir, 'ca.pem'), ca.caCert);
     svc = await startMockServices({
       publication: buildFixture({ seed: 2, ual: 10 }).publication,

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentTypeOfRecordType } from '../../harness/replay/blobs.js';
@@ -12,6 +11,7 @@ import { type ContentBlobEvent, type DiagnosticAppendEvent, Replay } from '../..
 import { HOUR, MINUTE } from '../../src/core/clock.js';
 import type { DeliveryEntry } from '../../src/core/dataset.js';
 import { buildFixture, writeDataset } from '../helpers/dataset.js';
+import { tempDir } from '../helpers/tmp.js';
 
 describe('speed', () => {
   it('parses realtime, factors, max and lockstep; rejects the rest', () => {
@@ -142,7 +142,7 @@ describe('replay', () => {
   });
 
   it('reads a dataset directory without opening truth.json', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const dir = tempDir('enumbench-ds-');
     const f = buildFixture({ seed: 8, ual: 40, signIns: 10, graph: 10 });
     writeDataset(dir, f, 8);
     expect(readdirSync(dir)).toContain('truth.json'); // present, and deliberately broken JSON
@@ -155,7 +155,7 @@ describe('replay', () => {
   });
 
   it('streams a dataset in availability order, each delivery with its record, as the whole schedule sorted would', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const dir = tempDir('enumbench-ds-');
     const f = buildFixture({ seed: 9, ual: 3000, signIns: 700, graph: 500, duplicateRate: 0.05, spacingMs: 200 });
     writeDataset(dir, f, 9);
     const ds = loadDataset(dir);
@@ -172,7 +172,7 @@ describe('replay', () => {
     // 10 s between events, 60-90 min latency: about 540 deliveries are in flight at any time (UAL
     // only: the fixture writes each source's deliveries in a block, generate interleaves them by time)
     const maxHeld = (n: number) => {
-      const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+      const dir = tempDir('enumbench-ds-');
       writeDataset(dir, buildFixture({ seed: 12, ual: n, spacingMs: 10_000, duplicateRate: 0.01 }), 12);
       const r = new Replay(loadDataset(dir), { speed: parseSpeed('lockstep'), wallStart: Date.UTC(2026, 10, 27) });
       r.start();
@@ -193,7 +193,7 @@ describe('replay', () => {
   });
 
   it('a dataset whose delivery names a missing record stops the replay with E_DATASET', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const dir = tempDir('enumbench-ds-');
     const f = buildFixture({ seed: 11, ual: 50 });
     writeDataset(dir, f, 11);
     const lines = readFileSync(join(dir, 'ual.jsonl'), 'utf8').trimEnd().split('\n');
@@ -207,7 +207,7 @@ describe('replay', () => {
   });
 
   it('reads ahead when records are not in delivery order, and names a delivery whose record is missing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+    const dir = tempDir('enumbench-ds-');
     const f = buildFixture({ seed: 10, ual: 300, duplicateRate: 0.1 });
     writeDataset(dir, f, 10);
     const lines = readFileSync(join(dir, 'ual.jsonl'), 'utf8').trimEnd().split('\n');

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../harness/cli/io.js';
@@ -8,10 +7,11 @@ import { resolveDetector, runDatasets, runOnDataset } from '../../harness/run/in
 import { SOURCES } from '../../src/core/sources.js';
 import { reportOutcome } from '../../src/report/index.js';
 import { parseThresholdLine } from '../../src/scenario/thresholds.js';
+import { tempDir } from '../helpers/tmp.js';
 import { buildSynthetic } from './synthetic.js';
 
 function writeDataset(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'enumbench-ds-'));
+  const dir = tempDir('enumbench-ds-');
   const ds = buildSynthetic();
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(ds.truth));
   writeFileSync(join(dir, 'labels.jsonl'), `${ds.labels.map((l) => JSON.stringify(l)).join('\n')}\n`);
@@ -61,7 +61,7 @@ describe('resolveDetector', () => {
   });
 
   it('loads a module: file exporting a factory or a detector', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumbench-mod-'));
+    const dir = tempDir('enumbench-mod-');
     writeFileSync(
       join(dir, 'det.mjs'),
       'export default (opts) => ({ name: "mine:" + (opts.tag ?? "x"), start() {}, ingest() {}, stop() {} });\n',

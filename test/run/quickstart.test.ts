@@ -3,8 +3,7 @@
  * lockstep, scoring judges it; twice, byte for byte; and `score` on the run's alerts file gives the
  * same scorecard.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../harness/catalog.js';
@@ -14,6 +13,7 @@ import { generateDataset } from '../../harness/dataset/generate.js';
 import { runDatasets } from '../../harness/run/index.js';
 import { loadScenarioFile } from '../../harness/scenario-files.js';
 import { renderSummaryJson } from '../../src/report/index.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir = '';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const catalog = buildCatalog();
   const r = await loadScenarioFile(join(ROOT, 'scenarios', 'quickstart.yaml'), catalog);
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  dir = mkdtempSync(join(tmpdir(), 'enumbench-quickstart-'));
+  dir = tempDir('enumbench-quickstart-');
   generateDataset(r.scenario, { out: dir, scenarioHash: r.hash, toolVersion: 'test' });
 });
 
