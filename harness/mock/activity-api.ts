@@ -337,8 +337,10 @@ export function activityRouter(ctx: ActivityContext): Router {
       'notifications',
       (ct, _sub, start, end, from) => {
         const items: [NotificationAttempt, number][] = [];
-        for (const [n, seq] of ctx.webhooks.history.since(ct, from)) {
-          if (n.createdAt >= start && n.createdAt < end) items.push([n, seq]);
+        const h = ctx.webhooks.history;
+        for (let i = from; i < h.length; i++) {
+          const n = h[i] as NotificationAttempt;
+          if (n.contentType === ct && n.createdAt >= start && n.createdAt < end) items.push([n, i]);
         }
         return { items, index: (t) => t[1] };
       },

@@ -3,7 +3,7 @@
  * stop, list; notifications for new blobs with retry, exponential backoff and disabling after
  * persistent failure (reference: "Receiving notifications", "Notification failure and retry").
  */
-import { DAY, type EpochMs, HOUR, wallNow } from '../../src/core/clock.js';
+import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import { rngStream } from '../../src/core/rng.js';
 
@@ -99,69 +99,11 @@ export async function postJson(
   }
 }
 
-/**
- * Notification attempts, per content type, for /subscriptions/notifications. Each has a sequence
- * number (the paging position, which never changes); attempts for content created before the
- * oldest time a listing may ask for (7 days and the hour of grace, time-window.ts) are dropped as
- * new ones arrive, so a replay of any length keeps at most a week of them.
- */
-interface Logged {
-  seq: number;
-  attempt: NotificationAttempt;
-}
-
-export class AttemptLog {
-  /** per content type: the attempts, of which those before `head` are dropped (compacted now and then) */
-  private readonly byType = new Map<ContentType, { items: Logged[]; head: number }>();
-  private seq = 0;
-
-  get size(): number {
-    let n = 0;
-    for (const l of this.byType.values()) n += l.items.length - l.head;
-    return n;
-  }
-
-  push(a: NotificationAttempt, now: EpochMs = a.sentAt): void {
-    let list = this.byType.get(a.contentType);
-    if (!list) {
-      list = { items: [], head: 0 };
-      this.byType.set(a.contentType, list);
-    }
-    list.items.push({ seq: this.seq++, attempt: a });
-    const oldest = now - 7 * DAY - HOUR;
-    for (const l of this.byType.values()) {
-      while (l.head < l.items.length && (l.items[l.head] as Logged).attempt.createdAt < oldest) l.head++;
-      if (l.head > 1024 && l.head * 2 > l.items.length) {
-        l.items.splice(0, l.head);
-        l.head = 0;
-      }
-    }
-  }
-
-  /** a content type's attempts from sequence number `from` on, oldest first */
-  *since(ct: ContentType, from: number): Generator<[NotificationAttempt, number]> {
-    const list = this.byType.get(ct);
-    if (!list) return;
-    const { items } = list;
-    let lo = list.head;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((items[mid] as Logged).seq < from) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < items.length; i++) {
-      const e = items[i] as Logged;
-      yield [e.attempt, e.seq];
-    }
-  }
-}
-
 export class Webhooks {
   private readonly queues = new Map<ContentType, NotificationItem[]>();
   private readonly timers = new Map<ContentType, NodeJS.Timeout>();
   private readonly sending = new Set<ContentType>();
-  readonly history = new AttemptLog();
+  readonly history: NotificationAttempt[] = [];
   private validationCounter = 0;
   private closed = false;
   private readonly inflight = new Set<Promise<unknown>>();
