@@ -11,6 +11,7 @@
  *   ENUMBENCH_BENCH_RUN="1000:1d,1000:3d,1000:7d"   sizes as users:duration
  *   ENUMBENCH_BENCH_CLI=/other/build/dist/harness/cli/main.js   measure another build (before/after)
  *   ENUMBENCH_BENCH_KEEP=1   keep the generated datasets (in $TMPDIR/enumbench-bench-run) for the next run
+ *   ENUMBENCH_BENCH_RUN_SCENARIO=1   also `run scenario.yaml` (generation and replay in one process)
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -135,6 +136,8 @@ export interface RunMemory {
   datasetMiB: number;
   run: Child;
   score: Child | null;
+  /** `run scenario.yaml`, when asked for */
+  scenario: Child | null;
   alerts: number | null;
   recall: number | null;
 }
@@ -171,7 +174,23 @@ export async function runOnce(size: RunSize, root: string): Promise<RunMemory> {
     const file = existsSync(alertsDir) ? readdirSync(alertsDir)[0] : undefined;
     if (file !== undefined)
       score = await cli(['score', '--truth', ds.dir, '--alerts', join(alertsDir, file), '--json']);
-    return { size, records: ds.records, datasetMiB: ds.mib, run, score, alerts, recall };
+    let scenario: Child | null = null;
+    if (process.env.ENUMBENCH_BENCH_RUN_SCENARIO === '1') {
+      rmSync(out, { recursive: true, force: true });
+      scenario = await cli([
+        'run',
+        join(root, `${size.users}u-${size.duration}.yaml`),
+        '--detector',
+        'builtin:volume',
+        '--out',
+        out,
+        '--report',
+        'json',
+        '--json',
+        '--no-progress',
+      ]);
+    }
+    return { size, records: ds.records, datasetMiB: ds.mib, run, score, scenario, alerts, recall };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -223,7 +242,12 @@ export const runMemoryBenchmark: Benchmark = {
             ? `score: peak RSS ${fmt(r.score.maxRssMiB)} MiB, ${secs(r.score.ms)}`
             : `score failed: ${failure(r.score)}`
           : 'score: no alerts file';
-        figures.push({ label, value: `${head}; ${run}; ${score}; load ${before} → ${load()}` });
+        const scenario = r.scenario
+          ? r.scenario.code <= 1
+            ? `; run scenario.yaml (generate + replay): peak RSS ${fmt(r.scenario.maxRssMiB)} MiB, ${secs(r.scenario.ms)}`
+            : `; run scenario.yaml failed: ${failure(r.scenario)}`
+          : '';
+        figures.push({ label, value: `${head}; ${run}; ${score}${scenario}; load ${before} → ${load()}` });
       }
     } finally {
       if (process.env.ENUMBENCH_BENCH_KEEP !== '1') rmSync(root, { recursive: true, force: true });
