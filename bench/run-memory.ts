@@ -12,6 +12,8 @@
  *   ENUMBENCH_BENCH_CLI=/other/build/dist/harness/cli/main.js   measure another build (before/after)
  *   ENUMBENCH_BENCH_KEEP=1   keep the generated datasets (in $TMPDIR/enumbench-bench-run) for the next run
  *   ENUMBENCH_BENCH_RUN_SCENARIO=1   also `run scenario.yaml` (generation and replay in one process)
+ *   ENUMBENCH_BENCH_DETECTOR=none   a detector that keeps nothing (null-detector.ts): the bench's own
+ *                                   memory; or any --detector spec (default builtin:volume)
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,9 @@ const ts = import.meta.url.endsWith('.ts');
 const CLI = process.env.ENUMBENCH_BENCH_CLI ?? join(here, '..', 'harness', 'cli', ts ? 'main.ts' : 'main.js');
 const HOOK = join(here, ts ? 'rss-at-exit.ts' : 'rss-at-exit.js');
 const TSX = ['--import', 'tsx'];
+const DETECTOR_ENV = process.env.ENUMBENCH_BENCH_DETECTOR ?? 'builtin:volume';
+const DETECTOR =
+  DETECTOR_ENV === 'none' ? `module:${join(here, ts ? 'null-detector.ts' : 'null-detector.js')}` : DETECTOR_ENV;
 
 export interface RunSize {
   users: number;
@@ -150,7 +155,7 @@ export async function runOnce(size: RunSize, root: string): Promise<RunMemory> {
       'run',
       ds.dir,
       '--detector',
-      'builtin:volume',
+      DETECTOR,
       '--out',
       out,
       '--report',
@@ -181,7 +186,7 @@ export async function runOnce(size: RunSize, root: string): Promise<RunMemory> {
         'run',
         join(root, `${size.users}u-${size.duration}.yaml`),
         '--detector',
-        'builtin:volume',
+        DETECTOR,
         '--out',
         out,
         '--report',
@@ -214,7 +219,7 @@ function failure(c: Child): string {
 
 export const runMemoryBenchmark: Benchmark = {
   name: 'run-memory',
-  description: '`run DIR` (lockstep replay into builtin:volume, scoring) and `score`: peak RSS as the dataset grows',
+  description: `\`run DIR\` (lockstep replay into ${DETECTOR_ENV}, scoring) and \`score\`: peak RSS as the dataset grows`,
   async run() {
     const sizes = parseRunSizes(process.env.ENUMBENCH_BENCH_RUN ?? DEFAULT_SIZES);
     const root = join(tmpdir(), 'enumbench-bench-run');
