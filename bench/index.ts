@@ -1,6 +1,7 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { generateBenchmark } from './generate.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
+import { runMemoryBenchmark } from './run-memory.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
 import { serveMemoryBenchmark } from './serve-memory.js';
 
@@ -20,4 +21,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   generateBenchmark,
   mockDeliveryBenchmark,
   serveMemoryBenchmark,
+  runMemoryBenchmark,
 ];

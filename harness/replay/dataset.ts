@@ -4,9 +4,11 @@
  * the detector, and the mock is on the detector's side.
  *
  * Streaming, in two passes over delivery.jsonl and one over each source file:
- *   1. `loadDataset` reads delivery.jsonl once, checking every line, and keeps only figures: the
- *      window, counts, the last availability of each UAL blob, how many duplicate deliveries each
- *      duplicated record has, and the earliest availability in each block of lines.
+ *   1. `scanDeliveries` (through `loadDataset`, or directly for `run`, which replays any directory
+ *      holding delivery.jsonl and the source files) reads delivery.jsonl once, checking every
+ *      line, and keeps only figures: the window, counts, the last availability of each UAL blob,
+ *      how many duplicate deliveries each duplicated record has, and the earliest availability in
+ *      each block of lines.
  *   2. `open()` reads it again, together with the source files, and hands out deliveries in
  *      availability order. A delivery is held (as a file offset, not its record) only until no
  *      unread line can be available earlier, which the per-block minima tell: for a dataset written
@@ -14,7 +16,9 @@
  *      deliveries of the last maximum latency. A record is read from its file again when it is
  *      published.
  * Records are joined to deliveries in order: the next line of the source file is the record of the
- * next first delivery, which is how `generate` writes them. Other orders work too, by reading
+ * next first delivery, which is how `generate` writes them (a line holding `"Id":"<id>"`, with the
+ * source's id field, is taken as the record; any other line is parsed to learn whose record it
+ * is). Other orders work too, by reading
  * ahead (at the price of memory); a delivery whose record is missing stops the replay with an
  * E_DATASET error naming the line.
  */
@@ -60,6 +64,13 @@ function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
+/**
+ * Reads one line of delivery.jsonl: its entry, undefined to skip the line, or a user error that
+ * names `path:line`.
+ */
+export type DeliveryLineParser = (path: string, lineNo: number, bytes: Buffer) => DeliveryEntry | undefined;
+
+/** The replay's own check of a delivery line: the fields the replay needs, nothing more. */
 function parseDelivery(path: string, lineNo: number, bytes: Buffer): DeliveryEntry {
   let e: DeliveryEntry;
   try {
@@ -108,11 +119,13 @@ function findTenant(dir: string): string | undefined {
 }
 
 interface Schedule {
-  /** earliest availability of every line from block b on (suffix minima) */
+  /** earliest availability of every delivery from block b on (suffix minima) */
   minFrom: Float64Array;
   blobEnds: Map<string, EpochMs>;
   /** records delivered more than once: key → number of later (duplicate) deliveries */
   duplicates: Map<string, number>;
+  parse: DeliveryLineParser;
+  everySource: boolean;
 }
 
 export function loadDataset(dir: string): LoadedDataset {
@@ -141,8 +154,62 @@ export function loadDataset(dir: string): LoadedDataset {
   if (!existsSync(deliveryPath)) {
     throw userError('E_DATASET', `${dir}: ${DATASET_FILES.delivery} is missing`, 'regenerate the dataset');
   }
+  const d = scanDeliveries(dir);
+  for (const s of SOURCE_IDS) {
+    if ((d.counts[s] ?? 0) > 0 && !existsSync(join(dir, SOURCES[s].file)))
+      throw userError('E_DATASET', `${deliveryPath}: delivers ${s} records, but ${SOURCES[s].file} is missing`);
+  }
+  const first = d.first ?? Date.parse(manifest.window.start);
+  return {
+    manifest,
+    dir,
+    counts: d.counts,
+    deliveryCount: d.count,
+    deliveryCounts: d.deliveryCounts,
+    tenantId: findTenant(dir) ?? '00000000-0000-0000-0000-000000000000',
+    seed: manifest.seed,
+    domain: undefined,
+    simStart: first,
+    simEnd: d.last ?? first,
+    blobEnd: d.blobEnd,
+    open: d.open,
+  };
+}
 
-  // pass 1: figures only
+export interface DeliveryScanOptions {
+  /** reads each line of delivery.jsonl, in both passes (default: the replay's own check) */
+  parse?: DeliveryLineParser;
+  /**
+   * hand out endpointPowerShell deliveries too: no feed serves them, but an in-process detector
+   * reads every source the tenant collects (default false)
+   */
+  everySource?: boolean;
+}
+
+/** delivery.jsonl of a dataset directory, scanned once; `open()` streams it in availability order. */
+export interface DatasetDeliveries {
+  path: string;
+  /** deliveries (lines that are not blank) */
+  count: number;
+  /** the earliest and latest availability; undefined when nothing is delivered */
+  first: EpochMs | undefined;
+  last: EpochMs | undefined;
+  /** records per source (first deliveries) */
+  counts: Partial<Record<SourceId, number>>;
+  /** deliveries per source, duplicates included */
+  deliveryCounts: Partial<Record<SourceId, number>>;
+  blobEnd(blob: string): EpochMs | undefined;
+  /** a new stream over every delivery in availability order (ties: the order of the lines) */
+  open(): DeliveryStream;
+}
+
+/**
+ * Pass 1 over delivery.jsonl (see the top of this file): checks every line and keeps figures only.
+ * Needs no manifest, so `run` can replay any directory holding delivery.jsonl and the source files.
+ */
+export function scanDeliveries(dir: string, opts: DeliveryScanOptions = {}): DatasetDeliveries {
+  const deliveryPath = join(dir, DATASET_FILES.delivery);
+  const parse = opts.parse ?? parseDelivery;
   const blockMins: number[] = [];
   const blobEnds = new Map<string, EpochMs>();
   const duplicates = new Map<string, number>();
@@ -151,10 +218,20 @@ export function loadDataset(dir: string): LoadedDataset {
   let n = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  const reader = new LineReader(deliveryPath);
+  let reader: LineReader;
+  try {
+    reader = new LineReader(deliveryPath);
+  } catch (e) {
+    throw userError(
+      'E_DATASET',
+      `cannot read ${deliveryPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'pass a directory written by `enumbench generate --out DIR`',
+    );
+  }
   try {
     for (let line = reader.next(); line; line = reader.next()) {
-      const e = parseDelivery(deliveryPath, line.lineNo, line.bytes);
+      const e = parse(deliveryPath, line.lineNo, line.bytes);
+      if (e === undefined) continue;
       const b = Math.floor(n / BLOCK);
       if (b === blockMins.length) blockMins.push(e.at);
       else if (e.at < (blockMins[b] as number)) blockMins[b] = e.at;
@@ -171,27 +248,18 @@ export function loadDataset(dir: string): LoadedDataset {
   } finally {
     reader.close();
   }
-  for (const s of SOURCE_IDS) {
-    if ((counts[s] ?? 0) > 0 && !existsSync(join(dir, SOURCES[s].file)))
-      throw userError('E_DATASET', `${deliveryPath}: delivers ${s} records, but ${SOURCES[s].file} is missing`);
-  }
   const minFrom = new Float64Array(blockMins.length + 1);
   minFrom[blockMins.length] = Number.POSITIVE_INFINITY;
   for (let b = blockMins.length - 1; b >= 0; b--)
     minFrom[b] = Math.min(blockMins[b] as number, minFrom[b + 1] as number);
-  const schedule: Schedule = { minFrom, blobEnds, duplicates };
-  if (n === 0) first = last = Date.parse(manifest.window.start);
+  const schedule: Schedule = { minFrom, blobEnds, duplicates, parse, everySource: opts.everySource === true };
   return {
-    manifest,
-    dir,
+    path: deliveryPath,
+    count: n,
+    first: n === 0 ? undefined : first,
+    last: n === 0 ? undefined : last,
     counts,
-    deliveryCount: n,
     deliveryCounts,
-    tenantId: findTenant(dir) ?? '00000000-0000-0000-0000-000000000000',
-    seed: manifest.seed,
-    domain: undefined,
-    simStart: first,
-    simEnd: last,
     blobEnd: (blob) => blobEnds.get(blob),
     open: () => new DatasetStream(dir, deliveryPath, schedule),
   };
@@ -202,15 +270,32 @@ interface Held {
   /** position among the delivery lines: ties in availability keep the schedule's order */
   seq: number;
   source: SourceId;
+  /** the record: where it is in its source file */
   offset: number;
   length: number;
+  line: number;
 }
 
-/** where a record is in its source file, and how many more deliveries will ask for it */
-interface Stashed {
+/** where a record is in its source file */
+interface Located {
   offset: number;
   length: number;
+  line: number;
+}
+
+/** a record read ahead of its delivery, and how many more deliveries will ask for it */
+interface Stashed extends Located {
   uses: number;
+}
+
+/**
+ * What the line holding a record's id contains when written as `generate` writes it (no blanks):
+ * `"Id":"<id>"`; endpoint events, identified by two fields, have none.
+ */
+function idNeedle(source: SourceId, id: string): string | undefined {
+  if (source === 'endpointPowerShell') return undefined;
+  const leaf = SOURCES[source].idField.split('.').pop() as string;
+  return `${JSON.stringify(leaf)}:${JSON.stringify(id)}`;
 }
 
 class DatasetStream implements DeliveryStream {
@@ -274,21 +359,28 @@ class DatasetStream implements DeliveryStream {
     // read once, when first asked for (content type, then publication), and kept as long as the
     // delivery is: until its blob or append is published
     let text: string | undefined;
-    return { entry: h.entry, text: () => (text ??= ranges.text(h.offset, h.length)) };
+    return {
+      entry: h.entry,
+      text: () => (text ??= ranges.text(h.offset, h.length)),
+      origin: () => `${ranges.path}:${h.line}`,
+    };
   }
 
+  /** the next block of deliveries (the one the minima were taken over in the scan) */
   private readBlock(): void {
-    for (let i = 0; i < BLOCK; i++) {
+    for (let i = 0; i < BLOCK; ) {
       const line = this.deliveries.next();
       if (!line) {
         this.exhausted = true;
         return;
       }
-      const entry = parseDelivery(this.deliveryPath, line.lineNo, line.bytes);
+      const entry = this.schedule.parse(this.deliveryPath, line.lineNo, line.bytes);
+      if (entry === undefined) continue;
+      i++;
       const seq = this.read++;
-      if (entry.source === 'endpointPowerShell') continue; // no feed serves it
+      if (entry.source === 'endpointPowerShell' && !this.schedule.everySource) continue; // no feed serves it
       const at = this.locate(entry, line.lineNo);
-      this.heap.push({ entry, seq, source: entry.source, offset: at.offset, length: at.length });
+      this.heap.push({ entry, seq, source: entry.source, offset: at.offset, length: at.length, line: at.line });
     }
     this.block++;
   }
@@ -305,7 +397,7 @@ class DatasetStream implements DeliveryStream {
   }
 
   /** the record of a delivery: stashed earlier, or the next line(s) of its source file */
-  private locate(e: DeliveryEntry, lineNo: number): { offset: number; length: number } {
+  private locate(e: DeliveryEntry, lineNo: number): Located {
     const key = recordKey(e.source, e.id);
     const st = this.stash.get(key);
     if (st) {
@@ -313,11 +405,12 @@ class DatasetStream implements DeliveryStream {
       return st;
     }
     const lines = this.source(e.source).lines;
-    const quoted = JSON.stringify(e.id);
+    const needle = idNeedle(e.source, e.id);
     for (let line = lines.next(); line; line = lines.next()) {
-      if (line.bytes.indexOf(quoted) >= 0) {
-        this.keepFor(key, line.offset, line.length, 0);
-        return { offset: line.offset, length: line.length };
+      const found: Located = { offset: line.offset, length: line.length, line: line.lineNo };
+      if (needle !== undefined && line.bytes.indexOf(needle) >= 0) {
+        this.keepFor(key, found, 0);
+        return found;
       }
       // not the record we want: someone else's, read ahead of its delivery
       let obj: unknown;
@@ -330,10 +423,10 @@ class DatasetStream implements DeliveryStream {
       if (id === undefined)
         throw userError('E_DATASET', `${lines.path}:${line.lineNo}: the record has no ${SOURCES[e.source].idField}`);
       if (id === e.id) {
-        this.keepFor(key, line.offset, line.length, 0);
-        return { offset: line.offset, length: line.length };
+        this.keepFor(key, found, 0);
+        return found;
       }
-      this.keepFor(recordKey(e.source, id), line.offset, line.length, 1);
+      this.keepFor(recordKey(e.source, id), found, 1);
     }
     throw userError(
       'E_DATASET',
@@ -343,10 +436,10 @@ class DatasetStream implements DeliveryStream {
   }
 
   /** stash a record found in its file while more of its deliveries are to come */
-  private keepFor(key: string, offset: number, length: number, pending: number): void {
+  private keepFor(key: string, at: Located, pending: number): void {
     const uses = pending + (this.duplicates.get(key) ?? 0);
     this.duplicates.delete(key);
-    if (uses > 0) this.stash.set(key, { offset, length, uses });
+    if (uses > 0) this.stash.set(key, { ...at, uses });
   }
 }
 

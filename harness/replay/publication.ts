@@ -14,6 +14,8 @@ export interface PendingDelivery {
   readonly entry: DeliveryEntry;
   /** the record's JSON text exactly as stored (one line of the dataset file); read on demand */
   text(): string;
+  /** where the record is stored, as `file:line`, when it comes from a file (for error messages) */
+  origin?(): string;
 }
 
 /** Deliveries in availability order (stable: equal times keep the order of the schedule). */

@@ -1,85 +1,123 @@
 /**
  * Running an in-process detector over a dataset directory in lockstep and scoring it: the seam for
  * `enumbench run DIR` (CONTRACTS.md §3: `run` accepts a dataset directory as well as a scenario).
- * Reads the records of every collected source, joins them with delivery.jsonl in availability order,
- * replays them through runLockstep, and scores the alerts against truth.json and labels.jsonl.
+ *
+ * Streaming end to end (DESIGN.md "Scale"), so memory does not grow with the dataset's length:
+ *   1. truth.json is read; labels.jsonl and delivery.jsonl are checked line by line before the
+ *      replay starts (the first bad line stops the run with its file:line);
+ *   2. the replay reads delivery.jsonl in availability order with a bounded reorder window and
+ *      fetches each record from its source file by offset (harness/replay/dataset.ts), in the order
+ *      `availabilityOrder` gives a whole schedule, into runLockstep;
+ *   3. scoring streams labels.jsonl and delivery.jsonl once more into a ScoringSubset, keeping the
+ *      labels and availability of the records the alerts cite and whether each campaign's records
+ *      were delivered (in-process lockstep hands the detector every delivery: the schedule is the
+ *      collection ledger).
+ * Memory: the open availability window, the alerts, and the campaigns' record ids.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATASET_FILES, type DeliveryEntry } from '../../src/core/dataset.js';
+import { DATASET_FILES } from '../../src/core/dataset.js';
 import type { Detector } from '../../src/core/detector.js';
-import { EnumbenchError } from '../../src/core/errors.js';
+import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
-import { recordIdOf, SOURCES, type SourceId } from '../../src/core/sources.js';
-import type { RecordLabel, Truth } from '../../src/core/truth.js';
+import { recordIdOf, type SourceId } from '../../src/core/sources.js';
+import type { Truth } from '../../src/core/truth.js';
 import {
   type DatasetStamp,
   formatAlertsJsonl,
-  parseDeliveryText,
-  parseLabelsText,
+  parseDeliveryLine,
+  parseLabelLine,
   parseTruthText,
   type Scorecard,
   type ScoringOptions,
-  scoreRun,
+  ScoringSubset,
+  scoreWithLookups,
 } from '../../src/scoring/index.js';
-import { availabilityOrder, joinDelivery, type LockstepResult, runLockstep } from './lockstep.js';
+import { type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
+import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
+import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
+import { feedScoringSubset, streamJsonl } from './scoring-files.js';
 
-export interface DatasetFiles {
-  truth: Truth;
-  labels: RecordLabel[] | null;
-  delivery: DeliveryEntry[];
-  /** `${source}\u0000${id}` → record */
-  records: Map<string, TelemetryRecord>;
+const HINT = 'pass a directory written by `enumbench generate --out DIR`';
+
+function cannotRead(path: string, e: NodeJS.ErrnoException): EnumbenchError {
+  return new EnumbenchError('E_DATASET', `cannot read ${path}: ${e.code ?? e.message ?? e}`, { hint: HINT });
 }
 
 function read(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new EnumbenchError('E_DATASET', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, {
-      hint: 'pass a directory written by `enumbench generate --out DIR`',
-    });
+    throw cannotRead(path, e as NodeJS.ErrnoException);
   }
 }
 
-function firstProblem(list: { message: string; position?: { file: string; line: number } }[]): never {
-  const p = list[0];
-  throw new EnumbenchError('E_DATASET', `${p?.position ? `${p.position.file}:${p.position.line}: ` : ''}${p?.message}`);
+function lineError(p: Diagnostic): EnumbenchError {
+  return new EnumbenchError('E_DATASET', `${p.position ? `${p.position.file}:${p.position.line}: ` : ''}${p.message}`);
 }
 
-export function readDatasetDir(dir: string): DatasetFiles {
-  const truth = parseTruthText(read(join(dir, DATASET_FILES.truth)), join(dir, DATASET_FILES.truth));
-  const labelsPath = join(dir, DATASET_FILES.labels);
-  let labels: RecordLabel[] | null = null;
-  if (existsSync(labelsPath)) {
-    const r = parseLabelsText(read(labelsPath), labelsPath);
-    if (r.problems.length) firstProblem(r.problems);
-    labels = r.items;
-  }
-  const d = parseDeliveryText(read(join(dir, DATASET_FILES.delivery)), join(dir, DATASET_FILES.delivery));
-  if (d.problems.length) firstProblem(d.problems);
-  const records = new Map<string, TelemetryRecord>();
-  for (const source of truth.sources as SourceId[]) {
-    const info = SOURCES[source];
-    const file = join(dir, info.file);
-    if (!existsSync(file)) continue;
-    const lines = read(file).split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      if (line.trim() === '') continue;
-      let rec: TelemetryRecord;
-      try {
-        rec = JSON.parse(line) as TelemetryRecord;
-      } catch (e) {
-        throw new EnumbenchError('E_DATASET', `${file}:${i + 1}: not valid JSON: ${(e as Error).message}`);
-      }
-      const id = recordIdOf(source, rec);
-      if (id === undefined)
-        throw new EnumbenchError('E_DATASET', `${file}:${i + 1}: the record has no ${info.idField}`);
-      records.set(`${source}\u0000${id}`, rec);
+/** delivery.jsonl lines as the scorer reads them: the first bad line stops the run with its file:line */
+const checkedDelivery: DeliveryLineParser = (path, lineNo, bytes) => {
+  const r = parseDeliveryLine(bytes.toString('utf8'), path, lineNo);
+  if (r === null) return undefined;
+  if (!r.ok) throw lineError(r.problem);
+  return r.item;
+};
+
+/**
+ * The stream's deliveries as the lockstep replays them, each with its parsed record: in
+ * availability order, deliveries of the same instant by source, then id, then position in the
+ * schedule — the order `availabilityOrder` gives a whole schedule. Only one instant is held.
+ */
+export function* replayItems(stream: DeliveryStream, sources: readonly SourceId[]): Generator<ReplayItem> {
+  const collected = new Set<SourceId>(sources);
+  const item = (d: PendingDelivery): ReplayItem => {
+    const { entry } = d;
+    if (!collected.has(entry.source)) {
+      throw new EnumbenchError(
+        'E_DATASET',
+        `delivery.jsonl schedules record ${entry.id} (${entry.source}) that is not in the dataset`,
+        { kind: 'internal' },
+      );
     }
+    let record: TelemetryRecord;
+    try {
+      record = JSON.parse(d.text()) as TelemetryRecord;
+    } catch (e) {
+      throw new EnumbenchError(
+        'E_DATASET',
+        `${d.origin?.() ?? entry.source}: not valid JSON (${(e as Error).message})`,
+      );
+    }
+    if (recordIdOf(entry.source, record) !== entry.id) {
+      throw new EnumbenchError(
+        'E_DATASET',
+        `${d.origin?.() ?? entry.source}: taken for ${entry.source} record ${entry.id}, but its id is ${String(recordIdOf(entry.source, record))}`,
+        { kind: 'internal' },
+      );
+    }
+    return { entry, record };
+  };
+  const bySourceThenId = (a: PendingDelivery, b: PendingDelivery) =>
+    a.entry.source < b.entry.source
+      ? -1
+      : a.entry.source > b.entry.source
+        ? 1
+        : a.entry.id < b.entry.id
+          ? -1
+          : a.entry.id > b.entry.id
+            ? 1
+            : 0;
+  let group: PendingDelivery[] = [];
+  for (let d = stream.next(); d; d = stream.next()) {
+    if (group.length > 0 && d.entry.at !== (group[0] as PendingDelivery).entry.at) {
+      // a stable sort: equal (source, id) keep the schedule's order
+      for (const g of group.sort(bySourceThenId)) yield item(g);
+      group = [];
+    }
+    group.push(d);
   }
-  return { truth, labels, delivery: d.items, records };
+  for (const g of group.sort(bySourceThenId)) yield item(g);
 }
 
 export interface DatasetRunOptions {
@@ -101,27 +139,62 @@ export interface DatasetRun {
 }
 
 export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
-  const ds = readDatasetDir(o.dir);
-  const { truth } = ds;
-  const entries = availabilityOrder(ds.delivery);
-  const lockstep = await runLockstep({
-    detector: o.detector,
-    items: joinDelivery(entries, (id, source) => ds.records.get(`${source}\u0000${id}`)),
-    sources: truth.sources,
-    start: Math.min(truth.window.historyStart, entries[0]?.at ?? truth.window.historyStart),
-    end: truth.window.end + (o.drainMs ?? 6 * 60 * 60_000),
-    ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+  const truthPath = join(o.dir, DATASET_FILES.truth);
+  const truth = parseTruthText(read(truthPath), truthPath);
+  const labelsPath = join(o.dir, DATASET_FILES.labels);
+  const labels = existsSync(labelsPath) ? labelsPath : null;
+  // check before the replay: a bad line fails in seconds, not after the detector ran
+  if (labels !== null) {
+    streamJsonl({
+      path: labels,
+      parse: parseLabelLine,
+      onItem: () => {},
+      onProblem: (p) => {
+        throw lineError(p);
+      },
+      readError: (e) => cannotRead(labels, e),
+    });
+  }
+  const deliveries = scanDeliveries(o.dir, { parse: checkedDelivery, everySource: true });
+
+  const stream = deliveries.open();
+  let lockstep: LockstepResult;
+  try {
+    lockstep = await runLockstep({
+      detector: o.detector,
+      items: replayItems(stream, truth.sources),
+      sources: truth.sources,
+      start: Math.min(truth.window.historyStart, deliveries.first ?? truth.window.historyStart),
+      end: truth.window.end + (o.drainMs ?? 6 * 60 * 60_000),
+      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+    });
+  } finally {
+    stream.close();
+  }
+
+  const subset = new ScoringSubset(lockstep.alerts, {
+    labels: labels !== null,
+    delivery: true,
+    scheduleIsLedger: true,
   });
-  const card = scoreRun({
-    truth,
-    alerts: lockstep.alerts,
-    labels: ds.labels,
-    delivery: ds.delivery,
-    // in-process lockstep hands the detector every delivered record: the ledger is the schedule itself
-    collected: new Set(ds.delivery.map((d) => d.id)),
-    malformed: lockstep.malformed.length,
-    ...(o.scoring ? { options: o.scoring } : {}),
+  feedScoringSubset(subset, {
+    labels,
+    delivery: deliveries.path,
+    onlyIfNeeded: true,
+    onProblem: (p) => {
+      throw lineError(p);
+    },
+    readError: (e, path) => cannotRead(path, e),
   });
+  const card = scoreWithLookups(
+    {
+      truth,
+      alerts: lockstep.alerts,
+      malformed: lockstep.malformed.length,
+      ...(o.scoring ? { options: o.scoring } : {}),
+    },
+    subset.lookups(),
+  );
   const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
   return { truth, lockstep, card, alertsJsonl: formatAlertsJsonl(lockstep.alerts, stamp), stamp };
 }

@@ -3,4 +3,5 @@ export * from './detector-spec.js';
 export * from './gate.js';
 export * from './lockstep.js';
 export * from './run-datasets.js';
+export * from './scoring-files.js';
 export * from './write-reports.js';

@@ -167,10 +167,19 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     await tickUntil(clock.now(), true);
   };
 
+  const items: Iterator<ReplayItem> | AsyncIterator<ReplayItem> =
+    Symbol.asyncIterator in opts.items ? opts.items[Symbol.asyncIterator]() : opts.items[Symbol.iterator]();
+  /** set while the items are read: their errors (a broken dataset) are the bench's, not the detector's */
+  let reading = false;
   try {
     await call('start', () => det.start(ctx));
     let last = Number.NEGATIVE_INFINITY;
-    for await (const item of opts.items) {
+    for (;;) {
+      reading = true;
+      const next = await items.next();
+      reading = false;
+      if (next.done) break;
+      const item = next.value;
       const at = item.entry.at;
       if (at < last) {
         throw new EnumbenchError(
@@ -193,13 +202,16 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     phase = 'stop';
     await call('stop', () => det.stop(ctx));
   } catch (e) {
-    if (e instanceof EnumbenchError && e.code === 'E_DELIVERY_ORDER') throw e;
+    if (reading || (e instanceof EnumbenchError && e.code === 'E_DELIVERY_ORDER')) throw e;
     result.failure = {
       phase,
       at: clock.now(),
       kind: e instanceof DetectorStop ? e.kind : 'crash',
       message: e instanceof Error ? e.message : String(e),
     };
+  } finally {
+    // a detector that failed leaves the rest unread: release what the items hold (files)
+    if (!reading) await items.return?.();
   }
   return result;
 }

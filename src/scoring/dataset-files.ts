@@ -1,6 +1,7 @@
 /**
  * Reading the truth side of a dataset from text (the harness reads the files): truth.json,
- * labels.jsonl and delivery.jsonl. Pure; every problem is reported with its line.
+ * labels.jsonl and delivery.jsonl, whole or one line at a time (the harness streams large files
+ * through parseLabelLine / parseDeliveryLine). Pure; every problem is reported with its line.
  */
 import { z } from 'zod';
 import type { DeliveryEntry } from '../core/dataset.js';
@@ -89,38 +90,60 @@ export interface LinesResult<T> {
   problems: Diagnostic[];
 }
 
+/** One line of a JSONL file: its item, a problem (with its position), or null for a blank line. */
+export type LineResult<T> = { ok: true; item: T } | { ok: false; problem: Diagnostic } | null;
+
+function parseLine<T>(line: string, file: string, lineNo: number, schema: z.ZodType<T>, code: string): LineResult<T> {
+  if (line.trim() === '') return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch (e) {
+    return {
+      ok: false,
+      problem: { code, message: `not valid JSON: ${(e as Error).message}`, position: { file, line: lineNo, col: 1 } },
+    };
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    return {
+      ok: false,
+      problem: { code, message: issuesToText(r.error.issues), position: { file, line: lineNo, col: 1 } },
+    };
+  }
+  return { ok: true, item: r.data };
+}
+
 function parseLines<T>(text: string, file: string, schema: z.ZodType<T>, code: string): LinesResult<T> {
   const items: T[] = [];
   const problems: Diagnostic[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch (e) {
-      problems.push({
-        code,
-        message: `not valid JSON: ${(e as Error).message}`,
-        position: { file, line: i + 1, col: 1 },
-      });
-      continue;
-    }
-    const r = schema.safeParse(raw);
-    if (!r.success) {
-      problems.push({ code, message: issuesToText(r.error.issues), position: { file, line: i + 1, col: 1 } });
-      continue;
-    }
-    items.push(r.data);
+    const r = parseLine(lines[i] as string, file, i + 1, schema, code);
+    if (r === null) continue;
+    if (r.ok) items.push(r.item);
+    else problems.push(r.problem);
   }
   return { items, problems };
 }
 
+const Label = LabelSchema as z.ZodType<RecordLabel>;
+const Delivery = DeliverySchema as unknown as z.ZodType<DeliveryEntry>;
+
+/** One line of labels.jsonl (1-based `lineNo`), for readers that stream the file. */
+export function parseLabelLine(line: string, file: string, lineNo: number): LineResult<RecordLabel> {
+  return parseLine(line, file, lineNo, Label, 'E_LABELS');
+}
+
+/** One line of delivery.jsonl (1-based `lineNo`), for readers that stream the file. */
+export function parseDeliveryLine(line: string, file: string, lineNo: number): LineResult<DeliveryEntry> {
+  return parseLine(line, file, lineNo, Delivery, 'E_DELIVERY');
+}
+
 export function parseLabelsText(text: string, file = 'labels.jsonl'): LinesResult<RecordLabel> {
-  return parseLines(text, file, LabelSchema as z.ZodType<RecordLabel>, 'E_LABELS');
+  return parseLines(text, file, Label, 'E_LABELS');
 }
 
 export function parseDeliveryText(text: string, file = 'delivery.jsonl'): LinesResult<DeliveryEntry> {
-  return parseLines(text, file, DeliverySchema as unknown as z.ZodType<DeliveryEntry>, 'E_DELIVERY');
+  return parseLines(text, file, Delivery, 'E_DELIVERY');
 }

@@ -8,4 +8,5 @@ export * from './same-dataset.js';
 export * from './score.js';
 export * from './seeds.js';
 export * from './stats.js';
+export * from './subset.js';
 export * from './types.js';

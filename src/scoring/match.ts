@@ -52,9 +52,10 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   else if (!list.includes(value)) list.push(value);
 }
 
+/** `labels`: the labels, or a map of them by normalised record id (ScoringLookups.labels) */
 export function indexTruth(
   truth: Truth,
-  labels: Iterable<RecordLabel> | null,
+  labels: Iterable<RecordLabel> | ReadonlyMap<string, RecordLabel> | null,
   availability: ReadonlyMap<string, EpochMs> | null,
 ): TruthIndex {
   const campaigns = new Map<string, Campaign>();
@@ -69,10 +70,12 @@ export function indexTruth(
     for (const a of c.appIds) if (!isFirstPartyAppId(a)) push(principals, a, c.id);
     ips.set(c.id, new Set(c.ips.map(norm)));
   }
-  let labelMap: Map<string, RecordLabel> | null = null;
-  if (labels) {
-    labelMap = new Map();
-    for (const l of labels) labelMap.set(norm(l.id), l);
+  let labelMap: ReadonlyMap<string, RecordLabel> | null = null;
+  if (labels instanceof Map) labelMap = labels;
+  else if (labels) {
+    const m = new Map<string, RecordLabel>();
+    for (const l of labels as Iterable<RecordLabel>) m.set(norm(l.id), l);
+    labelMap = m;
   }
   const actorProfile = new Map<string, string>();
   const principalProfile = new Map<string, string>();

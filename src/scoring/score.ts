@@ -2,6 +2,11 @@
  * Scoring one (scenario, seed): truth + received alerts (+ labels, delivery schedule, collection
  * ledger when available) → a Scorecard. Pure and deterministic: the result does not depend on the
  * order of the alerts, and exact duplicates change nothing.
+ *
+ * Of labels, schedule and ledger the scorer only looks things up (ScoringLookups): scoreRun builds
+ * the lookups from whole arrays; ScoringSubset (subset.ts) builds the same lookups from files
+ * streamed line by line, keeping only what the alerts cite and the campaigns' records, which is
+ * how `run` and `score` score datasets of any length.
  */
 
 import { parseIsoTime } from '../core/alert-check.js';
@@ -25,9 +30,16 @@ import {
   type ScoringOptions,
 } from './types.js';
 
-export interface ScoreInput {
+/** The alerts to score and how. */
+export interface ScoredAlerts {
   truth: Truth;
   alerts: readonly ReceivedAlert[];
+  /** alerts refused as malformed before scoring (counted in `malformed_alerts`) */
+  malformed?: number;
+  options?: Partial<ScoringOptions>;
+}
+
+export interface ScoreInput extends ScoredAlerts {
   /** labels.jsonl: record id → actor/campaign. Without it, evidence cannot match. */
   labels?: Iterable<RecordLabel> | null;
   /** delivery.jsonl: availability times. Without it, leaks and processing delay cannot be measured. */
@@ -37,9 +49,47 @@ export interface ScoreInput {
    * Without it, "never collected" misses are 0 and counted as "collected, not detected".
    */
   collected?: ReadonlySet<string> | null;
-  /** alerts refused as malformed before scoring (counted in `malformed_alerts`) */
-  malformed?: number;
-  options?: Partial<ScoringOptions>;
+}
+
+/**
+ * What the scorer looks up in the labels, the delivery schedule and the collection ledger; null
+ * when that input was not given. Only cited record ids are looked up in `labels` and
+ * `availability`, so lookups restricted to those score exactly as whole ones.
+ */
+export interface ScoringLookups {
+  /** record id (normalised) → its label; the last line wins when an id has several */
+  labels: ReadonlyMap<string, RecordLabel> | null;
+  /** record id (normalised) → first availability */
+  availability: ReadonlyMap<string, EpochMs> | null;
+  /** campaign id → whether the collector fetched any of its records (campaigns with labels only) */
+  campaignCollected: ReadonlyMap<string, boolean> | null;
+}
+
+/** The lookups of whole inputs. */
+export function lookupsOf(input: Pick<ScoreInput, 'labels' | 'delivery' | 'collected'>): ScoringLookups {
+  const labels = input.labels ? [...input.labels] : null;
+  let labelMap: Map<string, RecordLabel> | null = null;
+  if (labels) {
+    labelMap = new Map();
+    for (const l of labels) labelMap.set(norm(l.id), l);
+  }
+  let campaignCollected: Map<string, boolean> | null = null;
+  if (input.collected) {
+    campaignCollected = new Map();
+    if (labels) {
+      const collected = new Set([...input.collected].map(norm));
+      for (const l of labels) {
+        if (l.campaign === undefined) continue;
+        if (collected.has(norm(l.id))) campaignCollected.set(l.campaign, true);
+        else if (!campaignCollected.has(l.campaign)) campaignCollected.set(l.campaign, false);
+      }
+    }
+  }
+  return {
+    labels: labelMap,
+    availability: input.delivery ? availabilityOf(input.delivery) : null,
+    campaignCollected,
+  };
 }
 
 /** First availability per record id (duplicates deliver twice; the first delivery counts). */
@@ -74,11 +124,14 @@ function stableStringify(v: unknown): string {
 }
 
 export function scoreRun(input: ScoreInput): Scorecard {
+  return scoreWithLookups(input, lookupsOf(input));
+}
+
+export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): Scorecard {
   const opts: ScoringOptions = { ...DEFAULT_SCORING_OPTIONS, ...(input.options ?? {}) };
   const { truth } = input;
-  const labels = input.labels ? [...input.labels] : null;
-  const availability = input.delivery ? availabilityOf(input.delivery) : null;
-  const idx = indexTruth(truth, labels, availability);
+  const { availability, campaignCollected } = lookups;
+  const idx = indexTruth(truth, lookups.labels, availability);
   const scenario = truth.scenario.name;
   const seed = truth.seed;
   const notes: string[] = [];
@@ -212,15 +265,6 @@ export function scoreRun(input: ScoreInput): Scorecard {
 
   // campaign outcomes
   const collectedBySource = new Set<SourceId>(truth.sources);
-  const campaignCollected = new Map<string, boolean>();
-  if (input.collected && labels) {
-    const collected = new Set([...input.collected].map(norm));
-    for (const l of labels) {
-      if (l.campaign === undefined) continue;
-      if (collected.has(norm(l.id))) campaignCollected.set(l.campaign, true);
-      else if (!campaignCollected.has(l.campaign)) campaignCollected.set(l.campaign, false);
-    }
-  }
   const campaigns: CampaignOutcome[] = truth.campaigns.map((c) => {
     const sources = (Object.keys(c.recordsBySource) as SourceId[])
       .filter((s) => (c.recordsBySource[s] ?? 0) > 0 && collectedBySource.has(s))
@@ -232,7 +276,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
     let miss: CampaignOutcome['miss'] = null;
     if (!detected) {
       if (!observable) miss = 'unobservable';
-      else if (campaignCollected.get(c.id) === false) miss = 'never_collected';
+      else if (campaignCollected?.get(c.id) === false) miss = 'never_collected';
       else miss = 'not_detected';
     }
     return {
@@ -259,12 +303,12 @@ export function scoreRun(input: ScoreInput): Scorecard {
     };
   });
 
-  if (!labels)
+  if (!lookups.labels)
     notes.push(
       'no labels given: evidence cannot match (entity rules only) and false positives are attributed by principal only',
     );
   if (!availability) notes.push('no delivery schedule given: leaks and processing delay are not measured');
-  if (!input.collected)
+  if (!campaignCollected)
     notes.push(
       'no collection ledger (alerts scored from a file): "never collected" is 0 and such misses count as "collected, not detected"',
     );
@@ -281,7 +325,7 @@ export function scoreRun(input: ScoreInput): Scorecard {
     hypotheses: truth.hypotheses.slice(),
     profiles: [...new Set(truth.benign.map((b) => b.profile))].sort(),
     arrival,
-    inputs: { labels: labels !== null, delivery: availability !== null, ledger: Boolean(input.collected) },
+    inputs: { labels: lookups.labels !== null, delivery: availability !== null, ledger: campaignCollected !== null },
     alerts: { received: input.alerts.length, duplicates, malformed: input.malformed ?? 0, history },
   };
   const base = {

@@ -28,33 +28,36 @@ import {
   checkSameDataset,
   DEFAULT_EVIDENCE_CAP,
   DEFAULT_TOLERANCE_MS,
-  norm,
   parseAlertsText,
-  parseDeliveryText,
-  parseLabelsText,
   parseTruthText,
   SCORECARD_SCHEMA_VERSION,
   type Scorecard,
   type ScoringOptions,
-  scoreRun,
+  ScoringSubset,
+  scoreWithLookups,
 } from '../../../src/scoring/index.js';
 import { type BaselineSummary, checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { type GateInput, gateScenario } from '../../run/gate.js';
+import { feedScoringSubset } from '../../run/scoring-files.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import type { CommandModule } from '../command.js';
 
 const MAX_LISTED = 20;
 const DEFAULT_TOLERANCE = formatDuration(DEFAULT_TOLERANCE_MS);
 
+function cannotRead(path: string, what: string, e: unknown): EnumbenchError {
+  return new EnumbenchError(
+    'E_READ',
+    `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    { hint: `check the path given to --${what}` },
+  );
+}
+
 function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new EnumbenchError(
-      'E_READ',
-      `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      { hint: `check the path given to --${what}` },
-    );
+    throw cannotRead(path, what, e);
   }
 }
 
@@ -114,48 +117,54 @@ function scorePair(
   };
   const labelsPath = pair.labels !== undefined ? resolve(cwd, pair.labels) : near(DATASET_FILES.labels);
   const deliveryPath = pair.delivery !== undefined ? resolve(cwd, pair.delivery) : near(DATASET_FILES.delivery);
-  const lineProblems = (list: readonly Diagnostic[]) => {
-    for (const d of list.slice(0, MAX_LISTED)) problems.push(formatDiagnostic(d));
-    if (list.length > MAX_LISTED) problems.push(`... and ${list.length - MAX_LISTED} more`);
-  };
-  let labels = null;
-  if (labelsPath) {
-    if (pair.labels === undefined) note(`using labels ${labelsPath}`);
-    const r = parseLabelsText(readText(labelsPath, 'labels'), labelsPath);
-    lineProblems(r.problems);
-    labels = r.items;
-  }
-  let delivery = null;
-  if (deliveryPath) {
-    if (pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
-    const r = parseDeliveryText(readText(deliveryPath, 'delivery'), deliveryPath);
-    lineProblems(r.problems);
-    delivery = r.items;
-  }
+  // the truth side is streamed (memory does not grow with the dataset): the alerts first, to know
+  // which records they cite; problems are listed in the order of the files, as before
+  const lineProblems = { labels: new ListedProblems(), delivery: new ListedProblems() };
+  if (labelsPath && pair.labels === undefined) note(`using labels ${labelsPath}`);
+  if (deliveryPath && pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
   const alertsFile = parseAlertsText(readText(resolve(cwd, pair.alerts), 'alerts'));
+  const subset = new ScoringSubset(alertsFile.alerts, {
+    labels: labelsPath !== undefined,
+    delivery: deliveryPath !== undefined,
+    scheduleIsLedger: false,
+  });
+  feedScoringSubset(subset, {
+    labels: labelsPath ?? null,
+    delivery: deliveryPath ?? null,
+    onProblem: (d, file) => lineProblems[file].add(d),
+    readError: (e, path, file) => cannotRead(path, file, e),
+  });
+  lineProblems.labels.report(problems);
+  lineProblems.delivery.report(problems);
   for (const m of alertsFile.malformed.slice(0, MAX_LISTED)) {
     problems.push(`${pair.alerts}:${m.line}: malformed alert: ${m.problems.join('; ')}`);
   }
   if (alertsFile.malformed.length > MAX_LISTED) {
     problems.push(`${pair.alerts}: ... and ${alertsFile.malformed.length - MAX_LISTED} more malformed alerts`);
   }
-  let known: ((id: string) => boolean) | null = null;
-  if (labels || delivery) {
-    const ids = new Set<string>();
-    for (const l of labels ?? []) ids.add(norm(l.id));
-    for (const d of delivery ?? []) ids.add(norm(d.id));
-    known = (id) => ids.has(id);
-  }
+  const known = labelsPath || deliveryPath ? (id: string) => subset.isKnown(id) : null;
   const mismatch = checkSameDataset(truth, alertsFile, known);
   if (mismatch) throw mismatch;
-  return scoreRun({
-    truth,
-    alerts: alertsFile.alerts,
-    labels,
-    delivery,
-    malformed: alertsFile.malformed.length,
-    options,
-  });
+  return scoreWithLookups(
+    { truth, alerts: alertsFile.alerts, malformed: alertsFile.malformed.length, options },
+    subset.lookups(),
+  );
+}
+
+/** The first MAX_LISTED problems of a file, and how many more. */
+class ListedProblems {
+  private readonly listed: Diagnostic[] = [];
+  private more = 0;
+
+  add(d: Diagnostic): void {
+    if (this.listed.length < MAX_LISTED) this.listed.push(d);
+    else this.more++;
+  }
+
+  report(problems: string[]): void {
+    for (const d of this.listed) problems.push(formatDiagnostic(d));
+    if (this.more > 0) problems.push(`... and ${this.more} more`);
+  }
 }
 
 export const scoreCommand: CommandModule = {
