@@ -1,9 +1,10 @@
 /**
  * Content blobs of the Management Activity API as published by the replay: listed by
  * `contentCreated` (wall time), fetched by `contentId`, expiring 7 days after creation.
- * Metadata stays in memory (a few hundred bytes a blob); the body and the list of the record ids it
- * holds are written to the spill directory when the blob is published, and the body is read back
- * for each fetch. Expiry deletes the body; the id list stays for the ledger.
+ * Metadata stays in memory (a few hundred bytes a blob); the body (compressed, chunked-file.ts) and
+ * the list of the record ids it holds are written to the spill directory when the blob is
+ * published, and the body is read back and decompressed for each fetch. Expiry deletes the body;
+ * the id list stays for the ledger.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 import { LineReader } from '../replay/line-reader.js';
 import type { ContentBlobEvent, PublishedRecord } from '../replay/replay.js';
+import { compress, decompress } from './chunked-file.js';
 import type { SpillDir } from './spill.js';
 
 export interface StoredBlob {
@@ -25,11 +27,11 @@ export interface StoredBlob {
   index: number;
   /** records it holds (duplicates included) */
   count: number;
-  /** size of the body on disk; 0 once expired content has been pruned */
+  /** size of the body as served; 0 once expired content has been pruned */
   bytes: number;
   /** expired by fault injection */
   expiredEarly: boolean;
-  /** spill files: the JSON array as served, and one `source\tid\tduplicate` line per record */
+  /** spill files: the JSON array as served (compressed), and one `source\tid\tduplicate` line per record */
   file: string;
   idsFile: string;
 }
@@ -70,11 +72,11 @@ export class ContentStore {
       list = [];
       this.byType.set(ev.contentType, list);
     }
-    const file = join(this.dir, `${ev.seq}.json`);
+    const file = join(this.dir, `${ev.seq}.json.br`);
     const idsFile = join(this.dir, `${ev.seq}.ids`);
     // content expired by injection is never served: its body is not even written
     const body = expiresEarly ? Buffer.alloc(0) : serialise(ev.records);
-    if (!expiresEarly) writeFileSync(file, body);
+    if (!expiresEarly) writeFileSync(file, compress(body));
     writeFileSync(idsFile, idLines(ev.records));
     const blob: StoredBlob = {
       contentId,
@@ -119,7 +121,7 @@ export class ContentStore {
   async body(b: StoredBlob): Promise<Buffer | undefined> {
     if (b.bytes === 0) return undefined;
     try {
-      return await readFile(b.file);
+      return await decompress(await readFile(b.file));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
