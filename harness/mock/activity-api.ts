@@ -359,7 +359,7 @@ export function activityRouter(ctx: ActivityContext): Router {
   r.get('/audit/:contentId', guard('audit'), async (req, res) => {
     const id = String(req.params.contentId ?? '');
     if (!CONTENT_ID.test(id)) return sendAf(res, AF.contentIdInvalid(id));
-    const blob = ctx.store.byId.get(id);
+    const blob = ctx.store.get(id);
     if (!blob) return sendAf(res, AF.contentMissing(id));
     const sub = ctx.subs.get(blob.contentType);
     if (sub?.status !== 'enabled' || inGap(sub, blob.created)) return sendAf(res, AF.noSubscription());
