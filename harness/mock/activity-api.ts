@@ -337,11 +337,8 @@ export function activityRouter(ctx: ActivityContext): Router {
       'notifications',
       (ct, _sub, start, end, from) => {
         const items: [NotificationAttempt, number][] = [];
-        const h = ctx.webhooks.history;
-        for (let i = from; i < h.length; i++) {
-          const n = h[i] as NotificationAttempt;
+        for (const [n, i] of ctx.webhooks.attempts(from))
           if (n.contentType === ct && n.createdAt >= start && n.createdAt < end) items.push([n, i]);
-        }
         return { items, index: (t) => t[1] };
       },
       ([n]) => ({

@@ -363,8 +363,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     },
   });
 
-  // expired content is pruned once a minute (bounded memory over long real-time replays)
-  const pruneTimer = setInterval(() => store.prune(wallNow()), 60_000);
+  // expired content bodies and notification attempts too old to be listed are pruned once a
+  // minute (bounded disk and memory over long real-time replays)
+  const pruneTimer = setInterval(() => {
+    store.prune(wallNow());
+    webhooks.prune(wallNow());
+  }, 60_000);
   pruneTimer.unref();
 
   let started = false;
