@@ -139,7 +139,7 @@ export class ContentStore {
   async body(b: StoredBlob): Promise<Buffer | undefined> {
     if (b.bytes === 0) return undefined;
     try {
-      return await decompress(await readFile(this.bodyFile(b)));
+      return decompress(await readFile(this.bodyFile(b)));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
