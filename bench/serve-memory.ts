@@ -111,8 +111,11 @@ export interface ServeRun {
   peakRssMiB: number;
   /** RSS sampled every 250 ms: [seconds since serve started, MiB, simulated day (0 = the window's first)] */
   curve: [number, number, number][];
-  /** the highest RSS sampled while the replay published each simulated day, then after publication */
-  peakRssByDayMiB: number[];
+  /**
+   * the highest RSS sampled while the replay published each simulated day (null: a day published
+   * between two samples), then after publication
+   */
+  peakRssByDayMiB: (number | null)[];
   peakRssAfterMiB: number;
   readyMs: number;
   publishMs: number;
@@ -243,7 +246,7 @@ export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun
       spillMiB: Math.round(spillMiB),
       peakRssMiB: Math.round(peak / 2 ** 20),
       curve,
-      peakRssByDayMiB: Array.from(peakRssByDayMiB, (v) => v ?? 0),
+      peakRssByDayMiB: Array.from(peakRssByDayMiB, (v) => v ?? null),
       peakRssAfterMiB,
       readyMs: tReady - t0,
       publishMs: tPublished - tReady,
@@ -290,7 +293,7 @@ export const serveMemoryBenchmark: Benchmark = {
         const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         figures.push({
           label,
-          value: `${fmt(r.records)} records (${fmt(r.datasetMiB)} MiB, spilled ${fmt(r.spillMiB)} MiB): peak RSS ${fmt(r.peakRssMiB)} MiB (by simulated day ${r.peakRssByDayMiB.join(', ')}; after ${r.peakRssAfterMiB}), ${fmt((r.records / Math.max(1, r.publishMs)) * 1000)} records/s published, ${fmt((r.deliveries / Math.max(1, r.collectMs)) * 1000)} delivered/s to the collector (${s(r.collectMs)}, start-up ${s(r.readyMs)}), never collected ${r.neverCollected}`,
+          value: `${fmt(r.records)} records (${fmt(r.datasetMiB)} MiB, spilled ${fmt(r.spillMiB)} MiB): peak RSS ${fmt(r.peakRssMiB)} MiB (by simulated day ${r.peakRssByDayMiB.map((v) => v ?? '–').join(', ')}; after ${r.peakRssAfterMiB}), ${fmt((r.records / Math.max(1, r.publishMs)) * 1000)} records/s published, ${fmt((r.deliveries / Math.max(1, r.collectMs)) * 1000)} delivered/s to the collector (${s(r.collectMs)}, start-up ${s(r.readyMs)}), never collected ${r.neverCollected}`,
         });
       }
     } finally {
