@@ -2,20 +2,22 @@
  * `enumbench serve` memory and throughput: a tenant generated to disk, then served by the real CLI
  * (`serve DIR --speed max`, its own process) to a collector in a third process that lists and
  * fetches every content blob and reads every diagnostic append blob. Reports the serve process's
- * peak RSS (VmHWM, Linux), records per second and the ledger's "never collected" count. The sizes
- * grow in simulated time at a fixed tenant size: a flat peak RSS is bounded memory.
+ * peak RSS (VmHWM, Linux), the RSS peak of each simulated day, the size of the spill directory,
+ * records per second and the ledger's "never collected" count. The sizes grow in simulated time at a
+ * fixed tenant size: a flat peak RSS, day after day, is bounded memory.
  *
  *   npm run bench -- serve-memory
  *   ENUMBENCH_BENCH_SERVE="10000:6h,10000:12h,10000:24h"   sizes as users:duration[@start]
  *   ENUMBENCH_BENCH_CLI=/other/build/dist/harness/cli/main.js   measure another build (before/after)
  *   ENUMBENCH_BENCH_KEEP=1   keep the generated datasets (in $TMPDIR/enumbench-bench-serve) for the next run
+ *   ENUMBENCH_BENCH_JOBS=2   worker threads generating a dataset (the bytes are the same for any number)
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { wallNow } from '../src/core/clock.js';
+import { DAY, wallNow } from '../src/core/clock.js';
 import type { Benchmark, Figure } from './index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,9 +106,17 @@ export interface ServeRun {
   records: number;
   deliveries: number;
   datasetMiB: number;
+  /** the spill directory on disk when everything has been collected (allocated blocks) */
+  spillMiB: number;
   peakRssMiB: number;
-  /** RSS sampled every 250 ms: [seconds since serve started, MiB] */
-  curve: [number, number][];
+  /** RSS sampled every 250 ms: [seconds since serve started, MiB, simulated day (0 = the window's first)] */
+  curve: [number, number, number][];
+  /**
+   * the highest RSS sampled while the replay published each simulated day (null: a day published
+   * between two samples), then after publication
+   */
+  peakRssByDayMiB: (number | null)[];
+  peakRssAfterMiB: number;
   readyMs: number;
   publishMs: number;
   collectMs: number;
@@ -124,7 +134,8 @@ async function dataset(size: ServeSize, root: string): Promise<{ dir: string; mi
     mkdirSync(dir, { recursive: true });
     const file = join(root, `${key}.yaml`);
     writeFileSync(file, text);
-    await run([...node(CLI), 'generate', file, '--out', dir, '--json', '--no-progress']);
+    const jobs = process.env.ENUMBENCH_BENCH_JOBS ?? '2';
+    await run([...node(CLI), 'generate', file, '--out', dir, '--json', '--no-progress', '--jobs', jobs]);
     writeFileSync(stampFile, text);
   }
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
@@ -136,28 +147,59 @@ async function dataset(size: ServeSize, root: string): Promise<{ dir: string; mi
   return { dir, mib: bytes / 2 ** 20 };
 }
 
+/** bytes allocated on disk under a directory (what it costs, sparse or not) */
+export function diskBytes(path: string): number {
+  const st = lstatSync(path);
+  if (!st.isDirectory()) return st.blocks * 512;
+  let n = st.blocks * 512;
+  for (const e of readdirSync(path)) n += diskBytes(join(path, e));
+  return n;
+}
+
 export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun> {
   const ds = await dataset(size, root);
+  const spillParent = join(root, 'spill');
+  rmSync(spillParent, { recursive: true, force: true });
+  mkdirSync(spillParent, { recursive: true });
+  const windowStart = Date.parse(size.start);
   const t0 = wallNow();
-  const serve = spawn(process.execPath, [...node(CLI), 'serve', ds.dir, '--speed', 'max', '--json', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const curve: [number, number][] = [];
+  const serve = spawn(
+    process.execPath,
+    [...node(CLI), 'serve', ds.dir, '--speed', 'max', '--json', '--port', '0', '--spill-dir', spillParent],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const curve: [number, number, number][] = [];
   let peak = 0;
+  // the simulated day being published, as /bench/status last said (-1 before its first answer);
+  // samples taken once publication is done are marked -2
+  let day = -1;
+  let published = false;
   const sample = () => {
     const m = serve.pid === undefined ? undefined : rssOf(serve.pid);
     // a process on its way out has a status without memory lines
     if (!m || !Number.isFinite(m.hwm) || !Number.isFinite(m.rss)) return;
     peak = Math.max(peak, m.hwm);
-    curve.push([Math.round((wallNow() - t0) / 100) / 10, Math.round(m.rss / 2 ** 20)]);
+    curve.push([Math.round((wallNow() - t0) / 100) / 10, Math.round(m.rss / 2 ** 20), published ? -2 : day]);
   };
   const sampler = setInterval(sample, 250);
+  let watching = true;
   try {
     const info = JSON.parse(await firstLine(serve)) as Record<string, unknown> & {
       bench: { url: string; token: string };
       ENUMBENCH_CLOCK_URL: string;
     };
     const tReady = wallNow();
+    const benchGet = async (path: string) =>
+      (await fetch(`${info.bench.url}${path}`, { headers: { Authorization: `Bearer ${info.bench.token}` } })).json();
+    // which simulated day the replay is publishing, for the RSS samples
+    const days = (async () => {
+      while (watching) {
+        const s = (await benchGet('/bench/status')) as { clock: { nowMs: number; shiftMs: number; done: boolean } };
+        if (s.clock.done) published = true;
+        else day = Math.floor((s.clock.nowMs - s.clock.shiftMs - windowStart) / DAY);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })().catch(() => undefined);
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(info)) if (k.startsWith('ENUMBENCH_') && typeof v === 'string') env[k] = v;
     // publication time: until the clock says done (polled here, independently of the collector)
@@ -179,20 +221,33 @@ export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun
     };
     const tCollected = wallNow();
     await watch;
-    const ledger = (await (
-      await fetch(`${info.bench.url}/bench/ledger`, { headers: { Authorization: `Bearer ${info.bench.token}` } })
-    ).json()) as { published: { records: number; deliveries: number }; neverCollected: { count: number } };
+    watching = false;
+    await days;
+    const ledger = (await benchGet('/bench/ledger')) as {
+      published: { records: number; deliveries: number };
+      neverCollected: { count: number };
+    };
     sample();
+    const spillMiB = diskBytes(spillParent) / 2 ** 20;
     const exited = new Promise((r) => serve.once('exit', r));
     serve.kill('SIGINT');
     await exited;
+    const peakRssByDayMiB: number[] = [];
+    let peakRssAfterMiB = 0;
+    for (const [, mib, d] of curve) {
+      if (d === -2) peakRssAfterMiB = Math.max(peakRssAfterMiB, mib);
+      else if (d >= 0) peakRssByDayMiB[d] = Math.max(peakRssByDayMiB[d] ?? 0, mib);
+    }
     return {
       size,
       records: ledger.published.records,
       deliveries: ledger.published.deliveries,
       datasetMiB: Math.round(ds.mib),
+      spillMiB: Math.round(spillMiB),
       peakRssMiB: Math.round(peak / 2 ** 20),
       curve,
+      peakRssByDayMiB: Array.from(peakRssByDayMiB, (v) => v ?? null),
+      peakRssAfterMiB,
       readyMs: tReady - t0,
       publishMs: tPublished - tReady,
       collectMs: tCollected - tReady,
@@ -200,8 +255,10 @@ export async function serveOnce(size: ServeSize, root: string): Promise<ServeRun
       collected: { ual: child.ualRecords, diagnosticLines: child.diagnosticLines },
     };
   } finally {
+    watching = false;
     clearInterval(sampler);
     if (serve.exitCode === null) serve.kill('SIGKILL');
+    rmSync(spillParent, { recursive: true, force: true });
   }
 }
 
@@ -236,7 +293,7 @@ export const serveMemoryBenchmark: Benchmark = {
         const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
         figures.push({
           label,
-          value: `${fmt(r.records)} records (${fmt(r.datasetMiB)} MiB): peak RSS ${fmt(r.peakRssMiB)} MiB, ${fmt((r.records / Math.max(1, r.publishMs)) * 1000)} records/s published, ${fmt((r.deliveries / Math.max(1, r.collectMs)) * 1000)} delivered/s to the collector (${s(r.collectMs)}, start-up ${s(r.readyMs)}), never collected ${r.neverCollected}`,
+          value: `${fmt(r.records)} records (${fmt(r.datasetMiB)} MiB, spilled ${fmt(r.spillMiB)} MiB): peak RSS ${fmt(r.peakRssMiB)} MiB (by simulated day ${r.peakRssByDayMiB.map((v) => v ?? '–').join(', ')}; after ${r.peakRssAfterMiB}), ${fmt((r.records / Math.max(1, r.publishMs)) * 1000)} records/s published, ${fmt((r.deliveries / Math.max(1, r.collectMs)) * 1000)} delivered/s to the collector (${s(r.collectMs)}, start-up ${s(r.readyMs)}), never collected ${r.neverCollected}`,
         });
       }
     } finally {

@@ -337,11 +337,8 @@ export function activityRouter(ctx: ActivityContext): Router {
       'notifications',
       (ct, _sub, start, end, from) => {
         const items: [NotificationAttempt, number][] = [];
-        const h = ctx.webhooks.history;
-        for (let i = from; i < h.length; i++) {
-          const n = h[i] as NotificationAttempt;
+        for (const [n, i] of ctx.webhooks.attempts(from))
           if (n.contentType === ct && n.createdAt >= start && n.createdAt < end) items.push([n, i]);
-        }
         return { items, index: (t) => t[1] };
       },
       ([n]) => ({
@@ -359,7 +356,7 @@ export function activityRouter(ctx: ActivityContext): Router {
   r.get('/audit/:contentId', guard('audit'), async (req, res) => {
     const id = String(req.params.contentId ?? '');
     if (!CONTENT_ID.test(id)) return sendAf(res, AF.contentIdInvalid(id));
-    const blob = ctx.store.byId.get(id);
+    const blob = ctx.store.get(id);
     if (!blob) return sendAf(res, AF.contentMissing(id));
     const sub = ctx.subs.get(blob.contentType);
     if (sub?.status !== 'enabled' || inGap(sub, blob.created)) return sendAf(res, AF.noSubscription());

@@ -1,9 +1,10 @@
 /**
  * Content blobs of the Management Activity API as published by the replay: listed by
  * `contentCreated` (wall time), fetched by `contentId`, expiring 7 days after creation.
- * Metadata stays in memory (a few hundred bytes a blob); the body and the list of the record ids it
- * holds are written to the spill directory when the blob is published, and the body is read back
- * for each fetch. Expiry deletes the body; the id list stays for the ledger.
+ * Metadata stays in memory (about 100 bytes a blob); the body (compressed, chunked-file.ts) and
+ * the list of the record ids it holds are written to the spill directory when the blob is
+ * published, and the body is read back and decompressed for each fetch. Expiry deletes the body;
+ * the id list stays for the ledger.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -13,25 +14,39 @@ import type { ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 import { LineReader } from '../replay/line-reader.js';
 import type { ContentBlobEvent, PublishedRecord } from '../replay/replay.js';
+import { compress, decompress } from './chunked-file.js';
 import type { SpillDir } from './spill.js';
 
-export interface StoredBlob {
-  contentId: string;
-  contentType: ContentType;
-  key: string;
-  created: EpochMs;
-  expiration: EpochMs;
-  /** index in its content type's list (stable: the list only grows) */
-  index: number;
-  /** records it holds (duplicates included) */
-  count: number;
-  /** size of the body on disk; 0 once expired content has been pruned */
-  bytes: number;
-  /** expired by fault injection */
-  expiredEarly: boolean;
-  /** spill files: the JSON array as served, and one `source\tid\tduplicate` line per record */
-  file: string;
-  idsFile: string;
+/**
+ * A published content blob, as compact as it can be (about 100 bytes): the store keeps one for
+ * every blob of the replay, since the ledger must know what each held long after it expired. The
+ * content id and the spill file names are derived from it, not stored.
+ */
+export class StoredBlob {
+  constructor(
+    /** publication order among content blobs (1, 2, …): its position in `ContentStore.all` + 1 */
+    readonly seq: number,
+    readonly contentType: ContentType,
+    /** contentCreated (wall time) */
+    readonly created: EpochMs,
+    /** index in its content type's list (stable: the list only grows) */
+    readonly index: number,
+    /** records it holds (duplicates included) */
+    readonly count: number,
+    /** size of the body as served; 0 once expired content has been pruned */
+    public bytes: number,
+    /** expired by fault injection */
+    readonly expiredEarly: boolean,
+  ) {}
+
+  get expiration(): EpochMs {
+    return this.created + 7 * DAY;
+  }
+
+  get contentId(): string {
+    const s = `${stamp(this.created)}${String(this.seq).padStart(6, '0')}`;
+    return `${s}$${s}$${this.contentType.toLowerCase().replace('.', '_')}$${this.contentType.replace('.', '_')}$emea0026`;
+  }
 }
 
 /** One delivery as the ledger sees it. */
@@ -49,7 +64,6 @@ export const CONTENT_ID = /^\d{17,40}\$\d{17,40}\$[a-z_]{3,40}\$[A-Za-z_]{3,40}\
 
 export class ContentStore {
   readonly byType = new Map<ContentType, StoredBlob[]>();
-  readonly byId = new Map<string, StoredBlob>();
   /** every blob, in publication order */
   readonly all: StoredBlob[] = [];
   private readonly dir: string;
@@ -60,39 +74,45 @@ export class ContentStore {
   }
 
   add(ev: ContentBlobEvent, expiresEarly: boolean): StoredBlob {
-    const seq = String(ev.seq).padStart(6, '0');
-    const lower = ev.contentType.toLowerCase().replace('.', '_');
-    const upper = ev.contentType.replace('.', '_');
-    const s = `${stamp(ev.createdWall)}${seq}`;
-    const contentId = `${s}$${s}$${lower}$${upper}$emea0026`;
     let list = this.byType.get(ev.contentType);
     if (!list) {
       list = [];
       this.byType.set(ev.contentType, list);
     }
-    const file = join(this.dir, `${ev.seq}.json`);
-    const idsFile = join(this.dir, `${ev.seq}.ids`);
+    if (ev.seq !== this.all.length + 1) throw new Error(`content blob ${ev.seq} published out of order`);
     // content expired by injection is never served: its body is not even written
     const body = expiresEarly ? Buffer.alloc(0) : serialise(ev.records);
-    if (!expiresEarly) writeFileSync(file, body);
-    writeFileSync(idsFile, idLines(ev.records));
-    const blob: StoredBlob = {
-      contentId,
-      contentType: ev.contentType,
-      key: ev.key,
-      created: ev.createdWall,
-      expiration: ev.createdWall + 7 * DAY,
-      index: list.length,
-      count: ev.records.length,
-      bytes: body.length,
-      expiredEarly: expiresEarly,
-      file,
-      idsFile,
-    };
+    const blob = new StoredBlob(
+      ev.seq,
+      ev.contentType,
+      ev.createdWall,
+      list.length,
+      ev.records.length,
+      body.length,
+      expiresEarly,
+    );
+    if (!expiresEarly) writeFileSync(this.bodyFile(blob), compress(body));
+    writeFileSync(this.idsFile(blob), idLines(ev.records));
     list.push(blob);
     this.all.push(blob);
-    this.byId.set(contentId, blob);
     return blob;
+  }
+
+  /** the blob a content id names, if it was published */
+  get(contentId: string): StoredBlob | undefined {
+    // the first part of the id is the creation stamp (17 digits) and the publication order
+    const first = contentId.slice(0, contentId.indexOf('$'));
+    const b = this.all[Number(first.slice(17)) - 1];
+    return b !== undefined && b.contentId === contentId ? b : undefined;
+  }
+
+  /** spill files: the JSON array as served (compressed), and one `source\tid\tduplicate` line per record */
+  private bodyFile(b: StoredBlob): string {
+    return join(this.dir, `${b.seq}.json.br`);
+  }
+
+  private idsFile(b: StoredBlob): string {
+    return join(this.dir, `${b.seq}.ids`);
   }
 
   /** blobs of a type with start <= contentCreated < end, from list index `from` */
@@ -119,7 +139,7 @@ export class ContentStore {
   async body(b: StoredBlob): Promise<Buffer | undefined> {
     if (b.bytes === 0) return undefined;
     try {
-      return await readFile(b.file);
+      return decompress(await readFile(this.bodyFile(b)));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
@@ -134,7 +154,7 @@ export class ContentStore {
   }
 
   forEachRecord(b: StoredBlob, fn: (source: SourceId, id: string, duplicate: boolean) => void): void {
-    const r = new LineReader(b.idsFile);
+    const r = new LineReader(this.idsFile(b));
     try {
       for (let line = r.next(); line; line = r.next()) {
         const [source, id, dup] = line.bytes.toString('latin1').split('\t');
@@ -159,7 +179,7 @@ export class ContentStore {
       if (b.created + 7 * DAY > now) break;
       if (b.bytes === 0) continue;
       b.bytes = 0;
-      rmSync(b.file, { force: true });
+      rmSync(this.bodyFile(b), { force: true });
       n++;
     }
     return n;

@@ -58,6 +58,8 @@ export interface MockServicesOptions {
   lockstepTickMs?: number;
   /** where the temporary directory for published blob bodies is made (default: the OS temp directory) */
   spillDir?: string;
+  /** uncompressed bytes per compressed chunk of an append blob in the spill directory (default 256 KiB) */
+  spillChunkBytes?: number;
 }
 
 /** What a detector receives (CONTRACTS.md §4). */
@@ -170,7 +172,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
   const spill = new SpillDir(opts.spillDir);
   const store = new ContentStore(spill);
-  const blobs = new AppendBlobStore(spill);
+  const blobs = new AppendBlobStore(spill, opts.spillChunkBytes);
   const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
   const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
@@ -361,8 +363,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     },
   });
 
-  // expired content is pruned once a minute (bounded memory over long real-time replays)
-  const pruneTimer = setInterval(() => store.prune(wallNow()), 60_000);
+  // expired content bodies and notification attempts too old to be listed are pruned once a
+  // minute (bounded disk and memory over long real-time replays)
+  const pruneTimer = setInterval(() => {
+    store.prune(wallNow());
+    webhooks.prune(wallNow());
+  }, 60_000);
   pruneTimer.unref();
 
   let started = false;

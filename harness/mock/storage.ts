@@ -8,14 +8,15 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
 import express, { type Request, type Response, type Router } from 'express';
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { SourceId } from '../../src/core/sources.js';
 import { LineReader } from '../replay/line-reader.js';
 import type { DiagnosticAppendEvent } from '../replay/replay.js';
+import { CHUNK_BYTES, ChunkedFile } from './chunked-file.js';
 import type { FaultInjector } from './faults.js';
 import type { MockIdentity } from './identity.js';
 import type { SpillDir } from './spill.js';
@@ -37,14 +38,16 @@ export interface AppendBlob {
   length: number;
   blocks: number;
   etagSeq: number;
-  /** spill files: the blob's bytes, and one `source\tid\tduplicate\tstart\tend` line per record */
-  file: string;
+  /** the blob's bytes, compressed in the spill directory */
+  body: ChunkedFile;
+  /** spill file: one `source\tid\tduplicate\tstart\tend` line per record */
   spansFile: string;
 }
 
 /**
- * The append blobs, kept on disk: each append goes to the blob's file in the spill directory, and
- * reads (whole or by range) stream from there. Memory holds a few numbers per blob.
+ * The append blobs, kept on disk: each append goes to the blob's compressed file in the spill
+ * directory (chunked-file.ts), and reads (whole or by range) stream from there. Memory holds a few
+ * numbers per blob, and one per 256 KiB of its bytes.
  */
 export class AppendBlobStore {
   readonly containers = new Map<string, { created: EpochMs; blobs: Map<string, AppendBlob> }>();
@@ -53,7 +56,11 @@ export class AppendBlobStore {
   private etag = 0;
   private readonly dir: string;
 
-  constructor(spill: SpillDir) {
+  /** `chunkBytes`: uncompressed bytes per compressed chunk of a blob (tests make it small) */
+  constructor(
+    spill: SpillDir,
+    private readonly chunkBytes: number = CHUNK_BYTES,
+  ) {
     this.dir = spill.dir('storage');
   }
 
@@ -73,7 +80,7 @@ export class AppendBlobStore {
         length: 0,
         blocks: 0,
         etagSeq: 0,
-        file: join(this.dir, `${n}.log`),
+        body: new ChunkedFile(join(this.dir, `${n}.log`), this.chunkBytes),
         spansFile: join(this.dir, `${n}.spans`),
       };
       c.blobs.set(ev.blobName, b);
@@ -90,7 +97,7 @@ export class AppendBlobStore {
       text += line;
     }
     const buf = Buffer.from(text, 'utf8');
-    appendFileSync(b.file, buf);
+    b.body.append(buf);
     appendFileSync(b.spansFile, spans);
     b.length += buf.length;
     b.blocks++;
@@ -98,29 +105,14 @@ export class AppendBlobStore {
     b.etagSeq = ++this.etag;
   }
 
-  /** a stream of bytes [start, endInclusive] of the blob */
-  async read(b: AppendBlob, start: number, endInclusive: number): Promise<NodeJS.ReadableStream> {
-    const fh = await open(b.file, 'r');
-    return fh.createReadStream({ start, end: endInclusive, autoClose: true });
+  /** a stream of bytes [start, endInclusive] of the blob, as they are now */
+  read(b: AppendBlob, start: number, endInclusive: number): Readable {
+    return b.body.read(start, endInclusive + 1);
   }
 
   /** bytes [start, endInclusive] of the blob in one buffer (small ranges) */
-  async readBuffer(b: AppendBlob, start: number, endInclusive: number): Promise<Buffer> {
-    const length = Math.max(0, endInclusive - start + 1);
-    const buf = Buffer.alloc(length);
-    if (length === 0) return buf;
-    const fh = await open(b.file, 'r');
-    try {
-      let got = 0;
-      while (got < length) {
-        const { bytesRead } = await fh.read(buf, got, length - got, start + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return buf.subarray(0, got);
-    } finally {
-      await fh.close();
-    }
+  readBuffer(b: AppendBlob, start: number, endInclusive: number): Promise<Buffer> {
+    return b.body.readBuffer(start, endInclusive + 1);
   }
 
   /** each record of a blob and where its line is, read back from the span list a chunk at a time */
@@ -450,13 +442,10 @@ export function storageRouter(ctx: StorageContext): Router {
       return;
     }
     res.on('finish', () => ctx.ledger.storageRead(b, start, end));
-    void ctx.store.read(b, start, end).then(
-      (body) => {
-        body.on('error', () => res.socket?.destroy());
-        body.pipe(res);
-      },
-      () => res.socket?.destroy(),
-    );
+    // a failed read or a client gone away ends both streams (and closes the spill file)
+    pipeline(ctx.store.read(b, start, end), res, (err) => {
+      if (err) res.socket?.destroy();
+    });
   }
 
   function listContainers(req: Request, res: Response): void {

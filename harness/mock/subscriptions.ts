@@ -6,6 +6,7 @@
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import { rngStream } from '../../src/core/rng.js';
+import { OLDEST_START_MS } from './time-window.js';
 
 export interface Webhook {
   status: 'enabled' | 'disabled' | 'expired';
@@ -103,7 +104,10 @@ export class Webhooks {
   private readonly queues = new Map<ContentType, NotificationItem[]>();
   private readonly timers = new Map<ContentType, NodeJS.Timeout>();
   private readonly sending = new Set<ContentType>();
-  readonly history: NotificationAttempt[] = [];
+  /** notification attempts, oldest first, from position `dropped` on */
+  private readonly history: NotificationAttempt[] = [];
+  /** attempts pruned from the front: positions (the listing's nextPage) stay stable */
+  private dropped = 0;
   private validationCounter = 0;
   private closed = false;
   private readonly inflight = new Set<Promise<unknown>>();
@@ -182,7 +186,7 @@ export class Webhooks {
           ok = status === 200;
           const sent = wallNow();
           for (const b of batch) {
-            this.history.push({
+            this.record({
               contentType: b.contentType,
               contentId: b.contentId,
               contentUri: b.contentUri,
@@ -208,6 +212,32 @@ export class Webhooks {
     } finally {
       this.sending.delete(ct);
     }
+  }
+
+  record(a: NotificationAttempt): void {
+    this.history.push(a);
+  }
+
+  /** every attempt kept, with its position, from position `from` on */
+  *attempts(from = 0): Generator<[NotificationAttempt, number]> {
+    for (let i = Math.max(0, from - this.dropped); i < this.history.length; i++)
+      yield [this.history[i] as NotificationAttempt, this.dropped + i];
+  }
+
+  /**
+   * Forget attempts for content created before the oldest start time a listing accepts (7 days and
+   * an hour before `now`): no /subscriptions/notifications call can return them any more. Keeps a
+   * long replay with webhooks from holding every attempt it ever made. Returns attempts dropped.
+   */
+  prune(now: EpochMs): number {
+    const cutoff = now - OLDEST_START_MS;
+    let n = 0;
+    while (n < this.history.length && (this.history[n] as NotificationAttempt).createdAt < cutoff) n++;
+    if (n > 0) {
+      this.history.splice(0, n);
+      this.dropped += n;
+    }
+    return n;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,9 @@
  */
 import { DAY, type EpochMs, HOUR } from '../../src/core/clock.js';
 
+/** how far back a listing may start: 7 days, plus the hour of grace */
+export const OLDEST_START_MS = 7 * DAY + HOUR;
+
 const FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|z|\+00:00)?$/;
 
 export function parseApiTime(s: string): EpochMs | undefined {
@@ -49,6 +52,6 @@ export function resolveWindow(startRaw: string | undefined, endRaw: string | und
   if (start === undefined) return { ok: false, error: 'format', param: 'startTime' };
   const end = parseApiTime(endRaw as string);
   if (end === undefined) return { ok: false, error: 'format', param: 'endTime' };
-  if (start >= end || end - start > DAY || start < now - 7 * DAY - HOUR) return { ok: false, error: 'window' };
+  if (start >= end || end - start > DAY || start < now - OLDEST_START_MS) return { ok: false, error: 'window' };
   return { ok: true, start, end, given: true, startRaw: startRaw as string, endRaw: endRaw as string };
 }

@@ -35,7 +35,9 @@ describe('content store', () => {
     expect(all[1]?.bytes).toBe(0);
     expect(await s.body(all[1] as (typeof all)[number])).toBeUndefined();
     expect(all[2]?.bytes).toBeGreaterThan(0);
-    expect(s.byId.has(all[0]?.contentId as string)).toBe(true);
+    expect(s.get(all[0]?.contentId as string)).toBe(all[0]);
+    expect(s.get(String(all[0]?.contentId).replace('$emea', '$emeb'))).toBeUndefined();
+    expect(s.get('20261120120000000999999$x')).toBeUndefined();
     // the ledger still learns what an expired blob held
     expect(s.records(all[0] as (typeof all)[number])).toEqual([{ source: 'ual', id: 'r0', duplicate: false }]);
     spill.close();

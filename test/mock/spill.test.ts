@@ -20,8 +20,8 @@ describe('spill directory', () => {
       const [spill] = readdirSync(parent);
       expect(spill).toMatch(/^enumbench-spill-/);
       const root = join(parent, spill as string);
-      expect(readdirSync(join(root, 'content')).some((n) => n.endsWith('.json'))).toBe(true);
-      expect(readdirSync(join(root, 'storage')).some((n) => n.endsWith('.log'))).toBe(true);
+      expect(readdirSync(join(root, 'content')).some((n) => n.endsWith('.json.br'))).toBe(true);
+      expect(readdirSync(join(root, 'storage')).some((n) => n.endsWith('.log.tail'))).toBe(true);
       // before anything is fetched, the ledger reads every record back from the id lists
       expect(svc.ledgerSummary().neverCollected.count).toBe(300 + 40 + 30);
       const collector = new PollingCollector(clientFor(svc), CONTENT_TYPES);
