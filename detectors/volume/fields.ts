@@ -14,19 +14,33 @@ function lowerKeys(o: unknown): Map<string, unknown> {
   return m;
 }
 
+/** A record's fields by lower-case name, `properties` first: built once per record, read many times. */
+export class Fields {
+  private readonly top: Map<string, unknown>;
+  private readonly props: Map<string, unknown>;
+
+  constructor(record: TelemetryRecord) {
+    this.top = lowerKeys(record);
+    this.props = lowerKeys(this.top.get('properties'));
+  }
+
+  /** The first non-empty string among `names`, looked up in `properties` then at the top level. */
+  pick(...names: string[]): string | undefined {
+    for (const n of names) {
+      const k = n.toLowerCase();
+      for (const src of [this.props, this.top]) {
+        const v = src.get(k);
+        if (typeof v === 'string' && v !== '') return v;
+        if (typeof v === 'number') return String(v);
+      }
+    }
+    return undefined;
+  }
+}
+
 /** The first non-empty string among `names`, looked up in `properties` then at the top level. */
 export function pick(record: TelemetryRecord, ...names: string[]): string | undefined {
-  const top = lowerKeys(record);
-  const props = lowerKeys(top.get('properties'));
-  for (const n of names) {
-    const k = n.toLowerCase();
-    for (const src of [props, top]) {
-      const v = src.get(k);
-      if (typeof v === 'string' && v !== '') return v;
-      if (typeof v === 'number') return String(v);
-    }
-  }
-  return undefined;
+  return new Fields(record).pick(...names);
 }
 
 export interface RequestFacts {
@@ -46,10 +60,12 @@ export interface RequestFacts {
 }
 
 export function requestFacts(record: TelemetryRecord): RequestFacts | null {
-  const id = pick(record, 'requestId', 'RequestId', 'correlationId', 'id');
-  const timeText = pick(record, 'time', 'timeGenerated', 'TimeGenerated');
-  const principal = pick(record, 'userId', 'UserPrincipalObjectID', 'servicePrincipalId', 'appId', 'UserId');
-  const uri = pick(record, 'requestUri', 'RequestUri', 'uri');
+  const fields = new Fields(record);
+  const pick = fields.pick.bind(fields);
+  const id = pick('requestId', 'RequestId', 'correlationId', 'id');
+  const timeText = pick('time', 'timeGenerated', 'TimeGenerated');
+  const principal = pick('userId', 'UserPrincipalObjectID', 'servicePrincipalId', 'appId', 'UserId');
+  const uri = pick('requestUri', 'RequestUri', 'uri');
   if (!id || !timeText || !principal || !uri) return null;
   const time = Date.parse(timeText);
   if (Number.isNaN(time)) return null;
@@ -58,10 +74,10 @@ export function requestFacts(record: TelemetryRecord): RequestFacts | null {
     id,
     time,
     principal: principal.toLowerCase(),
-    ip: pick(record, 'ipAddress', 'IPAddress', 'callerIpAddress'),
-    session: pick(record, 'sessionId', 'c_sid', 'SessionId'),
-    token: pick(record, 'signInActivityId', 'SignInActivityId', 'uniqueTokenId'),
-    method: (pick(record, 'requestMethod', 'RequestMethod', 'httpMethod') ?? 'GET').toUpperCase(),
+    ip: pick('ipAddress', 'IPAddress', 'callerIpAddress'),
+    session: pick('sessionId', 'c_sid', 'SessionId'),
+    token: pick('signInActivityId', 'SignInActivityId', 'uniqueTokenId'),
+    method: (pick('requestMethod', 'RequestMethod', 'httpMethod') ?? 'GET').toUpperCase(),
     path: normalisePath(uri),
     top: top ? Number(top[1]) : undefined,
     size: sizeOf(record),
@@ -130,8 +146,9 @@ export interface SignInFacts {
 }
 
 export function signInFacts(record: TelemetryRecord): SignInFacts {
+  const f = new Fields(record);
   return {
-    userId: pick(record, 'userId', 'UserId')?.toLowerCase(),
-    upn: pick(record, 'userPrincipalName', 'UserPrincipalName'),
+    userId: f.pick('userId', 'UserId')?.toLowerCase(),
+    upn: f.pick('userPrincipalName', 'UserPrincipalName'),
   };
 }

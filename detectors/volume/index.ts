@@ -92,6 +92,11 @@ interface PrincipalState {
   /** windows ending at or before this event time do not alert again */
   quietUntil: number;
   dirty: boolean;
+  /**
+   * the earliest event time read since the last evaluation: only windows ending at or after it can
+   * have changed (a window looks back from its last read), so only those are evaluated again
+   */
+  dirtyFrom: number;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -116,7 +121,11 @@ export class VolumeDetector implements Detector {
   private readonly upnOf = new Map<string, string>();
   private lastEvaluation = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly options: VolumeOptions = VOLUME_DEFAULTS) {}
+  /** `fullRescan`: evaluate every window at every evaluation (the reference the incremental scan is tested against) */
+  constructor(
+    readonly options: VolumeOptions = VOLUME_DEFAULTS,
+    private readonly fullRescan = false,
+  ) {}
 
   start(): void {}
 
@@ -133,11 +142,12 @@ export class VolumeDetector implements Detector {
       if (!f || !read) continue;
       let st = this.state.get(f.principal);
       if (!st) {
-        st = { entries: [], quietUntil: Number.NEGATIVE_INFINITY, dirty: false };
+        st = { entries: [], quietUntil: Number.NEGATIVE_INFINITY, dirty: false, dirtyFrom: Number.POSITIVE_INFINITY };
         this.state.set(f.principal, st);
       }
       insertSorted(st.entries, { ...f, read });
       st.dirty = true;
+      if (f.time < st.dirtyFrom) st.dirtyFrom = f.time;
     }
     if (ctx.now() - this.lastEvaluation >= this.options.evaluateEveryMs) this.evaluate(ctx);
   }
@@ -157,11 +167,27 @@ export class VolumeDetector implements Detector {
       const st = this.state.get(principal) as PrincipalState;
       if (!st.dirty) continue;
       st.dirty = false;
+      const from = this.fullRescan ? Number.NEGATIVE_INFINITY : st.dirtyFrom;
+      st.dirtyFrom = Number.POSITIVE_INFINITY;
       const e = st.entries;
-      // sliding window over event time: listing items summed, single objects counted once each
+      // sliding window over event time: listing items summed, single objects counted once each.
+      // Windows ending before `from` are as they were at the last evaluation, so the scan starts
+      // with the reads the first changed window can hold (a window's reads lie within windowMs
+      // before its last one) and checks windows from `from` on: the alerts of a full rescan.
       const objectsSeen = new Map<string, number>();
       let listItems = 0;
-      let left = 0;
+      let start = 0;
+      {
+        let lo = 0;
+        let hi = e.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((e[mid] as Read).time < from - o.windowMs) lo = mid + 1;
+          else hi = mid;
+        }
+        start = lo;
+      }
+      let left = start;
       const add = (r: Read, sign: 1 | -1) => {
         if (r.read.kind === 'list') listItems += sign * r.read.items;
         else {
@@ -170,11 +196,11 @@ export class VolumeDetector implements Detector {
           else objectsSeen.set(r.path, c);
         }
       };
-      for (let right = 0; right < e.length; right++) {
+      for (let right = start; right < e.length; right++) {
         const r = e[right] as Read;
         add(r, 1);
         while (r.time - (e[left] as Read).time > o.windowMs) add(e[left++] as Read, -1);
-        if (r.time <= st.quietUntil) continue;
+        if (r.time < from || r.time <= st.quietUntil) continue;
         const requests = right - left + 1;
         const objects = listItems + objectsSeen.size;
         if (requests >= o.minRequests || objects >= o.minObjects) {
