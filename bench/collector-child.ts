@@ -2,18 +2,13 @@
  * The collector side of bench/mock-delivery.ts, in its own process as a real collector would be:
  * reads CONTRACTS.md §4 variables, collects every content type once, prints its timings as JSON.
  */
-import { ActivityClient, PollingCollector } from '../detectors/collect/activity-client.js';
+import { PollingCollector } from '../detectors/collect/activity-client.js';
+import { activityClientFromEnv } from '../detectors/collect/run.js';
 import { wallNow } from '../src/core/clock.js';
 import { CONTENT_TYPES } from '../src/core/dataset.js';
 
 const env = process.env;
-const client = new ActivityClient({
-  tenantId: env.ENUMBENCH_TENANT_ID ?? '',
-  clientId: env.ENUMBENCH_CLIENT_ID ?? '',
-  clientSecret: env.ENUMBENCH_CLIENT_SECRET ?? '',
-  loginUrl: env.ENUMBENCH_LOGIN_URL ?? '',
-  managementUrl: env.ENUMBENCH_MANAGEMENT_URL ?? '',
-});
+const client = activityClientFromEnv(env);
 const collector = new PollingCollector(client, CONTENT_TYPES, {
   concurrency: Number(env.BENCH_CONCURRENCY ?? 4),
   retain: false,

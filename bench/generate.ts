@@ -17,22 +17,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heapLimitFor } from '../harness/cli/commands/generate.js';
 import type { Benchmark, Figure } from './index.js';
+import { quickstartMix } from './quickstart-mix.js';
 
-const scenarioText = (users: number, duration: string) => `
-name: bench-generate
-seed: 1089
-tenant: {users: ${users}, countries: [US, GB], roles: {Global Administrator: 3, Exchange Administrator: 2, Helpdesk Administrator: 8}}
-time: {start: 2026-11-02T00:00:00Z, duration: ${duration}}
-telemetry: {collection: e5-diagnostics}
-activity:
-  - profile: workforce
-attacks:
-  - id: listing
-    technique: graph-user-listing
-    actor: {account: random-user}
-    session: {network: vps, country: NL, signIn: password}
-    at: "+14h20m"
-`;
+const scenarioText = (users: number, duration: string) =>
+  quickstartMix({ name: 'bench-generate', users, start: '2026-11-02T00:00:00Z', duration, at: '+14h20m' });
 
 interface Run {
   records: number;

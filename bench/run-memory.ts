@@ -22,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wallNow } from '../src/core/clock.js';
 import type { Benchmark, Figure } from './index.js';
+import { quickstartMix } from './quickstart-mix.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ts = import.meta.url.endsWith('.ts');
@@ -50,21 +51,16 @@ export function parseRunSizes(spec: string): RunSize[] {
     });
 }
 
-const scenarioText = (s: RunSize) => `
-name: bench-run
-seed: 1089
-tenant: {users: ${s.users}, countries: [US]}
-time: {start: 2026-11-02T00:00:00Z, duration: ${s.duration}}
-telemetry: {collection: e5-diagnostics}
-activity:
-  - profile: workforce
-attacks:
-  - id: phished-listing
-    technique: graph-user-listing
-    actor: {account: random-user}
-    session: {network: vps, country: NL, signIn: password}
-    at: "+14h20m"
-`;
+const scenarioText = (s: RunSize) =>
+  quickstartMix({
+    name: 'bench-run',
+    users: s.users,
+    tenant: 'countries: [US]',
+    start: '2026-11-02T00:00:00Z',
+    duration: s.duration,
+    at: '+14h20m',
+    attackId: 'phished-listing',
+  });
 
 function script(path: string): string[] {
   return path.endsWith('.ts') ? [...TSX, path] : [path];
@@ -151,18 +147,10 @@ export async function runOnce(size: RunSize, root: string): Promise<RunMemory> {
   const ds = await dataset(size, root);
   const out = mkdtempSync(join(tmpdir(), 'enumbench-bench-run-out-'));
   try {
-    const run = await cli([
-      'run',
-      ds.dir,
-      '--detector',
-      DETECTOR,
-      '--out',
-      out,
-      '--report',
-      'json',
-      '--json',
-      '--no-progress',
-    ]);
+    // `run <input>` into the bench's detector, JSON summary on stdout, reports in `out`
+    const runOf = (input: string) =>
+      cli(['run', input, '--detector', DETECTOR, '--out', out, '--report', 'json', '--json', '--no-progress']);
+    const run = await runOf(ds.dir);
     let alerts: number | null = null;
     let recall: number | null = null;
     try {
@@ -182,18 +170,7 @@ export async function runOnce(size: RunSize, root: string): Promise<RunMemory> {
     let scenario: Child | null = null;
     if (process.env.ENUMBENCH_BENCH_RUN_SCENARIO === '1') {
       rmSync(out, { recursive: true, force: true });
-      scenario = await cli([
-        'run',
-        join(root, `${size.users}u-${size.duration}.yaml`),
-        '--detector',
-        DETECTOR,
-        '--out',
-        out,
-        '--report',
-        'json',
-        '--json',
-        '--no-progress',
-      ]);
+      scenario = await runOf(join(root, `${size.users}u-${size.duration}.yaml`));
     }
     return { size, records: ds.records, datasetMiB: ds.mib, run, score, scenario, alerts, recall };
   } finally {

@@ -5,20 +5,15 @@
  * from the last offset read) until the simulated clock says the replay is done, then once more.
  * It keeps counts, not records, so its own memory stays small. Prints its figures as one JSON line.
  */
-import { ActivityClient, PollingCollector } from '../detectors/collect/activity-client.js';
+import { PollingCollector } from '../detectors/collect/activity-client.js';
 import { DiagnosticsClient } from '../detectors/collect/diagnostics-client.js';
+import { activityClientFromEnv } from '../detectors/collect/run.js';
 import { wallNow } from '../src/core/clock.js';
 import { CONTENT_TYPES } from '../src/core/dataset.js';
 
 const RANGE = 8 * 2 ** 20;
 const env = process.env;
-const client = new ActivityClient({
-  tenantId: env.ENUMBENCH_TENANT_ID ?? '',
-  clientId: env.ENUMBENCH_CLIENT_ID ?? '',
-  clientSecret: env.ENUMBENCH_CLIENT_SECRET ?? '',
-  loginUrl: env.ENUMBENCH_LOGIN_URL ?? '',
-  managementUrl: env.ENUMBENCH_MANAGEMENT_URL ?? '',
-});
+const client = activityClientFromEnv(env);
 const ual = new PollingCollector(client, CONTENT_TYPES, { concurrency: 4, retain: false });
 const diagnosticsUrl = env.ENUMBENCH_DIAGNOSTICS_URL ?? '';
 const diag = new DiagnosticsClient({ url: diagnosticsUrl });

@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DAY, wallNow } from '../src/core/clock.js';
 import type { Benchmark, Figure } from './index.js';
+import { quickstartMix } from './quickstart-mix.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ts = import.meta.url.endsWith('.ts');
@@ -46,21 +47,8 @@ export function parseSizes(spec: string): ServeSize[] {
     });
 }
 
-const scenarioText = (s: ServeSize) => `
-name: bench-serve
-seed: 1089
-tenant: {users: ${s.users}, countries: [US, GB], roles: {Global Administrator: 3, Exchange Administrator: 2, Helpdesk Administrator: 8}}
-time: {start: ${s.start}, duration: ${s.duration}}
-telemetry: {collection: e5-diagnostics}
-activity:
-  - profile: workforce
-attacks:
-  - id: listing
-    technique: graph-user-listing
-    actor: {account: random-user}
-    session: {network: vps, country: NL, signIn: password}
-    at: "+1h"
-`;
+const scenarioText = (s: ServeSize) =>
+  quickstartMix({ name: 'bench-serve', users: s.users, start: s.start, duration: s.duration, at: '+1h' });
 
 function node(script: string): string[] {
   return script.endsWith('.ts') ? [...TSX, script] : [script];

@@ -24,17 +24,22 @@ function need(env: RunOptions['env'], name: string): string {
   return v;
 }
 
+/** A Management Activity API client configured by the CONTRACTS.md §4 variables (each required). */
+export function activityClientFromEnv(env: RunOptions['env']): ActivityClient {
+  return new ActivityClient({
+    tenantId: need(env, 'ENUMBENCH_TENANT_ID'),
+    clientId: need(env, 'ENUMBENCH_CLIENT_ID'),
+    clientSecret: need(env, 'ENUMBENCH_CLIENT_SECRET'),
+    loginUrl: need(env, 'ENUMBENCH_LOGIN_URL'),
+    managementUrl: need(env, 'ENUMBENCH_MANAGEMENT_URL'),
+  });
+}
+
 /** Collect until the replay is done; returns the number of unique records. */
 export async function collectUntilDone(
   o: RunOptions,
 ): Promise<{ ual: number; diagnostics: number; duplicates: number }> {
-  const client = new ActivityClient({
-    tenantId: need(o.env, 'ENUMBENCH_TENANT_ID'),
-    clientId: need(o.env, 'ENUMBENCH_CLIENT_ID'),
-    clientSecret: need(o.env, 'ENUMBENCH_CLIENT_SECRET'),
-    loginUrl: need(o.env, 'ENUMBENCH_LOGIN_URL'),
-    managementUrl: need(o.env, 'ENUMBENCH_MANAGEMENT_URL'),
-  });
+  const client = activityClientFromEnv(o.env);
   const ual = new PollingCollector(client, CONTENT_TYPES, { retain: false, onRecord: (r) => o.emit('ual', r) });
   const diagUrl = o.env.ENUMBENCH_DIAGNOSTICS_URL;
   const diag = diagUrl ? new DiagnosticsClient({ url: diagUrl }) : undefined;
