@@ -7,6 +7,7 @@
  * blob counters). Memory stays bounded: each worker has at most a few batches in flight.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -111,6 +112,18 @@ const RANK: readonly number[] = SOURCE_IDS.map((s) => [...SOURCE_IDS].sort().ind
 
 /** Young-generation size per worker (MiB): 8 keeps three threads under 300 MB on the bench tenant. */
 const WORKER_YOUNG_MB = 8;
+
+/**
+ * Worker threads for `--jobs auto` (the default of generate, run and serve): one per core, at most
+ * AUTO_JOBS_MAX. Two workers make the most of a two-core machine (the writing thread needs less
+ * than half a core) and keep peak memory near 220 MiB on the bench tenant; each further worker
+ * holds its own world plan (≈ 50 MiB at 2,000 users), so more is for the user to ask for
+ * (`--jobs N`). One core: one thread, no workers.
+ */
+export const AUTO_JOBS_MAX = 2;
+export function autoJobs(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(AUTO_JOBS_MAX, Math.floor(cores)));
+}
 
 export interface ParallelOptions extends GenerateOptions {
   /** worker threads (each generates every jobs-th actor) */

@@ -101,6 +101,11 @@ export function finishDataset(
   return manifest;
 }
 
+/** Old-space limit (MiB) for a generation: a base plus the world plan's share per user. */
+export function heapLimitFor(users: number): number {
+  return Math.round(192 + users * 0.02);
+}
+
 /** Generate a dataset on this thread (see generateDatasetParallel for several). */
 export function generateDataset(scenario: Scenario, opts: GenerateOptions): GenerateResult {
   const t0 = wallNow();

@@ -12,7 +12,8 @@ import { EnumbenchError } from '../../src/core/errors.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
-import { generateDataset } from '../dataset/generate.js';
+import { generateDataset, heapLimitFor } from '../dataset/generate.js';
+import { generateDatasetParallel } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
 
 export type SeedPurpose = 'judge' | 'tune';
@@ -38,6 +39,8 @@ export interface PrepareOptions {
   /** overrides each scenario's `repeat` */
   seeds?: number;
   seedPurpose?: SeedPurpose;
+  /** generation threads (1: this thread; more: worker threads, the same bytes). Default 1. */
+  jobs?: number;
   onGenerate?: (e: {
     scenario: string;
     seed: number;
@@ -118,14 +121,19 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
       rmSync(dir, { recursive: true, force: true });
       index++;
       o.onGenerate?.({ scenario: s.name, seed, index, of: total });
-      const g = generateDataset(s, {
+      const genOpts = {
         out: dir,
         seed,
         scenarioHash: l.hash as string,
         scenarioFile: l.input,
         toolVersion: o.version,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-      });
+      };
+      const jobs = o.jobs ?? 1;
+      const g =
+        jobs > 1
+          ? await generateDatasetParallel(s, { ...genOpts, jobs, workerHeapMb: heapLimitFor(s.tenant.users) })
+          : generateDataset(s, genOpts);
       o.onGenerate?.({ scenario: s.name, seed, index, of: total, records: g.records, ms: g.ms });
       datasets.push(dir);
     }

@@ -1,11 +1,12 @@
 /**
  * `enumbench generate` end to end (the built binary): the quickstart dataset, identical sha256s on a
- * second run and with --jobs 2, no Get-* ExchangeAdmin records without the hypothesis, refusals
- * with exit code 4.
+ * second run, on one thread and with --jobs 2 (the default is --jobs auto), no Get-* ExchangeAdmin
+ * records without the hypothesis, refusals with exit code 4.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AUTO_JOBS_MAX, autoJobs } from '../../harness/dataset/generate-parallel.js';
 import { runBin } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -16,7 +17,18 @@ describe('enumbench generate', () => {
     const a = await runBin(['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'a'), '--no-progress']);
     expect(a.code).toBe(0);
     expect(a.stderr).toMatch(/seed 1089 · reproduce: enumbench generate scenarios\/quickstart\.yaml/);
-    const b = await runBin(['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'b'), '--quiet']);
+    // the default is --jobs auto: one worker thread per core, at most two
+    const threads = autoJobs();
+    expect(a.stderr).toContain(threads === 1 ? '(one thread)' : `${threads} worker threads)`);
+    const b = await runBin([
+      'generate',
+      'scenarios/quickstart.yaml',
+      '--out',
+      join(tmp, 'b'),
+      '--jobs',
+      '1',
+      '--quiet',
+    ]);
     expect(b.code).toBe(0);
     const c = await runBin([
       'generate',
@@ -114,5 +126,21 @@ describe('enumbench generate', () => {
     const jobs = await runBin(['generate', p, '--out', join(tmp, 'bad'), '--jobs', '2']);
     expect(jobs.code).toBe(4);
     expect(jobs.stderr).toMatch(/hint:/);
+  });
+
+  it('--jobs takes auto or 1..64; anything else is refused with exit code 4', async () => {
+    for (const v of ['0', '65', '1.5', 'many']) {
+      const r = await runBin(['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'never'), '--jobs', v]);
+      expect(r.code, v).toBe(4);
+      expect(r.stderr, v).toMatch(/jobs is auto or an integer 1\.\.64/);
+    }
+  });
+
+  it('--jobs auto: one thread per core, at most two', () => {
+    expect(autoJobs(1)).toBe(1);
+    expect(autoJobs(2)).toBe(2);
+    expect(autoJobs(16)).toBe(AUTO_JOBS_MAX);
+    expect(AUTO_JOBS_MAX).toBe(2);
+    expect(autoJobs(0)).toBe(1);
   });
 });

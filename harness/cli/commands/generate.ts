@@ -1,6 +1,6 @@
 /**
- * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N] [--no-progress]`:
- * write a dataset (docs/dataset.md). Prints the seed and the command that reproduces the run.
+ * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N|auto] [--no-progress]`:
+ * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two). Prints the seed and the command that reproduces the run.
  */
 
 import { spawn } from 'node:child_process';
@@ -10,10 +10,11 @@ import { SingleBar } from 'cli-progress';
 import { wallNow } from '../../../src/core/clock.js';
 import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { generateDataset } from '../../dataset/generate.js';
+import { generateDataset, heapLimitFor } from '../../dataset/generate.js';
 import { generateDatasetParallel } from '../../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../../scenario-files.js';
 import type { CommandModule } from '../command.js';
+import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
 
 function parseSeed(v: string): number {
   const n = Number(v);
@@ -32,16 +33,7 @@ function parseShard(v: string): { index: number; count: number } {
   return { index, count };
 }
 
-function parseJobs(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('jobs is an integer 1..64');
-  return n;
-}
-
-/** Old-space limit (MiB) for a generation: a base plus the world plan's share per user. */
-export function heapLimitFor(users: number): number {
-  return Math.round(192 + users * 0.02);
-}
+export { heapLimitFor };
 
 export const generateCommand: CommandModule = {
   name: 'generate',
@@ -61,11 +53,7 @@ export const generateCommand: CommandModule = {
         '--log-analytics',
         'also write the Graph activity logs as Log Analytics rows (MicrosoftGraphActivityLogs table) in graph-activity.la.jsonl',
       )
-      .option(
-        '--jobs <n>',
-        'worker threads generating in parallel (the dataset is byte-identical for any number; default 1)',
-        parseJobs,
-      )
+      .option('--jobs <n>', JOBS_HELP, parseJobs)
       .option('--no-progress', 'no progress bar')
       .option('--json', 'machine output on stdout')
       .option('--quiet', 'print nothing but errors')
@@ -149,7 +137,7 @@ export const generateCommand: CommandModule = {
               rate: Math.round(n / ((wallNow() - t0) / 1000)),
             }),
         };
-        const jobs = opts.jobs ?? 1;
+        const jobs = resolveJobs(opts.jobs);
         try {
           result =
             jobs > 1
@@ -173,14 +161,14 @@ export const generateCommand: CommandModule = {
         const rerun = `enumbench generate ${file} --out ${opts.out} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
         if (opts.json) {
           io.out(
-            `${JSON.stringify({ ok: true, out: opts.out, seed, records: result.records, ms: Math.round(result.ms), manifest: result.manifest, rerun }, null, 2)}\n`,
+            `${JSON.stringify({ ok: true, out: opts.out, seed, records: result.records, ms: Math.round(result.ms), jobs, manifest: result.manifest, rerun }, null, 2)}\n`,
           );
         } else if (!opts.quiet) {
           const counts = Object.entries(result.manifest.counts)
             .map(([k, v]) => `${k} ${v}`)
             .join(', ');
           io.err(
-            `${s.green('✓')} ${opts.out}: ${result.records} records in ${(result.ms / 1000).toFixed(1)} s (${rate} rec/s)\n`,
+            `${s.green('✓')} ${opts.out}: ${result.records} records in ${(result.ms / 1000).toFixed(1)} s (${rate} rec/s, ${jobs === 1 ? 'one thread' : `${jobs} worker threads`})\n`,
           );
           io.err(`  ${s.dim(counts)}\n`);
           if (scenario.telemetry.hypotheses.length)

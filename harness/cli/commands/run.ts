@@ -19,6 +19,7 @@ import { runDatasets } from '../../run/run-datasets.js';
 import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import type { CommandModule } from '../command.js';
+import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
 
 const positiveInt = (what: string) => (v: string) => {
   const n = Number(v);
@@ -41,6 +42,7 @@ export const runCommand: CommandModule = {
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
       .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
       .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
+      .option('--jobs <n>', JOBS_HELP, parseJobs)
       .addOption(
         new Option('--seed-purpose <purpose>', 'derive judging seeds (default) or an independent set to tune on')
           .choices(['judge', 'tune'] as const)
@@ -153,6 +155,7 @@ export const runCommand: CommandModule = {
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...(opts.seeds !== undefined && opts.seeds > 0 ? { seeds: opts.seeds } : {}),
           seedPurpose: opts.seedPurpose as SeedPurpose,
+          jobs: resolveJobs(opts.jobs),
           onGenerate: (e) => {
             if (e.records === undefined) {
               say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);

@@ -17,6 +17,7 @@ import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
+import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
 
 function parseDurationMs(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
@@ -79,6 +80,7 @@ export const serveCommand: CommandModule = {
       .addArgument(new Argument('<input>', 'a scenario YAML file (generated first) or a dataset directory'))
       .option('--seed <n>', 'with a scenario: the seed (overrides the scenario)')
       .option('--out <dir>', 'with a scenario: where its dataset is written', 'out')
+      .option('--jobs <n>', `with a scenario: ${JOBS_HELP}`, parseJobs)
       .option('--speed <speed>', 'realtime, a factor such as 60, max or lockstep', 'realtime')
       .option('--host <host>', 'address to bind (another than 127.0.0.1 only when you mean it)', '127.0.0.1')
       .option('--port <port>', 'API port; the storage feed uses port+1 and the bench port+2 (0: any free ports)', '0')
@@ -116,6 +118,7 @@ export const serveCommand: CommandModule = {
             version: ctx.version,
             ...(seed !== undefined ? { seed } : {}),
             seeds: 1,
+            jobs: resolveJobs(opts.jobs),
             onGenerate: (e) => {
               if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
             },

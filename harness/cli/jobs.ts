@@ -1,0 +1,17 @@
+/** `--jobs N|auto` for the commands that generate (generate, run, serve). */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { AUTO_JOBS_MAX, autoJobs } from '../dataset/generate-parallel.js';
+
+export const JOBS_HELP = `worker threads generating in parallel: a number, or auto (one per core, at most ${AUTO_JOBS_MAX}); the dataset is byte-identical for any number (default: auto)`;
+
+export function parseJobs(v: string): number | 'auto' {
+  if (v.trim() === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('jobs is auto or an integer 1..64');
+  return n;
+}
+
+/** The number of generation threads an option value asks for (unset: auto). */
+export function resolveJobs(v: number | 'auto' | undefined): number {
+  return v === undefined || v === 'auto' ? autoJobs() : v;
+}
