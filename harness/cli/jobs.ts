@@ -1,8 +1,8 @@
 /** `--jobs N|auto` for the commands that generate (generate, run, serve). */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { AUTO_JOBS_MAX, autoJobs } from '../dataset/generate-parallel.js';
+import { AUTO_JOBS_MAX, AUTO_JOBS_MAX_USERS, autoJobs } from '../dataset/generate-parallel.js';
 
-export const JOBS_HELP = `worker threads generating in parallel: a number, or auto (one per core, at most ${AUTO_JOBS_MAX}); the dataset is byte-identical for any number (default: auto)`;
+export const JOBS_HELP = `worker threads generating in parallel: a number, or auto (one per core, at most ${AUTO_JOBS_MAX}, for tenants of up to ${AUTO_JOBS_MAX_USERS.toLocaleString('en-US')} users); the dataset is byte-identical for any number (default: auto)`;
 
 export function parseJobs(v: string): number | 'auto' {
   if (v.trim() === 'auto') return 'auto';
@@ -11,7 +11,7 @@ export function parseJobs(v: string): number | 'auto' {
   return n;
 }
 
-/** The number of generation threads an option value asks for (unset: auto). */
-export function resolveJobs(v: number | 'auto' | undefined): number {
-  return v === undefined || v === 'auto' ? autoJobs() : v;
+/** The number of generation threads an option value asks for, for a tenant of `users` (unset: auto). */
+export function resolveJobs(v: number | 'auto' | undefined, users: number): number {
+  return v === undefined || v === 'auto' ? autoJobs(users) : v;
 }

@@ -13,7 +13,7 @@ import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
 import { generateDataset, heapLimitFor } from '../dataset/generate.js';
-import { generateDatasetParallel } from '../dataset/generate-parallel.js';
+import { autoJobs, generateDatasetParallel } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
 
 export type SeedPurpose = 'judge' | 'tune';
@@ -39,8 +39,8 @@ export interface PrepareOptions {
   /** overrides each scenario's `repeat` */
   seeds?: number;
   seedPurpose?: SeedPurpose;
-  /** generation threads (1: this thread; more: worker threads, the same bytes). Default 1. */
-  jobs?: number;
+  /** generation threads (1: this thread; more: worker threads, the same bytes; auto: autoJobs for each scenario's tenant). Default 1. */
+  jobs?: number | 'auto';
   onGenerate?: (e: {
     scenario: string;
     seed: number;
@@ -129,7 +129,7 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
         toolVersion: o.version,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       };
-      const jobs = o.jobs ?? 1;
+      const jobs = o.jobs === 'auto' ? autoJobs(s.tenant.users) : (o.jobs ?? 1);
       const g =
         jobs > 1
           ? await generateDatasetParallel(s, { ...genOpts, jobs, workerHeapMb: heapLimitFor(s.tenant.users) })

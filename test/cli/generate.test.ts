@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUTO_JOBS_MAX, autoJobs } from '../../harness/dataset/generate-parallel.js';
+import { AUTO_JOBS_MAX, AUTO_JOBS_MAX_USERS, autoJobs } from '../../harness/dataset/generate-parallel.js';
 import { runBin } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -17,8 +17,8 @@ describe('enumbench generate', () => {
     const a = await runBin(['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'a'), '--no-progress']);
     expect(a.code).toBe(0);
     expect(a.stderr).toMatch(/seed 1089 · reproduce: enumbench generate scenarios\/quickstart\.yaml/);
-    // the default is --jobs auto: one worker thread per core, at most two
-    const threads = autoJobs();
+    // the default is --jobs auto: one worker thread per core, at most two (the quickstart's 1,000 users)
+    const threads = autoJobs(1000);
     expect(a.stderr).toContain(threads === 1 ? '(one thread)' : `${threads} worker threads)`);
     const b = await runBin([
       'generate',
@@ -136,11 +136,14 @@ describe('enumbench generate', () => {
     }
   });
 
-  it('--jobs auto: one thread per core, at most two', () => {
-    expect(autoJobs(1)).toBe(1);
-    expect(autoJobs(2)).toBe(2);
-    expect(autoJobs(16)).toBe(AUTO_JOBS_MAX);
+  it('--jobs auto: one thread per core, at most two; one thread for tenants over 5,000 users', () => {
+    expect(autoJobs(1000, 1)).toBe(1);
+    expect(autoJobs(1000, 2)).toBe(2);
+    expect(autoJobs(1000, 16)).toBe(AUTO_JOBS_MAX);
     expect(AUTO_JOBS_MAX).toBe(2);
-    expect(autoJobs(0)).toBe(1);
+    expect(autoJobs(1000, 0)).toBe(1);
+    expect(autoJobs(AUTO_JOBS_MAX_USERS, 2)).toBe(2);
+    expect(autoJobs(AUTO_JOBS_MAX_USERS + 1, 2)).toBe(1);
+    expect(autoJobs(10_000, 16)).toBe(1);
   });
 });

@@ -27,10 +27,10 @@ attacks:
 `;
 
 describe('prepareInputs with worker threads', () => {
-  it('writes the same datasets with jobs 1 and jobs 2, seed by seed', async () => {
+  it('writes the same datasets with jobs 1, 2 and auto, seed by seed', async () => {
     const file = join(tmp, 'prepare-jobs.yaml');
     writeFileSync(file, SCENARIO);
-    const prepare = (jobs: number) =>
+    const prepare = (jobs: number | 'auto') =>
       prepareInputs({
         inputs: [file],
         catalog: buildCatalog(),
@@ -42,6 +42,7 @@ describe('prepareInputs with worker threads', () => {
       });
     const [one] = await prepare(1);
     const [two] = await prepare(2);
+    const [auto] = await prepare('auto');
     expect(one?.seeds).toHaveLength(2);
     expect(two?.seeds).toEqual(one?.seeds);
     const manifests = (dirs: readonly string[]) =>
@@ -50,6 +51,7 @@ describe('prepareInputs with worker threads', () => {
     const b = manifests(two?.datasets ?? []);
     expect(a).toHaveLength(2);
     expect(b).toEqual(a);
+    expect(manifests(auto?.datasets ?? [])).toEqual(a);
     // two seeds, two different datasets: the comparison is not between empty or equal files
     expect(a[0]['graph-activity.jsonl'].sha256).not.toBe(a[1]['graph-activity.jsonl'].sha256);
     expect(a[0]['graph-activity.jsonl'].bytes).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 /**
  * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N|auto] [--no-progress]`:
- * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two). Prints the seed and the command that reproduces the run.
+ * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two; one for tenants over 5,000 users). Prints the seed and the command that reproduces the run.
  */
 
 import { spawn } from 'node:child_process';
@@ -137,7 +137,7 @@ export const generateCommand: CommandModule = {
               rate: Math.round(n / ((wallNow() - t0) / 1000)),
             }),
         };
-        const jobs = resolveJobs(opts.jobs);
+        const jobs = resolveJobs(opts.jobs, scenario.tenant.users);
         try {
           result =
             jobs > 1

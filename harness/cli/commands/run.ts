@@ -19,7 +19,7 @@ import { runDatasets } from '../../run/run-datasets.js';
 import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import type { CommandModule } from '../command.js';
-import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
+import { JOBS_HELP, parseJobs } from '../jobs.js';
 
 const positiveInt = (what: string) => (v: string) => {
   const n = Number(v);
@@ -155,7 +155,7 @@ export const runCommand: CommandModule = {
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...(opts.seeds !== undefined && opts.seeds > 0 ? { seeds: opts.seeds } : {}),
           seedPurpose: opts.seedPurpose as SeedPurpose,
-          jobs: resolveJobs(opts.jobs),
+          jobs: opts.jobs ?? 'auto',
           onGenerate: (e) => {
             if (e.records === undefined) {
               say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);

@@ -17,7 +17,7 @@ import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
-import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
+import { JOBS_HELP, parseJobs } from '../jobs.js';
 
 function parseDurationMs(s: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
@@ -118,7 +118,7 @@ export const serveCommand: CommandModule = {
             version: ctx.version,
             ...(seed !== undefined ? { seed } : {}),
             seeds: 1,
-            jobs: resolveJobs(opts.jobs),
+            jobs: opts.jobs ?? 'auto',
             onGenerate: (e) => {
               if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
             },
