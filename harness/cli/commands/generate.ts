@@ -1,6 +1,7 @@
 /**
  * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N|auto] [--no-progress]`:
- * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two; one for tenants over 5,000 users). Prints the seed and the command that reproduces the run.
+ * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two; one
+ * for tenants over 5,000 users). Prints the seed and the command that reproduces the run.
  */
 
 import { spawn } from 'node:child_process';
