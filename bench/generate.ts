@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heapLimitFor } from '../harness/cli/commands/generate.js';
+import { heapLimitFor } from '../harness/dataset/generate.js';
 import type { Benchmark, Figure } from './index.js';
 import { quickstartMix } from './quickstart-mix.js';
 

@@ -1,6 +1,6 @@
 /** `--jobs N|auto` for the commands that generate (generate, run, serve). */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
-import { AUTO_JOBS_MAX, AUTO_JOBS_MAX_USERS, autoJobs } from '../dataset/generate-parallel.js';
+import { AUTO_JOBS_MAX, AUTO_JOBS_MAX_USERS } from '../dataset/generate-parallel.js';
 
 export const JOBS_HELP = `worker threads generating in parallel: a number, or auto (one per core, at most ${AUTO_JOBS_MAX}, for tenants of up to ${AUTO_JOBS_MAX_USERS.toLocaleString('en-US')} users); the dataset is byte-identical for any number (default: auto)`;
 
@@ -9,9 +9,4 @@ export function parseJobs(v: string): number | 'auto' {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('jobs is auto or an integer 1..64');
   return n;
-}
-
-/** The number of generation threads an option value asks for, for a tenant of `users` (unset: auto). */
-export function resolveJobs(v: number | 'auto' | undefined, users: number): number {
-  return v === undefined || v === 'auto' ? autoJobs(users) : v;
 }

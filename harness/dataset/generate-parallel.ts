@@ -19,7 +19,14 @@ import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { finishDataset, type GenerateOptions, type GenerateResult, openOutputs } from './generate.js';
+import {
+  finishDataset,
+  type GenerateOptions,
+  type GenerateResult,
+  generateDataset,
+  heapLimitFor,
+  openOutputs,
+} from './generate.js';
 import type { WorkerInput, WorkerResult } from './generate-worker.js';
 import type { JsonlWriter } from './jsonl-writer.js';
 import { mergeTruths } from './merge.js';
@@ -125,6 +132,25 @@ export const AUTO_JOBS_MAX_USERS = 5000;
 export function autoJobs(users: number, cores: number = availableParallelism()): number {
   if (users > AUTO_JOBS_MAX_USERS) return 1;
   return Math.max(1, Math.min(AUTO_JOBS_MAX, Math.floor(cores)));
+}
+
+/** The generation threads a `--jobs` value asks for, for a tenant of `users`. */
+export function resolveJobs(jobs: number | 'auto', users: number): number {
+  return jobs === 'auto' ? autoJobs(users) : jobs;
+}
+
+/**
+ * Generate with `jobs` threads: this one for 1, worker threads (each with a heap sized to the
+ * tenant) for more. The same bytes either way.
+ */
+export async function generateWithJobs(
+  scenario: Scenario,
+  opts: GenerateOptions,
+  jobs: number,
+): Promise<GenerateResult> {
+  return jobs > 1
+    ? await generateDatasetParallel(scenario, { ...opts, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
+    : generateDataset(scenario, opts);
 }
 
 export interface ParallelOptions extends GenerateOptions {

@@ -12,8 +12,7 @@ import { EnumbenchError } from '../../src/core/errors.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
-import { generateDataset, heapLimitFor } from '../dataset/generate.js';
-import { autoJobs, generateDatasetParallel } from '../dataset/generate-parallel.js';
+import { generateWithJobs, resolveJobs } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
 
 export type SeedPurpose = 'judge' | 'tune';
@@ -129,11 +128,7 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
         toolVersion: o.version,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       };
-      const jobs = o.jobs === 'auto' ? autoJobs(s.tenant.users) : (o.jobs ?? 1);
-      const g =
-        jobs > 1
-          ? await generateDatasetParallel(s, { ...genOpts, jobs, workerHeapMb: heapLimitFor(s.tenant.users) })
-          : generateDataset(s, genOpts);
+      const g = await generateWithJobs(s, genOpts, resolveJobs(o.jobs ?? 1, s.tenant.users));
       o.onGenerate?.({ scenario: s.name, seed, index, of: total, records: g.records, ms: g.ms });
       datasets.push(dir);
     }

@@ -11,11 +11,11 @@ import { SingleBar } from 'cli-progress';
 import { wallNow } from '../../../src/core/clock.js';
 import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { generateDataset, heapLimitFor } from '../../dataset/generate.js';
-import { generateDatasetParallel } from '../../dataset/generate-parallel.js';
+import { type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
+import { generateWithJobs, resolveJobs } from '../../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../../scenario-files.js';
 import type { CommandModule } from '../command.js';
-import { JOBS_HELP, parseJobs, resolveJobs } from '../jobs.js';
+import { JOBS_HELP, parseJobs } from '../jobs.js';
 
 function parseSeed(v: string): number {
   const n = Number(v);
@@ -33,8 +33,6 @@ function parseShard(v: string): { index: number; count: number } {
   }
   return { index, count };
 }
-
-export { heapLimitFor };
 
 export const generateCommand: CommandModule = {
   name: 'generate',
@@ -123,7 +121,7 @@ export const generateCommand: CommandModule = {
           : null;
         bar?.start(1000, 0, { records: 0, rate: 0 });
         const t0 = wallNow();
-        let result: ReturnType<typeof generateDataset>;
+        let result: GenerateResult;
         const genOpts = {
           out: opts.out,
           seed,
@@ -138,12 +136,9 @@ export const generateCommand: CommandModule = {
               rate: Math.round(n / ((wallNow() - t0) / 1000)),
             }),
         };
-        const jobs = resolveJobs(opts.jobs, scenario.tenant.users);
+        const jobs = resolveJobs(opts.jobs ?? 'auto', scenario.tenant.users);
         try {
-          result =
-            jobs > 1
-              ? await generateDatasetParallel(scenario, { ...genOpts, jobs, workerHeapMb: limitMb })
-              : generateDataset(scenario, genOpts);
+          result = await generateWithJobs(scenario, genOpts, jobs);
         } catch (e) {
           bar?.stop();
           if (e instanceof EnumbenchError && e.diagnostics.length) {
