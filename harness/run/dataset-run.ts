@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReceivedAlert } from '../../src/core/alerts.js';
 import { DATASET_FILES } from '../../src/core/dataset.js';
 import type { Detector } from '../../src/core/detector.js';
 import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
@@ -172,29 +173,54 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
     stream.close();
   }
 
-  const subset = new ScoringSubset(lockstep.alerts, {
+  const card = scoreOnDataset({
+    dir: o.dir,
+    truth,
+    alerts: lockstep.alerts,
+    malformed: lockstep.malformed.length,
+    ...(o.scoring ? { scoring: o.scoring } : {}),
+  });
+  const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
+  return { truth, lockstep, card, alertsJsonl: formatAlertsJsonl(lockstep.alerts, stamp), stamp };
+}
+
+export interface DatasetScoring {
+  dir: string;
+  truth: Truth;
+  alerts: readonly ReceivedAlert[];
+  malformed?: number;
+  scoring?: Partial<ScoringOptions>;
+}
+
+/**
+ * Score alerts received over a dataset directory: labels.jsonl and delivery.jsonl are streamed into a
+ * ScoringSubset keeping only what the alerts cite and the campaigns' records (in-process lockstep
+ * hands the detector every delivery: the schedule is the collection ledger).
+ */
+export function scoreOnDataset(o: DatasetScoring): Scorecard {
+  const labelsPath = join(o.dir, DATASET_FILES.labels);
+  const labels = existsSync(labelsPath) ? labelsPath : null;
+  const subset = new ScoringSubset(o.alerts, {
     labels: labels !== null,
     delivery: true,
     scheduleIsLedger: true,
   });
   feedScoringSubset(subset, {
     labels,
-    delivery: deliveries.path,
+    delivery: join(o.dir, DATASET_FILES.delivery),
     onlyIfNeeded: true,
     onProblem: (p) => {
       throw lineError(p);
     },
     readError: (e, path) => cannotRead(path, e),
   });
-  const card = scoreWithLookups(
+  return scoreWithLookups(
     {
-      truth,
-      alerts: lockstep.alerts,
-      malformed: lockstep.malformed.length,
+      truth: o.truth,
+      alerts: o.alerts,
+      malformed: o.malformed ?? 0,
       ...(o.scoring ? { options: o.scoring } : {}),
     },
     subset.lookups(),
   );
-  const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
-  return { truth, lockstep, card, alertsJsonl: formatAlertsJsonl(lockstep.alerts, stamp), stamp };
 }
