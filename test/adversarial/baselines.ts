@@ -33,6 +33,8 @@ export interface RecordFacts {
   principal: string | undefined;
   ip: string | undefined;
   session: string | undefined;
+  /** isDirectoryRead, once computed */
+  directoryRead?: boolean;
 }
 
 type Bag = Record<string, unknown>;
@@ -56,7 +58,21 @@ function nameValue(record: TelemetryRecord, list: string, name: string): string 
   return undefined;
 }
 
+/**
+ * Facts per record object: the baselines run side by side over one replay and receive the same
+ * record objects, so each record is read once, not once per baseline.
+ */
+const factsCache = new WeakMap<TelemetryRecord, RecordFacts | null>();
+
 export function factsOf(d: DeliveredRecord): RecordFacts | null {
+  const cached = factsCache.get(d.record);
+  if (cached !== undefined) return cached;
+  const facts = readFacts(d);
+  factsCache.set(d.record, facts);
+  return facts;
+}
+
+function readFacts(d: DeliveredRecord): RecordFacts | null {
   const { source, record } = d;
   const id = recordIdOf(source, record);
   if (id === undefined) return null;
@@ -106,9 +122,11 @@ export function deviceIdOf(x: RecordFacts): string | undefined {
 
 /** A directory read (Graph or AAD Graph GET of a directory collection, its members, or one object). */
 export function isDirectoryRead(x: RecordFacts): boolean {
-  if (x.source !== 'graphActivity' && x.source !== 'aadGraphActivity') return false;
-  const rf = requestFacts(x.record);
-  return rf !== null && directoryRead(rf) !== null;
+  if (x.directoryRead === undefined) {
+    const rf = x.source === 'graphActivity' || x.source === 'aadGraphActivity' ? requestFacts(x.record) : null;
+    x.directoryRead = rf !== null && directoryRead(rf) !== null;
+  }
+  return x.directoryRead;
 }
 
 /** A sign-in that failed, or passed with one factor (sign-in logs, UAL RecordType 15). */
