@@ -76,17 +76,22 @@ function cmp(a: unknown, b: unknown): number | null {
   return compareValues(typeof a === 'object' ? str(a) : a, typeof b === 'object' ? str(b) : b);
 }
 
-function hasCs(text: string, term: string): boolean {
-  if (term === '') return true;
-  let from = 0;
-  for (;;) {
-    const i = text.indexOf(term, from);
-    if (i === -1) return false;
-    const before = i === 0 ? '' : text.charAt(i - 1);
-    const after = text.charAt(i + term.length);
-    if (!/[A-Za-z0-9]/.test(before) && !/[A-Za-z0-9]/.test(after)) return true;
-    from = i + 1;
-  }
+const hasCs = (text: string, term: string): boolean => kqlHas(text, term, true);
+
+/** A tabular expression evaluated at most once per run (tabular `let`, `materialize()`). */
+function oncePerRun(inner: Tab): Tab {
+  const key = {};
+  return {
+    fresh: false,
+    fn: (run) => {
+      let v = run.cache.get(key) as Row[] | undefined;
+      if (!v) {
+        v = inner.fn(run);
+        run.cache.set(key, v);
+      }
+      return v;
+    },
+  };
 }
 
 const STRING_OPS: Record<string, (text: string, term: string) => boolean> = {
@@ -166,22 +171,7 @@ export class Compiler {
     if (e.kind === 'FunctionDeclaration')
       throw new KqlUnsupported(e, `let ${name}: user-defined functions are outside the subset`);
     if (e.columns && e.type !== 'tuple') {
-      const inner = this.tabular(e);
-      const key = {};
-      this.lets.set(name, {
-        kind: 'tabular',
-        tab: {
-          fresh: false,
-          fn: (run) => {
-            let v = run.cache.get(key) as Row[] | undefined;
-            if (!v) {
-              v = inner.fn(run);
-              run.cache.set(key, v);
-            }
-            return v;
-          },
-        },
-      });
+      this.lets.set(name, { kind: 'tabular', tab: oncePerRun(this.tabular(e)) });
       return;
     }
     const fn = this.scalar(e);
@@ -194,21 +184,8 @@ export class Compiler {
     switch (n.kind) {
       case 'ParenthesizedExpression':
         return this.tabular(kid(n, 'Expression')!);
-      case 'MaterializeExpression': {
-        const inner = this.tabular(kid(n, 'Expression')!);
-        const key = {};
-        return {
-          fresh: false,
-          fn: (run) => {
-            let v = run.cache.get(key) as Row[] | undefined;
-            if (!v) {
-              v = inner.fn(run);
-              run.cache.set(key, v);
-            }
-            return v;
-          },
-        };
-      }
+      case 'MaterializeExpression':
+        return oncePerRun(this.tabular(kid(n, 'Expression')!));
       case 'NameReference': {
         const name = this.textOf(n);
         const b = this.lets.get(name);
