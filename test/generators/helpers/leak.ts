@@ -378,12 +378,14 @@ export function leaveOneTechniqueOut(samples: readonly Sample[], source: SourceI
 // ── the data: every profile and every technique in one tenant ─────────────────────────────────
 
 /**
- * One tenant with every benign profile at its defaults and every technique as its own campaign (the
- * contract suite's defaults: a random user, a VPS session, `pageSize: 50`), one an hour from 13:00
- * UTC on a Monday, over 30 hours so weekly and nightly jobs run. Small enough for the contract suite.
+ * One tenant with every benign profile at its defaults and every technique as two campaigns, one an
+ * hour from 13:00 UTC on a Monday, over 30 hours so weekly and nightly jobs run: one with the
+ * contract suite's session (a random user from a VPS with a password), one half an hour later with the
+ * technique's own default session; both with `pageSize: 50`. Small enough for the contract suite.
  */
 export function leakScenario(profiles: readonly string[], techniques: readonly string[]): Scenario {
   const start = Date.parse('2026-11-02T00:00:00Z');
+  const defaults = { network: null, country: null, signIn: null, userAgent: null };
   return makeScenario({
     name: 'leak-classifier',
     users: 200,
@@ -397,8 +399,15 @@ export function leakScenario(profiles: readonly string[], techniques: readonly s
       'Directory Synchronization Accounts': 1,
     },
     activity: profiles.map((id) => ({ id, profile: id, actors: null, schedule: null, app: null, options: {} })),
-    attacks: techniques.map((technique, i) =>
+    attacks: techniques.flatMap((technique, i) => [
       attack({ id: `c-${technique}`, technique, at: start + (13 + i) * H, options: { pageSize: 50 } }),
-    ),
+      attack({
+        id: `d-${technique}`,
+        technique,
+        at: start + (13.5 + i) * H,
+        session: defaults,
+        options: { pageSize: 50 },
+      }),
+    ]),
   });
 }
