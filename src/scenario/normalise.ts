@@ -9,6 +9,7 @@ import type { Catalog, ModuleInfo, OptionSpec } from '../core/catalog.js';
 import { DAY } from '../core/clock.js';
 import { findRole, ROLE_NAMES } from '../core/directory-roles.js';
 import { COLLECTION_PRESETS, DEFAULT_COLLECTION, SOURCE_IDS, type SourceId } from '../core/sources.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { closest } from './suggest.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type {
@@ -127,15 +128,6 @@ function isKnownCountry(code: string): boolean {
   }
 }
 
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario; problems: Problem[] } {
   const problems: Problem[] = [];
   const report = (path: DocPath, code: string, message: string, hint?: string, target: 'value' | 'key' = 'value') =>
@@ -192,7 +184,7 @@ export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario;
     });
   }
   const timezone = str(t.timezone) ?? COUNTRY_TZ[countries[0] ?? 'US'] ?? 'UTC';
-  if (str(t.timezone) !== undefined && !isValidTimeZone(timezone)) {
+  if (str(t.timezone) !== undefined && !isTimeZone(timezone)) {
     report(
       ['tenant', 'timezone'],
       'E_TIMEZONE',

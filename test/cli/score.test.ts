@@ -5,34 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../harness/cli/io.js';
-import { runCli } from '../../harness/cli/program.js';
 import { formatAlertsJsonl } from '../../src/scoring/index.js';
+import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { at, HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC } from '../scoring/world.js';
 
-function fakeIO(cwd: string, env: Record<string, string> = {}) {
-  const io = { stdout: '', stderr: '' };
-  const cli: CliIO = {
-    out: (t) => {
-      io.stdout += t;
-    },
-    err: (t) => {
-      io.stderr += t;
-    },
-    env: { NO_COLOR: '1', ...env },
-    cwd,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  };
-  return { io, cli };
-}
-
-const run = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
-  const { io, cli } = fakeIO(cwd, env);
-  const code = await runCli(['node', 'enumbench', ...args], cli);
-  return { code, ...io };
-};
+const run = runInProcess;
 
 let dir = '';
 const truth = makeTruth();
