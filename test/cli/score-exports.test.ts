@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess as run } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { makeDelivery, makeLabels, makeTruth } from '../scoring/world.js';
+import { writeWorld } from '../scoring/world.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'siem');
 const SAMPLES = [
@@ -24,9 +24,7 @@ let dir = '';
 
 beforeAll(() => {
   dir = tempDir('enumbench-score-exports-');
-  writeFileSync(join(dir, 'truth.json'), JSON.stringify(makeTruth()));
-  writeFileSync(join(dir, 'labels.jsonl'), makeLabels().map((l) => JSON.stringify(l)).join('\n'));
-  writeFileSync(join(dir, 'delivery.jsonl'), makeDelivery().map((d) => JSON.stringify(d)).join('\n'));
+  writeWorld(dir);
   for (const s of SAMPLES) copyFileSync(join(FIXTURES, s), join(dir, s));
 });
 
@@ -58,7 +56,9 @@ describe('score on SIEM exports', () => {
     expect(trusted.stdout).toContain('--trust-alert-time  # seed 1089');
     const out = join(dir, 'trusted');
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"arrival": "self-reported-trusted"');
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<property name="arrival" value="latency from self-reported');
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain(
+      '<property name="arrival" value="latency from self-reported',
+    );
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('latency from self-reported alert times');
   });
 
@@ -74,7 +74,16 @@ describe('score on SIEM exports', () => {
     expect(without.stderr).toContain('every alert arrived outside');
     expect(without.stderr).toContain('--time-offset');
     for (const offset of ['25d5h46m34s', String(shift)]) {
-      const r = await run(dir, ['score', '--truth', '.', '--alerts', 'shifted.ndjson', '--time-offset', offset, '--json']);
+      const r = await run(dir, [
+        'score',
+        '--truth',
+        '.',
+        '--alerts',
+        'shifted.ndjson',
+        '--time-offset',
+        offset,
+        '--json',
+      ]);
       expect(r.code).toBe(0);
       const s = JSON.parse(r.stdout).scenarios[0];
       expect(s.metrics.recall.value).toBe(1);

@@ -64,7 +64,14 @@ describe('parseExportTime', () => {
 });
 
 const instant = fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2090-01-01T00:00:00Z') });
-const zones = fc.constantFrom('UTC', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham');
+const zones = fc.constantFrom(
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+);
 
 function wallParts(t: number, tz: string): string {
   const local = new Date(t + zoneOffsetMs(t, tz));

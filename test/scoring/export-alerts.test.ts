@@ -48,7 +48,11 @@ describe('Sentinel SecurityAlert', () => {
     expect(s.malformed).toEqual([]);
     expect(s.alerts).toMatchObject(want.map((w) => ({ ...w, stamp: 'self-reported' })));
     const f = importAlerts(read('sentinel-securityalert-api.json'));
-    expect(f.alerts[1]?.alert).toMatchObject({ rule: 'Graph directory enumeration', severity: 'High', technique: 'T1087' });
+    expect(f.alerts[1]?.alert).toMatchObject({
+      rule: 'Graph directory enumeration',
+      severity: 'High',
+      technique: 'T1087',
+    });
   });
 
   it('portal CSV: "[UTC]" headers and the 12-hour US time form', () => {
@@ -134,7 +138,15 @@ describe('Elastic detection alerts', () => {
     };
     const a = importAlerts(docs.map((d) => JSON.stringify(flat(d))).join('\n'));
     const hits = importAlerts(
-      JSON.stringify({ hits: { hits: docs.map((d, i) => ({ _index: '.internal.alerts-security.alerts-default-000001', _id: `id${i}`, _source: d })) } }),
+      JSON.stringify({
+        hits: {
+          hits: docs.map((d, i) => ({
+            _index: '.internal.alerts-security.alerts-default-000001',
+            _id: `id${i}`,
+            _source: d,
+          })),
+        },
+      }),
     );
     const b = importAlerts(read('elastic-alerts.ndjson'));
     expect(a.alerts).toEqual(b.alerts);
