@@ -12,7 +12,6 @@ import { Option } from '@commander-js/extra-typings';
 import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
-import { ExitCode } from '../../../src/core/exit-codes.js';
 import type { Truth } from '../../../src/core/truth.js';
 import {
   commandLine,
