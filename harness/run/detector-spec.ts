@@ -12,6 +12,37 @@ import { EnumbenchError } from '../../src/core/errors.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
+export type DetectorSpec =
+  | { kind: 'builtin' | 'module'; rest: string }
+  | { kind: 'process' | 'stdio'; command: string }
+  | { kind: 'webhook'; url: string };
+
+/**
+ * Read a detector spec. `process:` and `stdio:` take a shell command line; quotes around it (as a
+ * shell leaves them when the whole argument was quoted) are removed.
+ */
+export function parseDetectorSpec(spec: string): DetectorSpec {
+  const i = spec.indexOf(':');
+  const kind = i < 0 ? '' : spec.slice(0, i);
+  let rest = i < 0 ? spec : spec.slice(i + 1);
+  if (kind === 'builtin' || kind === 'module') return { kind, rest };
+  if (kind === 'process' || kind === 'stdio') {
+    rest = rest.trim();
+    const q = /^(["'])(.*)\1$/s.exec(rest);
+    if (q) rest = (q[2] as string).trim();
+    if (rest === '') {
+      throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" needs a command`, {
+        hint: `e.g. --detector ${kind}:"python3 examples/detectors/${kind === 'stdio' ? 'stdio_detector' : 'poller'}.py"`,
+      });
+    }
+    return { kind, command: rest };
+  }
+  if (kind === 'webhook') return { kind, url: rest };
+  throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
+    hint: 'write builtin:NAME, module:./path.js, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
+  });
+}
+
 function isDetector(x: unknown): x is Detector {
   const d = x as Partial<Detector> | null;
   return (

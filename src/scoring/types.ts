@@ -44,6 +44,12 @@ export interface RunInfo {
   profiles: string[];
   /** who stamped alert arrivals: the bench, or self-reported `time` (offline scoring from a file) */
   arrival: 'bench' | 'self-reported' | 'mixed' | 'none';
+  /**
+   * set when arrivals were stamped by the bench but latency is scaled by the replay speed (a
+   * detector polling on its own wall-clock schedule above 1×): why. Latency is then reported and
+   * never gates.
+   */
+  latencyScaled?: string;
   inputs: { labels: boolean; delivery: boolean; ledger: boolean };
   alerts: {
     /** alerts handed to scoring (after malformed ones were refused) */

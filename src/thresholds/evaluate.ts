@@ -76,6 +76,7 @@ export function evaluateThresholds(
   origin: VerdictOrigin,
 ): Verdict[] {
   const selfReported = card.runs.some((r) => r.arrival === 'self-reported' || r.arrival === 'mixed');
+  const scaled = card.runs.find((r) => r.latencyScaled !== undefined)?.latencyScaled;
   const out: Verdict[] = [];
   for (const t of thresholds) {
     const info = findMetric(t.metric) as MetricInfo;
@@ -99,6 +100,15 @@ export function evaluateThresholds(
           status: 'error',
           message: `"${t.key}" cannot gate: alert arrivals are self-reported (\`time\` from the alerts file), not stamped by the bench`,
           hint: 'score the alerts file `enumbench run` wrote (its lines carry "arrivedAt"), or drop latency gates for offline scoring',
+        });
+        continue;
+      }
+      if (LATENCY_METRICS.has(t.metric) && scaled !== undefined) {
+        out.push({
+          ...base,
+          status: 'error',
+          message: `"${t.key}" cannot gate: latency is scaled by the replay speed (${scaled})`,
+          hint: 'replay at --speed realtime or lockstep (ENUMBENCH_LOCKSTEP_URL), or pass --accept-scaled-latency to gate on it anyway',
         });
         continue;
       }
