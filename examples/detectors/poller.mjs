@@ -2,9 +2,7 @@
 // Office 365 Management Activity API and the Graph activity logs that Entra diagnostic settings
 // archive to a storage account, the way a production collector does, and alerts on bulk directory
 // listings. Configuration is the environment enumbench gives a `process:` detector (docs/detectors.md):
-//
 //   npx enumbench run scenarios/quickstart.yaml --detector process:"node examples/detectors/poller.mjs"
-//
 // Point the same variables at the real services and it runs unchanged. Options: POLL_SECONDS (5),
 // MIN_OBJECTS (500 directory objects listed by one session in WINDOW_MINUTES (15)), ALERT_ON=all
 // (alert on every record fetched: a test of the bench itself).
@@ -131,14 +129,12 @@ function onRecord(source, id, r) {
     alerts.push({ rule: 'graph-bulk-listing', principal, sessionId: session, ip: p.ipAddress, evidence });
   }
 }
-
 async function sendAlerts() {
   if (alerts.length === 0) return;
   const batch = alerts.splice(0, alerts.length);
   const res = await http(need('ENUMBENCH_ALERTS_URL'), { method: 'POST', body: JSON.stringify(batch) });
   if (!res.ok) console.error(`alerts refused: HTTP ${res.status} ${await res.text()}`);
 }
-
 for (const ct of CONTENT_TYPES) await api(`${feed}/subscriptions/start?contentType=${ct}`, 'POST');
 // enumbench's clock says when the replay is over; in lockstep, each tick is acknowledged once collected
 const [clockUrl, lockstep] = [env.ENUMBENCH_CLOCK_URL, env.ENUMBENCH_LOCKSTEP_URL];
