@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runBin } from '../helpers/cli.js';
+import { smallScenario } from '../helpers/small-scenario.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('enumbench-proc-run-');
@@ -60,21 +61,7 @@ const DETECTORS: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  writeFileSync(
-    SCENARIO,
-    `name: small
-description: A 60-user tenant for two hours; one account pages through the users from a VPS.
-seed: 7
-tenant: {users: 60}
-time: {start: 2026-11-02T13:00:00Z, duration: 2h}
-activity: [{profile: workforce}]
-attacks:
-  - technique: graph-user-listing
-    session: {network: vps, signIn: password}
-    at: "+30m"
-    options: {pageSize: 5, pace: 30/min}
-`,
-  );
+  writeFileSync(SCENARIO, smallScenario());
   for (const [f, text] of Object.entries(DETECTORS)) writeFileSync(join(tmp, f), text);
   const g = await runBin(['generate', SCENARIO, '--out', DATASET], { cwd: tmp });
   expect(g.code).toBe(0);
