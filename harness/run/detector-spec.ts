@@ -9,23 +9,25 @@ import { pathToFileURL } from 'node:url';
 import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import { createKqlDetector } from '../kql/index.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
+/** A detector spec: a program (`process:`, `stdio:`), or an in-process detector resolved by resolveDetector. */
 export type DetectorSpec =
-  | { kind: 'builtin' | 'module'; rest: string }
   | { kind: 'process' | 'stdio'; command: string }
-  | { kind: 'webhook'; url: string };
+  | { kind: 'webhook'; url: string }
+  | { kind: 'in-process'; prefix: string; rest: string };
 
 /**
  * Read a detector spec. `process:` and `stdio:` take a shell command line; quotes around it (as a
- * shell leaves them when the whole argument was quoted) are removed.
+ * shell leaves them when the whole argument was quoted) are removed. Other specs are checked by
+ * resolveDetector.
  */
 export function parseDetectorSpec(spec: string): DetectorSpec {
   const i = spec.indexOf(':');
   const kind = i < 0 ? '' : spec.slice(0, i);
   let rest = i < 0 ? spec : spec.slice(i + 1);
-  if (kind === 'builtin' || kind === 'module') return { kind, rest };
   if (kind === 'process' || kind === 'stdio') {
     rest = rest.trim();
     const q = /^(["'])(.*)\1$/s.exec(rest);
@@ -38,9 +40,7 @@ export function parseDetectorSpec(spec: string): DetectorSpec {
     return { kind, command: rest };
   }
   if (kind === 'webhook') return { kind, url: rest };
-  throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
-  });
+  return { kind: 'in-process', prefix: kind, rest };
 }
 
 function isDetector(x: unknown): x is Detector {
@@ -103,12 +103,13 @@ export async function resolveDetector(
     }
     return det;
   }
+  if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
     throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
-      hint: 'use builtin:NAME or module:./file.js for now',
+      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql or process:"CMD ARGS"',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME or module:./path.js, e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql or process:"CMD ARGS", e.g. --detector builtin:volume',
   });
 }
