@@ -68,11 +68,14 @@ beforeAll(async () => {
 }, 120_000);
 
 const run = (detector: string, out: string, extra: string[] = [], env: Record<string, string> = {}) =>
-  runBin(['run', DATASET, '--detector', detector, '--out', join(tmp, out), '--drain', '1s', ...extra], {
-    cwd: tmp,
-    env,
-    timeoutMs: 120_000,
-  });
+  runBin(
+    ['run', DATASET, '--detector', detector, '--out', join(tmp, out), '--drain', '1s', '--allow-no-gates', ...extra],
+    {
+      cwd: tmp,
+      env,
+      timeoutMs: 120_000,
+    },
+  );
 
 describe('run --detector process:', () => {
   it('the example poller collects everything; alerting on every record detects the campaign; misses split by the ledger', async () => {
@@ -131,6 +134,7 @@ describe('run --detector process:', () => {
         join(tmp, 'noack'),
         '--ack-timeout',
         '1s',
+        '--allow-no-gates',
       ],
       { cwd: tmp },
     );
