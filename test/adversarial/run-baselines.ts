@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCatalog } from '../../harness/catalog.js';
 import { generateDataset } from '../../harness/dataset/generate.js';
-import { runOnDataset, scoreOnDataset } from '../../harness/run/dataset-run.js';
+import { openDatasetKey, runOnDataset, scoreOnDataset } from '../../harness/run/dataset-run.js';
 import type { Detector } from '../../src/core/detector.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -92,9 +92,11 @@ export async function measureBaselines(scenario: Scenario): Promise<BaselineFigu
     const options = { timezone: scenario.tenant.timezone };
     const run = await runOnDataset({ dir, detector: sideBySide(BASELINES.map((b) => baselineDetector(b, options))) });
     if (run.lockstep.failure) throw new Error(`baselines failed: ${run.lockstep.failure.message}`);
+    const key = openDatasetKey(dir);
     return BASELINES.map((b) => {
       const alerts = run.lockstep.alerts.filter((a) => a.alert.rule === `adversarial-${b.id}`);
-      return figures(b, scenario.name, scoreOnDataset({ dir, truth: run.truth, alerts }), alerts.length);
+      const { card } = scoreOnDataset(key, { alerts, malformed: 0 });
+      return figures(b, scenario.name, card, alerts.length);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
