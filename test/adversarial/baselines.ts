@@ -4,7 +4,7 @@
  * attacker has and a real tenant's benign population also has (or should have) — a hosting-provider
  * address, no device id, a failed or single-factor sign-in, app-only access, a paging-token form, a
  * new address, night hours, a non-browser client. They must never win: the suite in
- * baselines.test.ts asserts none reaches precision ≥ 0.9 with recall ≥ 0.9 on any library scenario
+ * baselines-suite.ts asserts none reaches precision ≥ 0.9 with recall ≥ 0.9 on any library scenario
  * with benign activity.
  *
  * Each is a real in-process detector (the `Detector` interface of `builtin:` and `module:` detectors,

@@ -2,14 +2,19 @@
  * Prints the leak classifier's figures (docs/adversarial.md): balanced accuracy on held-out attack
  * tools, per source and feature family, and per held-out technique.
  *
- *   npx tsx test/adversarial/measure-leaks.ts [--folds]
+ *   npx tsx test/adversarial/measure-leaks.ts [--folds] [--features SOURCE FAMILY]
+ *
+ * `--folds` adds a row per held-out technique; `--features graphActivity formatting` prints, for one
+ * source and family, each feature's balanced accuracy alone (which feature gives the leak away).
  */
 import { PROFILES, TECHNIQUES } from '../../generators/registry.js';
-import { SOURCE_IDS } from '../../src/core/sources.js';
-import { FAMILIES, leakScenario, leaveOneTechniqueOut, sampleOf } from '../generators/helpers/leak.js';
+import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
+import { FAMILIES, type Family, leakScenario, leaveOneTechniqueOut, sampleOf } from '../generators/helpers/leak.js';
 import { generateInMemory } from '../generators/helpers/run.js';
 
 const folds = process.argv.includes('--folds');
+const fi = process.argv.indexOf('--features');
+const solo = fi >= 0 ? { source: process.argv[fi + 1] as SourceId, family: process.argv[fi + 2] as Family } : null;
 const d = generateInMemory(
   leakScenario(
     PROFILES.map((p) => p.info.id),
@@ -33,4 +38,19 @@ for (const source of SOURCE_IDS) {
       }
     }
   }
+}
+
+if (solo) {
+  const mine = samples.filter((s) => s.source === solo.source);
+  const names = [...new Set(mine.flatMap((s) => Object.keys(s.features[solo.family])))].sort();
+  console.log(`\n| ${solo.source} ${solo.family} feature | balanced accuracy alone |\n|---|---|`);
+  const rows = names.map((name) => {
+    const only = mine.map((s) => {
+      const v = s.features[solo.family][name];
+      const kept = v === undefined ? {} : { [name]: v };
+      return { ...s, features: { ...s.features, [solo.family]: kept } };
+    });
+    return [name, leaveOneTechniqueOut(only, solo.source, solo.family).balancedAccuracy] as const;
+  });
+  for (const [name, ba] of rows.sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) console.log(`| ${name} | ${fmt(ba)} |`);
 }

@@ -1,7 +1,7 @@
 /**
  * Measured advantage (min(recall, precision); 1 for a silent day without an attack) of each adversarial
  * baseline on each library scenario: printed by `npx tsx test/adversarial/measure-baselines.ts --ts`.
- * A figure ≥ 0.9 marks an expected failure until issue #13 (baselines.test.ts).
+ * A figure ≥ 0.9 marks an expected failure until issue #13 (baselines-suite.ts).
  */
 export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   'azurehound-helpdesk': {

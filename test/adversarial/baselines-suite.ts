@@ -1,5 +1,6 @@
 /**
- * Adversarial baselines must not win (issue #12 item 4, docs/adversarial.md): on every library
+ * The adversarial-baseline suite, defined for one half of the library (baselines-1.test.ts and
+ * baselines-2.test.ts, so the two halves run on two workers). Adversarial baselines must not win (issue #12 item 4, docs/adversarial.md): on every library
  * scenario with benign activity, none of the lazy rules in baselines.ts reaches precision ≥ 0.9 with
  * recall ≥ 0.9 (on a scenario without an attack: none stays silent all day).
  *
@@ -14,6 +15,7 @@
  * figure: the suite stays green, and turns red when #13 fixes one, so the marker is removed then.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Scenario } from '../../src/scenario/types.js';
 import { BASELINES } from './baselines.js';
 import { MEASURED } from './measured.js';
 import { advantage, type BaselineFigures, measureBaselines } from './run-baselines.js';
@@ -24,19 +26,28 @@ const SLACK = 0.15;
 /** a whole scenario is generated and replayed in the hook: the limit only catches a hang */
 const SCENARIO_LIMIT_MS = 15 * 60_000;
 
-const scenarios = adversarialScenarios();
+/** Define the suite for the scenarios at positions ≡ part (mod parts) of the library's sorted list. */
+export function baselineSuite(part: number, parts: number): void {
+  const all = adversarialScenarios();
+  const scenarios = all.filter((_, i) => i % parts === part);
 
-it('runs every library scenario with benign activity, and has a measured figure for each baseline there', () => {
-  expect(scenarios.length).toBeGreaterThanOrEqual(15);
-  for (const s of scenarios) {
-    for (const b of BASELINES) expect(MEASURED[s.name]?.[b.id], `${s.name} × ${b.id}`).toBeTypeOf('number');
-  }
-});
+  if (part === 0)
+    it('runs every library scenario with benign activity, and has a measured figure for each baseline there', () => {
+      expect(all.length).toBeGreaterThanOrEqual(15);
+      for (const s of all) {
+        for (const b of BASELINES) expect(MEASURED[s.name]?.[b.id], `${s.name} × ${b.id}`).toBeTypeOf('number');
+      }
+    });
 
-describe.each(scenarios.map((s) => [s.name, s] as const))('adversarial baselines on %s', (name, s) => {
+  describe.each(scenarios.map((s) => [s.name, s] as const))('adversarial baselines on %s', (name, s) => {
+    scenarioSuite(name, s.scenario);
+  });
+}
+
+function scenarioSuite(name: string, scenario: Scenario): void {
   const figures = new Map<string, BaselineFigures>();
   beforeAll(async () => {
-    for (const f of await measureBaselines(s.scenario)) figures.set(f.baseline, f);
+    for (const f of await measureBaselines(scenario)) figures.set(f.baseline, f);
   }, SCENARIO_LIMIT_MS);
 
   for (const b of BASELINES) {
@@ -57,4 +68,4 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('adversarial baselines
       });
     }
   }
-});
+}
