@@ -15,6 +15,7 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
+import { prepareSigmaRules } from '../../sigma/index.js';
 import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
@@ -37,7 +38,7 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME, module:./file.js or kql:rule.kql (see `enumbench list detectors`, docs/kql.md)',
+        'builtin:NAME, module:./file.js, kql:rule.kql or sigma:rules.yml (see `enumbench list detectors`, docs/kql.md, docs/sigma.md)',
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
@@ -108,6 +109,8 @@ export const runCommand: CommandModule = {
         }
         // a kql: rule is read and compiled before anything is generated
         if (opts.detector.startsWith('kql:')) prepareKqlRule(opts.detector.slice(4), detectorOptions, cwd);
+        // so are sigma: rules
+        if (opts.detector.startsWith('sigma:')) prepareSigmaRules(opts.detector.slice(6), detectorOptions, cwd);
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
           const r = parseThresholdLine(line, { catalog: ctx.catalog });
