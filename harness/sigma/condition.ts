@@ -78,7 +78,11 @@ export function parseCondition(text: string): ConditionParse {
         return { kind: 'of', quantifier: lt === 'all' ? 'all' : 'one', pattern: '*' };
       }
       if (!isName(target)) {
-        return fail(target, `"${t.text} of" needs a selection name pattern or "them"`, 'e.g. "1 of selection_*" or "all of them"');
+        return fail(
+          target,
+          `"${t.text} of" needs a selection name pattern or "them"`,
+          'e.g. "1 of selection_*" or "all of them"',
+        );
       }
       i++;
       return { kind: 'of', quantifier: lt === 'all' ? 'all' : 'one', pattern: (target as Token).text };
@@ -136,7 +140,10 @@ export function parseCondition(text: string): ConditionParse {
 
 /** A selection-name pattern (`selection_*`) as a RegExp. */
 export function namePattern(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -155,11 +162,7 @@ export function formatCondition(c: Condition): string {
 }
 
 /** Evaluate with `test(name)` giving each selection's result; `names` resolves quantifier patterns. */
-export function evaluateCondition(
-  c: Condition,
-  test: (name: string) => boolean,
-  names: readonly string[],
-): boolean {
+export function evaluateCondition(c: Condition, test: (name: string) => boolean, names: readonly string[]): boolean {
   switch (c.kind) {
     case 'ref':
       return test(c.name);

@@ -139,7 +139,8 @@ class CorrelationState {
   }
 
   private meets(slice: readonly Match[], r: CorrelationRule): boolean {
-    const reached = (n: number) => (r.threshold ? (r.threshold.op === 'gt' ? n > r.threshold.value : n >= r.threshold.value) : false);
+    const reached = (n: number) =>
+      r.threshold ? (r.threshold.op === 'gt' ? n > r.threshold.value : n >= r.threshold.value) : false;
     if (r.type === 'event_count') return reached(slice.length);
     if (r.type === 'value_count') return reached(new Set(slice.map((m) => m.value)).size);
     if (r.type === 'temporal') return r.rules.every((_, i) => slice.some((m) => m.rule === i));
@@ -150,7 +151,8 @@ class CorrelationState {
 
   evidence(window: readonly Match[]): string[] {
     const ids: string[] = [];
-    for (const m of window) if (m.id !== undefined && !ids.includes(m.id) && ids.length < this.maxEvidence) ids.push(m.id);
+    for (const m of window)
+      if (m.id !== undefined && !ids.includes(m.id) && ids.length < this.maxEvidence) ids.push(m.id);
     return ids;
   }
 }
@@ -193,7 +195,7 @@ export function sigmaDetector(rules: readonly SigmaRule[], name: string, maxEvid
         const time = typeof row.TimeGenerated === 'number' ? row.TimeGenerated : ctx.now();
         for (const rule of detections) {
           const m = rule.match.get(table);
-          if (!m || !m(row)) continue;
+          if (!m?.(row)) continue;
           if (alerting.has(rule)) {
             const ids = seen.get(rule) ?? new Set<string>();
             seen.set(rule, ids);
@@ -246,4 +248,3 @@ export function sigmaDetector(rules: readonly SigmaRule[], name: string, maxEvid
     stop() {},
   };
 }
-

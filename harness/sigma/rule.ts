@@ -81,8 +81,8 @@ export const FIELD_ALIASES: Readonly<Record<string, Readonly<Record<string, stri
   AADServicePrincipalSignInLogs: { ipAddress: 'IPAddress', time: 'TimeGenerated', id: 'Id' },
 };
 
-export interface DetectionRule {
-  kind: 'detection';
+/** What every rule carries: where it is, and its metadata. */
+export interface RuleMeta {
   file: string;
   line: number;
   title: string;
@@ -91,6 +91,10 @@ export interface DetectionRule {
   level: string | undefined;
   /** the first ATT&CK technique tag (`attack.t1087.004` → T1087.004) */
   technique: string | undefined;
+}
+
+export interface DetectionRule extends RuleMeta {
+  kind: 'detection';
   logsource: LogsourceMapping;
   /** table → whether a row of it matches */
   match: Map<string, RowPredicate>;
@@ -98,15 +102,8 @@ export interface DetectionRule {
   field: (table: string, name: string) => ((row: Row) => unknown) | null;
 }
 
-export interface CorrelationRule {
+export interface CorrelationRule extends RuleMeta {
   kind: 'correlation';
-  file: string;
-  line: number;
-  title: string;
-  id: string | undefined;
-  name: string | undefined;
-  level: string | undefined;
-  technique: string | undefined;
   type: 'event_count' | 'value_count' | 'temporal' | 'temporal_ordered';
   rules: DetectionRule[];
   groupBy: string[];
@@ -233,7 +230,7 @@ export function loadSigmaRules(path: string, cwd = '.'): SigmaRule[] {
     if (r) correlations.push(r);
   }
   if (problems.length) {
-    const shown = problems.slice(0, 30).map((d) => `${formatDiagnostic(d)}${d.hint ? `\n  hint: ${d.hint}` : ""}`);
+    const shown = problems.slice(0, 30).map((d) => `${formatDiagnostic(d)}${d.hint ? `\n  hint: ${d.hint}` : ''}`);
     if (problems.length > 30) shown.push(`... and ${problems.length - 30} more`);
     throw new EnumbenchError('E_SIGMA', `Sigma rules refused:\n${shown.join('\n')}`, {
       hint: 'docs/sigma.md lists the supported subset and the field mappings',
@@ -241,12 +238,20 @@ export function loadSigmaRules(path: string, cwd = '.'): SigmaRule[] {
     });
   }
   if (detections.length === 0 && correlations.length === 0) {
-    throw new EnumbenchError('E_SIGMA', `no Sigma rule in ${path}`, { hint: 'a rule has title, logsource and detection' });
+    throw new EnumbenchError('E_SIGMA', `no Sigma rule in ${path}`, {
+      hint: 'a rule has title, logsource and detection',
+    });
   }
   return [...detections, ...correlations];
 }
 
-function at(p: ParsedYaml, path: DocPath, message: string, hint: string, target: 'key' | 'value' = 'value'): Diagnostic {
+function at(
+  p: ParsedYaml,
+  path: DocPath,
+  message: string,
+  hint: string,
+  target: 'key' | 'value' = 'value',
+): Diagnostic {
   return { code: 'E_SIGMA', message, hint, position: locate(p, path, target) };
 }
 
@@ -269,12 +274,20 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
-function meta(d: RawDoc, problems: Problems) {
+function meta(d: RawDoc, problems: Problems): RuleMeta {
   const v = d.value;
   for (const k of Object.keys(v)) {
     if (!TOP_KEYS.has(k)) {
       const near = closest(k, [...TOP_KEYS]);
-      problems.push(at(d.parsed, [k], `unknown key "${k}"`, near ? `did you mean "${near}"?` : 'see the Sigma specification', 'key'));
+      problems.push(
+        at(
+          d.parsed,
+          [k],
+          `unknown key "${k}"`,
+          near ? `did you mean "${near}"?` : 'see the Sigma specification',
+          'key',
+        ),
+      );
     }
   }
   const title = str(v.title);
@@ -304,11 +317,16 @@ export function resolveField(
   const aliased = Object.entries(aliases).find(([a]) => a.toLowerCase() === first.toLowerCase())?.[1] ?? first;
   const col = columns.find((c) => c.name.toLowerCase() === aliased.toLowerCase());
   if (!col) {
-    const near = closest(first, columns.map((c) => c.name));
+    const near = closest(
+      first,
+      columns.map((c) => c.name),
+    );
     return {
       ok: false,
       message: `field "${name}" is not in ${table}`,
-      hint: near ? `did you mean "${near}"? (docs/sigma.md lists the columns)` : `${table} columns: ${columns.map((c) => c.name).join(', ')}`,
+      hint: near
+        ? `did you mean "${near}"? (docs/sigma.md lists the columns)`
+        : `${table} columns: ${columns.map((c) => c.name).join(', ')}`,
     };
   }
   const rest = segments.slice(1);
@@ -366,7 +384,9 @@ function compileDetection(d: RawDoc, problems: Problems): DetectionRule | null {
     return null;
   }
   if ('timeframe' in det) {
-    problems.push(unsupported(p, ['detection', 'timeframe'], 'timeframe', 'Sigma 1 aggregation windows: write a correlation rule'));
+    problems.push(
+      unsupported(p, ['detection', 'timeframe'], 'timeframe', 'Sigma 1 aggregation windows: write a correlation rule'),
+    );
   }
   const names = Object.keys(det).filter((k) => k !== 'condition' && k !== 'timeframe');
   // the condition
@@ -377,12 +397,19 @@ function compileDetection(d: RawDoc, problems: Problems): DetectionRule | null {
   condTexts.forEach((text, i) => {
     const path: DocPath = Array.isArray(condRaw) ? ['detection', 'condition', i] : ['detection', 'condition'];
     if (typeof text !== 'string') {
-      problems.push(at(p, ['detection'], 'a rule needs "detection.condition"', 'e.g. condition: selection and not filter'));
+      problems.push(
+        at(p, ['detection'], 'a rule needs "detection.condition"', 'e.g. condition: selection and not filter'),
+      );
       return;
     }
     if (/\|/.test(text) || /\bnear\b/i.test(text)) {
       problems.push(
-        unsupported(p, path, /\bnear\b/i.test(text) ? 'near' : 'aggregation', 'Sigma 1 aggregations (`| count() by …`) and `near`: write a correlation rule'),
+        unsupported(
+          p,
+          path,
+          /\bnear\b/i.test(text) ? 'near' : 'aggregation',
+          'Sigma 1 aggregations (`| count() by …`) and `near`: write a correlation rule',
+        ),
       );
       return;
     }
@@ -403,12 +430,21 @@ function compileDetection(d: RawDoc, problems: Problems): DetectionRule | null {
     for (const r of refs.refs) {
       if (!names.includes(r)) {
         const near = closest(r, names);
-        problems.push(at(p, path, `condition names "${r}", which is not a selection of this rule`, near ? `did you mean "${near}"?` : `selections: ${names.join(', ') || 'none'}`));
+        problems.push(
+          at(
+            p,
+            path,
+            `condition names "${r}", which is not a selection of this rule`,
+            near ? `did you mean "${near}"?` : `selections: ${names.join(', ') || 'none'}`,
+          ),
+        );
       }
     }
     for (const pat of refs.patterns) {
       if (pat !== '*' && !names.some((n) => namePattern(pat).test(n))) {
-        problems.push(at(p, path, `"${pat}" matches no selection of this rule`, `selections: ${names.join(', ') || 'none'}`));
+        problems.push(
+          at(p, path, `"${pat}" matches no selection of this rule`, `selections: ${names.join(', ') || 'none'}`),
+        );
       }
     }
     parsedConds.push(c.value);
@@ -492,7 +528,14 @@ function compileSelection(
     return (row) => parts.some((s) => s(row));
   }
   if (raw !== null && typeof raw === 'object') return compileMap(p, path, raw as Record<string, unknown>, table, push);
-  push(at(p, path, 'a selection is a map of fields, a list of maps, or a list of keywords', 'e.g. selection: {UserAgent|contains: azurehound}'));
+  push(
+    at(
+      p,
+      path,
+      'a selection is a map of fields, a list of maps, or a list of keywords',
+      'e.g. selection: {UserAgent|contains: azurehound}',
+    ),
+  );
   return null;
 }
 
@@ -514,7 +557,15 @@ function compileMap(
         ok = false;
       } else if (!(SUPPORTED_MODIFIERS as readonly string[]).includes(mod)) {
         const near = closest(mod, [...SUPPORTED_MODIFIERS]);
-        push(at(p, keyPath, `unknown modifier "|${mod}"`, near ? `did you mean "|${near}"?` : `modifiers: ${SUPPORTED_MODIFIERS.join(', ')}`, 'key'));
+        push(
+          at(
+            p,
+            keyPath,
+            `unknown modifier "|${mod}"`,
+            near ? `did you mean "|${near}"?` : `modifiers: ${SUPPORTED_MODIFIERS.join(', ')}`,
+            'key',
+          ),
+        );
         ok = false;
       }
     }
@@ -559,31 +610,59 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
   const c = d.value.correlation as Record<string, unknown> | null;
   const before = problems.length;
   if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-    problems.push(at(p, ['correlation'], '"correlation" is a mapping', 'with type, rules, group-by, timespan, condition'));
+    problems.push(
+      at(p, ['correlation'], '"correlation" is a mapping', 'with type, rules, group-by, timespan, condition'),
+    );
     return null;
   }
   for (const k of Object.keys(c)) {
-    if (!CORRELATION_KEYS.has(k)) problems.push(unsupported(p, ['correlation', k], k, 'not a key of a correlation rule'));
+    if (!CORRELATION_KEYS.has(k))
+      problems.push(unsupported(p, ['correlation', k], k, 'not a key of a correlation rule'));
   }
   const type = String(c.type ?? '');
   if (!['event_count', 'value_count', 'temporal', 'temporal_ordered'].includes(type)) {
     problems.push(
       type === ''
-        ? at(p, ['correlation'], 'a correlation needs a "type"', 'event_count, value_count, temporal or temporal_ordered')
-        : unsupported(p, ['correlation', 'type'], `type: ${type}`, 'supported: event_count, value_count, temporal, temporal_ordered'),
+        ? at(
+            p,
+            ['correlation'],
+            'a correlation needs a "type"',
+            'event_count, value_count, temporal or temporal_ordered',
+          )
+        : unsupported(
+            p,
+            ['correlation', 'type'],
+            `type: ${type}`,
+            'supported: event_count, value_count, temporal, temporal_ordered',
+          ),
     );
   }
   const names = Array.isArray(c.rules) ? c.rules.map(String) : typeof c.rules === 'string' ? [c.rules] : [];
-  if (names.length === 0) problems.push(at(p, ['correlation'], 'a correlation needs "rules"', 'list the names or ids of its rules'));
+  if (names.length === 0)
+    problems.push(at(p, ['correlation'], 'a correlation needs "rules"', 'list the names or ids of its rules'));
   const rules: DetectionRule[] = [];
   names.forEach((n, i) => {
     const r = detections.find((x) => x.name === n || x.id === n);
     if (!r) {
-      const near = closest(n, detections.flatMap((x) => [x.name, x.id].filter((y): y is string => y !== undefined)));
-      problems.push(at(p, ['correlation', 'rules', i], `no rule named "${n}" among the rules read`, near ? `did you mean "${near}"?` : 'give the `name` or `id` of a rule in the same file or folder'));
+      const near = closest(
+        n,
+        detections.flatMap((x) => [x.name, x.id].filter((y): y is string => y !== undefined)),
+      );
+      problems.push(
+        at(
+          p,
+          ['correlation', 'rules', i],
+          `no rule named "${n}" among the rules read`,
+          near ? `did you mean "${near}"?` : 'give the `name` or `id` of a rule in the same file or folder',
+        ),
+      );
     } else rules.push(r);
   });
-  const groupBy = Array.isArray(c['group-by']) ? c['group-by'].map(String) : typeof c['group-by'] === 'string' ? [c['group-by']] : [];
+  const groupBy = Array.isArray(c['group-by'])
+    ? c['group-by'].map(String)
+    : typeof c['group-by'] === 'string'
+      ? [c['group-by']]
+      : [];
   const aliases = (c.aliases ?? {}) as Record<string, Record<string, string>>;
   const groupFields = rules.map((r) =>
     groupBy.map((g) => {
@@ -596,7 +675,8 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
     for (const [j, f] of (groupFields[i] ?? []).entries()) {
       for (const t of r.logsource.tables.slice(0, 1)) {
         const res = resolveField(t, f);
-        if (!res.ok) problems.push(at(p, ['correlation', 'group-by', j], `group-by ${res.message} (rule "${r.title}")`, res.hint));
+        if (!res.ok)
+          problems.push(at(p, ['correlation', 'group-by', j], `group-by ${res.message} (rule "${r.title}")`, res.hint));
       }
     }
   });
@@ -604,7 +684,9 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
   const ts = String(c.timespan ?? '');
   const tm = TIMESPAN.exec(ts);
   if (!tm || TIMESPAN_MS[tm[2] as string] === undefined) {
-    problems.push(at(p, ['correlation', 'timespan'], `timespan "${ts}" is not one of Ns, Nm, Nh, Nd, Nw`, 'e.g. timespan: 1h'));
+    problems.push(
+      at(p, ['correlation', 'timespan'], `timespan "${ts}" is not one of Ns, Nm, Nh, Nd, Nw`, 'e.g. timespan: 1h'),
+    );
   } else timespanMs = Number(tm[1]) * (TIMESPAN_MS[tm[2] as string] as number);
   let threshold: CorrelationRule['threshold'] = null;
   let valueField: string | undefined;
@@ -616,12 +698,31 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
       for (const k of Object.keys(cond)) {
         if (k === 'gt' || k === 'gte') threshold = { op: k, value: Number(cond[k]) };
         else if (k === 'field' && type === 'value_count') valueField = String(cond.field);
-        else problems.push(unsupported(p, ['correlation', 'condition', k], `condition ${k}`, 'a streaming bench alerts when a count reaches a lower bound: use gt or gte'));
+        else
+          problems.push(
+            unsupported(
+              p,
+              ['correlation', 'condition', k],
+              `condition ${k}`,
+              'a streaming bench alerts when a count reaches a lower bound: use gt or gte',
+            ),
+          );
       }
-      if (threshold && !Number.isFinite(threshold.value)) problems.push(at(p, ['correlation', 'condition'], 'the count must be a number', 'e.g. gte: 100'));
-      if (!threshold) problems.push(at(p, ['correlation', 'condition'], 'the condition needs gt or gte', 'e.g. condition: {gte: 100}'));
+      if (threshold && !Number.isFinite(threshold.value))
+        problems.push(at(p, ['correlation', 'condition'], 'the count must be a number', 'e.g. gte: 100'));
+      if (!threshold)
+        problems.push(
+          at(p, ['correlation', 'condition'], 'the condition needs gt or gte', 'e.g. condition: {gte: 100}'),
+        );
       if (type === 'value_count' && valueField === undefined) {
-        problems.push(at(p, ['correlation', 'condition'], 'a value_count condition names its "field"', 'e.g. condition: {field: RequestUri, gte: 50}'));
+        problems.push(
+          at(
+            p,
+            ['correlation', 'condition'],
+            'a value_count condition names its "field"',
+            'e.g. condition: {field: RequestUri, gte: 50}',
+          ),
+        );
       }
       if (valueField !== undefined) {
         for (const r of rules) {
@@ -657,4 +758,3 @@ export function rulesSources(rules: readonly SigmaRule[]): SourceId[] {
   }
   return [...out].sort();
 }
-

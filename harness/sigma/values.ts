@@ -111,10 +111,15 @@ function isBool(v: unknown): v is boolean {
 export function compileValues(modifiers: readonly string[], values: unknown): ValueCompile {
   const has = (m: string) => modifiers.includes(m);
   const list = Array.isArray(values) ? values : [values];
-  if (list.length === 0) return { ok: false, message: 'an empty list of values matches nothing', hint: 'give at least one value' };
+  if (list.length === 0)
+    return { ok: false, message: 'an empty list of values matches nothing', hint: 'give at least one value' };
   for (const v of list) {
     if (v !== null && typeof v === 'object') {
-      return { ok: false, message: 'a field value must be a string, number, boolean or null', hint: 'nested maps are not Sigma values' };
+      return {
+        ok: false,
+        message: 'a field value must be a string, number, boolean or null',
+        hint: 'nested maps are not Sigma values',
+      };
     }
   }
   if (has('exists')) {
@@ -131,8 +136,7 @@ export function compileValues(modifiers: readonly string[], values: unknown): Va
     if (numeric.length > 1 || nums.some((n) => !Number.isFinite(n))) {
       return { ok: false, message: `"${op}" compares with a number`, hint: 'e.g. "ResponseSizeBytes|gt: 100000"' };
     }
-    const cmp = (a: number, b: number) =>
-      op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b;
+    const cmp = (a: number, b: number) => (op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b);
     return {
       ok: true,
       test: (v) =>
@@ -148,7 +152,11 @@ export function compileValues(modifiers: readonly string[], values: unknown): Va
       const m = /^([^/]+)\/(\d{1,3})$/.exec(String(v));
       const type = m ? isIP(m[1] as string) : 0;
       if (!m || type === 0 || Number(m[2]) > (type === 4 ? 32 : 128)) {
-        return { ok: false, message: `not a CIDR network: "${String(v)}"`, hint: 'e.g. "10.0.0.0/8" or "2001:db8::/32"' };
+        return {
+          ok: false,
+          message: `not a CIDR network: "${String(v)}"`,
+          hint: 'e.g. "10.0.0.0/8" or "2001:db8::/32"',
+        };
       }
       block.addSubnet(m[1] as string, Number(m[2]), type === 4 ? 'ipv4' : 'ipv6');
     }
@@ -168,7 +176,11 @@ export function compileValues(modifiers: readonly string[], values: unknown): Va
       try {
         res.push(new RegExp(String(v), flags));
       } catch (e) {
-        return { ok: false, message: `not a regular expression: ${(e as Error).message}`, hint: 'check the escaping of the pattern' };
+        return {
+          ok: false,
+          message: `not a regular expression: ${(e as Error).message}`,
+          hint: 'check the escaping of the pattern',
+        };
       }
     }
     const all = has('all');
@@ -200,7 +212,11 @@ export function compileValues(modifiers: readonly string[], values: unknown): Va
   if (has('windash')) patterns = patterns.map((ps) => ps.flatMap(windashVariants));
   if (has('base64offset')) {
     if (!has('contains')) {
-      return { ok: false, message: '"base64offset" is used with "contains"', hint: 'write "field|base64offset|contains: value"' };
+      return {
+        ok: false,
+        message: '"base64offset" is used with "contains"',
+        hint: 'write "field|base64offset|contains: value"',
+      };
     }
     patterns = patterns.map((ps) => ps.flatMap((p) => base64Offsets(p).map((x) => x.replace(/[*?\\]/g, '\\$&'))));
   } else if (has('base64')) {

@@ -5,14 +5,9 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import {
-  type Condition,
-  evaluateCondition,
-  formatCondition,
-  parseCondition,
-} from '../../harness/sigma/condition.js';
+import { type Condition, evaluateCondition, formatCondition, parseCondition } from '../../harness/sigma/condition.js';
 import { signIn, T0 } from '../detectors/published/fixtures.js';
-import { run, rules } from './helpers.js';
+import { rules, run } from './helpers.js';
 
 const NAMES = ['sel_a', 'sel_b', 'filter', '_helper'];
 
@@ -72,11 +67,17 @@ const condition: fc.Arbitrary<Condition> = fc.letrec<{ c: Condition }>((tie) => 
     { depthSize: 'small', withCrossShrink: true },
     name.map((n): Condition => ({ kind: 'ref', name: n })),
     fc
-      .record({ quantifier: fc.constantFrom<'one' | 'all'>('one', 'all'), pattern: fc.constantFrom('sel_*', '*', 'f*') })
+      .record({
+        quantifier: fc.constantFrom<'one' | 'all'>('one', 'all'),
+        pattern: fc.constantFrom('sel_*', '*', 'f*'),
+      })
       .map((o): Condition => ({ kind: 'of', ...o })),
     tie('c').map((arg): Condition => ({ kind: 'not', arg })),
     fc
-      .record({ kind: fc.constantFrom<'and' | 'or'>('and', 'or'), args: fc.array(tie('c'), { minLength: 2, maxLength: 3 }) })
+      .record({
+        kind: fc.constantFrom<'and' | 'or'>('and', 'or'),
+        args: fc.array(tie('c'), { minLength: 2, maxLength: 3 }),
+      })
       .map((o): Condition => o),
   ),
 })).c;
@@ -108,16 +109,16 @@ describe('condition properties', () => {
     if (back.ok) expect(formatCondition(back.value)).toBe(text);
   });
 
-  test.prop([condition, fc.record({ sel_a: fc.boolean(), sel_b: fc.boolean(), filter: fc.boolean(), x1: fc.boolean() })])(
-    'parsing the formatted text evaluates as the definition of each operator',
-    (c, truth) => {
-      const back = parseCondition(formatCondition(c));
-      if (!back.ok) throw new Error(back.message);
-      expect(evaluateCondition(back.value, (n) => truth[n as keyof typeof truth] ?? false, Object.keys(truth))).toBe(
-        reference(c, truth),
-      );
-    },
-  );
+  test.prop([
+    condition,
+    fc.record({ sel_a: fc.boolean(), sel_b: fc.boolean(), filter: fc.boolean(), x1: fc.boolean() }),
+  ])('parsing the formatted text evaluates as the definition of each operator', (c, truth) => {
+    const back = parseCondition(formatCondition(c));
+    if (!back.ok) throw new Error(back.message);
+    expect(evaluateCondition(back.value, (n) => truth[n as keyof typeof truth] ?? false, Object.keys(truth))).toBe(
+      reference(c, truth),
+    );
+  });
 
   test.prop([fc.string({ maxLength: 30 })])('any text parses or is refused with a column inside it', (text) => {
     const c = parseCondition(text);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../src/core/clock.js';
 import { GRAPH, graph, signIn, T0 } from '../detectors/published/fixtures.js';
-import { run, rules } from './helpers.js';
+import { rules, run } from './helpers.js';
 
 const BASE = `title: Graph user listing
 name: users_list
@@ -33,7 +33,9 @@ correlation:
 `;
 
   it('alerts once when a group reaches the count inside the timespan, citing the window', async () => {
-    const alerts = await run(rules(rule), [{ source: 'graphActivity', records: [list(0), list(4), list(9), list(9.5)] }]);
+    const alerts = await run(rules(rule), [
+      { source: 'graphActivity', records: [list(0), list(4), list(9), list(9.5)] },
+    ]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.alert).toMatchObject({ rule: 'Many user listings', principal: 'u1' });
     expect(alerts[0]?.alert.evidence).toHaveLength(3);
@@ -43,7 +45,9 @@ correlation:
   it('counts per group and only inside the timespan', async () => {
     const spread = await run(rules(rule), [{ source: 'graphActivity', records: [list(0), list(11), list(22)] }]);
     expect(spread).toHaveLength(0);
-    const split = await run(rules(rule), [{ source: 'graphActivity', records: [list(0, 'u1'), list(1, 'u2'), list(2, 'u1')] }]);
+    const split = await run(rules(rule), [
+      { source: 'graphActivity', records: [list(0, 'u1'), list(1, 'u2'), list(2, 'u1')] },
+    ]);
     expect(split).toHaveLength(0);
   });
 
@@ -65,7 +69,9 @@ correlation:
   it('gt is strict', async () => {
     const gt = rule.replace('{gte: 3}', '{gt: 3}');
     expect(await run(rules(gt), [{ source: 'graphActivity', records: [list(0), list(1), list(2)] }])).toHaveLength(0);
-    expect(await run(rules(gt), [{ source: 'graphActivity', records: [list(0), list(1), list(2), list(3)] }])).toHaveLength(1);
+    expect(
+      await run(rules(gt), [{ source: 'graphActivity', records: [list(0), list(1), list(2), list(3)] }]),
+    ).toHaveLength(1);
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { signIn, T0 } from '../detectors/published/fixtures.js';
-import { refusal, run, rules, signInRule } from './helpers.js';
+import { refusal, rules, run, signInRule } from './helpers.js';
 
 describe('refused Sigma input', () => {
   it('a YAML syntax error, positioned', () => {
@@ -14,7 +14,7 @@ describe('refused Sigma input', () => {
   });
 
   it('a condition syntax error at its column in the file, with a hint', () => {
-    const m = refusal(signInRule("userAgent: x", 'selection and'));
+    const m = refusal(signInRule('userAgent: x', 'selection and'));
     // the condition is on line 8, column 14; "and" is followed by nothing at column 13 of the text
     expect(m).toContain('rule.yml:8:27: condition: the condition ends too early (at column 14 of "selection and")');
     expect(m).toContain('hint: end it with a selection name');
@@ -36,11 +36,15 @@ describe('refused Sigma input', () => {
     expect(refusal(signInRule("userAgent|wide|contains: 'x'"))).toContain(
       'rule.yml:7:5: unsupported Sigma construct "|wide"',
     );
-    expect(refusal(signInRule("userAgent|contians: 'x'"))).toMatch(/unknown modifier "\|contians"[\s\S]*did you mean "\|contains"/);
+    expect(refusal(signInRule("userAgent|contians: 'x'"))).toMatch(
+      /unknown modifier "\|contians"[\s\S]*did you mean "\|contains"/,
+    );
     expect(refusal(signInRule('userAgent: x', 'selection | count() by UserId > 5'))).toContain(
       'unsupported Sigma construct "aggregation"',
     );
-    expect(refusal(`${signInRule('userAgent: x')}  timeframe: 5m\n`)).toContain('unsupported Sigma construct "timeframe"');
+    expect(refusal(`${signInRule('userAgent: x')}  timeframe: 5m\n`)).toContain(
+      'unsupported Sigma construct "timeframe"',
+    );
     const corr = `${signInRule('userAgent: x').replace('title: t', 'title: t\nname: base')}---
 title: c
 correlation:
@@ -50,8 +54,12 @@ correlation:
   condition: {lt: 3}
 `;
     expect(refusal(corr)).toContain('unsupported Sigma construct "condition lt"');
-    expect(refusal(corr.replace('event_count', 'value_sum'))).toContain('unsupported Sigma construct "type: value_sum"');
-    expect(refusal(corr.replace('rules: [base]', 'rules: [bsae]'))).toMatch(/no rule named "bsae"[\s\S]*did you mean "base"/);
+    expect(refusal(corr.replace('event_count', 'value_sum'))).toContain(
+      'unsupported Sigma construct "type: value_sum"',
+    );
+    expect(refusal(corr.replace('rules: [base]', 'rules: [bsae]'))).toMatch(
+      /no rule named "bsae"[\s\S]*did you mean "base"/,
+    );
   });
 
   it('a logsource enumbench does not produce, with the ones it does', () => {
@@ -72,7 +80,7 @@ correlation:
   });
 
   it('every problem of every rule at once', () => {
-    const m = refusal(signInRule("userAgnt: x\nResltType: 0", 'selection or nope'));
+    const m = refusal(signInRule('userAgnt: x\nResltType: 0', 'selection or nope'));
     expect(m.match(/rule\.yml:\d+:\d+:/g)?.length).toBe(3);
   });
 });

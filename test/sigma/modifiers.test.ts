@@ -6,18 +6,39 @@ import { describe, expect, it } from 'vitest';
 import { base64Offsets, windashVariants } from '../../harness/sigma/values.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import { signIn, T0 } from '../detectors/published/fixtures.js';
-import { run, rules, signInRule } from './helpers.js';
+import { rules, run, signInRule } from './helpers.js';
 
 const ROWS: Record<string, TelemetryRecord> = {
   hound: signIn({ time: T0, id: 'hound', userAgent: 'azurehound/v2.9.2', ip: '203.0.113.10', resultType: '0' }),
-  houndFail: signIn({ time: T0, id: 'houndFail', userAgent: 'AzureHound/v2.9.2', ip: '203.0.113.11', resultType: '50126' }),
-  browser: signIn({ time: T0, id: 'browser', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Edge', ip: '10.1.2.3', resultType: '0' }),
+  houndFail: signIn({
+    time: T0,
+    id: 'houndFail',
+    userAgent: 'AzureHound/v2.9.2',
+    ip: '203.0.113.11',
+    resultType: '50126',
+  }),
+  browser: signIn({
+    time: T0,
+    id: 'browser',
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0) Edge',
+    ip: '10.1.2.3',
+    resultType: '0',
+  }),
   b64: signIn({ time: T0, id: 'b64', userAgent: 'cmd -enc ZW51bWVyYXRl', ip: '2001:db8::5', resultType: '0' }),
-  dash: signIn({ time: T0, id: 'dash', userAgent: 'tool /ResultSize Unlimited', ip: '198.51.100.7', resultType: '0', sessionId: 's-1' }),
+  dash: signIn({
+    time: T0,
+    id: 'dash',
+    userAgent: 'tool /ResultSize Unlimited',
+    ip: '198.51.100.7',
+    resultType: '0',
+    sessionId: 's-1',
+  }),
 };
 
 async function matching(selection: string, condition?: string): Promise<string[]> {
-  const alerts = await run(rules(signInRule(selection, condition)), [{ source: 'signIns', records: Object.values(ROWS) }]);
+  const alerts = await run(rules(signInRule(selection, condition)), [
+    { source: 'signIns', records: Object.values(ROWS) },
+  ]);
   return alerts.map((a) => a.alert.evidence?.[0] as string).sort();
 }
 

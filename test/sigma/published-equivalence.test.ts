@@ -27,7 +27,10 @@ const SEEDS = [1089, 7];
 const datasets: { deliveries: Delivery[]; sources: SourceId[] }[] = [];
 
 beforeAll(async () => {
-  const text = readFileSync(join(ROOT, 'scenarios', 'azurehound-helpdesk.yaml'), 'utf8').replace('users: 500', 'users: 60');
+  const text = readFileSync(join(ROOT, 'scenarios', 'azurehound-helpdesk.yaml'), 'utf8').replace(
+    'users: 500',
+    'users: 60',
+  );
   const file = join(tempDir('enumbench-sigma-eq-'), 'azurehound-helpdesk.yaml');
   writeFileSync(file, text);
   const r = await loadScenarioFile(file, buildCatalog());

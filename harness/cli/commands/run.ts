@@ -15,11 +15,11 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
-import { prepareSigmaRules } from '../../sigma/index.js';
 import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { prepareSigmaRules } from '../../sigma/index.js';
 import type { CommandModule } from '../command.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
 
