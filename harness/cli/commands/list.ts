@@ -15,6 +15,11 @@ const DETECTOR_FORMS = [
       'a KQL rule or Sentinel analytic rule (YAML/ARM) run on its schedule over Log Analytics tables (docs/kql.md)',
   },
   {
+    id: 'process:"CMD ARGS"',
+    summary:
+      'any program: polls the mock services with the ENUMBENCH_* environment, alerts by HTTP POST or stdout (docs/detectors.md)',
+  },
+  {
     id: 'sigma:rules.yml',
     summary:
       'Sigma rules (a file or a folder) over the records as Log Analytics rows, correlations included (docs/sigma.md); e.g. sigma:detectors/published/rules/azure_ad_azurehound_discovery.yml',
