@@ -22,8 +22,13 @@ writeFileSync(
 );
 
 // six requests at 14:01–14:06: three delivered at 14:10, three 75 minutes late at 15:20
-const records = [1, 2, 3, 4, 5, 6].map((m) => graph({ time: T0 + m * MINUTE, uri: 'https://graph.microsoft.com/v1.0/users', requestId: `req-${m}` }));
-const deliveries = [batch(T0 + 10 * MINUTE, 'graphActivity', records.slice(0, 3)), batch(T0 + 80 * MINUTE, 'graphActivity', records.slice(3))];
+const records = [1, 2, 3, 4, 5, 6].map((m) =>
+  graph({ time: T0 + m * MINUTE, uri: 'https://graph.microsoft.com/v1.0/users', requestId: `req-${m}` }),
+);
+const deliveries = [
+  batch(T0 + 10 * MINUTE, 'graphActivity', records.slice(0, 3)),
+  batch(T0 + 80 * MINUTE, 'graphActivity', records.slice(3)),
+];
 
 async function cited(file: string, period: string) {
   const alerts = await drive(createKqlDetector(file, { queryFrequency: '30m', queryPeriod: period }), deliveries, {

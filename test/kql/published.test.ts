@@ -7,16 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AZUREHOUND_SUFFIXES, GRAPHRUNNER_SUFFIXES, PURPLE_KNIGHT_SUFFIXES } from '../../detectors/published/index.js';
 import { buildCatalog } from '../../harness/catalog.js';
 import { generateDataset } from '../../harness/dataset/generate.js';
 import { readKqlRule } from '../../harness/kql/index.js';
 import { resolveDetector, runOnDataset } from '../../harness/run/index.js';
 import { loadScenarioFile } from '../../harness/scenario-files.js';
-import {
-  AZUREHOUND_SUFFIXES,
-  GRAPHRUNNER_SUFFIXES,
-  PURPLE_KNIGHT_SUFFIXES,
-} from '../../detectors/published/index.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -60,7 +56,10 @@ describe('published rules: kql: gives the same alerts as the port', () => {
       it(`${c.port} on ${name}`, async () => {
         const dir = datasets.get(name)!;
         const port = await alertsOf(`builtin:${c.port}`, dir);
-        const kql = await alertsOf(`kql:detectors/kql/${c.port}.kql`, dir, { queryFrequency: '30m', queryPeriod: '40m' });
+        const kql = await alertsOf(`kql:detectors/kql/${c.port}.kql`, dir, {
+          queryFrequency: '30m',
+          queryPeriod: '40m',
+        });
         expect(kql.keys).toEqual(port.keys);
         if (c.fires === name) {
           expect(kql.keys.length).toBeGreaterThan(0);
