@@ -6,15 +6,19 @@
  * `detectorFailed` → 2, else the report's outcome (passed 0, failed 1, invalid 4).
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
+import { EnumbenchError } from '../../src/core/errors.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { Report } from '../../src/report/model.js';
 import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
-import type { BaselineSummary, RegressionAllowance } from '../../src/thresholds/index.js';
+import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
 import { runOnDataset } from './dataset-run.js';
 import { resolveDetector } from './detector-spec.js';
-import { gateScenario } from './gate.js';
+import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
 export interface RunDatasetsOptions {
   /** dataset directories (as `generate --out DIR` writes them) */
@@ -25,9 +29,11 @@ export interface RunDatasetsOptions {
   cwd: string;
   /** `--threshold` flags */
   thresholds?: readonly Threshold[];
-  /** the scenario's `expect:` block, looked up by the truth of each dataset */
-  expectFor?: (truth: Truth) => readonly Threshold[];
-  baseline?: { summary: BaselineSummary; allowances: readonly RegressionAllowance[] } | null;
+  /** the scenario's `expect:` gates for a scenario's datasets (default: none) */
+  expectFor?: (scenario: string, datasets: readonly string[]) => ExpectGates | null;
+  baseline?: Baseline | null;
+  /** let a scenario gated by nothing but the built-in checks pass */
+  allowNoGates?: boolean;
   tickMs?: number;
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
@@ -51,7 +57,31 @@ export interface RunDatasetsResult {
   detectorFailures: string[];
 }
 
+/** name, hash and seed of each dataset, from its manifest (before any replay) */
+export function datasetSubjects(dirs: readonly string[]): BaselineSubject[] {
+  const byName = new Map<string, { hash: string; seeds: number[] }>();
+  for (const dir of dirs) {
+    const path = join(dir, DATASET_FILES.manifest);
+    let m: DatasetManifest;
+    try {
+      m = JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
+    } catch (e) {
+      throw new EnumbenchError(
+        'E_DATASET',
+        `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        { hint: 'pass a directory written by `enumbench generate --out DIR`' },
+      );
+    }
+    const g = byName.get(m.scenario.name) ?? { hash: m.scenario.hash, seeds: [] };
+    g.seeds.push(m.seed);
+    byName.set(m.scenario.name, g);
+  }
+  return [...byName.entries()].map(([name, g]) => ({ name, ...g }));
+}
+
 export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
+  // a baseline of another scenario or seed set is refused before the detector runs
+  if (o.baseline) assertBaselineFits(o.baseline.summary, datasetSubjects(o.datasets), o.baseline.file);
   const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[] }>();
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
@@ -89,7 +119,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
     return gateScenario({
       name,
       cards: g.cards,
-      expect: o.expectFor ? o.expectFor(truth) : [],
+      expect: o.expectFor ? o.expectFor(name, g.dirs) : null,
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
       replay: o.replayFor
@@ -103,6 +133,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       command: 'run',
       scenarios,
       problems: [...problems, ...detectorFailures],
+      ...(o.allowNoGates ? { allowNoGates: true } : {}),
     },
     alerts,
     detectorFailures,

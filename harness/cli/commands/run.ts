@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
@@ -16,17 +16,13 @@ import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
 import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
+import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
-import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
+import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
-import type { CommandModule } from '../command.js';
+import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
+import { parseSeed, parseSeedCount } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
-
-const positiveInt = (what: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative integer`);
-  return n;
-};
 
 export const runCommand: CommandModule = {
   name: 'run',
@@ -43,8 +39,8 @@ export const runCommand: CommandModule = {
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
       .option('--query-frequency <duration>', 'kql: detectors: how often the rule runs, e.g. 5m (docs/kql.md)')
       .option('--query-period <duration>', 'kql: detectors: how far back each run looks, e.g. 1h (docs/kql.md)')
-      .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
-      .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
+      .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
+      .option('--seeds <n>', 'replay each scenario with N derived seeds, 1..1000 (overrides `repeat:`)', parseSeedCount)
       .option('--jobs <n>', JOBS_HELP, parseJobs)
       .addOption(
         new Option('--seed-purpose <purpose>', 'derive judging seeds (default) or an independent set to tune on')
@@ -62,6 +58,8 @@ export const runCommand: CommandModule = {
           .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
           .default([] as string[]),
       )
+      .option('--no-expect', NO_EXPECT_HELP)
+      .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
       .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
       .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
       .option('--report <formats>', 'reports to write into --out: json,junit,md', 'json,junit,md')
@@ -120,10 +118,7 @@ export const runCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
         }
         const formats = parseReportFormats(opts.report);
-        let baseline: {
-          summary: ReturnType<typeof checkBaseline>;
-          allowances: Exclude<ReturnType<typeof parseMaxRegression>, { ok: false }>['value'];
-        } | null = null;
+        let baseline: Baseline | null = null;
         if (opts.baseline !== undefined) {
           let parsed: unknown;
           try {
@@ -144,7 +139,7 @@ export const runCommand: CommandModule = {
               : { ok: true as const, value: [] };
           if (!allowances.ok)
             throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
-          baseline = { summary, allowances: allowances.value };
+          baseline = { summary, allowances: allowances.value, file: opts.baseline };
         } else if (opts.maxRegression !== undefined) {
           throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
             hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
@@ -167,7 +162,7 @@ export const runCommand: CommandModule = {
           out: outDir,
           version: ctx.version,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.seeds !== undefined && opts.seeds > 0 ? { seeds: opts.seeds } : {}),
+          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
           seedPurpose: opts.seedPurpose as SeedPurpose,
           jobs: opts.jobs ?? 'auto',
           onGenerate: (e) => {
@@ -184,7 +179,7 @@ export const runCommand: CommandModule = {
             : {}),
         });
         const datasets = prepared.flatMap((p) => p.datasets);
-        const expect = expectByName(prepared);
+        const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
         const byName = new Map(prepared.map((p) => [p.name, p]));
 
         // replay, detect, score, gate
@@ -197,7 +192,13 @@ export const runCommand: CommandModule = {
           detectorOptions,
           cwd,
           thresholds,
-          expectFor: (truth) => expect.get(truth.scenario.name) ?? [],
+          expectFor: (name, dirs) => {
+            const p = byScenarioName.get(name);
+            return p?.scenario
+              ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
+              : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
+          },
+          allowNoGates: opts.allowNoGates === true,
           baseline,
           tickMs: tick.value,
           version: ctx.version,
@@ -218,6 +219,8 @@ export const runCommand: CommandModule = {
             if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
             if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
             for (const t of opts.threshold) args.push('--threshold', t);
+            if (!opts.expect) args.push('--no-expect');
+            if (opts.allowNoGates) args.push('--allow-no-gates');
             return `${commandLine(args)}  # seed ${truth.seed}`;
           },
         });
@@ -245,14 +248,7 @@ export const runCommand: CommandModule = {
           ctx.exit(ExitCode.DetectorFailed);
           return;
         }
-        const outcome = reportOutcome(result.report);
-        ctx.exit(
-          outcome === 'passed'
-            ? ExitCode.Passed
-            : outcome === 'failed'
-              ? ExitCode.ThresholdsCrossed
-              : ExitCode.InvalidInput,
-        );
+        ctx.exit(outcomeExitCode(reportOutcome(result.report)));
       });
   },
 };
