@@ -123,7 +123,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       const program =
         spec.kind === 'stdio'
           ? {
-              env: o.external?.env ?? {},
+              env: o.external?.env ?? process.env,
               stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
               ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
             }
@@ -135,6 +135,9 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
           detector,
           ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+          ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
+            ? { callTimeoutMs: o.external.ackTimeoutMs }
+            : {}),
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
       } finally {

@@ -126,6 +126,7 @@ export function stdioDetector(o: StdioDetectorOptions): StdioDetector {
         if (waiting) {
           const w = waiting;
           waiting = null;
+          flush(); // what it wrote before dying is kept, stamped at the tick it did not acknowledge
           w.reject(new StdioDetectorError(`the detector ${exitText()} before acknowledging tick ${w.n}${tail()}`));
         }
       });
