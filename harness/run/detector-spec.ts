@@ -10,6 +10,7 @@ import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { createKqlDetector } from '../kql/index.js';
+import { createSigmaDetector } from '../sigma/index.js';
 import { stdioDetector } from './stdio-detector.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
@@ -127,6 +128,7 @@ export async function resolveDetector(
     return det;
   }
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
+  if (kind === 'sigma') return createSigmaDetector(rest, options, cwd);
   if (kind === 'process') {
     throw new EnumbenchError('E_DETECTOR_SPEC', 'a process: detector is not an in-process Detector', {
       kind: 'internal',
@@ -134,10 +136,10 @@ export async function resolveDetector(
   }
   if (kind === 'webhook') {
     throw new EnumbenchError('E_DETECTOR_SPEC', '"webhook:" detectors are not available yet', {
-      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql, process:"CMD ARGS" or stdio:"CMD ARGS"',
+      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS"',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
   });
 }
