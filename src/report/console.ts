@@ -5,7 +5,7 @@
  */
 import type { Scorecard } from '../scoring/types.js';
 import type { Verdict } from '../thresholds/types.js';
-import { fmt, fmtDays, fmtDist, fmtObserved, fmtRate } from './format.js';
+import { fmt, fmtDays, fmtDist, fmtObserved, fmtRate, trustedArrivalMark } from './format.js';
 import { type Report, reportOutcome, type ScenarioReport } from './model.js';
 
 export interface ConsoleStyle {
@@ -44,6 +44,8 @@ function scenarioBlock(s: ScenarioReport, st: ConsoleStyle): string {
   out += `${st.bold(`scenario ${s.name}`)} ${st.dim(`· ${seedText} · ${fmtDays(days)} scored · sources ${first?.sources.join(', ') ?? '-'}`)}\n`;
   const hyps = [...new Set(runs.flatMap((r) => r.hypotheses))];
   if (hyps.length) out += `  ${st.yellow(`⚠ hypotheses on: ${hyps.join(', ')} — telemetry Microsoft does not emit`)}\n`;
+  const trusted = trustedArrivalMark(runs);
+  if (trusted) out += `  ${st.yellow(`⚠ ${trusted}`)}\n`;
   out += '\n';
   const cs = c.campaigns;
   out += line(

@@ -4,7 +4,7 @@
  * <error>. Hand-built (junit-report-builder reaches for the file system at import) and deterministic:
  * no timestamps, no durations.
  */
-import { fmtObserved } from './format.js';
+import { fmtObserved, trustedArrivalMark } from './format.js';
 import type { Report } from './model.js';
 
 export function xmlEscape(s: string): string {
@@ -33,7 +33,10 @@ export function renderJUnit(r: Report): string {
     const v = s.verdicts;
     x += `  <testsuite name="${xmlEscape(s.name)}" tests="${v.length}" failures="${count('fail', v)}" errors="${count('error', v)}" skipped="0">\n`;
     const seeds = s.card.runs.map((run) => run.seed).join(',');
-    x += `    <properties>\n      <property name="seeds" value="${xmlEscape(seeds)}"/>\n      <property name="replay" value="${xmlEscape(s.replay)}"/>\n    </properties>\n`;
+    const trusted = trustedArrivalMark(s.card.runs);
+    x += `    <properties>\n      <property name="seeds" value="${xmlEscape(seeds)}"/>\n      <property name="replay" value="${xmlEscape(s.replay)}"/>\n`;
+    if (trusted) x += `      <property name="arrival" value="${xmlEscape(trusted)}"/>\n`;
+    x += '    </properties>\n';
     for (const verdict of v) {
       const name = `${verdict.key} ${verdict.condition}`;
       const classname = `enumbench.${s.name}`;

@@ -1,5 +1,5 @@
 /** Markdown for `$GITHUB_STEP_SUMMARY` and PR comments. */
-import { fmt, fmtDist, fmtObserved, fmtRate } from './format.js';
+import { fmt, fmtDist, fmtObserved, fmtRate, trustedArrivalMark } from './format.js';
 import { type Report, reportOutcome } from './model.js';
 
 function cell(s: string): string {
@@ -17,6 +17,8 @@ export function renderMarkdown(r: Report): string {
     md += `### ${cell(s.name)} (${seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} seeds`})\n\n`;
     const hyps = [...new Set(c.runs.flatMap((x) => x.hypotheses))];
     if (hyps.length) md += `> ⚠️ **Hypotheses on:** ${hyps.join(', ')} — telemetry Microsoft does not emit.\n\n`;
+    const trusted = trustedArrivalMark(c.runs);
+    if (trusted) md += `> ⚠️ **${trusted}**\n\n`;
     if (s.verdicts.length) {
       md += '| | gate | observed | note |\n|---|---|---|---|\n';
       for (const v of s.verdicts) {

@@ -149,8 +149,10 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     .map(([, r]) => r);
 
   const stamps = new Set(ordered.map((r) => r.stamp ?? 'bench'));
-  const arrival: RunInfo['arrival'] =
+  const stamped: RunInfo['arrival'] =
     stamps.size === 0 ? 'none' : stamps.size > 1 ? 'mixed' : stamps.has('bench') ? 'bench' : 'self-reported';
+  const arrival: RunInfo['arrival'] =
+    opts.trustAlertTime && (stamped === 'self-reported' || stamped === 'mixed') ? `${stamped}-trusted` : stamped;
 
   const outcomes: AlertOutcome[] = [];
   const leaks: Leak[] = [];
@@ -314,6 +316,10 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     );
   if (arrival === 'self-reported' || arrival === 'mixed')
     notes.push('alert arrivals are self-reported (`time` from the alerts file): latency is reported but never gates');
+  if (arrival === 'self-reported-trusted' || arrival === 'mixed-trusted')
+    notes.push(
+      "latency gates on self-reported alert times (--trust-alert-time): the SIEM's own clock, not stamped by the bench",
+    );
 
   const run: RunInfo = {
     scenario,

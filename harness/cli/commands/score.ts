@@ -13,6 +13,7 @@ import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { isTimeZone } from '../../../src/core/time-zone.js';
 import type { Truth } from '../../../src/core/truth.js';
 import {
   commandLine,
@@ -25,10 +26,16 @@ import {
 import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
 import { formatDuration, parseDuration } from '../../../src/scenario/units.js';
 import {
+  ALERTS_FORMATS,
+  type AlertsFormat,
   checkSameDataset,
   DEFAULT_EVIDENCE_CAP,
   DEFAULT_TOLERANCE_MS,
-  parseAlertsText,
+  type ImportOptions,
+  importAlerts,
+  MAPPED_FIELDS,
+  type MappedField,
+  parseTimeOffset,
   parseTruthText,
   SCORECARD_SCHEMA_VERSION,
   type Scorecard,
@@ -107,6 +114,7 @@ function scorePair(
   loaded: LoadedTruth,
   cwd: string,
   options: ScoringOptions,
+  importOptions: ImportOptions,
   problems: string[],
   note: (s: string) => void,
 ): Scorecard {
@@ -122,7 +130,9 @@ function scorePair(
   const lineProblems = { labels: new ListedProblems(), delivery: new ListedProblems() };
   if (labelsPath && pair.labels === undefined) note(`using labels ${labelsPath}`);
   if (deliveryPath && pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
-  const alertsFile = parseAlertsText(readText(resolve(cwd, pair.alerts), 'alerts'));
+  const alertsFile = importAlerts(readText(resolve(cwd, pair.alerts), 'alerts'), importOptions);
+  if (alertsFile.format !== 'enumbench')
+    note(`reading ${pair.alerts} as a ${alertsFile.format} export (${alertsFile.container})`);
   const subset = new ScoringSubset(alertsFile.alerts, {
     labels: labelsPath !== undefined,
     delivery: deliveryPath !== undefined,
@@ -167,6 +177,47 @@ class ListedProblems {
   }
 }
 
+/** --alerts-format, --timezone, --time-offset and --map, checked before any file is read. */
+function parseImportOptions(opts: {
+  alertsFormat: AlertsFormat;
+  timezone?: string | undefined;
+  timeOffset?: string | undefined;
+  map: string[];
+}): ImportOptions {
+  const out: ImportOptions = { format: opts.alertsFormat };
+  if (opts.timezone !== undefined) {
+    if (!isTimeZone(opts.timezone)) {
+      throw new EnumbenchError('E_OPTION', `--timezone: unknown time zone "${opts.timezone}"`, {
+        hint: 'use an IANA zone name such as UTC, Europe/London or America/New_York',
+      });
+    }
+    out.timeZone = opts.timezone;
+  }
+  if (opts.timeOffset !== undefined) {
+    const o = parseTimeOffset(opts.timeOffset);
+    if (!o.ok) throw new EnumbenchError('E_OPTION', `--time-offset: ${o.message}`, o.hint ? { hint: o.hint } : {});
+    out.offsetMs = o.value;
+  }
+  const map: Partial<Record<MappedField, string>> = {};
+  for (const m of opts.map) {
+    const i = m.indexOf('=');
+    const key = m.slice(0, i).trim();
+    const column = m.slice(i + 1).trim();
+    if (i < 0 || column === '' || !(MAPPED_FIELDS as readonly string[]).includes(key)) {
+      throw new EnumbenchError(
+        'E_OPTION',
+        `--map "${m}": expected FIELD=COLUMN with FIELD one of ${MAPPED_FIELDS.join(', ')}`,
+        {
+          hint: 'e.g. --map principal=UserPrincipalName --map evidence=RecordIds',
+        },
+      );
+    }
+    map[key as MappedField] = column;
+  }
+  if (Object.keys(map).length) out.map = map;
+  return out;
+}
+
 export const scoreCommand: CommandModule = {
   name: 'score',
   register(program, ctx) {
@@ -197,6 +248,25 @@ export const scoreCommand: CommandModule = {
       .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
       .option('--tolerance <duration>', 'entity matches count until last availability + this', DEFAULT_TOLERANCE)
       .option('--evidence-cap <n>', 'evidence ids considered per alert', String(DEFAULT_EVIDENCE_CAP))
+      .addOption(
+        new Option('--alerts-format <format>', 'what wrote the alerts file (auto: told by its fields)')
+          .choices(ALERTS_FORMATS)
+          .default('auto' as AlertsFormat),
+      )
+      .option('--timezone <zone>', 'IANA time zone of zone-less times in the alerts file, e.g. UTC or America/New_York')
+      .option(
+        '--time-offset <shift>',
+        'the shift of the replay the alerts were raised on (what `serve` printed): alert times are moved back by it',
+      )
+      .option('--trust-alert-time', "let latency gate on the alerts' self-reported times (marked in every report)")
+      .addOption(
+        new Option(
+          '--map <field=column>',
+          `read an alert field from another export column (${MAPPED_FIELDS.join(', ')}; repeatable)`,
+        )
+          .argParser(collect)
+          .default([] as string[]),
+      )
       .option('--report <formats>', 'write reports: json,junit,md')
       .option('--out <dir>', 'directory for --report files', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
@@ -232,6 +302,7 @@ export const scoreCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
         }
         const formats = parseReportFormats(opts.report);
+        const importOptions = parseImportOptions(opts);
         let baselineRaw: unknown;
         if (opts.baseline !== undefined) {
           try {
@@ -265,7 +336,11 @@ export const scoreCommand: CommandModule = {
         }
 
         // score every pair, group by scenario
-        const options: ScoringOptions = { toleranceMs: tol.value, evidenceCap: cap };
+        const options: ScoringOptions = {
+          toleranceMs: tol.value,
+          evidenceCap: cap,
+          ...(opts.trustAlertTime ? { trustAlertTime: true } : {}),
+        };
         const groups = new Map<string, { cards: Scorecard[]; pairs: number[] }>();
         truths.forEach((t, i) => {
           const card = scorePair(
@@ -273,9 +348,15 @@ export const scoreCommand: CommandModule = {
             loaded[i] as LoadedTruth,
             cwd,
             options,
+            importOptions,
             problems,
             note,
           );
+          if (importOptions.offsetMs) {
+            card.notes.push(
+              `alert times moved back by ${formatDuration(importOptions.offsetMs)} (--time-offset ${opts.timeOffset}): the shift of the replay they were raised on`,
+            );
+          }
           const name = card.runs[0]?.scenario ?? t;
           const g = groups.get(name) ?? { cards: [], pairs: [] };
           g.cards.push(card);
@@ -302,6 +383,11 @@ export const scoreCommand: CommandModule = {
           for (const t of opts.threshold) args.push('--threshold', t);
           if (opts.tolerance !== DEFAULT_TOLERANCE) args.push('--tolerance', opts.tolerance);
           if (cap !== DEFAULT_EVIDENCE_CAP) args.push('--evidence-cap', String(cap));
+          if (opts.alertsFormat !== 'auto') args.push('--alerts-format', opts.alertsFormat);
+          if (opts.timezone !== undefined) args.push('--timezone', opts.timezone);
+          if (opts.timeOffset !== undefined) args.push('--time-offset', opts.timeOffset);
+          if (opts.trustAlertTime) args.push('--trust-alert-time');
+          for (const m of opts.map) args.push('--map', m);
           const seeds = g.cards.map((c) => c.runs[0]?.seed).join(', ');
           return gateScenario({
             name,

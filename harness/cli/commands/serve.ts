@@ -10,6 +10,7 @@ import { Argument } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { formatDuration } from '../../../src/scenario/units.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
@@ -181,6 +182,7 @@ export const serveCommand: CommandModule = {
           io.out(
             [
               `${s.bold('enumbench serve')} ${input}  speed ${env.ENUMBENCH_SPEED}  records dated ${clock.start} … ${clock.end}`,
+              `  shift ${clock.shiftMs >= 0 ? '+' : ''}${formatDuration(clock.shiftMs)} from the dataset: score alerts raised on this replay with --time-offset ${formatDuration(clock.shiftMs)}`,
               '',
               `  login (stands for https://login.microsoftonline.com)  ${env.ENUMBENCH_LOGIN_URL}`,
               `  API   (stands for https://manage.office.com)          ${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed/`,
