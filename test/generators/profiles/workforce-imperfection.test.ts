@@ -25,7 +25,7 @@ function generate(options: Record<string, OptionValue> = {}) {
     durationMs: 48 * 3_600_000,
     sources: ['signIns', 'graphActivity', 'ual'],
     roles: { 'Global Administrator': 2, 'Helpdesk Administrator': 3, 'Directory Synchronization Accounts': 1 },
-    activity: [{ id: 'workforce', profile: 'workforce', actors: null, schedule: null, options }],
+    activity: [{ id: 'workforce', profile: 'workforce', actors: null, schedule: null, app: null, options }],
     attacks: [],
   });
   const d = generateInMemory(s);
