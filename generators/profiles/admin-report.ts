@@ -18,11 +18,13 @@
  * rule (published-detections.md §2, 1,000 unique requests) on tenants of about 800 users or more,
  * and stays under it on smaller ones (test/generators/profiles/calibration.test.ts).
  */
+
 import type { LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { User } from '../world/types.js';
@@ -34,7 +36,6 @@ import {
   GRAPH_PWSH_UA,
   graphCall,
   MINUTE,
-  pagingToken,
   profileLabel,
   runTimes,
   scheduleOf,
@@ -84,7 +85,7 @@ function plan(env: GenEnv, r: Rng, t0: number, reports: Set<string>, stats: bool
     let first = true;
     while (first || left > 0) {
       const k = Math.min(999, left);
-      get(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 180 + k * perItem);
+      get(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 180 + k * perItem);
       left -= k;
       first = false;
     }
@@ -119,7 +120,7 @@ function plan(env: GenEnv, r: Rng, t0: number, reports: Set<string>, stats: bool
       while (first || left > 0) {
         const k = Math.min(999, left);
         const base = `${GRAPH}/v1.0/groups/${g.id}/members?$select=id,displayName,userPrincipalName&$top=999`;
-        get(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 160 + k * 190);
+        get(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 160 + k * 190);
         left -= k;
         first = false;
       }

@@ -30,7 +30,7 @@ beforeAll(() => {
 
 describe('score on SIEM exports', () => {
   it.each(SAMPLES)('%s: both campaigns detected, one false-positive incident', async (sample) => {
-    const args = ['score', '--truth', '.', '--alerts', sample, '--json'];
+    const args = ['score', '--truth', '.', '--alerts', sample, '--json', '--allow-no-gates'];
     if (sample.endsWith('.csv') && sample.startsWith('splunk')) args.push('--timezone', 'UTC');
     const r = await run(dir, args);
     expect(r.stderr).toBe('');
@@ -83,6 +83,7 @@ describe('score on SIEM exports', () => {
         '--time-offset',
         offset,
         '--json',
+        '--allow-no-gates',
       ]);
       expect(r.code).toBe(0);
       const s = JSON.parse(r.stdout).scenarios[0];

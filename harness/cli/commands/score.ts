@@ -12,7 +12,6 @@ import { Option } from '@commander-js/extra-typings';
 import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
-import { ExitCode } from '../../../src/core/exit-codes.js';
 import { isTimeZone } from '../../../src/core/time-zone.js';
 import type { Truth } from '../../../src/core/truth.js';
 import {
@@ -43,11 +42,16 @@ import {
   ScoringSubset,
   scoreWithLookups,
 } from '../../../src/scoring/index.js';
-import { type BaselineSummary, checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
-import { type GateInput, gateScenario } from '../../run/gate.js';
+import {
+  assertBaselineFits,
+  type BaselineSummary,
+  checkBaseline,
+  parseMaxRegression,
+} from '../../../src/thresholds/index.js';
+import { type GateInput, gateScenario, manifestExpect } from '../../run/gate.js';
 import { feedScoringSubset } from '../../run/scoring-files.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
-import type { CommandModule } from '../command.js';
+import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 
 const MAX_LISTED = 20;
 const DEFAULT_TOLERANCE = formatDuration(DEFAULT_TOLERANCE_MS);
@@ -244,6 +248,8 @@ export const scoreCommand: CommandModule = {
           .argParser(collect)
           .default([] as string[]),
       )
+      .option('--no-expect', NO_EXPECT_HELP)
+      .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
       .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
       .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
       .option('--tolerance <duration>', 'entity matches count until last availability + this', DEFAULT_TOLERANCE)
@@ -335,6 +341,27 @@ export const scoreCommand: CommandModule = {
           }
         }
 
+        // a baseline of another scenario or seed set is refused before anything is scored
+        let baselineSummary: BaselineSummary | null = null;
+        if (baselineRaw !== undefined && allowances.ok) {
+          baselineSummary = checkBaseline(
+            baselineRaw,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: loaded[0]?.truth.formatVersion ?? 0 },
+            opts.baseline,
+          );
+          const subjects = new Map<string, { name: string; hash: string; seeds: number[] }>();
+          for (const l of loaded) {
+            const s = subjects.get(l.truth.scenario.name) ?? {
+              name: l.truth.scenario.name,
+              hash: l.truth.scenario.hash,
+              seeds: [],
+            };
+            s.seeds.push(l.truth.seed);
+            subjects.set(s.name, s);
+          }
+          assertBaselineFits(baselineSummary, [...subjects.values()], opts.baseline as string);
+        }
+
         // score every pair, group by scenario
         const options: ScoringOptions = {
           toleranceMs: tol.value,
@@ -364,16 +391,10 @@ export const scoreCommand: CommandModule = {
           groups.set(name, g);
         });
 
-        let baseline: GateInput['baseline'] = null;
-        if (baselineRaw !== undefined && allowances.ok) {
-          const first = [...groups.values()][0]?.cards[0];
-          const summary: BaselineSummary = checkBaseline(
-            baselineRaw,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: first?.datasetFormatVersion ?? 0 },
-            opts.baseline,
-          );
-          baseline = { summary, allowances: allowances.value };
-        }
+        const baseline: GateInput['baseline'] =
+          baselineSummary && allowances.ok
+            ? { summary: baselineSummary, allowances: allowances.value, file: opts.baseline as string }
+            : null;
 
         const scenarios: ScenarioReport[] = [...groups.entries()].map(([name, g]) => {
           const args = ['enumbench', 'score'];
@@ -383,6 +404,8 @@ export const scoreCommand: CommandModule = {
           for (const t of opts.threshold) args.push('--threshold', t);
           if (opts.tolerance !== DEFAULT_TOLERANCE) args.push('--tolerance', opts.tolerance);
           if (cap !== DEFAULT_EVIDENCE_CAP) args.push('--evidence-cap', String(cap));
+          if (!opts.expect) args.push('--no-expect');
+          if (opts.allowNoGates) args.push('--allow-no-gates');
           if (opts.alertsFormat !== 'auto') args.push('--alerts-format', opts.alertsFormat);
           if (opts.timezone !== undefined) args.push('--timezone', opts.timezone);
           if (opts.timeOffset !== undefined) args.push('--time-offset', opts.timeOffset);
@@ -392,6 +415,10 @@ export const scoreCommand: CommandModule = {
           return gateScenario({
             name,
             cards: g.cards,
+            expect: manifestExpect(
+              g.pairs.map((i) => dirname((loaded[i] as LoadedTruth).path)),
+              { catalog, cwd, ignore: !opts.expect },
+            ),
             cli: thresholds,
             baseline,
             replay: `${commandLine(args)}  # seed${g.cards.length > 1 ? 's' : ''} ${seeds}`,
@@ -402,6 +429,7 @@ export const scoreCommand: CommandModule = {
           command: 'score',
           scenarios,
           problems,
+          ...(opts.allowNoGates ? { allowNoGates: true } : {}),
         };
         const written = writeReports(report, formats, resolve(cwd, opts.out), io.env);
         if (opts.json) io.out(renderSummaryJson(report));
@@ -409,14 +437,7 @@ export const scoreCommand: CommandModule = {
           io.out(renderConsole(report, ctx.outStyle));
           for (const w of written) io.err(`${ctx.errStyle.dim(`wrote ${w}`)}\n`);
         }
-        const outcome = reportOutcome(report);
-        ctx.exit(
-          outcome === 'passed'
-            ? ExitCode.Passed
-            : outcome === 'failed'
-              ? ExitCode.ThresholdsCrossed
-              : ExitCode.InvalidInput,
-        );
+        ctx.exit(outcomeExitCode(reportOutcome(report)));
       });
   },
 };
