@@ -1,4 +1,5 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { runMemoryBenchmark } from './run-memory.js';
@@ -22,4 +23,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   mockDeliveryBenchmark,
   serveMemoryBenchmark,
   runMemoryBenchmark,
+  detectorThreadBenchmark,
 ];

@@ -126,6 +126,8 @@ export interface DatasetRunOptions {
   tickMs?: number;
   /** simulated time the detector keeps running after the window ends (default 6h) */
   drainMs?: number;
+  /** wall-clock limit for one detector call (lockstep.ts; default 30 s) */
+  callTimeoutMs?: number;
   scoring?: Partial<ScoringOptions>;
 }
 
@@ -167,6 +169,7 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
       start: Math.min(truth.window.historyStart, deliveries.first ?? truth.window.historyStart),
       end: truth.window.end + (o.drainMs ?? 6 * 60 * 60_000),
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+      ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
     });
   } finally {
     stream.close();

@@ -17,7 +17,7 @@ import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
 import { runOnDataset } from './dataset-run.js';
-import { resolveDetector } from './detector-spec.js';
+import { startDetectorThread } from './detector-thread.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
 export interface RunDatasetsOptions {
@@ -36,6 +36,8 @@ export interface RunDatasetsOptions {
   allowNoGates?: boolean;
   tickMs?: number;
   drainMs?: number;
+  /** wall-clock limit for one detector call, and for building the detector (default 30 s) */
+  callTimeoutMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
@@ -87,14 +89,26 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const detectorFailures: string[] = [];
   const problems: string[] = [];
   for (const dir of o.datasets) {
-    const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
-    const run = await runOnDataset({
-      dir,
-      detector,
-      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-      ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-      ...(o.scoring ? { scoring: o.scoring } : {}),
+    // on its own thread: a detector that blocks its event loop is stopped by the call watchdog
+    const detector = await startDetectorThread({
+      spec: o.detector,
+      options: o.detectorOptions ?? {},
+      cwd: o.cwd,
+      ...(o.callTimeoutMs !== undefined ? { loadTimeoutMs: o.callTimeoutMs } : {}),
     });
+    let run: Awaited<ReturnType<typeof runOnDataset>>;
+    try {
+      run = await runOnDataset({
+        dir,
+        detector,
+        ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+        ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+        ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
+        ...(o.scoring ? { scoring: o.scoring } : {}),
+      });
+    } finally {
+      await detector.close();
+    }
     const name = run.truth.scenario.name;
     const f = run.lockstep.failure;
     if (f) {

@@ -52,6 +52,11 @@ export const runCommand: CommandModule = {
           .choices(['lockstep', 'max'] as const)
           .default('lockstep' as const),
       )
+      .option(
+        '--detector-timeout <duration>',
+        'wall-clock limit for one detector call (start, ingest, tick, stop) and for loading it; past it the detector is stopped and the run exits 2',
+        '30s',
+      )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
       .addOption(
         new Option('--threshold <expr>', 'an extra gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
@@ -82,6 +87,14 @@ export const runCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', `--tick: ${tick.ok ? 'must be positive' : tick.message}`, {
             hint: 'e.g. --tick 1m',
           });
+        }
+        const callTimeout = parseDuration(opts.detectorTimeout);
+        if (!callTimeout.ok || callTimeout.value <= 0) {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--detector-timeout: ${callTimeout.ok ? 'must be positive' : callTimeout.message}`,
+            { hint: 'e.g. --detector-timeout 30s' },
+          );
         }
         let detectorOptions: Record<string, unknown> = {};
         if (opts.detectorOptions !== undefined) {
@@ -201,6 +214,7 @@ export const runCommand: CommandModule = {
           allowNoGates: opts.allowNoGates === true,
           baseline,
           tickMs: tick.value,
+          callTimeoutMs: callTimeout.value,
           version: ctx.version,
           replayFor: (name, dirs, truth) => {
             const p = byName.get(name);
