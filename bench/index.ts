@@ -1,6 +1,7 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
+import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { runMemoryBenchmark } from './run-memory.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
@@ -24,4 +25,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   serveMemoryBenchmark,
   runMemoryBenchmark,
   detectorThreadBenchmark,
+  kqlScheduleBenchmark,
 ];

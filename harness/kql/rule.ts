@@ -90,6 +90,7 @@ const TRIGGER_OPS: Record<string, KqlRule['trigger']['op']> = {
 };
 
 interface RuleFields {
+  kind?: unknown;
   id?: unknown;
   name?: unknown;
   displayName?: unknown;
@@ -135,6 +136,12 @@ function entitiesOf(mappings: unknown, file: string): EntityColumns | undefined 
 }
 
 function fromFields(f: RuleFields, file: string, query: QuerySource, opts: KqlRuleOptions): KqlRule {
+  if (f.kind !== undefined && String(f.kind) !== 'Scheduled') {
+    throw ruleError(
+      `${file}: a rule of kind ${String(f.kind)} is outside what kql: runs (Scheduled rules only)`,
+      'run the query as a scheduled rule: --query-frequency 5m --query-period 5m (docs/kql.md)',
+    );
+  }
   const freq = opts.queryFrequency ?? f.queryFrequency;
   const period = opts.queryPeriod ?? f.queryPeriod;
   if (freq === undefined || period === undefined) {
@@ -189,6 +196,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
   // locate the query text in the file, for positions: a block scalar starts on the next line
   let line = 1;
   let col = 1;
+  let indent = 0;
   if (isMap(doc.contents)) {
     const node = doc.contents.get('query', true);
     if (isScalar(node) && node.range) {
@@ -196,7 +204,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
       const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
       const firstLine = text.slice(node.range[0]).split('\n', 2);
       if (block) {
-        const indent = /^(\s*)/.exec(firstLine[1] ?? '')?.[1]?.length ?? 0;
+        indent = /^(\s*)/.exec(firstLine[1] ?? '')?.[1]?.length ?? 0;
         line = start.line + 1;
         col = indent + 1;
       } else {
@@ -205,7 +213,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
       }
     }
   }
-  return fromFields(f, file, { text: f.query, file, line, col }, opts);
+  return fromFields(f, file, { text: f.query, file, line, col, indent }, opts);
 }
 
 function readJsonRule(text: string, file: string, opts: KqlRuleOptions): KqlRule {

@@ -125,10 +125,10 @@ export interface DatasetRunOptions {
   dir: string;
   detector: Detector;
   tickMs?: number;
+  /** wall-clock limit for one detector call (default 30 s): a stdio: tick waits this long for its acknowledgement */
+  callTimeoutMs?: number;
   /** simulated time the detector keeps running after the window ends (default 6h) */
   drainMs?: number;
-  /** wall-clock limit for one detector call (lockstep.ts; default 30 s) */
-  callTimeoutMs?: number;
   scoring?: Partial<ScoringOptions>;
 }
 

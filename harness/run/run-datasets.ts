@@ -48,7 +48,7 @@ export interface RunDatasetsOptions {
   callTimeoutMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
-  /** for process: detectors */
+  /** for process: detectors (and stdio:, which use its outDir, env and graceMs) */
   external?: ExternalSettings;
   /** called after each dataset's run of a process: detector (ledger, warnings, exit) */
   onExternalRun?: (dir: string, run: ExternalRun) => void;
@@ -123,6 +123,14 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       stderrTail = ext.stderrTail;
       malformedCount = ext.malformedCount;
     } else {
+      const program =
+        spec.kind === 'stdio'
+          ? {
+              env: o.external?.env ?? process.env,
+              stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
+              ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
+            }
+          : undefined;
       // builtin:, module:, kql: on their own thread: one that blocks its event loop is stopped by the call watchdog
       const detector =
         spec.kind === 'in-process'
@@ -132,18 +140,23 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
               cwd: o.cwd,
               ...(o.callTimeoutMs !== undefined ? { loadTimeoutMs: o.callTimeoutMs } : {}),
             })
-          : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
+          : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
       try {
         run = await runOnDataset({
           dir,
           detector,
           ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-          ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
+          ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
+            ? { callTimeoutMs: o.external.ackTimeoutMs }
+            : o.callTimeoutMs !== undefined
+              ? { callTimeoutMs: o.callTimeoutMs }
+              : {}),
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
       } finally {
-        if ('close' in detector) await (detector as { close(): Promise<void> }).close();
+        await (detector as { kill?: () => Promise<void> }).kill?.();
+        await (detector as { close?: () => Promise<void> }).close?.();
       }
       name = detector.name;
       malformedCount = run.lockstep.malformed.length;
