@@ -16,9 +16,16 @@ import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
-import { runOnDataset } from './dataset-run.js';
-import { resolveDetector } from './detector-spec.js';
+import { type DatasetRun, runOnDataset } from './dataset-run.js';
+import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
+import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
+
+/** How detectors that are separate programs are run (process:): everything but the dataset and command. */
+export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'> & {
+  /** the run's output folder: the detector's stderr is kept under detector/ */
+  outDir: string;
+};
 
 export interface RunDatasetsOptions {
   /** dataset directories (as `generate --out DIR` writes them) */
@@ -38,6 +45,10 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
+  /** for process: detectors */
+  external?: ExternalSettings;
+  /** called after each dataset's run of a process: detector (ledger, warnings, exit) */
+  onExternalRun?: (dir: string, run: ExternalRun) => void;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
   replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
@@ -86,33 +97,60 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
   const problems: string[] = [];
+  const spec = parseDetectorSpec(o.detector);
   for (const dir of o.datasets) {
-    const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
-    const run = await runOnDataset({
-      dir,
-      detector,
-      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-      ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-      ...(o.scoring ? { scoring: o.scoring } : {}),
-    });
-    const name = run.truth.scenario.name;
+    let run: DatasetRun;
+    let name: string;
+    let stderrTail: string[] = [];
+    let malformedCount: number;
+    if (spec.kind === 'process') {
+      if (!o.external) throw new Error('runDatasets: process: detectors need `external` settings');
+      const { outDir, ...settings } = o.external;
+      const ext = await runExternalOnDataset({
+        ...settings,
+        dir,
+        command: spec.command,
+        cwd: o.cwd,
+        stderrFile: stderrFileFor(outDir, dir),
+        ...(o.scoring ? { scoring: o.scoring } : {}),
+      });
+      o.onExternalRun?.(dir, ext);
+      run = ext;
+      name = `process:${spec.command}`;
+      stderrTail = ext.stderrTail;
+      malformedCount = ext.malformedCount;
+    } else {
+      const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
+      run = await runOnDataset({
+        dir,
+        detector,
+        ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+        ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+        ...(o.scoring ? { scoring: o.scoring } : {}),
+      });
+      name = detector.name;
+      malformedCount = run.lockstep.malformed.length;
+    }
     const f = run.lockstep.failure;
     if (f) {
+      const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
       detectorFailures.push(
-        `${dir}: detector ${detector.name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
+        `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
       );
     }
     for (const m of run.lockstep.malformed.slice(0, 20)) {
       problems.push(
-        `${dir}: detector emitted a malformed alert #${m.ordinal} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+        `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
       );
     }
-    alerts.push({ dataset: dir, scenario: name, seed: run.truth.seed, text: run.alertsJsonl });
-    const group = byScenario.get(name) ?? { cards: [], truths: [], dirs: [] };
+    if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
+    const scenarioName = run.truth.scenario.name;
+    alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
+    const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
     group.cards.push(run.card);
     group.truths.push(run.truth);
     group.dirs.push(dir);
-    byScenario.set(name, group);
+    byScenario.set(scenarioName, group);
   }
   const scenarios = [...byScenario.entries()].map(([name, g]) => {
     const truth = g.truths[0] as Truth;

@@ -36,6 +36,8 @@ export interface ScoredAlerts {
   alerts: readonly ReceivedAlert[];
   /** alerts refused as malformed before scoring (counted in `malformed_alerts`) */
   malformed?: number;
+  /** the arrivals' latency is scaled by the replay speed: why (latency then never gates) */
+  latencyScaled?: string;
   options?: Partial<ScoringOptions>;
 }
 
@@ -314,6 +316,8 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     notes.push(
       'no collection ledger (alerts scored from a file): "never collected" is 0 and such misses count as "collected, not detected"',
     );
+  if (input.latencyScaled)
+    notes.push(`latency is scaled by the replay speed (${input.latencyScaled}): reported, but it never gates`);
   if (arrival === 'self-reported' || arrival === 'mixed')
     notes.push('alert arrivals are self-reported (`time` from the alerts file): latency is reported but never gates');
   if (arrival === 'self-reported-trusted' || arrival === 'mixed-trusted')
@@ -331,6 +335,7 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     hypotheses: truth.hypotheses.slice(),
     profiles: [...new Set(truth.benign.map((b) => b.profile))].sort(),
     arrival,
+    ...(input.latencyScaled ? { latencyScaled: input.latencyScaled } : {}),
     inputs: { labels: lookups.labels !== null, delivery: availability !== null, ledger: campaignCollected !== null },
     alerts: { received: input.alerts.length, duplicates, malformed: input.malformed ?? 0, history },
   };

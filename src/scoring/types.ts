@@ -49,6 +49,12 @@ export interface RunInfo {
    * `…-trusted` when the user let latency gate on self-reported times (`--trust-alert-time`)
    */
   arrival: 'bench' | 'self-reported' | 'mixed' | 'self-reported-trusted' | 'mixed-trusted' | 'none';
+  /**
+   * set when arrivals were stamped by the bench but latency is scaled by the replay speed (a
+   * detector polling on its own wall-clock schedule above 1×): why. Latency is then reported and
+   * never gates.
+   */
+  latencyScaled?: string;
   inputs: { labels: boolean; delivery: boolean; ledger: boolean };
   alerts: {
     /** alerts handed to scoring (after malformed ones were refused) */

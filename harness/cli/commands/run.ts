@@ -15,14 +15,24 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
-import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
+import { parseSpeed, speedLabel } from '../../replay/clock.js';
+import { checkCommand } from '../../run/child.js';
+import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
+import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 import { parseSeed, parseSeedCount } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { parseFaults } from './serve.js';
+
+function formatSpeed(x: number): string {
+  if (!Number.isFinite(x)) return 'max';
+  return x >= 100 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
+}
 
 export const runCommand: CommandModule = {
   name: 'run',
@@ -33,7 +43,7 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME, module:./file.js or kql:rule.kql (see `enumbench list detectors`, docs/kql.md)',
+        'builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS" (see `enumbench list detectors`, docs/kql.md, docs/sigma.md, docs/detectors.md)',
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
@@ -47,12 +57,27 @@ export const runCommand: CommandModule = {
           .choices(['judge', 'tune'] as const)
           .default('judge' as const),
       )
-      .addOption(
-        new Option('--speed <mode>', 'replay clock: lockstep (in-process detectors are always replayed in lockstep)')
-          .choices(['lockstep', 'max'] as const)
-          .default('lockstep' as const),
+      .option(
+        '--speed <mode>',
+        'replay clock: lockstep (always, for builtin:, module: and stdio:); for process: max (default), realtime, a factor such as 60, or lockstep',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
+      .option(
+        '--drain <duration>',
+        'process: how long (wall time) the detector keeps running after the last publication',
+        '6m',
+      )
+      .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
+      .option(
+        '--ack-timeout <duration>',
+        'process: in lockstep, how long (wall time) a tick may wait for its acknowledgement',
+        '30s',
+      )
+      .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
+      .option(
+        '--accept-scaled-latency',
+        'process: gate on latency measured above 1× (a wall-clock poller at --speed max or a factor)',
+      )
       .addOption(
         new Option('--threshold <expr>', 'an extra gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
           .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
@@ -83,6 +108,43 @@ export const runCommand: CommandModule = {
             hint: 'e.g. --tick 1m',
           });
         }
+        const spec = parseDetectorSpec(opts.detector);
+        const external = spec.kind === 'process';
+        const speedText = opts.speed ?? (external ? 'max' : 'lockstep');
+        const speed = parseSpeed(speedText);
+        if (!external && speed.kind !== 'lockstep' && speed.kind !== 'max') {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--speed ${speedText}: only process: detectors run at another speed than lockstep`,
+            {
+              hint: 'drop --speed, or run a process: detector',
+            },
+          );
+        }
+        const wallDuration = (flag: string, v: string) => {
+          const d = parseDuration(v);
+          if (!d.ok || d.value < 0)
+            throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must not be negative' : d.message}`, {
+              hint: `e.g. ${flag} 30s`,
+            });
+          return d.value;
+        };
+        const drainMs = wallDuration('--drain', opts.drain);
+        const graceMs = wallDuration('--grace', opts.grace);
+        const ackTimeoutMs = wallDuration('--ack-timeout', opts.ackTimeout);
+        const faults = opts.faults !== undefined ? parseFaults(opts.faults) : undefined;
+        if (!external) {
+          for (const [flag, given] of [
+            ['--faults', opts.faults !== undefined],
+            ['--accept-scaled-latency', opts.acceptScaledLatency === true],
+          ] as const) {
+            if (given)
+              throw new EnumbenchError('E_OPTION', `${flag} applies to process: detectors only`, {
+                hint: 'in-process and stdio: detectors are handed their records in lockstep, without the mock services',
+              });
+          }
+        }
+        if (spec.kind === 'process' || spec.kind === 'stdio') checkCommand(spec.command, cwd, io.env);
         let detectorOptions: Record<string, unknown> = {};
         if (opts.detectorOptions !== undefined) {
           try {
@@ -106,6 +168,8 @@ export const runCommand: CommandModule = {
         }
         // a kql: rule is read and compiled before anything is generated
         if (opts.detector.startsWith('kql:')) prepareKqlRule(opts.detector.slice(4), detectorOptions, cwd);
+        // so are sigma: rules
+        if (opts.detector.startsWith('sigma:')) prepareSigmaRules(opts.detector.slice(6), detectorOptions, cwd);
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
           const r = parseThresholdLine(line, { catalog: ctx.catalog });
@@ -184,7 +248,7 @@ export const runCommand: CommandModule = {
 
         // replay, detect, score, gate
         say(
-          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} in lockstep into ${opts.detector}`,
+          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
         );
         const result = await runDatasets({
           datasets,
@@ -202,6 +266,39 @@ export const runCommand: CommandModule = {
           baseline,
           tickMs: tick.value,
           version: ctx.version,
+          ...(external
+            ? {
+                external: {
+                  outDir,
+                  env: io.env,
+                  speed,
+                  drainMs,
+                  graceMs,
+                  ackTimeoutMs,
+                  ...(faults ? { faults } : {}),
+                  acceptScaledLatency: opts.acceptScaledLatency === true,
+                  ...(opts.quiet || opts.json || !opts.progress
+                    ? {}
+                    : {
+                        onProgress: (p: ExternalProgress) =>
+                          say(
+                            ctx.errStyle.dim(
+                              `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                            ),
+                          ),
+                        progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
+                      }),
+                },
+                onExternalRun: (dir: string, r: ExternalRun) => {
+                  const l = r.ledger;
+                  say(
+                    `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                  );
+                  if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
+                  for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+                },
+              }
+            : {}),
           replayFor: (name, dirs, truth) => {
             const p = byName.get(name);
             const args = [
@@ -215,6 +312,9 @@ export const runCommand: CommandModule = {
               if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
             }
             args.push('--detector', opts.detector);
+            if (opts.speed !== undefined) args.push('--speed', opts.speed);
+            if (opts.faults !== undefined) args.push('--faults', opts.faults);
+            if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
             if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
             if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
             if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
