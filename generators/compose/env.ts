@@ -34,6 +34,7 @@ import {
   ualDirectoryChange,
   ualExchangeAdmin,
   ualLogon,
+  ualLogonErrorFor,
   ualOsOf,
   utiOf,
 } from '../records/index.js';
@@ -113,6 +114,10 @@ export interface SignInSpec {
   sid: string | null;
   /** token lifetime in ms (default 60–90 min) */
   lifetime?: number;
+  /** a known failure (AADSTS code): the row fails with it (generators/sessions/failures.ts) */
+  failWith?: number;
+  /** a legacy-protocol client: "Block legacy authentication" applies */
+  legacy?: boolean;
 }
 
 export interface SignInResult {
@@ -228,6 +233,8 @@ export class RecordKit {
         interactive: s.category === 'SignInLogs',
         managedDevice: Boolean(s.device?.isManaged),
         mfaInSession: s.mfaInSession,
+        failWith: s.failWith,
+        legacy: s.legacy,
       },
       rng,
     );
@@ -304,11 +311,7 @@ export class RecordKit {
         correlationId,
         success: ok,
         errorNumber: String(outcome.errorCode),
-        logonError: ok
-          ? null
-          : outcome.errorCode === 50126
-            ? 'InvalidUserNameOrPassword'
-            : 'UserStrongAuthClientAuthNRequired',
+        logonError: ok ? null : ualLogonErrorFor(outcome.errorCode),
         userObjectId: user.id,
         upn: user.upn,
         ip: s.ip,
