@@ -5,6 +5,7 @@
 
 import { DETECTORS } from '../detectors/registry.js';
 import { PROFILES, TECHNIQUES } from '../generators/registry.js';
+import { OPERATORS_BY_KIND } from '../generators/world/networks.js';
 import type { Catalog } from '../src/core/catalog.js';
 
 export function buildCatalog(): Catalog {
@@ -12,5 +13,8 @@ export function buildCatalog(): Catalog {
     techniques: TECHNIQUES.map((t) => t.info),
     profiles: PROFILES.map((p) => p.info),
     detectors: DETECTORS.map((d) => d.info),
+    networkCountries: Object.fromEntries(
+      Object.entries(OPERATORS_BY_KIND).map(([kind, ops]) => [kind, [...new Set(ops.map((o) => o.country))].sort()]),
+    ),
   };
 }

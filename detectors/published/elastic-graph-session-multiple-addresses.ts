@@ -19,9 +19,13 @@
  *
  * Porting decisions:
  * - ASNs: sign-in records carry `autonomousSystemNumber`; Graph records carry none (Elastic adds it by
- *   GeoIP lookup of source.ip). The port learns IP → ASN from every sign-in it has seen; a Graph IP
- *   never seen in a sign-in gets an ASN of its own (`ip:<address>`), standing for "some other network".
- *   That over-counts networks (a Graph-only IP in the user's own ASN looks foreign).
+ *   GeoIP lookup of source.ip, and a GeoIP ASN database maps routed prefixes, not single addresses).
+ *   The port learns prefix → ASN from every sign-in it has seen: the exact address, its IPv6 /64,
+ *   /48 and /32, and its IPv4 /24 and /16, and looks a Graph address up most specific first. So a dual-stack
+ *   home whose sign-in came over IPv4 and whose Graph call goes out over IPv6 resolves to the ISP's
+ *   ASN as soon as any sign-in from that ISP's IPv6 space was seen (an ISP's customers share its
+ *   /32), instead of counting as a new network. A Graph address in no learned prefix gets an ASN of
+ *   its own (`ip:<address>`), standing for "some other network".
  * - MICROSOFT-CORP-MSN-AS-BLOCK is AS8075: sign-in rows with ASN 8075, and Graph rows whose learned
  *   ASN is 8075, are excluded.
  * Schedule: every 30 min over the rows ingested in the last 31 min.
@@ -74,11 +78,62 @@ interface Row {
   graphAsn: string | undefined;
 }
 
+/**
+ * What a GeoIP ASN lookup gives, learned from sign-ins: address → ASN by the most specific known
+ * prefix (exact address; IPv6 /64, /48, /32; IPv4 /24, /16).
+ */
+export class AsnByPrefix {
+  private readonly map = new Map<string, number>();
+
+  learn(ip: string, asn: number): void {
+    for (const k of prefixKeys(ip)) this.map.set(k, asn);
+  }
+
+  lookup(ip: string): number | undefined {
+    for (const k of prefixKeys(ip)) {
+      const asn = this.map.get(k);
+      if (asn !== undefined) return asn;
+    }
+    return undefined;
+  }
+}
+
+/** The lookup keys of an address, most specific first. */
+export function prefixKeys(ip: string): string[] {
+  if (ip.includes(':')) {
+    const h = expandV6(ip);
+    if (!h) return [ip];
+    return [
+      ip,
+      `${h.slice(0, 4).join(':')}::/64`,
+      `${h.slice(0, 3).join(':')}::/48`,
+      `${h.slice(0, 2).join(':')}::/32`,
+    ];
+  }
+  const parts = ip.split('.');
+  return parts.length === 4
+    ? [ip, `${parts.slice(0, 3).join('.')}.0/24`, `${parts.slice(0, 2).join('.')}.0.0/16`]
+    : [ip];
+}
+
+/** The eight hextets of an IPv6 address (lower case, no leading zeros), or undefined if malformed. */
+function expandV6(ip: string): string[] | undefined {
+  const [head, tail, ...rest] = ip.toLowerCase().split('::');
+  if (rest.length) return undefined;
+  const a = head ? head.split(':') : [];
+  const b = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - a.length - b.length;
+  if (fill < 0 || (tail === undefined && a.length !== 8)) return undefined;
+  const all = [...a, ...Array.from({ length: fill }, () => '0'), ...b];
+  if (all.some((x) => !/^[0-9a-f]{1,4}$/.test(x))) return undefined;
+  return all.map((x) => x.replace(/^0+(?=.)/, ''));
+}
+
 const create: DetectorFactory = (options) => {
   const { maxEvidence } = commonOptions(options);
   const literal = options.literal === true;
   const excluded = new Set(EXCLUDED_APP_IDS);
-  const asnByIp = new Map<string, number>();
+  const asns = new AsnByPrefix();
   const interval = 30 * MINUTE;
   const lookback = 31 * MINUTE;
   return scheduledRule<Row>({
@@ -90,7 +145,7 @@ const create: DetectorFactory = (options) => {
       if (d.source === 'signIns') {
         const s = readSignIn(d.record);
         if (!s) return undefined;
-        if (s.ipAddress !== undefined && s.asn !== undefined) asnByIp.set(s.ipAddress, s.asn);
+        if (s.ipAddress !== undefined && s.asn !== undefined) asns.learn(s.ipAddress, s.asn);
         if (s.sessionId === undefined || s.sessionId === '' || s.asn === MICROSOFT_ASN) return undefined;
         if (s.appId !== undefined && excluded.has(s.appId)) return undefined;
         return {
@@ -127,7 +182,7 @@ const create: DetectorFactory = (options) => {
         if (h.ingestedAt <= runAt - lookback) continue;
         let r = h.row;
         if (r.type === 'graph') {
-          const asn = r.ip === undefined ? undefined : asnByIp.get(r.ip);
+          const asn = r.ip === undefined ? undefined : asns.lookup(r.ip);
           if (asn === MICROSOFT_ASN) continue;
           r = { ...r, graphAsn: asn !== undefined ? String(asn) : r.ip !== undefined ? `ip:${r.ip}` : undefined };
         }

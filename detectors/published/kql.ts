@@ -7,11 +7,11 @@ const TERM_CHAR = /[A-Za-z0-9]/;
 /**
  * KQL `has`: `term` occurs in `s` as a whole term, case-insensitively. Kusto splits strings into terms
  * at every non-alphanumeric character, so `"azurehound/v2.9.2" has "azurehound"` holds and
- * `"myazurehound" has "azurehound"` does not.
+ * `"myazurehound" has "azurehound"` does not. `caseSensitive` gives `has_cs`.
  */
-export function kqlHas(s: string, term: string): boolean {
-  const hay = s.toLowerCase();
-  const needle = term.toLowerCase();
+export function kqlHas(s: string, term: string, caseSensitive = false): boolean {
+  const hay = caseSensitive ? s : s.toLowerCase();
+  const needle = caseSensitive ? term : term.toLowerCase();
   if (needle === '') return true;
   let from = 0;
   for (;;) {

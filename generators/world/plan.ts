@@ -5,6 +5,7 @@
 import type { Faker } from '@faker-js/faker';
 import { faker as enFaker } from '@faker-js/faker/locale/en';
 import { DAY } from '../../src/core/clock.js';
+import { countryOf, findCountry, unmodelledCountry } from '../../src/core/countries.js';
 import { DIRECTORY_ROLES, type DirectoryRole, findRole, MEMBER_USER_WID } from '../../src/core/directory-roles.js';
 import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
@@ -39,71 +40,6 @@ const DEPARTMENTS: readonly (readonly [string, number, readonly string[]])[] = [
   ['Executive', 2, ['Chief Executive Officer', 'Chief Financial Officer', 'Chief Operating Officer', 'Vice President']],
 ];
 
-const COUNTRY_TZ: Readonly<Record<string, string>> = {
-  US: 'America/New_York',
-  GB: 'Europe/London',
-  DE: 'Europe/Berlin',
-  NL: 'Europe/Amsterdam',
-  FR: 'Europe/Paris',
-  CA: 'America/Toronto',
-  IN: 'Asia/Kolkata',
-  AU: 'Australia/Sydney',
-  SG: 'Asia/Singapore',
-};
-
-const REGIONS_BY_COUNTRY: Readonly<Record<string, readonly (readonly [string, number])[]>> = {
-  US: [
-    ['East US', 4],
-    ['East US 2', 3],
-    ['South Central US', 2],
-    ['West US 2', 1],
-    ['Central US', 1],
-  ],
-  CA: [
-    ['Canada Central', 3],
-    ['East US', 1],
-  ],
-  GB: [
-    ['UK South', 4],
-    ['UK West', 1],
-    ['West Europe', 1],
-  ],
-  DE: [
-    ['Germany West Central', 2],
-    ['West Europe', 3],
-    ['North Europe', 1],
-  ],
-  NL: [
-    ['West Europe', 4],
-    ['North Europe', 2],
-  ],
-  FR: [
-    ['France Central', 3],
-    ['West Europe', 2],
-  ],
-  IN: [
-    ['Central India', 3],
-    ['South India', 1],
-  ],
-  AU: [
-    ['Australia East', 3],
-    ['Australia Southeast', 1],
-  ],
-  SG: [['Southeast Asia', 1]],
-};
-
-const FOREST_BY_COUNTRY: Readonly<Record<string, string>> = {
-  US: 'NAMPR',
-  CA: 'NAMPR',
-  GB: 'LO0PR',
-  DE: 'FRYPR',
-  NL: 'AM0PR',
-  FR: 'PA4PR',
-  IN: 'PN3PR',
-  AU: 'SY4PR',
-  SG: 'SG2PR',
-};
-
 /** Faker built from the English locale only (loads in ~0.1 s), seeded from a world stream. */
 function makeFaker(rng: Rng): Faker {
   const Ctor = enFaker.constructor as new (opts: { locale: unknown; seed?: number }) => Faker;
@@ -120,6 +56,9 @@ function refused(diagnostics: Diagnostic[]): EnumbenchError {
 /** Check what only the tenant can tell: more role holders than users, selectors nobody matches, attacks outside the window. */
 export function checkScenarioAgainstTenant(s: Scenario): Diagnostic[] {
   const out: Diagnostic[] = [];
+  s.tenant.countries.forEach((c, i) => {
+    if (!findCountry(c)) out.push(unmodelledCountry(c, ['tenant', 'countries', i]));
+  });
   let holders = 0;
   for (const [name, n] of Object.entries(s.tenant.roles)) {
     if (!findRole(name)) {
@@ -202,13 +141,16 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
   const tenantId = tenantIdFor(seed);
   const countries = scenario.tenant.countries.length ? scenario.tenant.countries : ['US'];
   const primaryCountry = countries[0] as string;
+  const homeCountry = countryOf(primaryCountry);
 
   const day0 = Math.floor(scenario.time.historyStart / DAY) * DAY;
   const days = Math.ceil((scenario.time.end - day0) / DAY) + 1;
   const tzOffsets = new Map<string, Int16Array>();
   const tzFor = (country: string): string => {
     const tz =
-      country === primaryCountry ? scenario.tenant.timezone : (COUNTRY_TZ[country] ?? scenario.tenant.timezone);
+      country === primaryCountry
+        ? scenario.tenant.timezone
+        : (findCountry(country)?.timezone ?? scenario.tenant.timezone);
     if (!tzOffsets.has(tz)) tzOffsets.set(tz, tzOffsetsFor(tz, day0, days));
     return tz;
   };
@@ -451,9 +393,9 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
     servicePrincipals,
     offices,
     policy,
-    graphRegions: REGIONS_BY_COUNTRY[primaryCountry] ?? REGIONS_BY_COUNTRY.US ?? [],
-    aadGraphRegion: (REGIONS_BY_COUNTRY[primaryCountry]?.[0]?.[0] ?? 'West US').replace(/\s+/g, ''),
-    exchangeForest: FOREST_BY_COUNTRY[primaryCountry] ?? 'NAMPR',
+    graphRegions: homeCountry.graphRegions,
+    aadGraphRegion: (homeCountry.graphRegions[0]?.[0] ?? 'West US').replace(/\s+/g, ''),
+    exchangeForest: homeCountry.exchangeForest,
     day0,
     days,
     tzOffsets,

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import { createKqlDetector } from '../kql/index.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
@@ -72,12 +73,13 @@ export async function resolveDetector(
     }
     return det;
   }
+  if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
     throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
       hint: 'use builtin:NAME or module:./file.js for now',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME or module:./path.js, e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js or kql:rule.kql, e.g. --detector builtin:volume',
   });
 }

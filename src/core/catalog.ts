@@ -58,6 +58,11 @@ export interface Catalog {
   techniques: readonly ModuleInfo[];
   profiles: readonly ModuleInfo[];
   detectors: readonly DetectorInfo[];
+  /**
+   * The countries each network kind has operators in (the world plan's network catalogue), so an
+   * attack's `session.country` is refused when no network of its kind is there. Absent: not checked.
+   */
+  networkCountries?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const EMPTY_CATALOG: Catalog = { techniques: [], profiles: [], detectors: [] };

@@ -7,6 +7,7 @@
 import { Cron } from 'croner';
 import type { Catalog, ModuleInfo, OptionSpec } from '../core/catalog.js';
 import { DAY } from '../core/clock.js';
+import { findCountry, unmodelledCountry } from '../core/countries.js';
 import { findRole, ROLE_NAMES } from '../core/directory-roles.js';
 import { COLLECTION_PRESETS, DEFAULT_COLLECTION, SOURCE_IDS, type SourceId } from '../core/sources.js';
 import { closest } from './suggest.js';
@@ -81,28 +82,6 @@ export const DEFAULT_DELIVERY: Readonly<Record<SourceId, SourceDelivery>> = {
   },
 };
 
-const COUNTRY_TZ: Readonly<Record<string, string>> = {
-  US: 'America/New_York',
-  CA: 'America/Toronto',
-  GB: 'Europe/London',
-  IE: 'Europe/Dublin',
-  DE: 'Europe/Berlin',
-  FR: 'Europe/Paris',
-  NL: 'Europe/Amsterdam',
-  ES: 'Europe/Madrid',
-  IT: 'Europe/Rome',
-  SE: 'Europe/Stockholm',
-  PL: 'Europe/Warsaw',
-  CH: 'Europe/Zurich',
-  IN: 'Asia/Kolkata',
-  JP: 'Asia/Tokyo',
-  SG: 'Asia/Singapore',
-  AU: 'Australia/Sydney',
-  BR: 'America/Sao_Paulo',
-  MX: 'America/Mexico_City',
-  ZA: 'Africa/Johannesburg',
-};
-
 const DAY_INDEX: Readonly<Record<string, number>> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 /** Realistic role-holder counts for a tenant of `users` users (explicit `tenant.roles` override them). */
@@ -115,16 +94,6 @@ export function defaultRoles(users: number): Record<string, number> {
     'Global Reader': Math.max(1, Math.round(users / 5000)),
     'Directory Synchronization Accounts': 1,
   };
-}
-
-let regionNames: Intl.DisplayNames | undefined;
-function isKnownCountry(code: string): boolean {
-  regionNames ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-  try {
-    return regionNames.of(code) !== undefined;
-  } catch {
-    return false;
-  }
 }
 
 function isValidTimeZone(tz: string): boolean {
@@ -181,17 +150,13 @@ export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario;
     : [...DEFAULTS.countries];
   if (Array.isArray(t.countries)) {
     t.countries.forEach((c, i) => {
-      if (typeof c === 'string' && /^[A-Z]{2}$/.test(c) && !isKnownCountry(c)) {
-        report(
-          ['tenant', 'countries', i],
-          'E_COUNTRY',
-          `unknown country code "${c}"`,
-          'use ISO 3166-1 alpha-2 codes such as US, GB, DE',
-        );
+      if (typeof c === 'string' && /^[A-Z]{2}$/.test(c) && !findCountry(c)) {
+        const d = unmodelledCountry(c, ['tenant', 'countries', i]);
+        report(['tenant', 'countries', i], d.code, d.message, d.hint);
       }
     });
   }
-  const timezone = str(t.timezone) ?? COUNTRY_TZ[countries[0] ?? 'US'] ?? 'UTC';
+  const timezone = str(t.timezone) ?? findCountry(countries[0] ?? 'US')?.timezone ?? 'UTC';
   if (str(t.timezone) !== undefined && !isValidTimeZone(timezone)) {
     report(
       ['tenant', 'timezone'],
@@ -510,12 +475,14 @@ export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario;
       signIn: (str(s.signIn) as AttackEntry['session']['signIn']) ?? null,
       userAgent: str(s.userAgent) ?? null,
     };
-    if (session.country && /^[A-Z]{2}$/.test(session.country) && !isKnownCountry(session.country)) {
+    const kind = session.network ?? (actor.kind === 'servicePrincipal' ? 'vendor-cloud' : 'vps');
+    const modelled = catalog.networkCountries?.[kind];
+    if (session.country && /^[A-Z]{2}$/.test(session.country) && modelled && !modelled.includes(session.country)) {
       report(
         [...base, 'session', 'country'],
         'E_COUNTRY',
-        `unknown country code "${session.country}"`,
-        'use ISO 3166-1 alpha-2 codes such as NL, US, RU',
+        `enumbench has no ${kind} network in "${session.country}"`,
+        `use one of ${modelled.join(', ')} for network ${kind}, or another network (docs/generators.md "Countries")`,
       );
     }
 

@@ -7,7 +7,9 @@
  * Format errors carry a token ("FORMAT:duration") that the loader turns into a message with the
  * value and a hint from the real parser, so the schema and the parser never disagree.
  */
+
 import { z } from 'zod';
+import { COUNTRY_CODES } from '../core/countries.js';
 import { ROLE_NAMES } from '../core/directory-roles.js';
 import { COLLECTION_PRESETS, HYPOTHESES, SOURCE_IDS } from '../core/sources.js';
 
@@ -101,7 +103,9 @@ export const ScenarioInput = z
           .array(z.string().regex(/^[A-Z]{2}$/, { error: 'FORMAT:country' }))
           .min(1)
           .optional()
-          .describe('ISO 3166 country codes the workforce signs in from'),
+          .describe(
+            `ISO 3166 country codes the workforce signs in from; the first sets the default time zone. Modelled: ${COUNTRY_CODES.join(', ')}`,
+          ),
         timezone: z.string().optional().describe('IANA time zone for business hours, e.g. America/New_York'),
         businessHours: z
           .strictObject({

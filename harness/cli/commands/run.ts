@@ -15,6 +15,7 @@ import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresh
 import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { prepareKqlRule } from '../../kql/index.js';
 import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
@@ -37,10 +38,12 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME or module:./file.js (see `enumbench list detectors`)',
+        'builtin:NAME, module:./file.js or kql:rule.kql (see `enumbench list detectors`, docs/kql.md)',
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
+      .option('--query-frequency <duration>', 'kql: detectors: how often the rule runs, e.g. 5m (docs/kql.md)')
+      .option('--query-period <duration>', 'kql: detectors: how far back each run looks, e.g. 1h (docs/kql.md)')
       .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
       .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
       .option('--jobs <n>', JOBS_HELP, parseJobs)
@@ -95,6 +98,17 @@ export const runCommand: CommandModule = {
             });
           }
         }
+        if (opts.queryFrequency !== undefined || opts.queryPeriod !== undefined) {
+          if (!opts.detector.startsWith('kql:')) {
+            throw new EnumbenchError('E_OPTION', '--query-frequency and --query-period apply to kql: detectors', {
+              hint: 'e.g. --detector kql:rule.kql --query-frequency 5m --query-period 1h',
+            });
+          }
+          if (opts.queryFrequency !== undefined) detectorOptions.queryFrequency = opts.queryFrequency;
+          if (opts.queryPeriod !== undefined) detectorOptions.queryPeriod = opts.queryPeriod;
+        }
+        // a kql: rule is read and compiled before anything is generated
+        if (opts.detector.startsWith('kql:')) prepareKqlRule(opts.detector.slice(4), detectorOptions, cwd);
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
           const r = parseThresholdLine(line, { catalog: ctx.catalog });
@@ -202,6 +216,8 @@ export const runCommand: CommandModule = {
             }
             args.push('--detector', opts.detector);
             if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
+            if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
+            if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
             for (const t of opts.threshold) args.push('--threshold', t);
             return `${commandLine(args)}  # seed ${truth.seed}`;
           },

@@ -4,10 +4,27 @@ import {
   elasticGraphMultiCategoryRecon,
   reconCategory,
 } from '../../../detectors/published/elastic-graph-multi-category-recon.js';
-import { elasticGraphSessionMultipleAddresses } from '../../../detectors/published/elastic-graph-session-multiple-addresses.js';
+import {
+  AsnByPrefix,
+  elasticGraphSessionMultipleAddresses,
+  prefixKeys,
+} from '../../../detectors/published/elastic-graph-session-multiple-addresses.js';
 import { elasticRoadreconAiohttp, roadreconBucket } from '../../../detectors/published/elastic-roadrecon-aiohttp.js';
 import { MINUTE, SECOND } from '../../../src/core/clock.js';
-import { ALICE, aadGraph, batch, drive, GRAPH, graph, HOME_IP, signIn, T0, ualLogon, VPS_IP } from './fixtures.js';
+import {
+  ALICE,
+  aadGraph,
+  batch,
+  drive,
+  GRAPH,
+  graph,
+  guid,
+  HOME_IP,
+  signIn,
+  T0,
+  ualLogon,
+  VPS_IP,
+} from './fixtures.js';
 
 const ROAD_PATHS = ['/users', '/groups', '/servicePrincipals', '/applications', '/devices', '/directoryRoles'];
 
@@ -220,5 +237,41 @@ describe('elastic-graph-session-multiple-addresses', () => {
         end: T0 + 60 * MINUTE,
       }),
     ).toHaveLength(0);
+  });
+
+  it('resolves a Graph address by the prefixes learned from sign-ins: a dual-stack home is one network', async () => {
+    // the user signs in over IPv4; a neighbour on the same ISP signed in over IPv6; the Graph call goes out over IPv6
+    const v6Home = '2601:18c:4a1:22::7';
+    const neighbour = '2601:18c:9b0:1::12';
+    const recs = [
+      batch(at + MINUTE, 'signIns', [
+        signIn({ time: at, ip: HOME_IP, asn: 7922, sessionId: 'sid-9', appId: APP }),
+        signIn({ time: at, ip: neighbour, asn: 7922, sessionId: 'sid-other', appId: APP, userId: guid('n') }),
+      ]),
+      batch(at + 3 * MINUTE, 'graphActivity', [
+        graph({ time: at + 2 * MINUTE, uri: `${GRAPH}/v1.0/me`, ip: v6Home, sessionId: 'sid-9', appId: APP }),
+      ]),
+    ];
+    const alerts = await drive(await elasticGraphSessionMultipleAddresses.create({}), recs, { end: T0 + 60 * MINUTE });
+    expect(alerts).toHaveLength(0);
+  });
+
+  it('prefix keys: exact, IPv6 /64 /48 /32 (with :: expanded), IPv4 /24 /16', () => {
+    expect(prefixKeys('2601:18c:4a1:22::7')).toEqual([
+      '2601:18c:4a1:22::7',
+      '2601:18c:4a1:22::/64',
+      '2601:18c:4a1::/48',
+      '2601:18c::/32',
+    ]);
+    expect(prefixKeys('2a02:c7c::1')).toEqual(['2a02:c7c::1', '2a02:c7c:0:0::/64', '2a02:c7c:0::/48', '2a02:c7c::/32']);
+    expect(prefixKeys('73.12.4.9')).toEqual(['73.12.4.9', '73.12.4.0/24', '73.12.0.0/16']);
+    const a = new AsnByPrefix();
+    a.learn('2601:18c:1:2::3', 7922);
+    expect(a.lookup('2601:18c:ffff:1::9')).toBe(7922);
+    expect(a.lookup('2601:18d::1')).toBeUndefined();
+    expect(a.lookup('73.12.4.10')).toBeUndefined();
+    a.learn('73.12.200.1', 7922);
+    expect(a.lookup('73.12.4.10')).toBe(7922);
+    expect(a.lookup('73.13.4.10')).toBeUndefined();
   });
 });
