@@ -30,7 +30,7 @@ import {
   ualDirectoryChange,
   ualExchangeAdmin,
   ualLogon,
-  uti,
+  utiOf,
 } from '../records/index.js';
 import { DeferredRecord, SerialisedRecord } from '../records/serialised.js';
 import { evaluateSignIn, type SignInOutcome } from '../sessions/auth.js';
@@ -158,15 +158,16 @@ export class RecordKit {
     const world = env.world;
     const sp = s.sp ?? null;
     const records: LabelledRecord[] = [];
+    const id = estsRequestId(rng);
+    // the token's uti is the id of the request that minted it (common.ts utiOf)
     const token: Token = {
-      uti: uti(rng),
+      uti: utiOf(id),
       iat: s.time,
       exp: s.time + (s.lifetime ?? rng.int(60, 90) * 60_000),
       sid: s.sid,
       appId: s.appId,
     };
     let outcome: SignInOutcome | null = null;
-    const id = estsRequestId(rng);
     const correlationId = rng.uuid();
     const ticks = rng.int(0, 9999);
     if (sp) {
@@ -401,7 +402,7 @@ export class RecordKit {
     },
   ): LabelledRecord | null {
     if (!this.env.collects.ual || !exchangeCmdletAudited(x.cmdlet, this.env.hypotheses)) return null;
-    const id = exchangeRecordId(rng);
+    const id = exchangeRecordId(rng, x.time);
     const w = this.env.world;
     const rec = ualExchangeAdmin(this.ual, {
       time: x.time,

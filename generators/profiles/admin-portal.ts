@@ -8,16 +8,18 @@
  * ConsistencyLevel: eventual), a user opened (its record, groups, licences), sometimes the devices
  * blade. Delegated, public client (ClientAuthMethod 0), the admin's own device session.
  */
+
 import { HOUR } from '../../src/core/clock.js';
 import type { LabelledRecord } from '../../src/core/records.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { APP, RESOURCE, scopesFor } from '../world/apps.js';
 import type { User } from '../world/types.js';
-import { AdminSession, actorsOf, GRAPH, graphCall, pagingToken, profileLabel, runTimes, scheduleOf } from './shared.js';
+import { AdminSession, actorsOf, GRAPH, graphCall, profileLabel, runTimes, scheduleOf } from './shared.js';
 
 const ID = 'admin-portal';
 
@@ -70,7 +72,7 @@ function* adminStream(env: GenEnv, entry: ProfileEntry, u: User, actorId: string
     const pages = Math.min(maxPages, Math.ceil(total / 100), 1 + Math.floor(rr.exponential(3)));
     for (let p = 0; p < pages; p++) {
       yield* call(
-        p === 0 ? LIST : `${LIST}&$skiptoken=${pagingToken(rr)}`,
+        p === 0 ? LIST : `${LIST}&$skiptoken=${skipTokenFor(rr, LIST, w)}`,
         160 + Math.min(100, total - p * 100) * rr.int(330, 460),
       );
       t += rr.int(2, 20) * 1000 + rr.int(0, 999);

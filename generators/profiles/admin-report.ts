@@ -16,11 +16,13 @@
  * hour on ≥ 4 of Bert-JanP's resources (organization, users, groups, devices, roleManagement), so
  * it trips the published hourly volume rule (published-detections.md §2).
  */
+
 import type { LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { User } from '../world/types.js';
@@ -32,7 +34,6 @@ import {
   GRAPH_PWSH_UA,
   graphCall,
   MINUTE,
-  pagingToken,
   profileLabel,
   runTimes,
   scheduleOf,
@@ -82,7 +83,7 @@ function plan(env: GenEnv, r: Rng, t0: number, reports: Set<string>, stats: bool
     let first = true;
     while (first || left > 0) {
       const k = Math.min(999, left);
-      get(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 180 + k * perItem);
+      get(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 180 + k * perItem);
       left -= k;
       first = false;
     }
@@ -117,7 +118,7 @@ function plan(env: GenEnv, r: Rng, t0: number, reports: Set<string>, stats: bool
       while (first || left > 0) {
         const k = Math.min(999, left);
         const base = `${GRAPH}/v1.0/groups/${g.id}/members?$select=id,displayName,userPrincipalName&$top=999`;
-        get(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 160 + k * 190);
+        get(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 160 + k * 190);
         left -= k;
         first = false;
       }

@@ -16,11 +16,13 @@
  * ≥ 4 of Bert-JanP's 7 resources, so it trips the published hourly volume rule
  * (published-detections.md §2) — the false-positive trap has teeth.
  */
+
 import type { LabelledRecord } from '../../src/core/records.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { deltaToken, skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import type { Group, User } from '../world/types.js';
 import {
@@ -30,7 +32,6 @@ import {
   GRAPH,
   graphCall,
   MINUTE,
-  pagingToken,
   profileLabel,
   runTimes,
   scheduleOf,
@@ -107,7 +108,7 @@ function planRun(env: GenEnv, r: ReturnType<typeof rngStream>, t0: number, scope
     let first = true;
     while (first || left > 0) {
       const k = Math.min(top, left);
-      seq(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 180 + k * perItem);
+      seq(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 180 + k * perItem);
       left -= k;
       first = false;
     }
@@ -132,7 +133,7 @@ function planRun(env: GenEnv, r: ReturnType<typeof rngStream>, t0: number, scope
         const base = `${GRAPH}/v1.0/groups/${g.id}/members?$top=999&$select=id,userPrincipalName`;
         out.push({
           t: Math.floor(at),
-          uri: first ? base : `${base}&$skiptoken=${pagingToken(r)}`,
+          uri: first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`,
           size: 160 + k * 140,
         });
         left -= k;
@@ -157,13 +158,13 @@ function planRun(env: GenEnv, r: ReturnType<typeof rngStream>, t0: number, scope
       if (mail) {
         out.push({
           t: Math.floor(at),
-          uri: `${GRAPH}/v1.0/users/${u.id}/mailFolders/delta?$select=displayName,parentFolderId&$deltatoken=${pagingToken(r)}`,
+          uri: `${GRAPH}/v1.0/users/${u.id}/mailFolders/delta?$select=displayName,parentFolderId&$deltatoken=${deltaToken(r)}`,
           size: r.int(600, 5200),
         });
         at += lat();
         out.push({
           t: Math.floor(at),
-          uri: `${GRAPH}/v1.0/users/${u.id}/mailFolders/inbox/messages/delta?$select=id,lastModifiedDateTime&$deltatoken=${pagingToken(r)}`,
+          uri: `${GRAPH}/v1.0/users/${u.id}/mailFolders/inbox/messages/delta?$select=id,lastModifiedDateTime&$deltatoken=${deltaToken(r)}`,
           size: r.int(400, 24_000),
         });
         at += lat();

@@ -10,11 +10,13 @@
  * service-chosen [U: 200 users / 100 groups per page here]. Cloudbrothers' AzureHound rule excludes
  * `microsoft.graph.delta` (published-detections.md §1), Bert-JanP's volume rule does not.
  */
+
 import type { LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { deltaToken, skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import {
   appSignIn,
@@ -25,7 +27,6 @@ import {
   graphCall,
   HOUR,
   MINUTE,
-  pagingToken,
   profileLabel,
   runTimes,
   scheduleOf,
@@ -76,7 +77,7 @@ function planRun(env: GenEnv, r: Rng, t0: number, full: boolean, changesPerRun: 
     let first = true;
     while (first || left > 0) {
       const k = Math.min(perPage, left);
-      push(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 200 + k * perItem);
+      push(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 200 + k * perItem);
       left -= k;
       first = false;
     }
@@ -86,8 +87,8 @@ function planRun(env: GenEnv, r: Rng, t0: number, full: boolean, changesPerRun: 
     walk(GROUP_DELTA, w.groups.length, 100, r.int(900, 2400));
   } else {
     const users = Math.round(changesPerRun * (0.5 + r.float()));
-    push(`${USER_DELTA}&$deltatoken=${pagingToken(r)}`, 260 + users * r.int(560, 720));
-    push(`${GROUP_DELTA}&$deltatoken=${pagingToken(r)}`, 260 + Math.round(users / 3) * r.int(300, 900));
+    push(`${USER_DELTA}&$deltatoken=${deltaToken(r)}`, 260 + users * r.int(560, 720));
+    push(`${GROUP_DELTA}&$deltatoken=${deltaToken(r)}`, 260 + Math.round(users / 3) * r.int(300, 900));
   }
   return { reqs: out, end: t };
 }

@@ -18,6 +18,7 @@ import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { uti } from '../records/index.js';
 import { entraJsonText } from '../records/ual.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { rotatingV4 } from '../world/networks.js';
@@ -110,7 +111,7 @@ function* provisioningStream(env: GenEnv, entry: ProfileEntry, actorId: string):
             ip,
             userAgent: '',
             token: {
-              uti: rr.base64url(22),
+              uti: uti(rr),
               iat: t - rr.int(1, 50) * MINUTE,
               exp: t + 30 * MINUTE,
               sid: null,

@@ -7,11 +7,13 @@
  * from an admin workstation or automation (Azure Automation addresses). A licence report is a few
  * pages: the whole directory in ⌈users/999⌉ requests — a full listing that no volume rule sees.
  */
+
 import type { LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { ServicePrincipal, User } from '../world/types.js';
@@ -24,7 +26,6 @@ import {
   GRAPH_PWSH_UA,
   graphCall,
   MINUTE,
-  pagingToken,
   profileLabel,
   runTimes,
   scheduleOf,
@@ -70,7 +71,7 @@ function plan(env: GenEnv, r: Rng, t0: number, perUser: boolean): Req[] {
   let first = true;
   while (first || left > 0) {
     const k = Math.min(999, left);
-    get(first ? base : `${base}&$skiptoken=${pagingToken(r)}`, 180 + k * r.int(360, 480));
+    get(first ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`, 180 + k * r.int(360, 480));
     left -= k;
     first = false;
   }

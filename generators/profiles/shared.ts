@@ -185,11 +185,6 @@ export function graphCall(
   });
 }
 
-/** An opaque paging token (`$skiptoken=` / `$deltatoken=`). */
-export function pagingToken(r: Rng): string {
-  return r.base64url(r.int(120, 220));
-}
-
 /** Where an admin works at `t`: the office egress on office days, else home. */
 export function adminNetwork(u: User, t: number): { point: NetworkPoint; ip: string } {
   const day = Math.floor(t / DAY);

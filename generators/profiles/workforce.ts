@@ -19,6 +19,7 @@ import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
+import { skipTokenFor, uti } from '../records/index.js';
 import { entraJsonText } from '../records/ual.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
@@ -115,6 +116,9 @@ const TEAMS_UA =
 const OUTLOOK_UA = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.18129; Pro)';
 const OUTLOOK_MAC_UA = 'Microsoft Office/16.0 (Macintosh; Mac OS X 14.6; Microsoft Outlook 16.90; Pro)';
 const OUTLOOK_MOBILE_UA = ['Outlook-iOS/2.0', 'Outlook-Android/2.0'];
+/** The Entra admin center's user list (beta, 100 a page, with a count). */
+const PORTAL_USERS =
+  'https://graph.microsoft.com/beta/users?$select=id,displayName,userPrincipalName,userType,accountEnabled,mail,createdDateTime&$top=100&$count=true';
 const PWSH_UA = 'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6';
 
 function userAgentFor(app: number, device: Device): string {
@@ -459,7 +463,7 @@ function* userStream(
           roles: null,
           wids: u.wids,
           tokenIssuedAt: tokIat,
-          signInActivityId: r.base64url(22),
+          signInActivityId: uti(r),
           sessionId: r.bool(0.6) ? sidFor(0, epoch) : null,
           deviceId: null,
           clientAuthMethod: 1,
@@ -589,12 +593,12 @@ function* userStream(
         const pages = ev.x;
         let t = ev.t;
         for (let p = 0; p < pages; p++) {
-          const skip = p === 0 ? '' : `&$skiptoken=${r.base64url(40)}`;
+          const skip = p === 0 ? '' : `&$skiptoken=${skipTokenFor(r, PORTAL_USERS, w)}`;
           const rec = kit.graphRequest(r, lb, {
             time: t,
             apiVersion: 'beta',
             method: 'GET',
-            uri: `https://graph.microsoft.com/beta/users?$select=id,displayName,userPrincipalName,userType,accountEnabled,mail,createdDateTime&$top=100&$count=true${skip}`,
+            uri: `${PORTAL_USERS}${skip}`,
             status: 200,
             durationMs: Math.round(r.logNormal(350_000, 1_400_000)),
             responseSizeBytes: r.int(38_000, 62_000),

@@ -7,7 +7,7 @@
  * comma-terminated with a leading space, `signInActivityId` base64 with `==` padding,
  * `clientAuthMethod` an int.
  */
-import { ticksTime } from './common.js';
+import { dotnetTicks, ticksTime } from './common.js';
 
 export interface AadGraphRequestInput {
   time: number;
@@ -38,12 +38,6 @@ export interface AadGraphRequestInput {
   userId: string;
 }
 
-const EPOCH_TICKS = 621355968000000000n;
-
-function dotnetTicks(ms: number, ticks: number): string {
-  return (EPOCH_TICKS + BigInt(ms) * 10000n + BigInt(ticks)).toString();
-}
-
 /** "5/7/2026 1:50:39 PM" */
 export function usLocaleTime(ms: number): string {
   const d = new Date(ms);
@@ -52,6 +46,11 @@ export function usLocaleTime(ms: number): string {
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
   const ss = String(d.getUTCSeconds()).padStart(2, '0');
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h12}:${mm}:${ss} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** A base64url token id as AAD Graph prints it: standard base64 with its "==" padding (samples/SOURCES.md). */
+function paddedBase64(b64url: string): string {
+  return `${b64url.replace(/-/g, '+').replace(/_/g, '/')}==`;
 }
 
 const commaList = (xs: readonly string[]) => (xs.length ? ` ${xs.join(',')},` : '');
@@ -67,7 +66,7 @@ export function aadGraphActivityDiag(tenantId: string, q: AadGraphRequestInput):
     location: q.region,
     tenantId,
     properties: {
-      __UDI_RequiredFields_EventTime: dotnetTicks(q.time, q.ticks),
+      __UDI_RequiredFields_EventTime: dotnetTicks(q.time, q.ticks).toString(),
       __UDI_RequiredFields_RegionScope: 'NA',
       __UDI_RequiredFields_TenantId: tenantId,
       __UDI_RequiredFields_UniqueId: q.requestId,
@@ -92,7 +91,7 @@ export function aadGraphActivityDiag(tenantId: string, q: AadGraphRequestInput):
       scopes: q.scopes,
       servicePrincipalId: q.servicePrincipalId,
       sessionId: q.sessionId,
-      signInActivityId: `${q.signInActivityId}==`,
+      signInActivityId: paddedBase64(q.signInActivityId),
       tenantId,
       timeGenerated: time,
       userAgent: q.userAgent,

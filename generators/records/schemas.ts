@@ -12,7 +12,8 @@ const ualTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
 const ticksZ = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
 const nv = z.array(z.strictObject({ Name: z.string(), Value: z.string() }));
 const ip = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]+)$/);
-const uti22 = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
+/** a token id: base64url of a GUID's 16 bytes whose last byte is 00 (common.ts utiOf) */
+const uti22 = z.string().regex(/^[A-Za-z0-9_-]{20}AA$/);
 
 const ualCommon = {
   CreationTime: ualTime,
@@ -160,7 +161,7 @@ export const AadGraphDiagSchema = z.object({
     httpStatusCode: z.number().int(),
     issuedAt: z.string().regex(/^\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$/),
     requestUri: z.string().regex(/^\/v2\/[0-9a-f-]{36}\//),
-    signInActivityId: z.string().regex(/^[A-Za-z0-9_-]{22}==$/),
+    signInActivityId: z.string().regex(/^[A-Za-z0-9+/]{20}AA==$/),
   }),
 });
 

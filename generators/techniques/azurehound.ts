@@ -25,6 +25,7 @@ import { SECOND } from '../../src/core/clock.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
+import { type PagingDirectory, skipTokenFor } from '../records/index.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
@@ -36,7 +37,6 @@ import {
   listOption,
   type RunArgs,
   StreamPool,
-  skiptoken,
   type ToolCtx,
   toolCampaign,
   toolCtx,
@@ -115,9 +115,26 @@ const G = 'https://graph.microsoft.com';
 const USER_SELECT =
   'accountEnabled%2CcreatedDateTime%2CdisplayName%2CjobTitle%2ClastPasswordChangeDateTime%2Cmail%2ConPremisesSecurityIdentifier%2ConPremisesSyncEnabled%2CuserPrincipalName%2CuserType%2Cid';
 
+/**
+ * The request AzureHound sends for a nextLink: it parses the link, sets its own parameters again
+ * and re-encodes the whole query with Go's `url.Values.Encode` (keys sorted, `$` as `%24`), so the
+ * service's `$skiptoken` goes out as `%24skiptoken` between `%24select` and `%24top`
+ * (SpecterOps/AzureHound client/client.go getAzureObjectList, client/rest/http.go NewRequest).
+ */
+function goNextPage(base: string, token: string): string {
+  const q = base.indexOf('?');
+  const path = q < 0 ? base : base.slice(0, q);
+  const params = q < 0 ? [] : base.slice(q + 1).split('&');
+  params.push(`%24skiptoken=${token}`);
+  const key = (p: string) => decodeURIComponent(p.slice(0, p.indexOf('=')));
+  params.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return `${path}?${params.join('&')}`;
+}
+
 /** Pages of a listing: the first URL, then the nextLinks. Returns one CallSpec per page. */
 function pages(
   r: Rng,
+  dir: PagingDirectory,
   base: string,
   total: number,
   perPage: number,
@@ -129,9 +146,8 @@ function pages(
   let first = true;
   while (first || left > 0) {
     const n = Math.min(perPage, left);
-    const sep = base.includes('?') ? '&' : '?';
     out.push({
-      uri: first ? base : `${base}${sep}%24skiptoken=${skiptoken(r)}`,
+      uri: first ? base : goNextPage(base, skipTokenFor(r, base, dir)),
       size: overheadBytes + Math.round(n * bytesPerItem * (0.85 + 0.3 * r.float())),
       weight: 1 + n / 400,
     });
@@ -178,27 +194,27 @@ export function planAzureHound(
     const chain: CallSpec[] = [];
     if (granted) {
       // Graph serves at most 500 users per page when signInActivity is selected (telemetry.md §6)
-      chain.push(...pages(rp, withSia, w.users.length, 500, 1250));
+      chain.push(...pages(rp, w, withSia, w.users.length, 500, 1250));
     } else {
       chain.push({ uri: withSia, status: 403, size: rp.int(280, 340) });
-      chain.push(...pages(rp, `${G}/v1.0/users?%24select=${USER_SELECT}&%24top=999`, w.users.length, 999, 1000));
+      chain.push(...pages(rp, w, `${G}/v1.0/users?%24select=${USER_SELECT}&%24top=999`, w.users.length, 999, 1000));
     }
     pool.chain(chain);
   }
   if (collect.has('groups')) {
-    const done = pool.chain(pages(rp, `${G}/v1.0/groups?%24top=99`, w.groups.length, 99, 1450));
+    const done = pool.chain(pages(rp, w, `${G}/v1.0/groups?%24top=99`, w.groups.length, 99, 1450));
     w.groups.forEach((g, i) => {
       const ready = readyOf(done, i, 99);
       const owners = dir.groupOwners[i] ?? 0;
       pool.chain([obj(`${G}/beta/groups/${g.id}/owners?%24top=99`, 180 + owners * rp.int(560, 700))], ready);
       const members = obj(`${G}/beta/groups/${g.id}/members?%24select=id%2CdisplayName%2CcreatedDateTime`, 0);
       if (members.status === 404) pool.chain([members], ready);
-      else pool.chain(pages(rp, members.uri, g.members, 100, 150, 200), ready);
+      else pool.chain(pages(rp, w, members.uri, g.members, 100, 150, 200), ready);
     });
   }
   if (collect.has('servicePrincipals')) {
     const sps = w.servicePrincipals;
-    const done = pool.chain(pages(rp, `${G}/v1.0/servicePrincipals?%24top=999`, sps.length, 999, 4200));
+    const done = pool.chain(pages(rp, w, `${G}/v1.0/servicePrincipals?%24top=999`, sps.length, 999, 4200));
     sps.forEach((sp, i) => {
       const ready = readyOf(done, i, 999);
       const owners = dir.spOwners[i] ?? 0;
@@ -215,7 +231,7 @@ export function planAzureHound(
   }
   if (collect.has('applications')) {
     const apps = dir.applications;
-    const done = pool.chain(pages(rp, `${G}/v1.0/applications?%24top=99`, apps.length, 99, 3100));
+    const done = pool.chain(pages(rp, w, `${G}/v1.0/applications?%24top=99`, apps.length, 99, 3100));
     apps.forEach((a, i) => {
       const ready = readyOf(done, i, 99);
       pool.chain([obj(`${G}/beta/applications/${a.objectId}/owners`, 180 + a.owners * rp.int(560, 700))], ready);
@@ -227,7 +243,7 @@ export function planAzureHound(
   }
   if (collect.has('devices')) {
     const devs = dir.devices;
-    const done = pool.chain(pages(rp, `${G}/v1.0/devices?%24top=999`, devs.length, 999, 1150));
+    const done = pool.chain(pages(rp, w, `${G}/v1.0/devices?%24top=999`, devs.length, 999, 1150));
     devs.forEach((d, i) => {
       pool.chain([obj(`${G}/beta/devices/${d.objectId}/registeredOwners`, rp.int(640, 820))], readyOf(done, i, 999));
     });

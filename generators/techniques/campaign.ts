@@ -10,6 +10,7 @@ import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, CampaignFacts, StreamItem } from '../registry-types.js';
 import { tzOffsetMinutes } from '../world/timezone.js';
 import type { AttackPlan, World } from '../world/types.js';
@@ -104,7 +105,7 @@ export function planListing(
     let first = true;
     while (first || left > 0) {
       const n = Math.min(o.pageSize, left);
-      const q = [extra, top, first ? '' : `$skiptoken=${r.base64url(r.int(180, 260))}`].filter(Boolean).join('&');
+      const q = [extra, top, first ? '' : `$skiptoken=${skipTokenFor(r, base, w)}`].filter(Boolean).join('&');
       out.push({ t: Math.floor(t), uri: `${base}${q ? `?${q}` : ''}`, size: 180 + n * perObject, status: 200 });
       left -= n;
       first = false;

@@ -14,6 +14,7 @@ import type { Label } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { optionsForTruth, type ResolvedOption, resolveOptions } from '../compose/options.js';
+import { skipTokenFor } from '../records/index.js';
 import type { Actor, CampaignFacts, StreamItem, TechniqueModule } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { APP, firstPartyApp, RESOURCE, scopesFor } from '../world/apps.js';
@@ -109,7 +110,13 @@ function planRequests(env: GenEnv, opts: Record<string, ResolvedOption>, r: Rng,
     let first = true;
     while (first || left > 0) {
       const n = Math.min(pageSize, left);
-      const q = [task.filter, top, first ? '' : `$skiptoken=${r.base64url(r.int(180, 260))}`].filter(Boolean).join('&');
+      const q = [
+        task.filter,
+        top,
+        first ? '' : `$skiptoken=${skipTokenFor(r, 'https://graph.microsoft.com/v1.0/users', w)}`,
+      ]
+        .filter(Boolean)
+        .join('&');
       out.push({
         t: Math.floor(t),
         uri: `https://graph.microsoft.com/v1.0/users${q ? `?${q}` : ''}`,

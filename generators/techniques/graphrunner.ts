@@ -25,6 +25,7 @@ import { SECOND } from '../../src/core/clock.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
+import { type PagingDirectory, skipTokenFor } from '../records/index.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP } from '../world/apps.js';
 import { directoryOf } from '../world/directory.js';
@@ -37,7 +38,6 @@ import {
   listOption,
   type RunArgs,
   StreamPool,
-  skiptoken,
   type ToolCtx,
   toolCampaign,
   toolCtx,
@@ -96,7 +96,7 @@ const OPTIONS = {
 const G = 'https://graph.microsoft.com';
 
 /** Sequential pages of a listing with Graph's default page of 100 (no `$top`). */
-function pages(r: Rng, base: string, n: number, bytes: number): CallSpec[] {
+function pages(r: Rng, dir: PagingDirectory, base: string, n: number, bytes: number): CallSpec[] {
   const out: CallSpec[] = [];
   let left = n;
   let first = true;
@@ -104,7 +104,7 @@ function pages(r: Rng, base: string, n: number, bytes: number): CallSpec[] {
     const k = Math.min(100, left);
     const sep = base.includes('?') ? '&' : '?';
     out.push({
-      uri: first ? base : `${base}${sep}$skiptoken=${skiptoken(r)}`,
+      uri: first ? base : `${base}${sep}$skiptoken=${skipTokenFor(r, base, dir)}`,
       size: 230 + Math.round(k * bytes * (0.85 + 0.3 * r.float())),
       weight: 1 + k / 300,
     });
@@ -154,16 +154,16 @@ export function planGraphRunner(
       calls.push({ method: 'POST', uri: `${G}/beta/roleManagement/directory/estimateAccess`, size: r.int(900, 3200) });
     steps.push({ calls, ua: 'forged' });
   }
-  if (modules.has('users')) steps.push({ calls: pages(r, `${G}/v1.0/users`, w.users.length, 1050), ua: 'forged' });
+  if (modules.has('users')) steps.push({ calls: pages(r, w, `${G}/v1.0/users`, w.users.length, 1050), ua: 'forged' });
   if (modules.has('securityGroups')) {
     const sec = w.groups.filter((g) => g.kind === 'security');
-    const calls = pages(r, `${G}/v1.0/groups?$filter=securityEnabled%20eq%20true`, sec.length, 1500);
-    for (const g of sec) calls.push(...pages(r, `${G}/v1.0/groups/${g.id}/members`, g.members, 900));
+    const calls = pages(r, w, `${G}/v1.0/groups?$filter=securityEnabled%20eq%20true`, sec.length, 1500);
+    for (const g of sec) calls.push(...pages(r, w, `${G}/v1.0/groups/${g.id}/members`, g.members, 900));
     steps.push({ calls, ua: 'powershell' });
   }
   if (modules.has('dumpApps')) {
-    const calls = pages(r, `${G}/v1.0/applications`, dir.applications.length, 3100);
-    calls.push(...pages(r, `${G}/v1.0/servicePrincipals`, w.servicePrincipals.length, 4200));
+    const calls = pages(r, w, `${G}/v1.0/applications`, dir.applications.length, 3100);
+    calls.push(...pages(r, w, `${G}/v1.0/servicePrincipals`, w.servicePrincipals.length, 4200));
     for (const a of dir.applications) {
       calls.push({
         uri: `${G}/v1.0/servicePrincipals(appId='${a.sp.appId}')/appRoleAssignedTo`,

@@ -16,6 +16,7 @@ import { SECOND } from '../../src/core/clock.js';
 import type { Rng } from '../../src/core/rng.js';
 import type { GenEnv } from '../compose/env.js';
 import type { ResolvedOption } from '../compose/options.js';
+import { type PagingDirectory, skipTokenFor } from '../records/index.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan } from '../world/types.js';
@@ -27,7 +28,6 @@ import {
   emitGraph,
   type RunArgs,
   StreamPool,
-  skiptoken,
   type ToolCtx,
   toolCampaign,
   toolCtx,
@@ -71,6 +71,7 @@ const G = 'https://graph.microsoft.com';
 
 function pages(
   r: Rng,
+  dir: PagingDirectory,
   first: string,
   next: (tok: string) => string,
   n: number,
@@ -83,7 +84,7 @@ function pages(
   while (isFirst || left > 0) {
     const k = Math.min(per, left);
     out.push({
-      uri: isFirst ? first : next(skiptoken(r)),
+      uri: isFirst ? first : next(skipTokenFor(r, first, dir)),
       size: 240 + Math.round(k * bytes * (0.85 + 0.3 * r.float())),
       weight: 1 + k / 300,
     });
@@ -121,23 +122,39 @@ function* run(env: GenEnv, plan: AttackPlan, opts: Record<string, ResolvedOption
   const w = env.world;
   if (aad) {
     const base = aadGraphBase(w.tenantId);
-    const calls = pages(r, `${base}/users`, () => `${base}/users`, w.users.length, 100, 3600);
+    const calls = pages(r, w, `${base}/users`, () => `${base}/users`, w.users.length, 100, 3600);
     if (opts.groups !== false) {
-      calls.push(...pages(r, `${base}/groups`, () => `${base}/groups`, w.groups.length, 800, 420));
+      calls.push(...pages(r, w, `${base}/groups`, () => `${base}/groups`, w.groups.length, 800, 420));
       for (const g of w.groups)
         calls.push(
-          ...pages(r, `${base}/groups/${g.id}/members`, () => `${base}/groups/${g.id}/members`, g.members, 100, 3200),
+          ...pages(
+            r,
+            w,
+            `${base}/groups/${g.id}/members`,
+            () => `${base}/groups/${g.id}/members`,
+            g.members,
+            100,
+            3200,
+          ),
         );
     }
     pool.chain(calls);
     yield* emitAadGraph(c, pool.sorted(), res.token, '1.6');
     return;
   }
-  const calls = pages(r, `${G}/v1.0/users`, (k) => `${G}/v1.0/users?$skiptoken=${k}`, w.users.length, 100, 1050);
+  const calls = pages(r, w, `${G}/v1.0/users`, (k) => `${G}/v1.0/users?$skiptoken=${k}`, w.users.length, 100, 1050);
   if (opts.groups !== false) {
     const q = '$top=800&$select=mailNickname,id,displayName';
     calls.push(
-      ...pages(r, `${G}/v1.0/groups?${q}`, (k) => `${G}/v1.0/groups?${q}&$skiptoken=${k}`, w.groups.length, 800, 190),
+      ...pages(
+        r,
+        w,
+        `${G}/v1.0/groups?${q}`,
+        (k) => `${G}/v1.0/groups?${q}&$skiptoken=${k}`,
+        w.groups.length,
+        800,
+        190,
+      ),
     );
   }
   pool.chain(calls);

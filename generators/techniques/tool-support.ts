@@ -96,11 +96,6 @@ export class StreamPool {
   }
 }
 
-/** A Graph-style opaque `$skiptoken` (base64 of a DirSync-like cookie). */
-export function skiptoken(r: Rng): string {
-  return `RFNwdAIAAQAAA${r.base64url(r.int(150, 230))}`;
-}
-
 export interface ToolCtx {
   env: GenEnv;
   plan: AttackPlan;

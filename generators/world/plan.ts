@@ -295,13 +295,18 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
     }
     roleHolders.set(role.name, holders);
   }
+  // one on-premises AD domain: every admin host account shares its SID and differs by RID
+  const rDomain = root.fork('ad-domain');
+  const domainSid = `S-1-5-21-${rDomain.int(1_000_000_000, 3_999_999_999)}-${rDomain.int(1_000_000_000, 3_999_999_999)}-${rDomain.int(1_000_000_000, 3_999_999_999)}`;
+  const ridBase = rDomain.int(1100, 4000);
   for (const u of users) {
     if (u.kind === 'sync' || u.roles.length === 0) continue;
     u.wids = [...u.roles.map((r) => r.templateId), MEMBER_USER_WID].join(' ');
     const r = rRoles.fork(`host${u.index}`);
     const host: AdminHost = {
       computer: `${r.pick(['ADM', 'PAW', 'IT'])}-${r.hex(6).toUpperCase()}.${orgName}.local`,
-      sid: `S-1-5-21-${r.int(1_000_000_000, 3_999_999_999)}-${r.int(1_000_000_000, 3_999_999_999)}-${r.int(1_000_000_000, 3_999_999_999)}-${r.int(1100, 9999)}`,
+      // RIDs grow with account creation; four apart per user leaves room for groups and computers
+      sid: `${domainSid}-${ridBase + u.index * 4 + r.int(0, 3)}`,
       recordBase: r.int(20_000, 9_000_000),
     };
     u.adminHost = host;

@@ -11,6 +11,7 @@ import { wallNow } from '../../src/core/clock.js';
 import { DATASET_FILES, DATASET_FORMAT_VERSION, type DatasetManifest } from '../../src/core/dataset.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
+import { expectBlock, expectHash } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
@@ -96,6 +97,9 @@ export function finishDataset(
     counts,
     files: sortKeys(files),
   };
+  const expect = expectBlock(scenario.expect);
+  manifest.expect = expect;
+  manifest.expectSha256 = expectHash(expect);
   if (opts.shard) manifest.shard = { index: opts.shard.index, count: opts.shard.count };
   writeManifest(opts.out, manifest);
   return manifest;

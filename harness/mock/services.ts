@@ -13,7 +13,7 @@ import type { ContentType } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import type { BlobLimits } from '../replay/blobs.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
-import { LockstepDriver } from '../replay/lockstep.js';
+import { LockstepDriver, type LockstepState } from '../replay/lockstep.js';
 import type { Publication } from '../replay/publication.js';
 import { Replay } from '../replay/replay.js';
 import { activityRouter, apiNotFound } from './activity-api.js';
@@ -60,6 +60,22 @@ export interface MockServicesOptions {
   spillDir?: string;
   /** uncompressed bytes per compressed chunk of an append blob in the spill directory (default 256 KiB) */
   spillChunkBytes?: number;
+  /**
+   * alert intake for detectors that are separate programs: POST /enumbench/alerts on the API port
+   * (ENUMBENCH_ALERTS_URL), one JSON object, an array or JSON lines; each body is handed over whole
+   */
+  alerts?: AlertReceiver;
+}
+
+/** Where alert bodies go (harness/run/alert-intake.ts). */
+export interface AlertReceiver {
+  body(text: string, where: string): { accepted: number; malformed: { index: number; problems: string[] }[] };
+}
+
+/** Requests a detector made where it should not: a wrong URL on the API port, the bench port without its token. */
+export interface StrayRequests {
+  wrongUrl: { count: number; sample: string[] };
+  benchRefused: number;
 }
 
 /** What a detector receives (CONTRACTS.md §4). */
@@ -73,6 +89,8 @@ export interface DetectorEnvironment {
   ENUMBENCH_SPEED: string;
   ENUMBENCH_CLOCK_URL: string;
   ENUMBENCH_LOCKSTEP_URL?: string;
+  /** set when the mock takes alerts (run with a process: detector) */
+  ENUMBENCH_ALERTS_URL?: string;
 }
 
 export interface MockServices {
@@ -93,6 +111,8 @@ export interface MockServices {
     bench: string;
     /** lockstep only: GET the state, POST {"tick": N} to acknowledge */
     lockstep: string;
+    /** with an alert intake: POST alerts here */
+    alerts: string;
   };
   /** where the servers really listen (differs from urls when public URLs are given) */
   listening: { api: string; storage: string; bench: string };
@@ -101,6 +121,9 @@ export interface MockServices {
   start(): void;
   ledgerSummary(): LedgerSummary;
   faultReport(): FaultReport;
+  strays(): StrayRequests;
+  /** lockstep only: the tick the replay waits to have acknowledged */
+  lockstepState?: () => LockstepState;
   close(): Promise<void>;
 }
 
@@ -192,7 +215,9 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     clock: '',
     bench: '',
     lockstep: '',
+    alerts: '',
   };
+  const strays: StrayRequests = { wrongUrl: { count: 0, sample: [] }, benchRefused: 0 };
 
   // login + management API
   const api = express();
@@ -211,7 +236,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       await replay.listable();
       res.json(lockstep.state());
     });
-    api.post('/enumbench/lockstep', express.json({ limit: '4kb' }), async (req, res) => {
+    api.post('/enumbench/lockstep', express.json({ limit: '4kb', type: () => true }), async (req, res) => {
       const n = (req.body as { tick?: unknown } | undefined)?.tick;
       if (typeof n !== 'number' || !Number.isInteger(n)) {
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
@@ -220,6 +245,25 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       const r = lockstep.ack(n);
       await replay.listable();
       res.status(r.accepted ? 200 : 409).json(r.state);
+    });
+  }
+  const intake = opts.alerts;
+  if (intake) {
+    let posts = 0;
+    api.post('/enumbench/alerts', express.text({ type: () => true, limit: '16mb' }), (req, res) => {
+      const n = ++posts;
+      const text = typeof req.body === 'string' ? req.body : '';
+      const r = intake.body(text, `POST #${n}`);
+      res.status(r.malformed.length > 0 ? 400 : 202).json(
+        r.malformed.length > 0
+          ? {
+              error: 'malformed_alerts',
+              accepted: r.accepted,
+              malformed: r.malformed.slice(0, 20),
+              hint: 'an alert is {"rule": "...", "principal" | "sessionId" | "evidence": ...} (CONTRACTS.md §4)',
+            }
+          : { accepted: r.accepted },
+      );
     });
   }
   const actx = {
@@ -240,7 +284,13 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.use('/api', apiNotFound);
   api.use(loginRouter({ identity, key, loginBase: () => urls.login }));
   api.use((req, res) => {
-    res.status(404).json({ error: 'not_found', error_description: `No endpoint at ${req.method} ${req.path}` });
+    strays.wrongUrl.count++;
+    if (strays.wrongUrl.sample.length < 10) strays.wrongUrl.sample.push(`${req.method} ${req.path}`);
+    res.status(404).json({
+      error: 'not_found',
+      error_description: `No endpoint at ${req.method} ${req.path}`,
+      ...(intake && req.method === 'POST' ? { hint: `POST alerts to ${urls.alerts}` } : {}),
+    });
   });
   jsonErrors(api);
 
@@ -258,6 +308,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   bench.set('query parser', 'simple');
   bench.use((req, res, next) => {
     if (req.get('authorization') !== `Bearer ${identity.benchToken}`) {
+      strays.benchRefused++;
       res.status(401).json({ error: 'unauthorized', message: 'bench endpoints need the bench token' });
       return;
     }
@@ -317,6 +368,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ).replace(/\/+$/, '');
     urls.clock = `${urls.management}/enumbench/clock`;
     urls.lockstep = lockstep ? `${urls.management}/enumbench/lockstep` : '';
+    urls.alerts = intake ? `${urls.management}/enumbench/alerts` : '';
     urls.bench = baseUrl(benchServer, host, false);
   } catch (e) {
     for (const s of servers) s.close();
@@ -399,9 +451,15 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       ENUMBENCH_SPEED: speedLabel(replay.clock.mode),
       ENUMBENCH_CLOCK_URL: urls.clock,
       ...(urls.lockstep ? { ENUMBENCH_LOCKSTEP_URL: urls.lockstep } : {}),
+      ...(urls.alerts ? { ENUMBENCH_ALERTS_URL: urls.alerts } : {}),
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
+    ...(lockstep ? { lockstepState: () => lockstep.state() } : {}),
+    strays: () => ({
+      wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },
+      benchRefused: strays.benchRefused,
+    }),
     close: async () => {
       clearInterval(pruneTimer);
       replay.stop();

@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReceivedAlert } from '../../src/core/alerts.js';
 import { DATASET_FILES } from '../../src/core/dataset.js';
 import type { Detector } from '../../src/core/detector.js';
 import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
@@ -33,7 +34,7 @@ import {
   ScoringSubset,
   scoreWithLookups,
 } from '../../src/scoring/index.js';
-import { type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
+import { type DatasetDeliveries, type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
 import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
 import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
 import { feedScoringSubset, streamJsonl } from './scoring-files.js';
@@ -138,12 +139,20 @@ export interface DatasetRun {
   stamp: DatasetStamp;
 }
 
-export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
-  const truthPath = join(o.dir, DATASET_FILES.truth);
+/** A dataset's answer key and schedule, checked before the replay: a bad line fails in seconds, not after the detector ran. */
+export interface DatasetKey {
+  dir: string;
+  truth: Truth;
+  /** labels.jsonl, when there is one */
+  labels: string | null;
+  deliveries: DatasetDeliveries;
+}
+
+export function openDatasetKey(dir: string): DatasetKey {
+  const truthPath = join(dir, DATASET_FILES.truth);
   const truth = parseTruthText(read(truthPath), truthPath);
-  const labelsPath = join(o.dir, DATASET_FILES.labels);
+  const labelsPath = join(dir, DATASET_FILES.labels);
   const labels = existsSync(labelsPath) ? labelsPath : null;
-  // check before the replay: a bad line fails in seconds, not after the detector ran
   if (labels !== null) {
     streamJsonl({
       path: labels,
@@ -155,8 +164,64 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
       readError: (e) => cannotRead(labels, e),
     });
   }
-  const deliveries = scanDeliveries(o.dir, { parse: checkedDelivery, everySource: true });
+  const deliveries = scanDeliveries(dir, { parse: checkedDelivery, everySource: true });
+  return { dir, truth, labels, deliveries };
+}
 
+export interface ScoredRun {
+  card: Scorecard;
+  /** the alerts file to write beside the reports (scoring it reproduces `card`) */
+  alertsJsonl: string;
+  stamp: DatasetStamp;
+}
+
+/**
+ * Score what a detector emitted on a dataset. `collected` is the collection ledger: omitted, the
+ * schedule is the ledger (the bench handed the detector every delivery: in-process and stdio);
+ * given, whether the collector fetched a record (the mock's ledger, for detectors that poll).
+ */
+export function scoreOnDataset(
+  key: DatasetKey,
+  emitted: { alerts: readonly ReceivedAlert[]; malformed: number },
+  o: {
+    collected?: (id: string, source: SourceId) => boolean;
+    scoring?: Partial<ScoringOptions>;
+    latencyScaled?: string;
+  } = {},
+): ScoredRun {
+  const subset = new ScoringSubset(emitted.alerts, {
+    labels: key.labels !== null,
+    delivery: true,
+    scheduleIsLedger: true,
+    ...(o.collected ? { collected: o.collected } : {}),
+  });
+  feedScoringSubset(subset, {
+    labels: key.labels,
+    delivery: key.deliveries.path,
+    onlyIfNeeded: true,
+    onProblem: (p) => {
+      throw lineError(p);
+    },
+    readError: (e, path) => cannotRead(path, e),
+  });
+  const card = scoreWithLookups(
+    {
+      truth: key.truth,
+      alerts: emitted.alerts,
+      malformed: emitted.malformed,
+      ...(o.latencyScaled ? { latencyScaled: o.latencyScaled } : {}),
+      ...(o.scoring ? { options: o.scoring } : {}),
+    },
+    subset.lookups(),
+  );
+  const { truth } = key;
+  const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
+  return { card, alertsJsonl: formatAlertsJsonl(emitted.alerts, stamp), stamp };
+}
+
+export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
+  const key = openDatasetKey(o.dir);
+  const { truth, deliveries } = key;
   const stream = deliveries.open();
   let lockstep: LockstepResult;
   try {
@@ -171,30 +236,10 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
   } finally {
     stream.close();
   }
-
-  const subset = new ScoringSubset(lockstep.alerts, {
-    labels: labels !== null,
-    delivery: true,
-    scheduleIsLedger: true,
-  });
-  feedScoringSubset(subset, {
-    labels,
-    delivery: deliveries.path,
-    onlyIfNeeded: true,
-    onProblem: (p) => {
-      throw lineError(p);
-    },
-    readError: (e, path) => cannotRead(path, e),
-  });
-  const card = scoreWithLookups(
-    {
-      truth,
-      alerts: lockstep.alerts,
-      malformed: lockstep.malformed.length,
-      ...(o.scoring ? { options: o.scoring } : {}),
-    },
-    subset.lookups(),
+  const scored = scoreOnDataset(
+    key,
+    { alerts: lockstep.alerts, malformed: lockstep.malformed.length },
+    o.scoring ? { scoring: o.scoring } : {},
   );
-  const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: truth.seed };
-  return { truth, lockstep, card, alertsJsonl: formatAlertsJsonl(lockstep.alerts, stamp), stamp };
+  return { truth, lockstep, ...scored };
 }

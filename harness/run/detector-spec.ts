@@ -13,6 +13,36 @@ import { createKqlDetector } from '../kql/index.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
+/** A detector spec: a program (`process:`, `stdio:`), or an in-process detector resolved by resolveDetector. */
+export type DetectorSpec =
+  | { kind: 'process' | 'stdio'; command: string }
+  | { kind: 'webhook'; url: string }
+  | { kind: 'in-process'; prefix: string; rest: string };
+
+/**
+ * Read a detector spec. `process:` and `stdio:` take a shell command line; quotes around it (as a
+ * shell leaves them when the whole argument was quoted) are removed. Other specs are checked by
+ * resolveDetector.
+ */
+export function parseDetectorSpec(spec: string): DetectorSpec {
+  const i = spec.indexOf(':');
+  const kind = i < 0 ? '' : spec.slice(0, i);
+  let rest = i < 0 ? spec : spec.slice(i + 1);
+  if (kind === 'process' || kind === 'stdio') {
+    rest = rest.trim();
+    const q = /^(["'])(.*)\1$/s.exec(rest);
+    if (q) rest = (q[2] as string).trim();
+    if (rest === '') {
+      throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" needs a command`, {
+        hint: `e.g. --detector ${kind}:"python3 examples/detectors/${kind === 'stdio' ? 'stdio_detector' : 'poller'}.py"`,
+      });
+    }
+    return { kind, command: rest };
+  }
+  if (kind === 'webhook') return { kind, url: rest };
+  return { kind: 'in-process', prefix: kind, rest };
+}
+
 function isDetector(x: unknown): x is Detector {
   const d = x as Partial<Detector> | null;
   return (
@@ -76,10 +106,10 @@ export async function resolveDetector(
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
     throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
-      hint: 'use builtin:NAME or module:./file.js for now',
+      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql or process:"CMD ARGS"',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js or kql:rule.kql, e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql or process:"CMD ARGS", e.g. --detector builtin:volume',
   });
 }

@@ -51,6 +51,8 @@ export interface MalformedEmit {
   ordinal: number;
   at: EpochMs;
   problems: string[];
+  /** where it came from, for detectors that are separate programs (e.g. "stdout line 12") */
+  where?: string;
 }
 
 export interface LockstepResult {
@@ -60,12 +62,17 @@ export interface LockstepResult {
   batches: number;
   ticks: number;
   /** set when the detector threw: where, and what it managed to emit before */
-  failure: {
-    phase: 'start' | 'ingest' | 'tick' | 'stop';
-    at: EpochMs;
-    kind: 'crash' | 'timeout' | 'flood';
-    message: string;
-  } | null;
+  failure: DetectorFailure | null;
+}
+
+/** How a detector failed: where, when (simulated), and what happened. */
+export interface DetectorFailure {
+  /** in-process calls; `run` and `drain` for detectors that are separate programs */
+  phase: 'start' | 'ingest' | 'tick' | 'stop' | 'run' | 'drain';
+  at: EpochMs;
+  /** crash: threw or exited badly; timeout: hung (or ignored SIGTERM); exit: stopped before the replay ended */
+  kind: 'crash' | 'timeout' | 'flood' | 'exit' | 'spawn';
+  message: string;
 }
 
 export const DEFAULT_TICK_MS = 60_000;

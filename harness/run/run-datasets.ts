@@ -6,15 +6,26 @@
  * `detectorFailed` → 2, else the report's outcome (passed 0, failed 1, invalid 4).
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
+import { EnumbenchError } from '../../src/core/errors.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { Report } from '../../src/report/model.js';
 import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
-import type { BaselineSummary, RegressionAllowance } from '../../src/thresholds/index.js';
-import { runOnDataset } from './dataset-run.js';
-import { resolveDetector } from './detector-spec.js';
-import { gateScenario } from './gate.js';
+import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
+import { type DatasetRun, runOnDataset } from './dataset-run.js';
+import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
+import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
+import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
+
+/** How detectors that are separate programs are run (process:): everything but the dataset and command. */
+export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'> & {
+  /** the run's output folder: the detector's stderr is kept under detector/ */
+  outDir: string;
+};
 
 export interface RunDatasetsOptions {
   /** dataset directories (as `generate --out DIR` writes them) */
@@ -25,13 +36,19 @@ export interface RunDatasetsOptions {
   cwd: string;
   /** `--threshold` flags */
   thresholds?: readonly Threshold[];
-  /** the scenario's `expect:` block, looked up by the truth of each dataset */
-  expectFor?: (truth: Truth) => readonly Threshold[];
-  baseline?: { summary: BaselineSummary; allowances: readonly RegressionAllowance[] } | null;
+  /** the scenario's `expect:` gates for a scenario's datasets (default: none) */
+  expectFor?: (scenario: string, datasets: readonly string[]) => ExpectGates | null;
+  baseline?: Baseline | null;
+  /** let a scenario gated by nothing but the built-in checks pass */
+  allowNoGates?: boolean;
   tickMs?: number;
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
+  /** for process: detectors */
+  external?: ExternalSettings;
+  /** called after each dataset's run of a process: detector (ledger, warnings, exit) */
+  onExternalRun?: (dir: string, run: ExternalRun) => void;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
   replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
@@ -51,45 +68,96 @@ export interface RunDatasetsResult {
   detectorFailures: string[];
 }
 
+/** name, hash and seed of each dataset, from its manifest (before any replay) */
+export function datasetSubjects(dirs: readonly string[]): BaselineSubject[] {
+  const byName = new Map<string, { hash: string; seeds: number[] }>();
+  for (const dir of dirs) {
+    const path = join(dir, DATASET_FILES.manifest);
+    let m: DatasetManifest;
+    try {
+      m = JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
+    } catch (e) {
+      throw new EnumbenchError(
+        'E_DATASET',
+        `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        { hint: 'pass a directory written by `enumbench generate --out DIR`' },
+      );
+    }
+    const g = byName.get(m.scenario.name) ?? { hash: m.scenario.hash, seeds: [] };
+    g.seeds.push(m.seed);
+    byName.set(m.scenario.name, g);
+  }
+  return [...byName.entries()].map(([name, g]) => ({ name, ...g }));
+}
+
 export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
+  // a baseline of another scenario or seed set is refused before the detector runs
+  if (o.baseline) assertBaselineFits(o.baseline.summary, datasetSubjects(o.datasets), o.baseline.file);
   const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[] }>();
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
   const problems: string[] = [];
+  const spec = parseDetectorSpec(o.detector);
   for (const dir of o.datasets) {
-    const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
-    const run = await runOnDataset({
-      dir,
-      detector,
-      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-      ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-      ...(o.scoring ? { scoring: o.scoring } : {}),
-    });
-    const name = run.truth.scenario.name;
+    let run: DatasetRun;
+    let name: string;
+    let stderrTail: string[] = [];
+    let malformedCount: number;
+    if (spec.kind === 'process') {
+      if (!o.external) throw new Error('runDatasets: process: detectors need `external` settings');
+      const { outDir, ...settings } = o.external;
+      const ext = await runExternalOnDataset({
+        ...settings,
+        dir,
+        command: spec.command,
+        cwd: o.cwd,
+        stderrFile: stderrFileFor(outDir, dir),
+        ...(o.scoring ? { scoring: o.scoring } : {}),
+      });
+      o.onExternalRun?.(dir, ext);
+      run = ext;
+      name = `process:${spec.command}`;
+      stderrTail = ext.stderrTail;
+      malformedCount = ext.malformedCount;
+    } else {
+      const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
+      run = await runOnDataset({
+        dir,
+        detector,
+        ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+        ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+        ...(o.scoring ? { scoring: o.scoring } : {}),
+      });
+      name = detector.name;
+      malformedCount = run.lockstep.malformed.length;
+    }
     const f = run.lockstep.failure;
     if (f) {
+      const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
       detectorFailures.push(
-        `${dir}: detector ${detector.name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)`,
+        `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
       );
     }
     for (const m of run.lockstep.malformed.slice(0, 20)) {
       problems.push(
-        `${dir}: detector emitted a malformed alert #${m.ordinal} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+        `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
       );
     }
-    alerts.push({ dataset: dir, scenario: name, seed: run.truth.seed, text: run.alertsJsonl });
-    const group = byScenario.get(name) ?? { cards: [], truths: [], dirs: [] };
+    if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
+    const scenarioName = run.truth.scenario.name;
+    alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
+    const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
     group.cards.push(run.card);
     group.truths.push(run.truth);
     group.dirs.push(dir);
-    byScenario.set(name, group);
+    byScenario.set(scenarioName, group);
   }
   const scenarios = [...byScenario.entries()].map(([name, g]) => {
     const truth = g.truths[0] as Truth;
     return gateScenario({
       name,
       cards: g.cards,
-      expect: o.expectFor ? o.expectFor(truth) : [],
+      expect: o.expectFor ? o.expectFor(name, g.dirs) : null,
       cli: o.thresholds ?? [],
       baseline: o.baseline ?? null,
       replay: o.replayFor
@@ -103,6 +171,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       command: 'run',
       scenarios,
       problems: [...problems, ...detectorFailures],
+      ...(o.allowNoGates ? { allowNoGates: true } : {}),
     },
     alerts,
     detectorFailures,

@@ -9,7 +9,6 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalog } from '../../src/core/catalog.js';
 import { EnumbenchError } from '../../src/core/errors.js';
-import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
 import { generateWithJobs, resolveJobs } from '../dataset/generate-parallel.js';
@@ -135,11 +134,4 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     out.push({ input: l.input, kind: 'scenario', name: s.name, scenario: s, seeds, datasets });
   }
   return out;
-}
-
-/** The `expect:` thresholds of each scenario, by name (datasets carry no scenario: none). */
-export function expectByName(prepared: readonly PreparedInput[]): Map<string, readonly Threshold[]> {
-  const m = new Map<string, readonly Threshold[]>();
-  for (const p of prepared) if (p.scenario) m.set(p.scenario.name, p.scenario.expect);
-  return m;
 }

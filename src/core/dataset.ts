@@ -53,5 +53,13 @@ export interface DatasetManifest {
   hypotheses: string[];
   counts: Partial<Record<SourceId, number>> & { deliveries?: number };
   files: Record<string, { sha256: string; bytes: number }>;
+  /**
+   * the scenario's `expect:` block (canonical key → conditions as written) and its sha256
+   * (src/scenario/thresholds.ts expectHash): the gates travel with the data, so `run DIR` and
+   * `score` apply them. Absent in datasets written before gates travelled; `{}` when the scenario
+   * has none.
+   */
+  expect?: Record<string, string[]>;
+  expectSha256?: string;
   shard?: { index: number; count: number };
 }

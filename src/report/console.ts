@@ -5,8 +5,8 @@
  */
 import type { Scorecard } from '../scoring/types.js';
 import type { Verdict } from '../thresholds/types.js';
-import { fmt, fmtDays, fmtDist, fmtObserved, fmtRate } from './format.js';
-import { type Report, reportOutcome, type ScenarioReport } from './model.js';
+import { fmt, fmtDays, fmtDist, fmtObserved, fmtRate, trustedArrivalMark } from './format.js';
+import { gateSourceLine, type Report, reportOutcome, type ScenarioReport, verdictText } from './model.js';
 
 export interface ConsoleStyle {
   red(s: string): string;
@@ -44,6 +44,8 @@ function scenarioBlock(s: ScenarioReport, st: ConsoleStyle): string {
   out += `${st.bold(`scenario ${s.name}`)} ${st.dim(`· ${seedText} · ${fmtDays(days)} scored · sources ${first?.sources.join(', ') ?? '-'}`)}\n`;
   const hyps = [...new Set(runs.flatMap((r) => r.hypotheses))];
   if (hyps.length) out += `  ${st.yellow(`⚠ hypotheses on: ${hyps.join(', ')} — telemetry Microsoft does not emit`)}\n`;
+  const trusted = trustedArrivalMark(runs);
+  if (trusted) out += `  ${st.yellow(`⚠ ${trusted}`)}\n`;
   out += '\n';
   const cs = c.campaigns;
   out += line(
@@ -112,6 +114,10 @@ function scenarioBlock(s: ScenarioReport, st: ConsoleStyle): string {
     out += `\n  ${st.bold('thresholds')}\n`;
     for (const v of s.verdicts) out += verdictLine(v, st);
   }
+  if (s.gates.length) {
+    out += `\n  ${st.bold('gates from')}\n`;
+    for (const g of s.gates) out += `    ${st.dim(`- ${gateSourceLine(g)}`)}\n`;
+  }
   if (c.notes.length) {
     out += `\n  ${st.bold('notes')}\n`;
     for (const n of c.notes) out += `    ${st.dim(`- ${n}`)}\n`;
@@ -129,17 +135,8 @@ export function renderConsole(r: Report, st: ConsoleStyle = PLAIN): string {
     out += '\n';
   }
   const outcome = reportOutcome(r);
-  const verdicts = r.scenarios.flatMap((s) => s.verdicts);
-  const failed = verdicts.filter((v) => v.status === 'fail').length;
-  const errors = verdicts.filter((v) => v.status === 'error').length;
-  const text =
-    outcome === 'passed'
-      ? st.green(`passed: ${verdicts.length} gate(s) held`)
-      : outcome === 'failed'
-        ? st.red(`failed: ${failed} of ${verdicts.length} gate(s) crossed`)
-        : st.yellow(
-            `invalid input: ${r.problems.length} problem(s), ${errors} gate(s) could not be evaluated, ${failed} crossed`,
-          );
+  const paint = outcome === 'passed' ? st.green : outcome === 'failed' ? st.red : st.yellow;
+  const text = paint(verdictText(r));
   out += `${text}\n`;
   return out;
 }

@@ -51,3 +51,9 @@ export function isoOrNull(ms: number | null): string | null {
 export function fmtDays(days: number): string {
   return Number.isInteger(days) ? `${days}d` : `${days.toFixed(2)}d`;
 }
+
+/** The mark every report carries when latency gated on self-reported alert times (`--trust-alert-time`). */
+export function trustedArrivalMark(runs: readonly { arrival: string }[]): string | null {
+  if (!runs.some((r) => r.arrival.endsWith('-trusted'))) return null;
+  return "latency from self-reported alert times (--trust-alert-time): the SIEM's own clock, not the bench's";
+}

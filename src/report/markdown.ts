@@ -1,6 +1,6 @@
 /** Markdown for `$GITHUB_STEP_SUMMARY` and PR comments. */
-import { fmt, fmtDist, fmtObserved, fmtRate } from './format.js';
-import { type Report, reportOutcome } from './model.js';
+import { fmt, fmtDist, fmtObserved, fmtRate, trustedArrivalMark } from './format.js';
+import { gateSourceLine, type Report, reportOutcome, verdictText } from './model.js';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -9,7 +9,7 @@ function cell(s: string): string {
 export function renderMarkdown(r: Report): string {
   const outcome = reportOutcome(r);
   const icon = outcome === 'passed' ? '✅' : outcome === 'failed' ? '❌' : '⚠️';
-  let md = `## ${icon} enumbench ${r.command}: ${outcome}\n\n`;
+  let md = `## ${icon} enumbench ${r.command}: ${outcome}\n\n${cell(verdictText(r))}\n\n`;
   for (const s of r.scenarios) {
     const c = s.card;
     const m = c.metrics;
@@ -17,6 +17,8 @@ export function renderMarkdown(r: Report): string {
     md += `### ${cell(s.name)} (${seeds.length === 1 ? `seed ${seeds[0]}` : `${seeds.length} seeds`})\n\n`;
     const hyps = [...new Set(c.runs.flatMap((x) => x.hypotheses))];
     if (hyps.length) md += `> ⚠️ **Hypotheses on:** ${hyps.join(', ')} — telemetry Microsoft does not emit.\n\n`;
+    const trusted = trustedArrivalMark(c.runs);
+    if (trusted) md += `> ⚠️ **${trusted}**\n\n`;
     if (s.verdicts.length) {
       md += '| | gate | observed | note |\n|---|---|---|---|\n';
       for (const v of s.verdicts) {
@@ -25,6 +27,7 @@ export function renderMarkdown(r: Report): string {
       }
       md += '\n';
     }
+    if (s.gates.length) md += `Gates from: ${s.gates.map((g) => cell(gateSourceLine(g))).join('; ')}\n\n`;
     md += '| figure | value |\n|---|---|\n';
     md += `| recall | ${fmtRate(m.recall, m['recall.lower'], m['recall.upper'])} |\n`;
     md += `| weak recall | ${fmtRate(m.weak_recall)} |\n`;

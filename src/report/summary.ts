@@ -6,7 +6,7 @@ import type { MetricValue } from '../scoring/types.js';
 import { SCORECARD_SCHEMA_VERSION } from '../scoring/types.js';
 import type { Verdict } from '../thresholds/types.js';
 import { isoOrNull } from './format.js';
-import { type Outcome, type Report, reportOutcome } from './model.js';
+import { type GateSource, type Outcome, type Report, reportOutcome, verdictText } from './model.js';
 
 /** Bump when summary.json changes shape; baselines across schema versions are refused. */
 export const SUMMARY_SCHEMA_VERSION = SCORECARD_SCHEMA_VERSION;
@@ -24,6 +24,8 @@ export interface SummaryScenario {
   alerts: { received: number; duplicates: number; malformed: number; history: number; scored: number };
   metrics: Record<string, MetricValue>;
   thresholds: Verdict[];
+  /** where the thresholds came from (scenario file, dataset manifest, --threshold, baseline, built-in) */
+  gates: GateSource[];
   campaigns: {
     seed: number;
     id: string;
@@ -58,6 +60,10 @@ export interface Summary {
   command: string;
   datasetFormatVersion: number | null;
   outcome: Outcome;
+  /** the verdict line, as the console prints it */
+  verdict: string;
+  /** --allow-no-gates was given */
+  allowNoGates: boolean;
   scenarios: SummaryScenario[];
   problems: string[];
 }
@@ -88,6 +94,7 @@ export function buildSummary(r: Report): Summary {
       },
       metrics: c.metrics,
       thresholds: s.verdicts,
+      gates: s.gates,
       campaigns: c.campaigns.map((x) => ({
         seed: x.seed,
         id: x.id,
@@ -130,6 +137,8 @@ export function buildSummary(r: Report): Summary {
     command: r.command,
     datasetFormatVersion: r.scenarios[0]?.card.datasetFormatVersion ?? null,
     outcome: reportOutcome(r),
+    verdict: verdictText(r),
+    allowNoGates: r.allowNoGates === true,
     scenarios,
     problems: r.problems,
   };

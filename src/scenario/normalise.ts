@@ -10,6 +10,7 @@ import { DAY } from '../core/clock.js';
 import { findCountry, unmodelledCountry } from '../core/countries.js';
 import { findRole, ROLE_NAMES } from '../core/directory-roles.js';
 import { COLLECTION_PRESETS, DEFAULT_COLLECTION, SOURCE_IDS, type SourceId } from '../core/sources.js';
+import { isTimeZone } from '../core/time-zone.js';
 import { closest } from './suggest.js';
 import { parseThreshold, type Threshold } from './thresholds.js';
 import type {
@@ -96,15 +97,6 @@ export function defaultRoles(users: number): Record<string, number> {
   };
 }
 
-function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario; problems: Problem[] } {
   const problems: Problem[] = [];
   const report = (path: DocPath, code: string, message: string, hint?: string, target: 'value' | 'key' = 'value') =>
@@ -157,7 +149,7 @@ export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario;
     });
   }
   const timezone = str(t.timezone) ?? findCountry(countries[0] ?? 'US')?.timezone ?? 'UTC';
-  if (str(t.timezone) !== undefined && !isValidTimeZone(timezone)) {
+  if (str(t.timezone) !== undefined && !isTimeZone(timezone)) {
     report(
       ['tenant', 'timezone'],
       'E_TIMEZONE',

@@ -18,6 +18,7 @@
  * Examples: `recall >= 0.95`, `recall{technique:roadrecon} == 1`, `recall.lower >= 0.8`,
  * `latency.p95 <= 2h`, `false_positives_per_day <= 1`, `precision{rule:graph-bulk-listing} >= 90%`.
  */
+import { createHash } from 'node:crypto';
 import type { Catalog } from '../core/catalog.js';
 import { findMetric, METRIC_NAMES, type MetricInfo, TAG_NAMES, type TagName } from '../core/metrics.js';
 import { SOURCE_IDS } from '../core/sources.js';
@@ -285,6 +286,49 @@ export function parseThreshold(
       conditions: conds,
     },
   };
+}
+
+/**
+ * Thresholds back in the form a scenario's `expect:` block writes them (canonical key → the
+ * conditions as written): what a dataset's manifest carries, so the gates travel with the data.
+ * `parseExpectBlock` reads it back into the same thresholds.
+ */
+export function expectBlock(thresholds: readonly Threshold[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of thresholds) out[t.key] = [...(out[t.key] ?? []), ...t.conditions.map((c) => c.text)];
+  return out;
+}
+
+/** sha256 of an `expect:` block in canonical form (keys sorted): names a set of gates in reports. */
+export function expectHash(block: Readonly<Record<string, readonly string[]>>): string {
+  const sorted = Object.keys(block)
+    .sort()
+    .map((k) => [k, block[k]]);
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}
+
+/** Read an `expect:` block back (from a manifest); each problem names its key. */
+export function parseExpectBlock(
+  block: unknown,
+  ctx: ThresholdContext = {},
+): { ok: true; value: Threshold[] } | { ok: false; problems: string[] } {
+  if (typeof block !== 'object' || block === null || Array.isArray(block)) {
+    return { ok: false, problems: ['`expect` is not a mapping of threshold keys to conditions'] };
+  }
+  const value: Threshold[] = [];
+  const problems: string[] = [];
+  for (const [key, conds] of Object.entries(block)) {
+    const r = parseThreshold(key, conds, ctx);
+    if (r.ok) value.push(r.value);
+    else
+      for (const p of r.problems) problems.push(`expect "${key}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, value };
+}
+
+/** The number of gates (conditions) in a list of thresholds. */
+export function gateCount(thresholds: readonly Threshold[]): number {
+  return thresholds.reduce((n, t) => n + t.conditions.length, 0);
 }
 
 /** Parse the command-line form `key op value`, e.g. "recall{technique:azurehound}>=0.9". */

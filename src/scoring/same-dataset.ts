@@ -43,7 +43,9 @@ export function checkSameDataset(
       return new EnumbenchError(
         'E_DATASET_MISMATCH',
         `every alert arrived outside this dataset's time window (${new Date(truth.window.historyStart).toISOString()} .. ${new Date(truth.window.end).toISOString()})`,
-        { hint },
+        {
+          hint: `${hint}; alerts raised on a \`serve\` replay are dated by its shift: pass the shift it printed with --time-offset`,
+        },
       );
     }
   }

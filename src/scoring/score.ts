@@ -36,6 +36,8 @@ export interface ScoredAlerts {
   alerts: readonly ReceivedAlert[];
   /** alerts refused as malformed before scoring (counted in `malformed_alerts`) */
   malformed?: number;
+  /** the arrivals' latency is scaled by the replay speed: why (latency then never gates) */
+  latencyScaled?: string;
   options?: Partial<ScoringOptions>;
 }
 
@@ -149,8 +151,10 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     .map(([, r]) => r);
 
   const stamps = new Set(ordered.map((r) => r.stamp ?? 'bench'));
-  const arrival: RunInfo['arrival'] =
+  const stamped: RunInfo['arrival'] =
     stamps.size === 0 ? 'none' : stamps.size > 1 ? 'mixed' : stamps.has('bench') ? 'bench' : 'self-reported';
+  const arrival: RunInfo['arrival'] =
+    opts.trustAlertTime && (stamped === 'self-reported' || stamped === 'mixed') ? `${stamped}-trusted` : stamped;
 
   const outcomes: AlertOutcome[] = [];
   const leaks: Leak[] = [];
@@ -314,8 +318,14 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     notes.push(
       'no collection ledger (alerts scored from a file): "never collected" is 0 and such misses count as "collected, not detected"',
     );
+  if (input.latencyScaled)
+    notes.push(`latency is scaled by the replay speed (${input.latencyScaled}): reported, but it never gates`);
   if (arrival === 'self-reported' || arrival === 'mixed')
     notes.push('alert arrivals are self-reported (`time` from the alerts file): latency is reported but never gates');
+  if (arrival === 'self-reported-trusted' || arrival === 'mixed-trusted')
+    notes.push(
+      "latency gates on self-reported alert times (--trust-alert-time): the SIEM's own clock, not stamped by the bench",
+    );
 
   const run: RunInfo = {
     scenario,
@@ -327,6 +337,7 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     hypotheses: truth.hypotheses.slice(),
     profiles: [...new Set(truth.benign.map((b) => b.profile))].sort(),
     arrival,
+    ...(input.latencyScaled ? { latencyScaled: input.latencyScaled } : {}),
     inputs: { labels: lookups.labels !== null, delivery: availability !== null, ledger: campaignCollected !== null },
     alerts: { received: input.alerts.length, duplicates, malformed: input.malformed ?? 0, history },
   };

@@ -11,6 +11,7 @@
 import type { ReceivedAlert } from '../core/alerts.js';
 import type { EpochMs } from '../core/clock.js';
 import type { DeliveryEntry } from '../core/dataset.js';
+import type { SourceId } from '../core/sources.js';
 import type { RecordLabel } from '../core/truth.js';
 import { norm } from './match.js';
 import type { ScoringLookups } from './score.js';
@@ -25,6 +26,11 @@ export interface SubsetInputs {
    * lockstep). Without it there is no ledger, as when scoring alerts from a file.
    */
   scheduleIsLedger: boolean;
+  /**
+   * with `scheduleIsLedger`: the collection ledger of a detector that fetched the records itself
+   * (the mock's): whether any delivery of this record was fetched. Omitted, every delivery was.
+   */
+  collected?: (id: string, source: SourceId) => boolean;
 }
 
 export class ScoringSubset {
@@ -87,7 +93,7 @@ export class ScoringSubset {
       if (prev === undefined || d.at < prev) this.availability.set(k, d.at);
     }
     const campaigns = this.campaignRecords.get(k);
-    if (campaigns) {
+    if (campaigns && (!this.inputs.collected || this.inputs.collected(d.id, d.source))) {
       for (const c of campaigns) this.campaignCollected.set(c, true);
       this.campaignRecords.delete(k);
     }

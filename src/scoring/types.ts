@@ -28,6 +28,8 @@ export interface ScoringOptions {
   toleranceMs: number;
   /** at most this many distinct evidence ids per alert are considered for matching */
   evidenceCap: number;
+  /** latency may gate on self-reported arrival times (`--trust-alert-time`); marked in every report */
+  trustAlertTime?: boolean;
 }
 
 /** 6 hours: a scheduled rule running every hour over a lagging lookback still lands inside it. */
@@ -51,8 +53,17 @@ export interface RunInfo {
   hypotheses: string[];
   /** the benign profiles active in the scenario (each may be sliced, with zero false positives) */
   profiles: string[];
-  /** who stamped alert arrivals: the bench, or self-reported `time` (offline scoring from a file) */
-  arrival: 'bench' | 'self-reported' | 'mixed' | 'none';
+  /**
+   * who stamped alert arrivals: the bench, or self-reported `time` (offline scoring from a file);
+   * `…-trusted` when the user let latency gate on self-reported times (`--trust-alert-time`)
+   */
+  arrival: 'bench' | 'self-reported' | 'mixed' | 'self-reported-trusted' | 'mixed-trusted' | 'none';
+  /**
+   * set when arrivals were stamped by the bench but latency is scaled by the replay speed (a
+   * detector polling on its own wall-clock schedule above 1×): why. Latency is then reported and
+   * never gates.
+   */
+  latencyScaled?: string;
   inputs: { labels: boolean; delivery: boolean; ledger: boolean };
   alerts: {
     /** alerts handed to scoring (after malformed ones were refused) */

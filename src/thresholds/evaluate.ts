@@ -76,6 +76,8 @@ export function evaluateThresholds(
   origin: VerdictOrigin,
 ): Verdict[] {
   const selfReported = card.runs.some((r) => r.arrival === 'self-reported' || r.arrival === 'mixed');
+  // runs scored with --trust-alert-time ('…-trusted') may gate latency; every report marks them
+  const scaled = card.runs.find((r) => r.latencyScaled !== undefined)?.latencyScaled;
   const out: Verdict[] = [];
   for (const t of thresholds) {
     const info = findMetric(t.metric) as MetricInfo;
@@ -98,7 +100,16 @@ export function evaluateThresholds(
           ...base,
           status: 'error',
           message: `"${t.key}" cannot gate: alert arrivals are self-reported (\`time\` from the alerts file), not stamped by the bench`,
-          hint: 'score the alerts file `enumbench run` wrote (its lines carry "arrivedAt"), or drop latency gates for offline scoring',
+          hint: 'score the alerts file `enumbench run` wrote (its lines carry "arrivedAt"), drop latency gates for offline scoring, or accept the SIEM\'s clock with --trust-alert-time',
+        });
+        continue;
+      }
+      if (LATENCY_METRICS.has(t.metric) && scaled !== undefined) {
+        out.push({
+          ...base,
+          status: 'error',
+          message: `"${t.key}" cannot gate: latency is scaled by the replay speed (${scaled})`,
+          hint: 'replay at --speed realtime or lockstep (ENUMBENCH_LOCKSTEP_URL), or pass --accept-scaled-latency to gate on it anyway',
         });
         continue;
       }

@@ -16,7 +16,54 @@ import type { Verdict } from './types.js';
 export interface BaselineSummary {
   schemaVersion: number;
   datasetFormatVersion: number;
-  scenarios: { name: string; metrics: Record<string, MetricValue> }[];
+  scenarios: { name: string; hash?: string; seeds?: number[]; metrics: Record<string, MetricValue> }[];
+}
+
+/** What a run is, for comparing it with a baseline: one entry per scenario. */
+export interface BaselineSubject {
+  name: string;
+  /** the normalised scenario's sha256 */
+  hash: string;
+  seeds: readonly number[];
+}
+
+/**
+ * Why a baseline cannot gate this run: each of this run's scenarios must be in the baseline, made
+ * from the same scenario (hash) with the same seeds. Figures of another scenario or seed set are
+ * not a baseline, they are another experiment. Empty when the baseline fits. (A baseline may hold
+ * more scenarios than the run.)
+ */
+export function baselineDifferences(b: BaselineSummary, current: readonly BaselineSubject[]): string[] {
+  const out: string[] = [];
+  const have = b.scenarios.map((s) => `"${s.name}"`).join(', ') || 'none';
+  const short = (h: string | undefined) => (h ? h.slice(0, 12) : 'none');
+  for (const c of current) {
+    const base = b.scenarios.find((s) => s.name === c.name);
+    if (!base) {
+      out.push(`it has no scenario "${c.name}" (it has ${have})`);
+      continue;
+    }
+    if (base.hash !== c.hash) {
+      out.push(
+        `scenario "${c.name}" was made from another version of the scenario (hash ${short(base.hash)}; this run ${short(c.hash)})`,
+      );
+    }
+    const seeds = [...(base.seeds ?? [])].sort((x, y) => x - y);
+    const now = [...c.seeds].sort((x, y) => x - y);
+    if (seeds.join(',') !== now.join(',')) {
+      out.push(`scenario "${c.name}" ran seed(s) ${seeds.join(', ') || 'none'}; this run ${now.join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** Refuse a baseline that does not fit this run, saying what differs (exit 4). */
+export function assertBaselineFits(b: BaselineSummary, current: readonly BaselineSubject[], file: string): void {
+  const diffs = baselineDifferences(b, current);
+  if (diffs.length === 0) return;
+  throw new EnumbenchError('E_BASELINE_MISMATCH', `${file} is not a baseline for this run: ${diffs.join('; ')}`, {
+    hint: 'make the baseline with the same scenario files and seeds (the summary.json of the same command on the base branch)',
+  });
 }
 
 export interface RegressionAllowance {
@@ -126,9 +173,7 @@ export function regressionVerdicts(
   baseline: BaselineSummary,
   allowances: readonly RegressionAllowance[],
 ): Verdict[] {
-  const base =
-    baseline.scenarios.find((s) => s.name === scenario) ??
-    (baseline.scenarios.length === 1 ? baseline.scenarios[0] : undefined);
+  const base = baseline.scenarios.find((s) => s.name === scenario);
   const list: RegressionAllowance[] = allowances.length
     ? [...allowances]
     : DEFAULT_REGRESSION_KEYS.map((k) => ({ key: k, metric: k.split('.')[0] as string, allowed: 0, text: '0' }));

@@ -85,6 +85,26 @@ describe('enumbench CLI (the built binary, end to end)', () => {
     expect(JSON.parse(t.stdout).kind).toBe('techniques');
   });
 
+  it('out-of-range counts are refused before any work (issue 14: --seeds 0 used to run one seed)', async () => {
+    for (const [args, message] of [
+      [['run', 'scenarios/quickstart.yaml', '--seeds', '0'], /--seeds is an integer 1\.\.1000, not "0"/],
+      [['run', 'scenarios/quickstart.yaml', '--seeds', '1001'], /--seeds is an integer 1\.\.1000/],
+      [['run', 'scenarios/quickstart.yaml', '--seeds', '2.5'], /--seeds is an integer/],
+      [['run', 'scenarios/quickstart.yaml', '--seed', '-1'], /a seed is an integer 0\.\.2147483647/],
+      [
+        ['generate', 'scenarios/quickstart.yaml', '--out', join(tmp, 'never'), '--seed', '2147483648'],
+        /a seed is an integer/,
+      ],
+      [['serve', 'scenarios/quickstart.yaml', '--seed', 'x'], /a seed is an integer/],
+      [['serve', 'scenarios/quickstart.yaml', '--page-size', '0'], /invalid --page-size 0/],
+    ] as const) {
+      const r = await runBin([...args]);
+      expect(r.code, args.join(' ')).toBe(4);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/generating|generated/);
+    }
+  });
+
   it('an unknown command or option is invalid input (exit 4)', async () => {
     expect((await runBin(['frobnicate'])).code).toBe(4);
     expect((await runBin(['validate', '--bogus', 'x.yaml'])).code).toBe(4);

@@ -8,26 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAlertsJsonl } from '../../src/scoring/index.js';
 import { runBin } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { makeDelivery, makeLabels, makeTruth, received } from '../scoring/world.js';
+import { makeTruth, received, writeWorld } from '../scoring/world.js';
 
 let dir = '';
 
 beforeAll(() => {
   dir = tempDir('enumbench-bin-');
   const truth = makeTruth();
-  writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
-  writeFileSync(
-    join(dir, 'labels.jsonl'),
-    makeLabels()
-      .map((l) => JSON.stringify(l))
-      .join('\n'),
-  );
-  writeFileSync(
-    join(dir, 'delivery.jsonl'),
-    makeDelivery()
-      .map((d) => JSON.stringify(d))
-      .join('\n'),
-  );
+  writeWorld(dir, truth);
   writeFileSync(
     join(dir, 'alerts.jsonl'),
     formatAlertsJsonl([received({ rule: 'bulk', sessionId: 'sess-hound' }, 640)], {

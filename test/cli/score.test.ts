@@ -5,34 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from '../../harness/cli/io.js';
-import { runCli } from '../../harness/cli/program.js';
 import { formatAlertsJsonl } from '../../src/scoring/index.js';
+import { runInProcess } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { at, HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC } from '../scoring/world.js';
+import { at, HELPDESK, makeTruth, received, SYNC, writeWorld } from '../scoring/world.js';
 
-function fakeIO(cwd: string, env: Record<string, string> = {}) {
-  const io = { stdout: '', stderr: '' };
-  const cli: CliIO = {
-    out: (t) => {
-      io.stdout += t;
-    },
-    err: (t) => {
-      io.stderr += t;
-    },
-    env: { NO_COLOR: '1', ...env },
-    cwd,
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-  };
-  return { io, cli };
-}
-
-const run = async (cwd: string, args: string[], env: Record<string, string> = {}) => {
-  const { io, cli } = fakeIO(cwd, env);
-  const code = await runCli(['node', 'enumbench', ...args], cli);
-  return { code, ...io };
-};
+const run = runInProcess;
 
 let dir = '';
 const truth = makeTruth();
@@ -40,19 +18,7 @@ const stamp = { scenario: truth.scenario.name, hash: truth.scenario.hash, seed: 
 
 beforeAll(() => {
   dir = tempDir('enumbench-score-');
-  writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
-  writeFileSync(
-    join(dir, 'labels.jsonl'),
-    makeLabels()
-      .map((l) => JSON.stringify(l))
-      .join('\n'),
-  );
-  writeFileSync(
-    join(dir, 'delivery.jsonl'),
-    makeDelivery()
-      .map((d) => JSON.stringify(d))
-      .join('\n'),
-  );
+  writeWorld(dir, truth);
   const alerts = [
     received({ rule: 'bulk', principal: HELPDESK, evidence: ['h1', 'h2', 'h3'] }, 655),
     received({ rule: 'bulk', principal: SYNC, evidence: ['s1', 's2'] }, 95),
@@ -231,19 +197,7 @@ describe('enumbench score', () => {
   it('several --truth/--alerts pairs (one per seed) combine into one scorecard with Wilson intervals', async () => {
     const other = tempDir('enumbench-score-seed-');
     const t7 = { ...truth, seed: 7 };
-    writeFileSync(join(other, 'truth.json'), JSON.stringify(t7));
-    writeFileSync(
-      join(other, 'labels.jsonl'),
-      makeLabels()
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
-    );
-    writeFileSync(
-      join(other, 'delivery.jsonl'),
-      makeDelivery()
-        .map((d) => JSON.stringify(d))
-        .join('\n'),
-    );
+    writeWorld(other, t7);
     writeFileSync(join(other, 'alerts.jsonl'), formatAlertsJsonl([], { ...stamp, seed: 7 }));
     const r = await run(dir, [
       'score',

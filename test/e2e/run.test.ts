@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { smallScenario } from '../helpers/small-scenario.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('enumbench-run-');
@@ -22,21 +23,10 @@ const VOLUME = [
 beforeAll(() => {
   writeFileSync(
     SCENARIO,
-    `name: small
-description: A 60-user tenant for two hours; one account pages through the users ten at a time from a VPS.
-seed: 7
-tenant: {users: 60}
-time: {start: 2026-11-02T13:00:00Z, duration: 2h}
-activity: [{profile: workforce}]
-attacks:
-  - technique: graph-user-listing
-    session: {network: vps, signIn: password}
-    at: "+30m"
-    options: {pageSize: 5, pace: 30/min}
-expect:
+    smallScenario(`expect:
   recall: ">= 1"
   false_positives_per_day: "<= 1"
-`,
+`),
   );
   writeFileSync(
     join(tmp, 'silent.mjs'),

@@ -2,25 +2,11 @@
  * Shape tests against the real records in ../shared/reference/samples/: every key a real record of
  * that kind has, ours has too (minus the documented exceptions), with the same JSON type.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { graphActivityLaRow } from '../../generators/records/graph-activity.js';
 import { generateInMemory } from './helpers/run.js';
+import { SAMPLES, samples } from './helpers/samples.js';
 import { attack, makeScenario } from './helpers/scenario.js';
-
-const SAMPLES = [
-  join(process.cwd(), '..', '..', 'shared', 'reference', 'samples'),
-  '/work/shared/reference/samples',
-].find((d) => existsSync(d));
-
-function samples(file: string): Record<string, unknown>[] {
-  if (!SAMPLES) return [];
-  return readFileSync(join(SAMPLES, file), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 

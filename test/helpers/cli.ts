@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { CliIO } from '../../harness/cli/io.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'harness', 'cli', 'main.js');
@@ -43,4 +44,28 @@ export function runBin(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Run the CLI in this process (runCli with a fake CliIO): fast, for tests of one command's logic. */
+export async function runInProcess(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runCli } = await import('../../harness/cli/program.js');
+  const io = { stdout: '', stderr: '' };
+  const cli: CliIO = {
+    out: (t) => {
+      io.stdout += t;
+    },
+    err: (t) => {
+      io.stderr += t;
+    },
+    env: { NO_COLOR: '1', ...env },
+    cwd,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+  };
+  const code = await runCli(['node', 'enumbench', ...args], cli);
+  return { code, ...io };
 }

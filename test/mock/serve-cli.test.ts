@@ -69,4 +69,21 @@ describe('enumbench serve', () => {
       lateMs: 1_800_000,
     });
   });
+
+  it('every fault kind that needs a duration requires one, and the others refuse one (issue 14)', async () => {
+    expect(() => parseFaults('slow=0.1')).toThrow(/invalid fault "slow=0.1": slow needs a duration/);
+    expect(() => parseFaults('late=0.05')).toThrow(/late needs a duration/);
+    expect(() => parseFaults('error=0.1:5m')).toThrow(/error takes no duration/);
+    expect(() => parseFaults('slow=0.1:500')).toThrow(/invalid duration "500"/);
+    expect(() => parseFaults('slow=0.1:0ms')).toThrow(/invalid duration "0ms"/);
+    expect(() => parseFaults('error=0.1,error=0.2')).toThrow(/error is given twice/);
+    expect(() => parseFaults('slowness=0.1')).toThrow(/invalid fault "slowness=0.1"/);
+    // refused before anything is generated or served, as invalid input
+    const o = io();
+    expect(await runCli(['node', 'enumbench', 'serve', 'scenarios/quickstart.yaml', '--faults', 'slow=0.1'], o)).toBe(
+      4,
+    );
+    expect(o.stderr).toContain('slow needs a duration');
+    expect(o.stderr).not.toContain('generated');
+  });
 });

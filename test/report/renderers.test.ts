@@ -9,6 +9,7 @@ import {
   reportOutcome,
   runReplay,
   shellQuote,
+  verdictText,
 } from '../../src/report/index.js';
 import { parseThresholdLine, type Threshold } from '../../src/scenario/thresholds.js';
 import { combineScorecards, scoreRun } from '../../src/scoring/index.js';
@@ -59,6 +60,10 @@ function makeReport(): Report {
         name: 'unit',
         card,
         verdicts: [...evaluateThresholds(card, thresholds, 'expect'), ...builtinVerdicts(card)],
+        gates: [
+          { origin: 'expect', from: 'scenarios/unit.yaml', count: 6 },
+          { origin: 'builtin', from: 'enumbench', count: 1, note: 'no leaks' },
+        ],
         replay: runReplay({ scenarios: ['scenarios/unit.yaml'], seed: 1089, detector: 'builtin:volume' }),
       },
     ],
@@ -103,6 +108,42 @@ describe('renderers', () => {
     expect(reportOutcome({ ...report, problems: [], scenarios: [] })).toBe('passed');
   });
 
+  it('a scenario gated by nothing but the leak check is not "passed" (issue 14): exit 4 unless allowed', () => {
+    const scenarios = report.scenarios.map((s) => ({
+      ...s,
+      verdicts: s.verdicts.filter((v) => v.origin === 'builtin'),
+      gates: s.gates.filter((g) => g.origin === 'builtin'),
+    }));
+    const ungated: Report = { ...report, problems: [], scenarios };
+    expect(reportOutcome(ungated)).toBe('ungated');
+    expect(verdictText(ungated)).toMatch(/^no gates: "unit" has no gate but the built-in leak check/);
+    expect(renderConsole(ungated)).toContain('no gates: "unit"');
+    expect(renderConsole(ungated)).not.toContain('passed');
+    const xml = renderJUnit(ungated);
+    expect(xml).toContain('<failure message="no gates: &quot;unit&quot;');
+    expect(xml).toMatch(/<testsuites [^>]*failures="1"/);
+    expect(buildSummary(ungated).outcome).toBe('ungated');
+    expect(renderMarkdown(ungated)).toContain('no gates:');
+    const allowed: Report = { ...ungated, allowNoGates: true };
+    expect(reportOutcome(allowed)).toBe('passed');
+    expect(verdictText(allowed)).toMatch(/^passed without gates \(--allow-no-gates\): "unit" checked for leaks only/);
+    expect(renderJUnit(allowed)).toContain('<skipped message="passed without gates');
+    expect(buildSummary(allowed).allowNoGates).toBe(true);
+  });
+
+  it('every report says where the gates came from', () => {
+    expect(renderConsole(report)).toContain('expect: 6 gate(s) from scenarios/unit.yaml');
+    expect(renderJUnit(report)).toContain(
+      '<property name="gates" value="expect: 6 gate(s) from scenarios/unit.yaml"/>',
+    );
+    expect(renderMarkdown(report)).toContain('Gates from: expect: 6 gate(s) from scenarios/unit.yaml');
+    expect(buildSummary(report).scenarios[0]?.gates[0]).toEqual({
+      origin: 'expect',
+      from: 'scenarios/unit.yaml',
+      count: 6,
+    });
+  });
+
   it('summary.json is byte-identical for the same inputs', () => {
     expect(renderSummaryJson(makeReport())).toBe(renderSummaryJson(makeReport()));
     expect(buildSummary(report).scenarios[0]?.alerts).toEqual({
@@ -133,6 +174,14 @@ describe('renderers', () => {
           card,
           verdicts: [
             ...evaluateThresholds(card, [th('recall.lower>=0.2'), th('recall{technique:azurehound}>=0.6')], 'expect'),
+          ],
+          gates: [
+            {
+              origin: 'expect',
+              from: 'out/datasets/unit/seed-1089/manifest.json',
+              count: 2,
+              note: 'expect sha256 0123456789ab',
+            },
           ],
           replay: runReplay({ scenarios: ['scenarios/unit.yaml'], seed: 1089, seeds: 3, detector: 'builtin:volume' }),
         },

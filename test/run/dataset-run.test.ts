@@ -45,7 +45,10 @@ describe('runOnDataset', () => {
       stdoutIsTTY: false,
       stderrIsTTY: false,
     };
-    const code = await runCli(['node', 'enumbench', 'score', '--truth', dir, '--alerts', 'alerts.jsonl', '--json'], io);
+    const code = await runCli(
+      ['node', 'enumbench', 'score', '--truth', dir, '--alerts', 'alerts.jsonl', '--json', '--allow-no-gates'],
+      io,
+    );
     expect(code).toBe(0);
     expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(run.card.metrics)));
   });

@@ -145,6 +145,7 @@ describe('builtin:volume in lockstep, scored', () => {
           name: ds.truth.scenario.name,
           card,
           verdicts: builtinVerdicts(card),
+          gates: [],
           replay: runReplay({ scenarios: ['synthetic.yaml'], seed: ds.truth.seed, detector: 'builtin:volume' }),
         },
       ],

@@ -2,6 +2,8 @@
  * A small hand-built world for scoring tests: two campaigns, three benign actors, labels and a
  * delivery schedule. Times are in minutes from T0 (2026-11-02T00:00:00Z).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Alert, ReceivedAlert } from '../../src/core/alerts.js';
 import type { DeliveryEntry } from '../../src/core/dataset.js';
 import type { RecordLabel, Truth } from '../../src/core/truth.js';
@@ -115,4 +117,21 @@ export const BENIGN_IDS = RECORDS.filter((r) => !r[3]).map((r) => r[0]);
 let seq = 0;
 export function received(alert: Alert, minutes: number): ReceivedAlert {
   return { alert, arrivedAt: at(minutes), seq: seq++ };
+}
+
+/** Write the world as a dataset directory holds it: truth.json, labels.jsonl, delivery.jsonl. */
+export function writeWorld(dir: string, truth: Truth = makeTruth()): void {
+  writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth));
+  writeFileSync(
+    join(dir, 'labels.jsonl'),
+    makeLabels()
+      .map((l) => JSON.stringify(l))
+      .join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'delivery.jsonl'),
+    makeDelivery()
+      .map((d) => JSON.stringify(d))
+      .join('\n'),
+  );
 }

@@ -15,14 +15,8 @@ import { type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
 import { generateWithJobs, resolveJobs } from '../../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../../scenario-files.js';
 import type { CommandModule } from '../command.js';
+import { parseSeed } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
-
-function parseSeed(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 2_147_483_647)
-    throw new InvalidArgumentError('a seed is an integer 0..2147483647');
-  return n;
-}
 
 function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v.trim());

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
@@ -16,18 +16,23 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
-import { DEFAULT_DETECTOR } from '../../run/detector-spec.js';
+import { parseSpeed, speedLabel } from '../../replay/clock.js';
+import { checkCommand } from '../../run/child.js';
+import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
+import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
+import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
-import { expectByName, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
+import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
-import type { CommandModule } from '../command.js';
+import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
+import { parseSeed, parseSeedCount } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { parseFaults } from './serve.js';
 
-const positiveInt = (what: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${what} must be a non-negative integer`);
-  return n;
-};
+function formatSpeed(x: number): string {
+  if (!Number.isFinite(x)) return 'max';
+  return x >= 100 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
+}
 
 export const runCommand: CommandModule = {
   name: 'run',
@@ -38,31 +43,48 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME, module:./file.js or kql:rule.kql (see `enumbench list detectors`, docs/kql.md)',
+        'builtin:NAME, module:./file.js, kql:rule.kql, process:"CMD ARGS" or stdio:"CMD ARGS" (see `enumbench list detectors`, docs/kql.md, docs/detectors.md)',
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
       .option('--query-frequency <duration>', 'kql: detectors: how often the rule runs, e.g. 5m (docs/kql.md)')
       .option('--query-period <duration>', 'kql: detectors: how far back each run looks, e.g. 1h (docs/kql.md)')
-      .option('--seed <n>', 'base seed (overrides the scenario)', positiveInt('--seed'))
-      .option('--seeds <n>', 'replay each scenario with N derived seeds (overrides `repeat:`)', positiveInt('--seeds'))
+      .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
+      .option('--seeds <n>', 'replay each scenario with N derived seeds, 1..1000 (overrides `repeat:`)', parseSeedCount)
       .option('--jobs <n>', JOBS_HELP, parseJobs)
       .addOption(
         new Option('--seed-purpose <purpose>', 'derive judging seeds (default) or an independent set to tune on')
           .choices(['judge', 'tune'] as const)
           .default('judge' as const),
       )
-      .addOption(
-        new Option('--speed <mode>', 'replay clock: lockstep (in-process detectors are always replayed in lockstep)')
-          .choices(['lockstep', 'max'] as const)
-          .default('lockstep' as const),
+      .option(
+        '--speed <mode>',
+        'replay clock: lockstep (always, for builtin:, module: and stdio:); for process: max (default), realtime, a factor such as 60, or lockstep',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
+      .option(
+        '--drain <duration>',
+        'process: how long (wall time) the detector keeps running after the last publication',
+        '6m',
+      )
+      .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
+      .option(
+        '--ack-timeout <duration>',
+        'process: in lockstep, how long (wall time) a tick may wait for its acknowledgement',
+        '30s',
+      )
+      .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
+      .option(
+        '--accept-scaled-latency',
+        'process: gate on latency measured above 1× (a wall-clock poller at --speed max or a factor)',
+      )
       .addOption(
         new Option('--threshold <expr>', 'an extra gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
           .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
           .default([] as string[]),
       )
+      .option('--no-expect', NO_EXPECT_HELP)
+      .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
       .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
       .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
       .option('--report <formats>', 'reports to write into --out: json,junit,md', 'json,junit,md')
@@ -86,6 +108,43 @@ export const runCommand: CommandModule = {
             hint: 'e.g. --tick 1m',
           });
         }
+        const spec = parseDetectorSpec(opts.detector);
+        const external = spec.kind === 'process';
+        const speedText = opts.speed ?? (external ? 'max' : 'lockstep');
+        const speed = parseSpeed(speedText);
+        if (!external && speed.kind !== 'lockstep' && speed.kind !== 'max') {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--speed ${speedText}: only process: detectors run at another speed than lockstep`,
+            {
+              hint: 'drop --speed, or run a process: detector',
+            },
+          );
+        }
+        const wallDuration = (flag: string, v: string) => {
+          const d = parseDuration(v);
+          if (!d.ok || d.value < 0)
+            throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must not be negative' : d.message}`, {
+              hint: `e.g. ${flag} 30s`,
+            });
+          return d.value;
+        };
+        const drainMs = wallDuration('--drain', opts.drain);
+        const graceMs = wallDuration('--grace', opts.grace);
+        const ackTimeoutMs = wallDuration('--ack-timeout', opts.ackTimeout);
+        const faults = opts.faults !== undefined ? parseFaults(opts.faults) : undefined;
+        if (!external) {
+          for (const [flag, given] of [
+            ['--faults', opts.faults !== undefined],
+            ['--accept-scaled-latency', opts.acceptScaledLatency === true],
+          ] as const) {
+            if (given)
+              throw new EnumbenchError('E_OPTION', `${flag} applies to process: detectors only`, {
+                hint: 'in-process and stdio: detectors are handed their records in lockstep, without the mock services',
+              });
+          }
+        }
+        if (spec.kind === 'process' || spec.kind === 'stdio') checkCommand(spec.command, cwd, io.env);
         let detectorOptions: Record<string, unknown> = {};
         if (opts.detectorOptions !== undefined) {
           try {
@@ -121,10 +180,7 @@ export const runCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
         }
         const formats = parseReportFormats(opts.report);
-        let baseline: {
-          summary: ReturnType<typeof checkBaseline>;
-          allowances: Exclude<ReturnType<typeof parseMaxRegression>, { ok: false }>['value'];
-        } | null = null;
+        let baseline: Baseline | null = null;
         if (opts.baseline !== undefined) {
           let parsed: unknown;
           try {
@@ -145,7 +201,7 @@ export const runCommand: CommandModule = {
               : { ok: true as const, value: [] };
           if (!allowances.ok)
             throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
-          baseline = { summary, allowances: allowances.value };
+          baseline = { summary, allowances: allowances.value, file: opts.baseline };
         } else if (opts.maxRegression !== undefined) {
           throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
             hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
@@ -168,7 +224,7 @@ export const runCommand: CommandModule = {
           out: outDir,
           version: ctx.version,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.seeds !== undefined && opts.seeds > 0 ? { seeds: opts.seeds } : {}),
+          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
           seedPurpose: opts.seedPurpose as SeedPurpose,
           jobs: opts.jobs ?? 'auto',
           onGenerate: (e) => {
@@ -185,12 +241,12 @@ export const runCommand: CommandModule = {
             : {}),
         });
         const datasets = prepared.flatMap((p) => p.datasets);
-        const expect = expectByName(prepared);
+        const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
         const byName = new Map(prepared.map((p) => [p.name, p]));
 
         // replay, detect, score, gate
         say(
-          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} in lockstep into ${opts.detector}`,
+          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
         );
         const result = await runDatasets({
           datasets,
@@ -198,10 +254,49 @@ export const runCommand: CommandModule = {
           detectorOptions,
           cwd,
           thresholds,
-          expectFor: (truth) => expect.get(truth.scenario.name) ?? [],
+          expectFor: (name, dirs) => {
+            const p = byScenarioName.get(name);
+            return p?.scenario
+              ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
+              : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
+          },
+          allowNoGates: opts.allowNoGates === true,
           baseline,
           tickMs: tick.value,
           version: ctx.version,
+          ...(external
+            ? {
+                external: {
+                  outDir,
+                  env: io.env,
+                  speed,
+                  drainMs,
+                  graceMs,
+                  ackTimeoutMs,
+                  ...(faults ? { faults } : {}),
+                  acceptScaledLatency: opts.acceptScaledLatency === true,
+                  ...(opts.quiet || opts.json || !opts.progress
+                    ? {}
+                    : {
+                        onProgress: (p: ExternalProgress) =>
+                          say(
+                            ctx.errStyle.dim(
+                              `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                            ),
+                          ),
+                        progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
+                      }),
+                },
+                onExternalRun: (dir: string, r: ExternalRun) => {
+                  const l = r.ledger;
+                  say(
+                    `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                  );
+                  if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
+                  for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+                },
+              }
+            : {}),
           replayFor: (name, dirs, truth) => {
             const p = byName.get(name);
             const args = [
@@ -215,10 +310,15 @@ export const runCommand: CommandModule = {
               if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
             }
             args.push('--detector', opts.detector);
+            if (opts.speed !== undefined) args.push('--speed', opts.speed);
+            if (opts.faults !== undefined) args.push('--faults', opts.faults);
+            if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
             if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
             if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
             if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
             for (const t of opts.threshold) args.push('--threshold', t);
+            if (!opts.expect) args.push('--no-expect');
+            if (opts.allowNoGates) args.push('--allow-no-gates');
             return `${commandLine(args)}  # seed ${truth.seed}`;
           },
         });
@@ -246,14 +346,7 @@ export const runCommand: CommandModule = {
           ctx.exit(ExitCode.DetectorFailed);
           return;
         }
-        const outcome = reportOutcome(result.report);
-        ctx.exit(
-          outcome === 'passed'
-            ? ExitCode.Passed
-            : outcome === 'failed'
-              ? ExitCode.ThresholdsCrossed
-              : ExitCode.InvalidInput,
-        );
+        ctx.exit(outcomeExitCode(reportOutcome(result.report)));
       });
   },
 };

@@ -12,7 +12,7 @@ import { Option } from '@commander-js/extra-typings';
 import type { Catalog } from '../../../src/core/catalog.js';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { type Diagnostic, EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
-import { ExitCode } from '../../../src/core/exit-codes.js';
+import { isTimeZone } from '../../../src/core/time-zone.js';
 import type { Truth } from '../../../src/core/truth.js';
 import {
   commandLine,
@@ -25,10 +25,16 @@ import {
 import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
 import { formatDuration, parseDuration } from '../../../src/scenario/units.js';
 import {
+  ALERTS_FORMATS,
+  type AlertsFormat,
   checkSameDataset,
   DEFAULT_EVIDENCE_CAP,
   DEFAULT_TOLERANCE_MS,
-  parseAlertsText,
+  type ImportOptions,
+  importAlerts,
+  MAPPED_FIELDS,
+  type MappedField,
+  parseTimeOffset,
   parseTruthText,
   SCORECARD_SCHEMA_VERSION,
   type Scorecard,
@@ -36,11 +42,16 @@ import {
   ScoringSubset,
   scoreWithLookups,
 } from '../../../src/scoring/index.js';
-import { type BaselineSummary, checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
-import { type GateInput, gateScenario } from '../../run/gate.js';
+import {
+  assertBaselineFits,
+  type BaselineSummary,
+  checkBaseline,
+  parseMaxRegression,
+} from '../../../src/thresholds/index.js';
+import { type GateInput, gateScenario, manifestExpect } from '../../run/gate.js';
 import { feedScoringSubset } from '../../run/scoring-files.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
-import type { CommandModule } from '../command.js';
+import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 
 const MAX_LISTED = 20;
 const DEFAULT_TOLERANCE = formatDuration(DEFAULT_TOLERANCE_MS);
@@ -107,6 +118,7 @@ function scorePair(
   loaded: LoadedTruth,
   cwd: string,
   options: ScoringOptions,
+  importOptions: ImportOptions,
   problems: string[],
   note: (s: string) => void,
 ): Scorecard {
@@ -122,7 +134,9 @@ function scorePair(
   const lineProblems = { labels: new ListedProblems(), delivery: new ListedProblems() };
   if (labelsPath && pair.labels === undefined) note(`using labels ${labelsPath}`);
   if (deliveryPath && pair.delivery === undefined) note(`using delivery schedule ${deliveryPath}`);
-  const alertsFile = parseAlertsText(readText(resolve(cwd, pair.alerts), 'alerts'));
+  const alertsFile = importAlerts(readText(resolve(cwd, pair.alerts), 'alerts'), importOptions);
+  if (alertsFile.format !== 'enumbench')
+    note(`reading ${pair.alerts} as a ${alertsFile.format} export (${alertsFile.container})`);
   const subset = new ScoringSubset(alertsFile.alerts, {
     labels: labelsPath !== undefined,
     delivery: deliveryPath !== undefined,
@@ -167,6 +181,47 @@ class ListedProblems {
   }
 }
 
+/** --alerts-format, --timezone, --time-offset and --map, checked before any file is read. */
+function parseImportOptions(opts: {
+  alertsFormat: AlertsFormat;
+  timezone?: string | undefined;
+  timeOffset?: string | undefined;
+  map: string[];
+}): ImportOptions {
+  const out: ImportOptions = { format: opts.alertsFormat };
+  if (opts.timezone !== undefined) {
+    if (!isTimeZone(opts.timezone)) {
+      throw new EnumbenchError('E_OPTION', `--timezone: unknown time zone "${opts.timezone}"`, {
+        hint: 'use an IANA zone name such as UTC, Europe/London or America/New_York',
+      });
+    }
+    out.timeZone = opts.timezone;
+  }
+  if (opts.timeOffset !== undefined) {
+    const o = parseTimeOffset(opts.timeOffset);
+    if (!o.ok) throw new EnumbenchError('E_OPTION', `--time-offset: ${o.message}`, o.hint ? { hint: o.hint } : {});
+    out.offsetMs = o.value;
+  }
+  const map: Partial<Record<MappedField, string>> = {};
+  for (const m of opts.map) {
+    const i = m.indexOf('=');
+    const key = m.slice(0, i).trim();
+    const column = m.slice(i + 1).trim();
+    if (i < 0 || column === '' || !(MAPPED_FIELDS as readonly string[]).includes(key)) {
+      throw new EnumbenchError(
+        'E_OPTION',
+        `--map "${m}": expected FIELD=COLUMN with FIELD one of ${MAPPED_FIELDS.join(', ')}`,
+        {
+          hint: 'e.g. --map principal=UserPrincipalName --map evidence=RecordIds',
+        },
+      );
+    }
+    map[key as MappedField] = column;
+  }
+  if (Object.keys(map).length) out.map = map;
+  return out;
+}
+
 export const scoreCommand: CommandModule = {
   name: 'score',
   register(program, ctx) {
@@ -193,10 +248,31 @@ export const scoreCommand: CommandModule = {
           .argParser(collect)
           .default([] as string[]),
       )
+      .option('--no-expect', NO_EXPECT_HELP)
+      .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
       .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
       .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
       .option('--tolerance <duration>', 'entity matches count until last availability + this', DEFAULT_TOLERANCE)
       .option('--evidence-cap <n>', 'evidence ids considered per alert', String(DEFAULT_EVIDENCE_CAP))
+      .addOption(
+        new Option('--alerts-format <format>', 'what wrote the alerts file (auto: told by its fields)')
+          .choices(ALERTS_FORMATS)
+          .default('auto' as AlertsFormat),
+      )
+      .option('--timezone <zone>', 'IANA time zone of zone-less times in the alerts file, e.g. UTC or America/New_York')
+      .option(
+        '--time-offset <shift>',
+        'the shift of the replay the alerts were raised on (what `serve` printed): alert times are moved back by it',
+      )
+      .option('--trust-alert-time', "let latency gate on the alerts' self-reported times (marked in every report)")
+      .addOption(
+        new Option(
+          '--map <field=column>',
+          `read an alert field from another export column (${MAPPED_FIELDS.join(', ')}; repeatable)`,
+        )
+          .argParser(collect)
+          .default([] as string[]),
+      )
       .option('--report <formats>', 'write reports: json,junit,md')
       .option('--out <dir>', 'directory for --report files', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
@@ -232,6 +308,7 @@ export const scoreCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', `--evidence-cap must be a positive integer, not "${opts.evidenceCap}"`);
         }
         const formats = parseReportFormats(opts.report);
+        const importOptions = parseImportOptions(opts);
         let baselineRaw: unknown;
         if (opts.baseline !== undefined) {
           try {
@@ -264,8 +341,33 @@ export const scoreCommand: CommandModule = {
           }
         }
 
+        // a baseline of another scenario or seed set is refused before anything is scored
+        let baselineSummary: BaselineSummary | null = null;
+        if (baselineRaw !== undefined && allowances.ok) {
+          baselineSummary = checkBaseline(
+            baselineRaw,
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: loaded[0]?.truth.formatVersion ?? 0 },
+            opts.baseline,
+          );
+          const subjects = new Map<string, { name: string; hash: string; seeds: number[] }>();
+          for (const l of loaded) {
+            const s = subjects.get(l.truth.scenario.name) ?? {
+              name: l.truth.scenario.name,
+              hash: l.truth.scenario.hash,
+              seeds: [],
+            };
+            s.seeds.push(l.truth.seed);
+            subjects.set(s.name, s);
+          }
+          assertBaselineFits(baselineSummary, [...subjects.values()], opts.baseline as string);
+        }
+
         // score every pair, group by scenario
-        const options: ScoringOptions = { toleranceMs: tol.value, evidenceCap: cap };
+        const options: ScoringOptions = {
+          toleranceMs: tol.value,
+          evidenceCap: cap,
+          ...(opts.trustAlertTime ? { trustAlertTime: true } : {}),
+        };
         const groups = new Map<string, { cards: Scorecard[]; pairs: number[] }>();
         truths.forEach((t, i) => {
           const card = scorePair(
@@ -273,9 +375,15 @@ export const scoreCommand: CommandModule = {
             loaded[i] as LoadedTruth,
             cwd,
             options,
+            importOptions,
             problems,
             note,
           );
+          if (importOptions.offsetMs) {
+            card.notes.push(
+              `alert times moved back by ${formatDuration(importOptions.offsetMs)} (--time-offset ${opts.timeOffset}): the shift of the replay they were raised on`,
+            );
+          }
           const name = card.runs[0]?.scenario ?? t;
           const g = groups.get(name) ?? { cards: [], pairs: [] };
           g.cards.push(card);
@@ -283,16 +391,10 @@ export const scoreCommand: CommandModule = {
           groups.set(name, g);
         });
 
-        let baseline: GateInput['baseline'] = null;
-        if (baselineRaw !== undefined && allowances.ok) {
-          const first = [...groups.values()][0]?.cards[0];
-          const summary: BaselineSummary = checkBaseline(
-            baselineRaw,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: first?.datasetFormatVersion ?? 0 },
-            opts.baseline,
-          );
-          baseline = { summary, allowances: allowances.value };
-        }
+        const baseline: GateInput['baseline'] =
+          baselineSummary && allowances.ok
+            ? { summary: baselineSummary, allowances: allowances.value, file: opts.baseline as string }
+            : null;
 
         const scenarios: ScenarioReport[] = [...groups.entries()].map(([name, g]) => {
           const args = ['enumbench', 'score'];
@@ -302,10 +404,21 @@ export const scoreCommand: CommandModule = {
           for (const t of opts.threshold) args.push('--threshold', t);
           if (opts.tolerance !== DEFAULT_TOLERANCE) args.push('--tolerance', opts.tolerance);
           if (cap !== DEFAULT_EVIDENCE_CAP) args.push('--evidence-cap', String(cap));
+          if (!opts.expect) args.push('--no-expect');
+          if (opts.allowNoGates) args.push('--allow-no-gates');
+          if (opts.alertsFormat !== 'auto') args.push('--alerts-format', opts.alertsFormat);
+          if (opts.timezone !== undefined) args.push('--timezone', opts.timezone);
+          if (opts.timeOffset !== undefined) args.push('--time-offset', opts.timeOffset);
+          if (opts.trustAlertTime) args.push('--trust-alert-time');
+          for (const m of opts.map) args.push('--map', m);
           const seeds = g.cards.map((c) => c.runs[0]?.seed).join(', ');
           return gateScenario({
             name,
             cards: g.cards,
+            expect: manifestExpect(
+              g.pairs.map((i) => dirname((loaded[i] as LoadedTruth).path)),
+              { catalog, cwd, ignore: !opts.expect },
+            ),
             cli: thresholds,
             baseline,
             replay: `${commandLine(args)}  # seed${g.cards.length > 1 ? 's' : ''} ${seeds}`,
@@ -316,6 +429,7 @@ export const scoreCommand: CommandModule = {
           command: 'score',
           scenarios,
           problems,
+          ...(opts.allowNoGates ? { allowNoGates: true } : {}),
         };
         const written = writeReports(report, formats, resolve(cwd, opts.out), io.env);
         if (opts.json) io.out(renderSummaryJson(report));
@@ -323,14 +437,7 @@ export const scoreCommand: CommandModule = {
           io.out(renderConsole(report, ctx.outStyle));
           for (const w of written) io.err(`${ctx.errStyle.dim(`wrote ${w}`)}\n`);
         }
-        const outcome = reportOutcome(report);
-        ctx.exit(
-          outcome === 'passed'
-            ? ExitCode.Passed
-            : outcome === 'failed'
-              ? ExitCode.ThresholdsCrossed
-              : ExitCode.InvalidInput,
-        );
+        ctx.exit(outcomeExitCode(reportOutcome(report)));
       });
   },
 };

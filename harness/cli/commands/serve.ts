@@ -10,6 +10,7 @@ import { Argument } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { formatDuration } from '../../../src/scenario/units.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
@@ -17,32 +18,60 @@ import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
+import { parseSeed } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
 
-function parseDurationMs(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
-  if (!m) throw userError('E_FAULTS', `invalid duration "${s}"`, 'use e.g. 500ms, 30s, 30m, 2h');
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 'ms'];
+function parseDurationMs(s: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms'] : 0;
+  if (!m || !(ms > 0)) {
+    throw userError(
+      'E_FAULTS',
+      `${what}: invalid duration "${s}"`,
+      'a positive duration with a unit: 500ms, 30s, 30m, 2h',
+    );
+  }
+  return ms;
 }
+
+/** Fault kinds; those with `duration` need `kind=rate:duration` (how slow, how late). */
+const FAULT_KINDS = {
+  error: { duration: false },
+  throttle: { duration: false },
+  slow: { duration: true, example: 'slow=0.1:500ms' },
+  truncate: { duration: false },
+  reset: { duration: false },
+  late: { duration: true, example: 'late=0.05:30m' },
+  expired: { duration: false },
+} as const;
+type FaultName = keyof typeof FAULT_KINDS;
 
 /** "error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02,reset=0.01,late=0.05:30m,expired=0.01" */
 export function parseFaults(spec: string): Partial<FaultConfig> {
   const out: Partial<FaultConfig> = {};
+  const seen = new Set<string>();
+  const kinds = Object.keys(FAULT_KINDS).join(', ');
   for (const part of spec.split(',').filter((p) => p.trim() !== '')) {
-    const m = /^\s*(error|throttle|slow|truncate|reset|late|expired)=([0-9.]+)(?::([0-9.]+(?:ms|s|m|h|d)?))?\s*$/.exec(
-      part,
-    );
-    const rate = m ? Number(m[2]) : Number.NaN;
-    if (!m || !(rate >= 0 && rate <= 1)) {
-      throw userError(
-        'E_FAULTS',
-        `invalid fault "${part}"`,
-        'use kind=rate with kind one of error, throttle, slow, truncate, reset, late, expired and 0 <= rate <= 1; slow and late take :duration',
-      );
+    const m = /^\s*([a-z]+)=([^:]*)(?::(.*))?$/.exec(part.trim());
+    const kind = m?.[1] as FaultName | undefined;
+    const info = kind !== undefined && Object.hasOwn(FAULT_KINDS, kind) ? FAULT_KINDS[kind] : undefined;
+    if (!m || !info || kind === undefined) {
+      throw userError('E_FAULTS', `invalid fault "${part}"`, `write kind=rate, kind one of ${kinds}`);
     }
-    switch (m[1]) {
+    const rate = /^\d+(?:\.\d+)?$/.test((m[2] as string).trim()) ? Number(m[2]) : Number.NaN;
+    if (!(rate >= 0 && rate <= 1)) {
+      throw userError('E_FAULTS', `invalid fault "${part}": the rate must be a number 0..1`, `e.g. ${kind}=0.05`);
+    }
+    if (seen.has(kind)) throw userError('E_FAULTS', `invalid faults: ${kind} is given twice`, 'give each kind once');
+    seen.add(kind);
+    const duration = m[3];
+    if ('example' in info && duration === undefined) {
+      throw userError('E_FAULTS', `invalid fault "${part}": ${kind} needs a duration`, `write it as ${info.example}`);
+    }
+    if (!('example' in info) && duration !== undefined) {
+      throw userError('E_FAULTS', `invalid fault "${part}": ${kind} takes no duration`, `write ${kind}=${m[2]}`);
+    }
+    switch (kind) {
       case 'error':
         out.errorRate = rate;
         break;
@@ -51,7 +80,7 @@ export function parseFaults(spec: string): Partial<FaultConfig> {
         break;
       case 'slow':
         out.slowRate = rate;
-        out.slowMs = parseDurationMs(m[3] ?? '500ms');
+        out.slowMs = parseDurationMs(duration as string, `fault "${part}"`);
         break;
       case 'truncate':
         out.truncateRate = rate;
@@ -61,7 +90,7 @@ export function parseFaults(spec: string): Partial<FaultConfig> {
         break;
       case 'late':
         out.lateBlobRate = rate;
-        out.lateMs = parseDurationMs(m[3] ?? '30m');
+        out.lateMs = parseDurationMs(duration as string, `fault "${part}"`);
         break;
       case 'expired':
         out.expiredRate = rate;
@@ -78,7 +107,7 @@ export const serveCommand: CommandModule = {
       .command('serve')
       .description('replay a dataset through the mock Management Activity API and diagnostic-log feeds')
       .addArgument(new Argument('<input>', 'a scenario YAML file (generated first) or a dataset directory'))
-      .option('--seed <n>', 'with a scenario: the seed (overrides the scenario)')
+      .option('--seed <n>', 'with a scenario: the seed (overrides the scenario)', parseSeed)
       .option('--out <dir>', 'with a scenario: where its dataset is written', 'out')
       .option('--jobs <n>', `with a scenario: ${JOBS_HELP}`, parseJobs)
       .option('--speed <speed>', 'realtime, a factor such as 60, max or lockstep', 'realtime')
@@ -96,6 +125,16 @@ export const serveCommand: CommandModule = {
       .option('--exit-when-done', 'stop when the replay has published everything')
       .action(async (input, opts) => {
         const { io } = ctx;
+        // every option is checked before a scenario is generated
+        const port = Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65533)
+          throw userError('E_PORT', `invalid --port ${opts.port}`, 'a port 0..65533 (0: any free ports)');
+        const pageSize = Number(opts.pageSize);
+        if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000)
+          throw userError('E_PAGE_SIZE', `invalid --page-size ${opts.pageSize}`, 'an integer 1..10000');
+        const speed = parseSpeed(opts.speed);
+        const faults = opts.faults ? parseFaults(opts.faults) : undefined;
+        const lockstepTickMs = parseDurationMs(opts.tick, '--tick');
         const path = resolve(io.cwd, input);
         let dir = path;
         if (!existsSync(path)) {
@@ -107,9 +146,7 @@ export const serveCommand: CommandModule = {
         }
         if (!statSync(path).isDirectory()) {
           // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
-          const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-          if (seed !== undefined && (!Number.isInteger(seed) || seed < 0))
-            throw userError('E_OPTION', `invalid --seed ${opts.seed}`);
+          const seed = opts.seed;
           const [prepared] = await prepareInputs({
             inputs: [input],
             catalog: ctx.catalog,
@@ -131,13 +168,6 @@ export const serveCommand: CommandModule = {
             'pass a directory written by `enumbench generate --out DIR`, or a scenario file',
           );
         }
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65533)
-          throw userError('E_PORT', `invalid --port ${opts.port}`);
-        const pageSize = Number(opts.pageSize);
-        if (!Number.isInteger(pageSize) || pageSize < 1)
-          throw userError('E_PAGE_SIZE', `invalid --page-size ${opts.pageSize}`);
-        const speed = parseSpeed(opts.speed);
         const publication = loadDataset(dir);
         let tls: { cert: string; key: string; ca: string } | undefined;
         let caPath: string | undefined;
@@ -156,9 +186,9 @@ export const serveCommand: CommandModule = {
           pageSize,
           ...(tls ? { tls } : {}),
           ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
-          ...(opts.faults ? { faults: parseFaults(opts.faults) } : {}),
+          ...(faults ? { faults } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
-          lockstepTickMs: parseDurationMs(opts.tick),
+          lockstepTickMs,
           ...(opts.spillDir ? { spillDir: resolve(io.cwd, opts.spillDir) } : {}),
         });
         const env = svc.env();
@@ -181,6 +211,7 @@ export const serveCommand: CommandModule = {
           io.out(
             [
               `${s.bold('enumbench serve')} ${input}  speed ${env.ENUMBENCH_SPEED}  records dated ${clock.start} … ${clock.end}`,
+              `  shift ${clock.shiftMs >= 0 ? '+' : ''}${formatDuration(clock.shiftMs)} from the dataset: score alerts raised on this replay with --time-offset ${formatDuration(clock.shiftMs)}`,
               '',
               `  login (stands for https://login.microsoftonline.com)  ${env.ENUMBENCH_LOGIN_URL}`,
               `  API   (stands for https://manage.office.com)          ${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${t}/activity/feed/`,

@@ -1,0 +1,23 @@
+/**
+ * Option parsers for the numbers the commands take (`--seed`, `--seeds`, `--page-size`, …): each
+ * refuses a value outside its range with the range, before any work starts (commander prints the
+ * message and the command exits 4). The ranges are the scenario schema's where it has one.
+ */
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+
+/** An integer parser for `min..max`, named after its option in the message. */
+export function intInRange(what: string, min: number, max: number): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v.trim());
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} is an integer ${min}..${max}, not "${v}"`);
+    }
+    return n;
+  };
+}
+
+/** `--seed`: the scenario schema's range (src/scenario/schema.ts `seed`) */
+export const parseSeed = intInRange('a seed', 0, 2_147_483_647);
+
+/** `--seeds`: the scenario schema's range for `repeat:` — zero seeds would judge nothing */
+export const parseSeedCount = intInRange('--seeds', 1, 1000);

@@ -1,0 +1,190 @@
+/**
+ * A detector that is a separate program: started through the shell in its own process group, so
+ * stopping it (SIGTERM, then SIGKILL after a grace period) reaches everything it started and
+ * nothing is orphaned. Its stdout is read line by line by the caller; its stderr is kept whole in a
+ * file of the run's output folder, and its last lines are at hand for the failure message.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { accessSync, constants, createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { wallNow } from '../../src/core/clock.js';
+import { userError } from '../../src/core/errors.js';
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface DetectorChildOptions {
+  command: string;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** where stderr is written in full */
+  stderrFile: string;
+  /** give the child a stdin pipe (stdio: detectors); else stdin is /dev/null */
+  stdin?: boolean;
+  onLine(line: string, lineNo: number): void;
+}
+
+const TAIL_LINES = 20;
+
+export class DetectorChild {
+  readonly child: ChildProcess;
+  readonly exited: Promise<ChildExit>;
+  exit: ChildExit | null = null;
+  /** set when the program could not be started at all */
+  spawnError: Error | null = null;
+  private readonly tail: string[] = [];
+  private partial = '';
+  private readonly stderr: WriteStream;
+  private readonly stdoutDone: Promise<void>;
+
+  constructor(o: DetectorChildOptions) {
+    this.stderr = createWriteStream(o.stderrFile);
+    this.child = spawn(o.command, {
+      shell: true,
+      detached: true,
+      cwd: o.cwd,
+      env: o.env as NodeJS.ProcessEnv,
+      stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdin?.on('error', () => {
+      // the detector closed its stdin (exited): what it did not read is its loss, reported by its exit
+    });
+    this.exited = new Promise((done) => {
+      this.child.once('error', (e) => {
+        this.spawnError = e;
+        this.exit = { code: null, signal: null };
+        done(this.exit);
+      });
+      this.child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        done(this.exit);
+      });
+    });
+    (this.child.stderr as Readable).on('data', (d: Buffer) => {
+      this.stderr.write(d);
+      const text = this.partial + d.toString('utf8');
+      const lines = text.split('\n');
+      this.partial = (lines.pop() ?? '').slice(-2000);
+      for (const l of lines) {
+        this.tail.push(l.length > 500 ? `${l.slice(0, 500)}…` : l);
+        if (this.tail.length > TAIL_LINES) this.tail.shift();
+      }
+    });
+    let n = 0;
+    const rl = createInterface({ input: this.child.stdout as Readable, crlfDelay: Number.POSITIVE_INFINITY });
+    rl.on('line', (l) => o.onLine(l, ++n));
+    this.stdoutDone = new Promise((r) => rl.once('close', () => r()));
+  }
+
+  get stdin(): Writable | null {
+    return this.child.stdin;
+  }
+
+  get running(): boolean {
+    return this.exit === null;
+  }
+
+  /** the last lines of stderr */
+  stderrTail(): string[] {
+    return this.partial === '' ? this.tail.slice() : [...this.tail, this.partial].slice(-TAIL_LINES);
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // the group is gone
+    }
+  }
+
+  /**
+   * Stop the whole process group: SIGTERM, then SIGKILL after `graceMs`. Resolves once stdout is
+   * read to its end; `killed` says whether SIGKILL was needed.
+   */
+  async stop(graceMs: number): Promise<{ killed: boolean }> {
+    let killed = false;
+    if (this.running || this.groupAlive()) {
+      this.signal('SIGTERM');
+      // the shell may exit at once while what it started ignores the signal: wait for the whole group
+      const until = wallNow() + graceMs;
+      while ((this.running || this.groupAlive()) && wallNow() < until) await new Promise((r) => setTimeout(r, 25));
+      if (this.running || this.groupAlive()) {
+        killed = true;
+        this.signal('SIGKILL');
+        await this.exited;
+      }
+    }
+    await this.drained();
+    return { killed };
+  }
+
+  /** whether any process of the detector's group is still alive */
+  groupAlive(): boolean {
+    const pid = this.child.pid;
+    if (pid === undefined) return false;
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** stdout read to its end and stderr written */
+  async drained(): Promise<void> {
+    // every process of the group is gone, so the pipe closes; a grandchild that left the group may hold it
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.stdoutDone, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+    clearTimeout(timer);
+    await new Promise<void>((r) => this.stderr.end(() => r()));
+  }
+}
+
+/**
+ * The program a command line starts, checked before anything is generated: an absolute or relative
+ * path must be an executable file, a bare name must be on PATH. Shell syntax the check cannot read
+ * (variables, subshells, builtins) is left to the shell.
+ */
+export function checkCommand(command: string, cwd: string, env: Readonly<Record<string, string | undefined>>): void {
+  const trimmed = command.trim();
+  if (trimmed === '') {
+    throw userError('E_DETECTOR_SPEC', 'the detector command is empty', 'e.g. --detector process:"python3 poller.py"');
+  }
+  const first = /^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*([^\s;&|<>()$`'"]+)/.exec(trimmed)?.[1];
+  if (first === undefined || /^(?:exec|env|cd|\.|source|command|nice|nohup|timeout)$/.test(first)) return;
+  const executable = (p: string) => {
+    try {
+      if (!statSync(p).isFile()) return false;
+      accessSync(p, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (first.includes('/')) {
+    const p = isAbsolute(first) ? first : resolve(cwd, first);
+    if (!existsSync(p))
+      throw userError('E_DETECTOR_COMMAND', `cannot start the detector: ${first} does not exist (from ${cwd})`);
+    if (!executable(p))
+      throw userError(
+        'E_DETECTOR_COMMAND',
+        `cannot start the detector: ${first} is not an executable file`,
+        `chmod +x ${first}, or name its interpreter, e.g. process:"python3 ${first}"`,
+      );
+    return;
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && executable(join(dir, first))) return;
+  }
+  throw userError(
+    'E_DETECTOR_COMMAND',
+    `cannot start the detector: "${first}" is not on PATH`,
+    'install it, or give its path, e.g. process:"./bin/my-detector"',
+  );
+}
