@@ -10,6 +10,7 @@ import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { createKqlDetector } from '../kql/index.js';
+import { createSigmaDetector } from '../sigma/index.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
@@ -104,12 +105,13 @@ export async function resolveDetector(
     return det;
   }
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
+  if (kind === 'sigma') return createSigmaDetector(rest, options, cwd);
   if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
     throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
       hint: 'use builtin:NAME, module:./file.js, kql:rule.kql or process:"CMD ARGS"',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql or process:"CMD ARGS", e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, sigma:rules.yml or process:"CMD ARGS", e.g. --detector builtin:volume',
   });
 }

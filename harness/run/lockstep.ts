@@ -210,6 +210,8 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     await call('stop', () => det.stop(ctx));
   } catch (e) {
     if (reading || (e instanceof EnumbenchError && e.code === 'E_DELIVERY_ORDER')) throw e;
+    // a detector refusing its configuration before any record (a rule for a source not collected) is invalid input
+    if (phase === 'start' && e instanceof EnumbenchError && e.kind === 'user') throw e;
     result.failure = {
       phase,
       at: clock.now(),

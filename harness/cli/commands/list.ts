@@ -3,6 +3,29 @@ import { ExitCode } from '../../../src/core/exit-codes.js';
 import { COLLECTION_PRESETS, HYPOTHESES } from '../../../src/core/sources.js';
 import type { CommandModule } from '../command.js';
 
+/** The detector specs that take a path rather than a name (CONTRACTS.md §4). */
+const DETECTOR_FORMS = [
+  {
+    id: 'module:./file.js',
+    summary: 'your own in-process detector: a module exporting a factory of {name, start, ingest, tick?, stop}',
+  },
+  {
+    id: 'kql:rule.kql',
+    summary:
+      'a KQL rule or Sentinel analytic rule (YAML/ARM) run on its schedule over Log Analytics tables (docs/kql.md)',
+  },
+  {
+    id: 'process:"CMD ARGS"',
+    summary:
+      'any program: polls the mock services with the ENUMBENCH_* environment, alerts by HTTP POST or stdout (docs/detectors.md)',
+  },
+  {
+    id: 'sigma:rules.yml',
+    summary:
+      'Sigma rules (a file or a folder) over the records as Log Analytics rows, correlations included (docs/sigma.md); e.g. sigma:detectors/published/rules/azure_ad_azurehound_discovery.yml',
+  },
+];
+
 const KINDS = ['techniques', 'profiles', 'detectors', 'collections', 'hypotheses'] as const;
 
 export const listCommand: CommandModule = {
@@ -21,7 +44,7 @@ export const listCommand: CommandModule = {
             : kind === 'profiles'
               ? catalog.profiles.map((p) => ({ id: p.id, summary: p.summary, attack: p.attack }))
               : kind === 'detectors'
-                ? catalog.detectors.map((d) => ({ id: `builtin:${d.id}`, summary: d.summary }))
+                ? [...catalog.detectors.map((d) => ({ id: `builtin:${d.id}`, summary: d.summary })), ...DETECTOR_FORMS]
                 : kind === 'collections'
                   ? COLLECTION_PRESETS.map((c) => ({ id: c.id, summary: `${c.sources.join(', ')} — ${c.description}` }))
                   : HYPOTHESES.map((h) => ({ id: h.id, summary: h.title }));

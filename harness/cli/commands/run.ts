@@ -24,6 +24,7 @@ import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js
 import { runDatasets } from '../../run/run-datasets.js';
 import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 import { parseSeed, parseSeedCount } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
@@ -43,7 +44,7 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME, module:./file.js, kql:rule.kql, process:"CMD ARGS" or stdio:"CMD ARGS" (see `enumbench list detectors`, docs/kql.md, docs/detectors.md)',
+        'builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS" (see `enumbench list detectors`, docs/kql.md, docs/sigma.md, docs/detectors.md)',
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
@@ -168,6 +169,8 @@ export const runCommand: CommandModule = {
         }
         // a kql: rule is read and compiled before anything is generated
         if (opts.detector.startsWith('kql:')) prepareKqlRule(opts.detector.slice(4), detectorOptions, cwd);
+        // so are sigma: rules
+        if (opts.detector.startsWith('sigma:')) prepareSigmaRules(opts.detector.slice(6), detectorOptions, cwd);
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
           const r = parseThresholdLine(line, { catalog: ctx.catalog });

@@ -1,0 +1,57 @@
+/**
+ * `enumbench run … --detector sigma:RULE` through the CLI (in process): the published rule scores
+ * on a (shrunk) azurehound-helpdesk; a broken rule is refused before anything is generated; a rule
+ * for a source the scenario does not collect is refused before any record, saying what it collects.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runInProcess as run } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const RULE = join(ROOT, 'detectors', 'published', 'rules', 'azure_ad_azurehound_discovery.yml');
+let dir = '';
+
+beforeAll(() => {
+  dir = tempDir('enumbench-sigma-run-');
+  const text = readFileSync(join(ROOT, 'scenarios', 'azurehound-helpdesk.yaml'), 'utf8').replace(
+    'users: 500',
+    'users: 30',
+  );
+  writeFileSync(join(dir, 'hound.yaml'), text);
+  writeFileSync(join(dir, 'hound-ual.yaml'), text.replace('collection: e5-diagnostics', 'collection: ual-only'));
+  writeFileSync(join(dir, 'broken.yml'), readFileSync(RULE, 'utf8').replace('userAgent|contains', 'userAgnt|contains'));
+});
+
+describe('run --detector sigma:', () => {
+  it('the published rule scores on the scenario', async () => {
+    const r = await run(dir, ['run', 'hound.yaml', '--detector', `sigma:${RULE}`, '--no-progress', '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s.metrics.recall.value).toBe(1);
+    expect(s.metrics.false_positives.value).toBe(0);
+  });
+
+  it('a broken rule is refused before anything is generated', async () => {
+    const r = await run(dir, ['run', 'hound.yaml', '--detector', 'sigma:broken.yml', '--no-progress']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('broken.yml:23:9: field "userAgnt" is not in SigninLogs');
+    expect(r.stderr).toContain('did you mean "UserAgent"?');
+    expect(r.stderr).not.toContain('generating');
+  });
+
+  it('a rule for a source the scenario does not collect is refused, saying what it collects', async () => {
+    const r = await run(dir, ['run', 'hound-ual.yaml', '--detector', `sigma:${RULE}`, '--no-progress']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('reads Entra sign-in logs');
+    expect(r.stderr).toContain('this scenario collects ual');
+  });
+
+  it('`list detectors` names the sigma: and kql: forms', async () => {
+    const r = await run(dir, ['list', 'detectors']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sigma:rules\.yml +Sigma rules/m);
+    expect(r.stdout).toMatch(/^kql:rule\.kql +a KQL rule/m);
+    expect(r.stdout).toContain('builtin:sigma-azure-ad-azurehound-discovery');
+  });
+});
