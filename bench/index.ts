@@ -1,5 +1,6 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { generateBenchmark } from './generate.js';
+import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { runMemoryBenchmark } from './run-memory.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
@@ -22,4 +23,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   mockDeliveryBenchmark,
   serveMemoryBenchmark,
   runMemoryBenchmark,
+  kqlScheduleBenchmark,
 ];

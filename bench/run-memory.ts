@@ -66,7 +66,7 @@ function script(path: string): string[] {
   return path.endsWith('.ts') ? [...TSX, path] : [path];
 }
 
-interface Child {
+export interface Child {
   code: number;
   stdout: string;
   stderr: string;
@@ -76,7 +76,7 @@ interface Child {
 }
 
 /** Run the CLI in a child process with the peak-RSS hook preloaded. */
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Child> {
+export function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Child> {
   const stats = join(mkdtempSync(join(tmpdir(), 'enumbench-rss-')), 'rss.json');
   const t0 = wallNow();
   return new Promise((resolve) =>
@@ -100,7 +100,8 @@ function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Chil
   );
 }
 
-async function dataset(size: RunSize, root: string): Promise<{ dir: string; mib: number; records: number }> {
+/** The quickstart-mix dataset of this size in `root`, generated once (kept while its scenario text is the same). */
+export async function dataset(size: RunSize, root: string): Promise<{ dir: string; mib: number; records: number }> {
   const key = `${size.users}u-${size.duration}`;
   const dir = join(root, key);
   const text = scenarioText(size);

@@ -18,6 +18,8 @@ export interface QuerySource {
   /** where the query text starts in the file (line and column of its first character, 1-based) */
   line?: number;
   col?: number;
+  /** columns before each later line of the query (a YAML block scalar's indentation) */
+  indent?: number;
 }
 
 function positionOf(src: QuerySource, offset: number): { file: string; line: number; col: number } {
@@ -26,7 +28,7 @@ function positionOf(src: QuerySource, offset: number): { file: string; line: num
   const lineInQuery = lines.length;
   const colInQuery = lines[lines.length - 1]!.length + 1;
   const line = (src.line ?? 1) + lineInQuery - 1;
-  const col = lineInQuery === 1 ? (src.col ?? 1) + colInQuery - 1 : colInQuery;
+  const col = lineInQuery === 1 ? (src.col ?? 1) + colInQuery - 1 : (src.indent ?? 0) + colInQuery;
   return { file: src.file, line, col };
 }
 

@@ -48,6 +48,8 @@ export const MAX_ROWS_PER_RUN = 5_000_000;
 export interface CompiledQuery {
   /** the tables the query reads */
   tables: ReadonlySet<string>;
+  /** whether the query calls ingestion_time() (rows then carry their ingestion time) */
+  readsIngestionTime: boolean;
   /** the result's columns */
   columns: readonly KColumn[];
   run(input: RunInput): Row[];
@@ -157,6 +159,7 @@ export class Compiler {
     const columns = result.columns;
     return {
       tables: this.tables,
+      readsIngestionTime: /\bingestion_time\s*\(/.test(this.text),
       columns,
       run(input) {
         const run: TRun = { now: input.now, tables: input.tables, cache: new Map(), produced: 0 };

@@ -117,7 +117,7 @@ export function kqlDetector(rule: KqlRule, query: CompiledQuery, opts: KqlDetect
       const r = h.row.row;
       const tg = r.TimeGenerated;
       if (typeof tg !== 'number' || tg <= from || tg > runAt) continue;
-      setIngestion(r, h.ingestedAt);
+      if (query.readsIngestionTime) setIngestion(r, h.ingestedAt);
       tables.get(h.row.table)?.push(r);
       visible.push(h.row);
     }

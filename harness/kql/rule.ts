@@ -189,6 +189,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
   // locate the query text in the file, for positions: a block scalar starts on the next line
   let line = 1;
   let col = 1;
+  let indent = 0;
   if (isMap(doc.contents)) {
     const node = doc.contents.get('query', true);
     if (isScalar(node) && node.range) {
@@ -196,7 +197,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
       const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
       const firstLine = text.slice(node.range[0]).split('\n', 2);
       if (block) {
-        const indent = /^(\s*)/.exec(firstLine[1] ?? '')?.[1]?.length ?? 0;
+        indent = /^(\s*)/.exec(firstLine[1] ?? '')?.[1]?.length ?? 0;
         line = start.line + 1;
         col = indent + 1;
       } else {
@@ -205,7 +206,7 @@ function readYamlRule(text: string, file: string, opts: KqlRuleOptions): KqlRule
       }
     }
   }
-  return fromFields(f, file, { text: f.query, file, line, col }, opts);
+  return fromFields(f, file, { text: f.query, file, line, col, indent }, opts);
 }
 
 function readJsonRule(text: string, file: string, opts: KqlRuleOptions): KqlRule {
