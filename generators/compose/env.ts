@@ -30,6 +30,7 @@ import {
   ualDirectoryChange,
   ualExchangeAdmin,
   ualLogon,
+  ualLogonErrorFor,
   utiOf,
 } from '../records/index.js';
 import { DeferredRecord, SerialisedRecord } from '../records/serialised.js';
@@ -107,6 +108,10 @@ export interface SignInSpec {
   sid: string | null;
   /** token lifetime in ms (default 60–90 min) */
   lifetime?: number;
+  /** a known failure (AADSTS code): the row fails with it (generators/sessions/failures.ts) */
+  failWith?: number;
+  /** a legacy-protocol client: "Block legacy authentication" applies */
+  legacy?: boolean;
 }
 
 export interface SignInResult {
@@ -242,6 +247,8 @@ export class RecordKit {
         interactive: s.category === 'SignInLogs',
         managedDevice: Boolean(s.device?.isManaged),
         mfaInSession: s.mfaInSession,
+        failWith: s.failWith,
+        legacy: s.legacy,
       },
       rng,
     );
@@ -318,11 +325,7 @@ export class RecordKit {
         correlationId,
         success: ok,
         errorNumber: String(outcome.errorCode),
-        logonError: ok
-          ? null
-          : outcome.errorCode === 50126
-            ? 'InvalidUserNameOrPassword'
-            : 'UserStrongAuthClientAuthNRequired',
+        logonError: ok ? null : ualLogonErrorFor(outcome.errorCode),
         userObjectId: user.id,
         upn: user.upn,
         ip: s.ip,

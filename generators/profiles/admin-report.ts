@@ -12,9 +12,11 @@
  * role assignments [U: common practice, e.g. o365reports.com scripts]. Run as a scheduled task on
  * the admin's jump host, the script refreshes a cached token (a non-interactive sign-in).
  *
- * Calibration: on a 1,000-user tenant one run is ≈1,400 sequential Graph GETs in well under an
- * hour on ≥ 4 of Bert-JanP's resources (organization, users, groups, devices, roleManagement), so
- * it trips the published hourly volume rule (published-detections.md §2).
+ * Calibration: one run is ≈1.3–1.4 sequential Graph GETs per user in well under an hour on ≥ 4 of
+ * Bert-JanP's resources (organization, users, groups, devices, roleManagement): ≈1,400 on a
+ * 1,000-user tenant, 1,028 on fp-trap-no-attack's 800 users. So it trips the published hourly volume
+ * rule (published-detections.md §2, 1,000 unique requests) on tenants of about 800 users or more,
+ * and stays under it on smaller ones (test/generators/profiles/calibration.test.ts).
  */
 
 import type { LabelledRecord } from '../../src/core/records.js';
@@ -245,7 +247,7 @@ export const adminReport: ProfileModule = {
     summary:
       "an admin's weekly scheduled reports: Get-Mailbox -ResultSize Unlimited, licence, MFA-status, group-membership, device and role listings over Graph PowerShell",
     description:
-      "An administrator's scheduled task on their jump host runs the tenant reports every Monday at 07:00 (tenant time): Microsoft Graph PowerShell lists the licences (/subscribedSkus, /users?$select=assignedLicenses&$top=999), every user's authentication methods for the MFA-status report, every group's members, the devices and the role assignments; then Exchange Online PowerShell runs Get-Mailbox -ResultSize Unlimited | Get-MailboxStatistics. Over a thousand delegated GETs in a few minutes from one admin, a public client and a cached token: it trips volume rules such as Bert-JanP's. The Exchange half is nearly invisible — a sign-in to the Exchange REST PowerShell app and, where endpoint logging exists, the script block — unless the exo-get-cmdlets-audited hypothesis turns each Get-* into a RecordType 1 record.",
+      "An administrator's scheduled task on their jump host runs the tenant reports every Monday at 07:00 (tenant time): Microsoft Graph PowerShell lists the licences (/subscribedSkus, /users?$select=assignedLicenses&$top=999), every user's authentication methods for the MFA-status report, every group's members, the devices and the role assignments; then Exchange Online PowerShell runs Get-Mailbox -ResultSize Unlimited | Get-MailboxStatistics. About 1.3–1.4 delegated GETs per user in a few minutes from one admin, a public client and a cached token (over a thousand on tenants of about 800 users or more): there it trips volume rules such as Bert-JanP's, whose threshold is 1,000 unique requests an hour; smaller tenants stay under it. The Exchange half is nearly invisible — a sign-in to the Exchange REST PowerShell app and, where endpoint logging exists, the script block — unless the exo-get-cmdlets-audited hypothesis turns each Get-* into a RecordType 1 record.",
     options: OPTIONS,
     observability: [
       { source: 'graphActivity', shows: 'the Graph PowerShell listings and per-user/per-group GETs, delegated' },

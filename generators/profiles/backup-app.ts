@@ -24,7 +24,7 @@ import type { GenEnv, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
 import { deltaToken, skipTokenFor } from '../records/index.js';
 import type { Actor, ProfileModule, StreamItem } from '../registry-types.js';
-import type { Group, User } from '../world/types.js';
+import type { Group, ServicePrincipal, User } from '../world/types.js';
 import {
   appSignIn,
   type Caller,
@@ -194,7 +194,10 @@ function* backupStream(env: GenEnv, entry: ProfileEntry, actorId: string): Gener
     )?.[1] ??
     Object.values(VENDORS)[0];
   if (!vendor) return;
-  const sp = vendorApp(w, vendorName, r.fork('app'), 'certificate');
+  // the backup app authenticates with a certificate, as this module documents (Veeam Backup for
+  // Microsoft 365's modern app-only authentication registers its app with a certificate), whatever
+  // credential the consented service principal was created with
+  const sp: ServicePrincipal = { ...vendorApp(w, vendorName, r.fork('app'), 'certificate'), credential: 'certificate' };
   const point = vendorEgress(r.fork('egress'), w.offices[0]?.country ?? 'US', vendor.asn, 2);
   const ua = typeof opts.userAgent === 'string' ? opts.userAgent : vendor.userAgent;
   const scope = new Set((opts.scope as readonly string[] | undefined) ?? ['directory', 'exchange', 'onedrive']);

@@ -5,6 +5,7 @@
  * still come only from the RecordKit (env.ts), so benign and malicious records share every builder.
  */
 import { DAY, HOUR, MINUTE } from '../../src/core/clock.js';
+import { APP_ONLY_WIDS } from '../../src/core/directory-roles.js';
 import type { Label, LabelledRecord } from '../../src/core/records.js';
 import type { Rng } from '../../src/core/rng.js';
 import { inBusinessHours, localTime, scheduleRuns } from '../../src/scenario/schedule.js';
@@ -176,7 +177,7 @@ export function graphCall(
     servicePrincipalId: user ? null : (c.sp?.id ?? null),
     scopes: user ? c.scopes : null,
     roles: user ? null : c.roles,
-    wids: user ? user.wids : null,
+    wids: user ? user.wids : APP_ONLY_WIDS,
     tokenIssuedAt: c.token.iat,
     signInActivityId: c.token.uti,
     sessionId: c.token.sid,

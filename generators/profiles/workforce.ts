@@ -17,7 +17,7 @@ import { DAY, HOUR, MINUTE } from '../../src/core/clock.js';
 import type { Label, LabelledRecord } from '../../src/core/records.js';
 import { type Rng, rngStream } from '../../src/core/rng.js';
 import type { ProfileEntry } from '../../src/scenario/types.js';
-import type { GenEnv, Token } from '../compose/env.js';
+import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
 import { resolveOptions } from '../compose/options.js';
 import { skipTokenFor, uti } from '../records/index.js';
 import { entraJsonText } from '../records/ual.js';
@@ -28,6 +28,17 @@ import { mix32 } from '../world/hash.js';
 import { MICROSOFT_RANGES, type NetworkPoint, pointOn, rotatingV4, rotatingV6 } from '../world/networks.js';
 import { resolveSelector } from '../world/plan.js';
 import type { Device, User, World } from '../world/types.js';
+import { GRAPH_PWSH_UA } from './shared.js';
+import { appOnlyActor } from './workforce-apps.js';
+import {
+  EXPIRED_CODES,
+  FAILURE_RATES,
+  type Imperfection,
+  NIGHT_SYNC,
+  travelPoint,
+  type UserTraits,
+  userTraits,
+} from './workforce-imperfection.js';
 
 // ---- apps a user's devices talk to ------------------------------------------------------------
 
@@ -48,6 +59,16 @@ const A_OUTLOOK_MOBILE = 3;
 const A_PORTAL = 4;
 const A_EXO = 5;
 const A_SPFX = 6;
+const A_SCRIPT = 7;
+
+/** Ev.x bits of sign-in and Graph events */
+const X_INTERACTIVE = 1;
+/** from the user's personal, unregistered laptop (no device id) */
+const X_PERSONAL = 2;
+/** a legacy-protocol client's sign-in attempt */
+const X_LEGACY = 4;
+/** K_PORTAL_LIST: x ≥ X_BROWSE is a browse burst of directory pages in the admin centres */
+const X_BROWSE = 8;
 
 const CLIENT_APPS: readonly ClientApp[] = [
   {
@@ -107,6 +128,15 @@ const CLIENT_APPS: readonly ClientApp[] = [
     perHour: 0,
     mobile: false,
   },
+  {
+    // Microsoft Graph PowerShell scripts a few users (and many admins) run from their computer
+    appId: APP.graphPowerShell.appId,
+    name: APP.graphPowerShell.displayName,
+    resource: RESOURCE.msGraph,
+    clientAppUsed: 'Mobile Apps and Desktop clients',
+    perHour: 0,
+    mobile: false,
+  },
 ];
 
 const SERVICE_APPS = [APP.peopleCards, APP.teamsServices, APP.officeSearch, APP.windowsSearch] as const;
@@ -133,6 +163,8 @@ function userAgentFor(app: number, device: Device): string {
       return device.operatingSystem === 'Ios' ? (OUTLOOK_MOBILE_UA[0] as string) : (OUTLOOK_MOBILE_UA[1] as string);
     case A_EXO:
       return PWSH_UA;
+    case A_SCRIPT:
+      return GRAPH_PWSH_UA;
     default:
       return device.browserUa;
   }
@@ -208,9 +240,123 @@ const OPTIONS = {
   adminDuties: {
     type: 'boolean',
     default: true,
-    description: 'role holders also do their admin work (EXO PowerShell, admin-portal user management)',
+    description:
+      'role holders also do their admin work (EXO PowerShell, admin-portal user management, browsing directory pages in the Entra and Intune admin centres)',
+  },
+  failures: {
+    type: 'number',
+    default: 1,
+    min: 0,
+    max: 20,
+    description:
+      'scales every benign sign-in failure rate (wrong password 50126, MFA interrupt 50074, MFA denied 500121, KMSI interrupt 50140, Conditional Access 53003, expired or revoked sessions 70043/700082/50173); 0 turns them off',
+  },
+  unmanagedShare: {
+    type: 'number',
+    default: 0.3,
+    min: 0,
+    max: 1,
+    description:
+      'share of users who also work from a personal, unregistered laptop (evening web sessions) or phone: delegated calls and sign-ins with no device id',
+  },
+  scriptShare: {
+    type: 'number',
+    default: 0.03,
+    min: 0,
+    max: 1,
+    description:
+      'share of users who run Microsoft Graph PowerShell scripts (device-less delegated calls; role holders 8× as often)',
+  },
+  vpnShare: {
+    type: 'number',
+    default: 0.05,
+    min: 0,
+    max: 1,
+    description: 'share of users who turn on a commercial VPN (a hosting ASN) from home on some days',
+  },
+  jumpBoxShare: {
+    type: 'number',
+    default: 0.3,
+    min: 0,
+    max: 1,
+    description: 'share of role holders who work from a cloud jump box (hosting or vendor cloud) on some days',
+  },
+  torShare: {
+    type: 'number',
+    default: 0.002,
+    min: 0,
+    max: 1,
+    description: 'share of users who browse through Tor on some days',
+  },
+  travelShare: {
+    type: 'number',
+    default: 0.02,
+    min: 0,
+    max: 1,
+    description: 'share of user-days spent travelling abroad (hotel and guest networks in another country)',
+  },
+  legacyClientShare: {
+    type: 'number',
+    default: 0.02,
+    min: 0,
+    max: 1,
+    description:
+      'share of users with a legacy mail client (IMAP, POP, SMTP AUTH, ActiveSync basic auth) that keeps trying and is blocked (53003)',
+  },
+  nightShiftShare: {
+    type: 'number',
+    default: 0.04,
+    min: 0,
+    max: 1,
+    description: 'share of users on a night shift (working from about 00:30 local)',
+  },
+  otherZoneShare: {
+    type: 'number',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    description: 'share of remote users who keep the hours of another time zone (3–6 h off)',
+  },
+  volumeSigma: {
+    type: 'number',
+    default: 0.9,
+    min: 0,
+    max: 3,
+    description:
+      'spread of the per-user volume multiplier (log-normal, mean 1): 0 gives every user the same volume; 0.9 puts the busiest 10 % at about 3× the median',
+  },
+  nightSync: {
+    type: 'boolean',
+    default: true,
+    description: 'phones refresh tokens and sync mail overnight (22:00–06:30 local), weekends included',
+  },
+  appOnlyApps: {
+    type: 'integer',
+    default: 4,
+    min: 0,
+    max: 50,
+    description:
+      "the tenant's own and vendors' apps that read the directory app-only around the clock (client-credential sign-ins, Graph calls with roles and the app-only wids)",
   },
 } as const;
+
+function imperfectionOf(opts: Record<string, unknown>): Imperfection {
+  const n = (k: string, d: number) => (typeof opts[k] === 'number' ? (opts[k] as number) : d);
+  return {
+    failures: n('failures', 1),
+    unmanagedShare: n('unmanagedShare', 0.3),
+    scriptShare: n('scriptShare', 0.03),
+    vpnShare: n('vpnShare', 0.05),
+    jumpBoxShare: n('jumpBoxShare', 0.3),
+    torShare: n('torShare', 0.002),
+    travelShare: n('travelShare', 0.02),
+    legacyClientShare: n('legacyClientShare', 0.02),
+    nightShiftShare: n('nightShiftShare', 0.04),
+    otherZoneShare: n('otherZoneShare', 0.1),
+    volumeSigma: n('volumeSigma', 0.9),
+    nightSync: opts.nightSync !== false,
+  };
+}
 
 // ---- the stream -------------------------------------------------------------------------------------
 
@@ -230,6 +376,7 @@ function* userStream(
   label: Label,
   intensity: number,
   adminDuties: boolean,
+  imp: Imperfection,
 ): Generator<StreamItem> {
   const w = env.world;
   const s = env.scenario;
@@ -244,7 +391,14 @@ function* userStream(
     exoProcess: 0,
   };
   const computer = user.devices[0] ?? null;
-  const phone = user.devices.find((d) => d.kind === 'mobile') ?? null;
+  const registeredPhone = user.devices.find((d) => d.kind === 'mobile') ?? null;
+  // the user's standing habits and the day's imperfections draw from their own forks, so adding
+  // them left every other event of the day as it was
+  const traits: UserTraits = userTraits(user, rng.fork('traits'), imp, registeredPhone !== null);
+  const phone = registeredPhone ?? traits.personalPhone;
+  const failRng = rng.fork('failures');
+  /** where the computer egresses today when not in the office (VPN, jump box, Tor, travel), else home */
+  let away: NetworkPoint | null = null;
   const isExoAdmin = user.roles.some((r) => r.name === 'Exchange Administrator' || r.name === 'Global Administrator');
   const isUserAdmin = user.roles.some(
     (r) =>
@@ -255,7 +409,7 @@ function* userStream(
   );
   const sids = new Map<number, string>();
   const sidFor = (device: number, epoch: number): string => {
-    const k = epoch * 2 + device;
+    const k = epoch * 4 + device;
     let sid = sids.get(k);
     if (sid === undefined) {
       sid = sessionIdFor(w, user, device, epoch);
@@ -288,25 +442,37 @@ function* userStream(
           ? weekday >= 2 && weekday <= 4 && dr.bool(0.8)
           : false);
     const place = inOffice ? 1 : 0;
+    const xr = rng.fork(`i${d}`);
+    const dayIntensity = intensity * traits.volume;
+    away = null;
+    if (!inOffice) {
+      if (traits.jumpBox && xr.bool(0.4)) away = traits.jumpBox;
+      else if (traits.vpn && xr.bool(0.35)) away = traits.vpn;
+      else if (traits.tor && xr.bool(0.3)) away = traits.tor;
+      else if (xr.bool(imp.travelShare)) away = travelPoint(user, xr);
+    }
 
     if (works && computer && user.kind !== 'sync') {
-      const start = localMidnight + (user.workStart + dr.normal(0, 20)) * MINUTE;
+      const start = Math.max(
+        localMidnight + 10 * MINUTE,
+        localMidnight + (user.workStart + traits.shiftMin + dr.normal(0, 20)) * MINUTE,
+      );
       const len = workday ? (user.workEnd - user.workStart + dr.normal(0, 30)) * MINUTE : dr.int(30, 150) * MINUTE;
-      const end = start + Math.max(30 * MINUTE, len);
+      const end = Math.min(localMidnight + 23 * HOUR, start + Math.max(30 * MINUTE, len));
       // Teams and Outlook run all day; Office on the web in a few windows
-      planAppWindow(evs, dr, A_TEAMS, 0, start + dr.int(0, 10) * MINUTE, end, intensity);
-      planAppWindow(evs, dr, A_OFFICE, 0, start + dr.int(0, 20) * MINUTE, end, intensity);
+      planAppWindow(evs, dr, A_TEAMS, 0, start + dr.int(0, 10) * MINUTE, end, dayIntensity);
+      planAppWindow(evs, dr, A_OFFICE, 0, start + dr.int(0, 20) * MINUTE, end, dayIntensity);
       const webWindows = dr.int(0, 3);
       for (let i = 0; i < webWindows; i++) {
         const a = start + dr.float() * (end - start);
-        planAppWindow(evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), intensity);
+        planAppWindow(evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), dayIntensity);
       }
       // SharePoint intranet pages whose SPFx web parts call Graph (own RNG fork: adding them left
       // every other event of the day as it was)
-      planIntranet(evs, dr.fork('spfx'), start, end, intensity);
+      planIntranet(evs, dr.fork('spfx'), start, end, dayIntensity);
       // first-party service calls on the user's behalf
       let t = start;
-      const svcMean = HOUR / (3 * intensity);
+      const svcMean = HOUR / (3 * dayIntensity);
       for (;;) {
         t += dr.exponential(svcMean);
         if (t >= end) break;
@@ -314,15 +480,33 @@ function* userStream(
       }
       // legacy Azure AD Graph calls some Office builds still make
       if (dr.bool(0.25)) evs.push(start + dr.float() * (end - start), K_AADGRAPH, A_OFFICE, 0, 0);
-      if (adminDuties && workday && user.roles.length) planAdminDay(evs, dr, start, end, isExoAdmin, isUserAdmin);
+      if (adminDuties && workday && user.roles.length) {
+        planAdminDay(evs, dr.fork('admin'), start, end, isExoAdmin, isUserAdmin);
+        planPortalBrowsing(evs, xr, start, end);
+      }
+      // a Microsoft Graph PowerShell script: an interactive sign-in, then a burst of device-less calls
+      if (traits.scripter && xr.bool(0.3)) planScript(evs, xr, start, end);
+    }
+    // an evening on the personal laptop: Office on the web with no device id
+    if (traits.personalLaptop && user.kind !== 'sync' && xr.bool(0.3)) {
+      const a = localMidnight + (19 + xr.float() * 2.5) * HOUR;
+      planAppWindow(evs, xr, A_OFFICEHOME, 0, a, a + xr.int(10, 40) * MINUTE, dayIntensity, X_PERSONAL);
     }
     // the phone: morning and evening mail checks, lunch
     if (phone && user.kind !== 'sync' && dr.bool(workday ? 0.8 : 0.5)) {
       const bursts = dr.int(1, 3);
       for (let i = 0; i < bursts; i++) {
         const a = localMidnight + dr.pick([7.5, 12.5, 19, 21]) * HOUR + dr.normal(0, 40) * MINUTE;
-        planAppWindow(evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, intensity);
+        planAppWindow(evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, dayIntensity);
       }
+    }
+    // overnight, every day: the phone refreshes its token and syncs mail in the background
+    if (phone && user.kind !== 'sync' && imp.nightSync) planNightSync(evs, xr.fork('night'), localMidnight);
+    // a legacy mail client that keeps trying (and is blocked) around the clock
+    if (traits.legacy && user.kind !== 'sync') {
+      const tries = xr.int(1, 6);
+      for (let i = 0; i < tries; i++)
+        evs.push(localMidnight + xr.float() * 23 * HOUR, K_SIGNIN, A_OUTLOOK_MOBILE, 1, X_LEGACY);
     }
     if (!evs.n) continue;
     const keys = evs.sorted();
@@ -370,26 +554,134 @@ function* userStream(
     for (const x of res.records) built.push(x);
   }
 
+  /**
+   * A legacy-protocol client (IMAP, POP, SMTP AUTH, ActiveSync with basic auth) trying the user's
+   * password: Exchange Online as client and resource, no device, blocked by the tenant's "Block
+   * legacy authentication" policy (53003) — every hour of the day, for as long as nobody fixes it.
+   */
+  function legacyAttempt(u: User, lb: Label, t: number, net: NetworkPoint, ip: string): void {
+    const legacy = traits.legacy;
+    if (!legacy) return;
+    const res = kit.signIn(failRng, lb, {
+      time: t,
+      category: 'SignInLogs',
+      user: u,
+      appId: RESOURCE.exchange.id,
+      appDisplayName: RESOURCE.exchange.displayName,
+      resource: RESOURCE.exchange,
+      point: net,
+      ip,
+      device: null,
+      userAgent: legacy[1],
+      clientAppUsed: legacy[0],
+      method: 'password',
+      mfaInSession: false,
+      sid: sidFor(3, sessionEpoch(w, u, 1, t)),
+      failWith: 53003,
+      legacy: true,
+    });
+    for (const x of res.records) built.push(x);
+  }
+
+  /**
+   * An admin browsing the Entra and Intune admin centres: the blades read owners, members, role
+   * assignments and registered owners of the objects the admin opens — the directory paths the
+   * published path-signature rules list (docs/published-detections.md), a handful at a time.
+   */
+  function portalBrowse(
+    u: User,
+    st: UserState,
+    r: Rng,
+    lb: Label,
+    ev: Ev,
+    net: NetworkPoint,
+    ip: string,
+    device: Device,
+  ): void {
+    let tok = st.tokens[A_PORTAL];
+    if (!tok || tok.exp < ev.t) {
+      const res = kit.signIn(r, lb, {
+        time: ev.t,
+        category: 'SignInLogs',
+        user: u,
+        appId: APP.azurePortal.appId,
+        appDisplayName: APP.azurePortal.displayName,
+        resource: RESOURCE.msGraph,
+        point: net,
+        ip,
+        device: device.id ? device : null,
+        userAgent: device.browserUa,
+        clientAppUsed: 'Browser',
+        method: 'password',
+        mfaInSession: true,
+        sid: sidFor(0, sessionEpoch(w, u, 0, ev.t)),
+      });
+      st.tokens[A_PORTAL] = res.token;
+      tok = res.token;
+      for (const x of res.records) built.push(x);
+    }
+    const calls = 3 + 2 * (ev.x - X_BROWSE);
+    let t = ev.t + r.int(1, 4) * 1000;
+    for (let i = 0; i < calls; i++) {
+      const q = portalPath(w, r);
+      const rec = kit.graphRequest(r, lb, {
+        time: t,
+        apiVersion: q.v,
+        method: 'GET',
+        uri: q.uri,
+        status: q.status,
+        durationMs: Math.round(r.logNormal(180_000, 1_200_000)),
+        responseSizeBytes: q.size,
+        ip,
+        userAgent: device.browserUa,
+        appId: tok.appId,
+        userId: u.id,
+        servicePrincipalId: null,
+        scopes: scopesFor(tok.appId),
+        roles: null,
+        wids: u.wids,
+        tokenIssuedAt: tok.iat,
+        signInActivityId: tok.uti,
+        sessionId: tok.sid,
+        deviceId: device.id || null,
+        clientAuthMethod: 0,
+      });
+      if (rec) built.push(rec);
+      t += r.int(300, 9000);
+    }
+  }
+
   /** builds one event's records into `built` (a plain function: cheaper than a nested generator) */
   function buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): void {
-    const device = ev.d === 1 ? phone : computer;
+    const personal = ev.d === 0 && (ev.x & X_PERSONAL) !== 0 && ev.k !== K_PORTAL_LIST;
+    const device = ev.d === 1 ? phone : personal ? traits.personalLaptop : computer;
     if (!device) return;
-    const net = networkAt(u, ev.d, place, ev.t);
-    const ip = ipAt(u, net, ev.d, place, ev.t);
+    // a personal, unregistered device: no device id in any record
+    const registered = device.id ? device : null;
+    const net = personal ? u.home : networkAt(u, ev.d, place, away);
+    const ip = personal ? ipAt(u, net, 0, 0, null, ev.t) : ipAt(u, net, ev.d, place, away, ev.t);
     switch (ev.k) {
       case K_SIGNIN: {
         if (ev.a === A_SPFX) {
           spfxToken(u, st, r, lb, ev.t, device);
           return;
         }
+        if ((ev.x & X_LEGACY) !== 0) {
+          legacyAttempt(u, lb, ev.t, net, ip);
+          return;
+        }
         const epoch = sessionEpoch(w, u, ev.d, ev.t);
-        const sid = sidFor(ev.d, epoch);
+        // a personal laptop has its own browser session (session ids are ESTS sessions, not devices)
+        const sid = sidFor(personal ? 2 : ev.d, epoch);
         const fresh = st.lastEpoch[ev.d] !== epoch;
         st.lastEpoch[ev.d] = epoch;
         const app = CLIENT_APPS[ev.a] as ClientApp;
-        const interactive = fresh || ev.x === 1 || (ev.a === A_OFFICEHOME && r.bool(0.25));
-        const res = kit.signIn(r, lb, {
-          time: ev.t,
+        let interactive =
+          fresh || (ev.x & X_INTERACTIVE) !== 0 || (ev.a === A_OFFICEHOME && r.bool(0.25)) || !registered;
+        const fail = pickFailure(failRng, imp.failures, interactive, fresh, app.clientAppUsed === 'Browser');
+        let t = ev.t;
+        const spec: SignInSpec = {
+          time: t,
           category: interactive ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
           user: u,
           appId: app.appId,
@@ -397,13 +689,25 @@ function* userStream(
           resource: app.resource,
           point: net,
           ip,
-          device,
+          device: registered,
           userAgent: userAgentFor(ev.a, device),
           clientAppUsed: app.clientAppUsed,
           method: interactive ? 'password' : 'refreshToken',
           mfaInSession: !fresh,
           sid,
-        });
+        };
+        if (fail) {
+          // the failed attempt first; the user (or the app, signing the user in again) then succeeds
+          const failed = kit.signIn(failRng, lb, { ...spec, failWith: fail });
+          for (const x of failed.records) built.push(x);
+          t += failRng.int(4, 45) * 1000;
+          if (!interactive) {
+            interactive = true;
+            spec.category = 'SignInLogs';
+            spec.method = 'password';
+          }
+        }
+        const res = kit.signIn(r, lb, { ...spec, time: t });
         st.tokens[ev.a] = res.token;
         for (const x of res.records) built.push(x);
         return;
@@ -431,7 +735,7 @@ function* userStream(
           tokenIssuedAt: tok.iat,
           signInActivityId: tok.uti,
           sessionId: tok.sid,
-          deviceId: device.id,
+          deviceId: registered?.id ?? null,
           clientAuthMethod: 0,
         });
         if (rec) built.push(rec);
@@ -567,6 +871,10 @@ function* userStream(
         return;
       }
       case K_PORTAL_LIST: {
+        if (ev.x >= X_BROWSE) {
+          portalBrowse(u, st, r, lb, ev, net, ip, device);
+          return;
+        }
         let tok = st.tokens[A_PORTAL];
         if (!tok || tok.exp < ev.t) {
           const epoch = sessionEpoch(w, u, 0, ev.t);
@@ -685,12 +993,21 @@ function* userStream(
 /** How far before its event an admin task's first record may lie (see K_PORTAL_LIST, K_EXO_CONNECT). */
 const ADMIN_LEAD_MS = 20_000;
 
-function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: number, b: number, intensity: number): void {
+function planAppWindow(
+  evs: EvBuf,
+  r: Rng,
+  app: number,
+  device: number,
+  a: number,
+  b: number,
+  intensity: number,
+  x = 0,
+): void {
   if (b <= a) return;
   // token refreshes every 60–90 min while the app runs (the first may be interactive)
   let t = a;
   while (t < b) {
-    evs.push(t, K_SIGNIN, app, device, 0);
+    evs.push(t, K_SIGNIN, app, device, x);
     t += r.int(55, 85) * MINUTE;
   }
   const perHour = (CLIENT_APPS[app] as ClientApp).perHour * intensity;
@@ -700,7 +1017,75 @@ function planAppWindow(evs: EvBuf, r: Rng, app: number, device: number, a: numbe
   for (;;) {
     q += r.exponential(mean);
     if (q >= b) break;
-    evs.push(q, K_GRAPH, app, device, 0);
+    evs.push(q, K_GRAPH, app, device, x);
+  }
+}
+
+/**
+ * Which failure, if any, precedes this sign-in (AADSTS code), at the FAILURE_RATES × `scale`.
+ * Interactive: a wrong password, the MFA prompt of a new session interrupting the first leg (or
+ * denied), a "Keep me signed in" interrupt in a browser, a Conditional Access block. Non-interactive:
+ * an expired or revoked refresh token, after which the app signs the user in interactively.
+ */
+function pickFailure(r: Rng, scale: number, interactive: boolean, fresh: boolean, browser: boolean): number {
+  if (scale <= 0) return 0;
+  const roll = r.float();
+  const f = FAILURE_RATES;
+  if (!interactive) return roll < f.expiredSession * scale ? r.weighted(EXPIRED_CODES) : 0;
+  let acc = f.wrongPassword * scale;
+  if (roll < acc) return 50126;
+  if (fresh) {
+    acc += f.mfaInterrupt * scale;
+    if (roll < acc) return 50074;
+    acc += f.mfaDenied * scale;
+    if (roll < acc) return 500121;
+  }
+  if (browser) {
+    acc += f.kmsiInterrupt * scale;
+    if (roll < acc) return 50140;
+  }
+  acc += f.caBlocked * scale;
+  return roll < acc ? 53003 : 0;
+}
+
+/** 1–4 bursts a working day of an admin opening objects in the admin centres. */
+function planPortalBrowsing(evs: EvBuf, r: Rng, start: number, end: number): void {
+  const bursts = r.int(1, 4);
+  for (let i = 0; i < bursts; i++)
+    evs.push(
+      start + r.float() * Math.max(0, end - start - 10 * MINUTE),
+      K_PORTAL_LIST,
+      A_PORTAL,
+      0,
+      X_BROWSE + r.int(0, 7),
+    );
+}
+
+/** A Graph PowerShell script run: an interactive sign-in, then 5–40 calls a second or three apart. */
+function planScript(evs: EvBuf, r: Rng, start: number, end: number): void {
+  let t = start + r.float() * Math.max(0, end - start - 20 * MINUTE);
+  evs.push(t, K_SIGNIN, A_SCRIPT, 0, X_INTERACTIVE);
+  const n = r.int(5, 40);
+  t += r.int(3, 12) * 1000;
+  for (let i = 0; i < n; i++) {
+    evs.push(t, K_GRAPH, A_SCRIPT, 0, 0);
+    t += r.int(400, 3500);
+  }
+}
+
+/** Background sync overnight (00:00–06:30 and 22:00–23:00 local): a token refresh and a mail sync call. */
+function planNightSync(evs: EvBuf, r: Rng, localMidnight: number): void {
+  const windows: readonly (readonly [number, number])[] = [
+    [0, NIGHT_SYNC.to],
+    [24 * HOUR + NIGHT_SYNC.from, 23 * HOUR],
+  ];
+  for (const [a, b] of windows) {
+    let t = localMidnight + a + r.float() * NIGHT_SYNC.meanGap;
+    while (t < localMidnight + b) {
+      evs.push(t, K_SIGNIN, A_OUTLOOK_MOBILE, 1, 0);
+      evs.push(t + r.int(800, 4000), K_GRAPH, A_OUTLOOK_MOBILE, 1, 0);
+      t += r.exponential(NIGHT_SYNC.meanGap);
+    }
   }
 }
 
@@ -744,13 +1129,18 @@ function planAdminDay(evs: EvBuf, r: Rng, start: number, end: number, exo: boole
   }
 }
 
-function networkAt(u: User, device: number, place: number, _t: number): NetworkPoint {
+function networkAt(u: User, device: number, place: number, away: NetworkPoint | null): NetworkPoint {
   if (device === 1) return u.mobile;
   if (place === 1 && u.office) return u.office.egress;
-  return u.home;
+  return away ?? u.home;
 }
 
-function ipAt(u: User, net: NetworkPoint, device: number, place: number, t: number): string {
+function ipAt(u: User, net: NetworkPoint, device: number, place: number, away: NetworkPoint | null, t: number): string {
+  if (device === 0 && place === 0 && away) {
+    // Tor circuits change every ten minutes; a VPN, jump box or hotel keeps its address for the day
+    if (away.kind === 'tor') return rotatingV4(away, mix32(u.index, Math.floor(t / (10 * MINUTE)), 13));
+    return away.v4[0] as string;
+  }
   if (device === 1) {
     // carrier addresses rotate every couple of hours; v6 on about half the connections
     const bucket = Math.floor(t / (2 * HOUR));
@@ -887,6 +1277,8 @@ function graphCall(w: World, r: Rng, app: number): Call {
         status: 200,
         size: r.int(600, 4200),
       };
+    case A_SCRIPT:
+      return scriptCall(w, r);
     case A_OFFICEHOME:
       if (roll < 0.25) return { v: 'v1.0', uri: `${G}/v1.0/me`, status: 200, size: r.int(450, 700) };
       if (roll < 0.5)
@@ -910,6 +1302,147 @@ function graphCall(w: World, r: Rng, app: number): Call {
         size: other.hasPhoto ? r.int(1400, 4800) : 0,
       };
   }
+}
+
+/**
+ * A page of the Entra or Intune admin centre reading the directory: the object blades call these
+ * (owners, members, role assignments, registered owners, app role assignments), and the list blades
+ * the collections. They are the paths the published path-signature rules list.
+ */
+function portalPath(w: World, r: Rng): Call {
+  const pick = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[r.int(0, xs.length - 1)] : undefined);
+  const sp = pick(w.servicePrincipals);
+  const g = pick(w.groups);
+  const u = pick(w.people) as User;
+  const dev = pick(u.devices);
+  const roll = r.int(0, 13);
+  const id = (x: { id: string } | undefined) => x?.id ?? u.id;
+  switch (roll) {
+    case 0:
+      return {
+        v: 'beta',
+        uri: `${G}/beta/servicePrincipals/${id(sp)}/owners?$select=id,displayName,userPrincipalName`,
+        status: 200,
+        size: r.int(120, 900),
+      };
+    case 1:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/groups/${id(g)}/members?$select=id,displayName,userPrincipalName&$top=100`,
+        status: 200,
+        size: r.int(400, 14_000),
+      };
+    case 2:
+      return {
+        v: 'beta',
+        uri: `${G}/beta/groups/${id(g)}/owners?$select=id,displayName`,
+        status: 200,
+        size: r.int(120, 900),
+      };
+    case 3:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/servicePrincipals/${id(sp)}/appRoleAssignedTo?$top=100`,
+        status: 200,
+        size: r.int(200, 6000),
+      };
+    case 4:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/roleManagement/directory/roleAssignments?$filter=principalId%20eq%20%27${u.id}%27&$expand=roleDefinition`,
+        status: 200,
+        size: r.int(200, 3000),
+      };
+    case 5:
+      return {
+        v: 'beta',
+        uri: `${G}/beta/applications/${r.uuid()}/owners`,
+        status: r.bool(0.8) ? 200 : 404,
+        size: r.int(120, 900),
+      };
+    case 6:
+      return {
+        v: 'beta',
+        uri: `${G}/beta/devices/${dev?.id ?? r.uuid()}/registeredOwners`,
+        status: dev ? 200 : 404,
+        size: r.int(300, 900),
+      };
+    case 7:
+      return { v: 'v1.0', uri: `${G}/v1.0/organization`, status: 200, size: r.int(2500, 4500) };
+    case 8:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/groups?$top=100&$select=id,displayName,groupTypes,mailEnabled,securityEnabled&$count=true`,
+        status: 200,
+        size: r.int(9000, 40_000),
+      };
+    case 9:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/servicePrincipals?$top=100&$select=id,appId,displayName,servicePrincipalType`,
+        status: 200,
+        size: r.int(9000, 40_000),
+      };
+    case 10:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/roleManagement/directory/roleDefinitions?$select=id,displayName,isBuiltIn`,
+        status: 200,
+        size: r.int(20_000, 60_000),
+      };
+    case 11:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/devices?$top=100&$select=id,deviceId,displayName,operatingSystem,trustType&$count=true`,
+        status: 200,
+        size: r.int(9000, 40_000),
+      };
+    case 12:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/users/${u.id}/memberOf?$select=id,displayName`,
+        status: 200,
+        size: r.int(300, 4000),
+      };
+    default:
+      return {
+        v: 'v1.0',
+        uri: `${G}/v1.0/applications?$top=100&$select=id,appId,displayName`,
+        status: 200,
+        size: r.int(4000, 30_000),
+      };
+  }
+}
+
+/** What a user's Graph PowerShell script reads: their team, a group's members, a user's manager, licences. */
+function scriptCall(w: World, r: Rng): Call {
+  const other = w.people[r.int(0, w.people.length - 1)] as User;
+  const g = w.groups.length ? w.groups[r.int(0, w.groups.length - 1)] : undefined;
+  const roll = r.float();
+  if (roll < 0.35)
+    return {
+      v: 'v1.0',
+      uri: `${G}/v1.0/users/${other.id}?$select=id,displayName,department,jobTitle,manager`,
+      status: 200,
+      size: r.int(380, 900),
+    };
+  if (roll < 0.55 && g)
+    return { v: 'v1.0', uri: `${G}/v1.0/groups/${g.id}/members?$top=100`, status: 200, size: r.int(600, 30_000) };
+  if (roll < 0.75)
+    return {
+      v: 'v1.0',
+      uri: `${G}/v1.0/users/${other.id}/manager`,
+      status: r.bool(0.9) ? 200 : 404,
+      size: r.int(300, 700),
+    };
+  if (roll < 0.9)
+    return {
+      v: 'v1.0',
+      uri: `${G}/v1.0/users?$filter=department%20eq%20%27${encodeURIComponent(other.department)}%27&$select=id,displayName,mail`,
+      status: 200,
+      size: r.int(900, 20_000),
+    };
+  return { v: 'v1.0', uri: `${G}/v1.0/users/${other.id}/licenseDetails`, status: 200, size: r.int(500, 2500) };
 }
 
 function serviceCall(w: World, u: User, r: Rng, appId: string): Call {
@@ -1034,7 +1567,7 @@ export const workforce: ProfileModule = {
     summary:
       "every user's working day: sign-ins, token refreshes, people-picker searches, lookups, first-party noise, admin work",
     description:
-      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on.",
+      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on. It carries every imperfection an attacker's traffic has, each rate an option (no published per-tenant rate exists for any of them: every default is a judgement, marked so; error codes and their meanings from Microsoft's AADSTS reference, learn.microsoft.com/entra/identity-platform/reference-error-codes): failed sign-ins by cause — wrong password 50126 (3 % of interactive sign-ins), the MFA prompt interrupting a new session's first leg 50074 (30 % of session-opening sign-ins) or denied 500121 (1.5 %), the Keep-me-signed-in interrupt 50140 (5 % of browser sign-ins), a Conditional Access block 53003 (0.4 %), expired or revoked refresh tokens 70043/700082/50173 (0.5 % of refreshes, then an interactive sign-in) — each mirrored in the UAL RecordType 15 record (UserLoginFailed, LogonError, ErrorNumber); legacy mail clients that keep trying IMAP/POP/SMTP AUTH/ActiveSync and are blocked by the legacy-authentication policy (2 % of users; single-factor, no device); personal, unregistered laptops and phones (30 % of users) and Microsoft Graph PowerShell scripts (3 % of users, role holders 8× as often) whose sign-ins and Graph calls carry no device id; the tenant's own and vendors' integrations reading the directory app-only around the clock from cloud VMs and hosting VPSs (4 apps, 4–12 calls an hour each, ClientAuthMethod 1 or 2, the app-only wids 0997a1d0-… as the live record in reference/telemetry.md §1b carries it); hosting and anonymising egress — commercial VPNs on hosting ASNs (5 % of users, a third of their home days), admins' cloud jump boxes (30 % of role holders, 40 % of their days), Tor (0.2 % of users), travel on guest networks abroad (2 % of user-days); a 24-hour rhythm — phones refresh and sync overnight (22:00–06:30, about every 100 minutes, weekends included), night-shift staff (4 %) and remote staff on another zone's hours (10 %); a heavy-tailed per-user volume (log-normal multiplier, σ 0.9, mean 1); and admins browsing the Entra and Intune admin centres (1–4 bursts a working day), whose blades read owners, members, role assignments, registered owners and app role assignments — the paths the published path-signature rules list.",
     options: OPTIONS,
     observability: [
       { source: 'signIns', shows: 'interactive and non-interactive sign-ins, sessions and tokens' },
@@ -1051,19 +1584,24 @@ export const workforce: ProfileModule = {
     const opts = resolveOptions(OPTIONS, entry.options, pr.fork('options'));
     const intensity = Number(opts.intensity ?? 1);
     const adminDuties = opts.adminDuties !== false;
-    return users.map((u) => {
-      const id = `${entry.id}/${u.index}`;
-      const label: Label = { actor: id, kind: 'profile', module: 'workforce', malicious: false };
-      return {
-        id,
-        label,
-        principals: [u.upn],
-        // admin work logs a script block up to 9 s and a portal sign-in up to 20 s before its
-        // event; everything else a user does is recorded at the event's own time
-        lead: adminDuties && u.roles.length ? ADMIN_LEAD_MS : 0,
-        stream: () =>
-          userStream(env, u, rngStream(env.seed, 'workforce', entry.id, u.index), label, intensity, adminDuties),
-      };
-    });
+    const imp = imperfectionOf(opts);
+    const appsN = typeof opts.appOnlyApps === 'number' ? opts.appOnlyApps : 4;
+    const apps = appsN > 0 ? [appOnlyActor(entry.id, env, appsN)] : [];
+    return users
+      .map((u): Actor => {
+        const id = `${entry.id}/${u.index}`;
+        const label: Label = { actor: id, kind: 'profile', module: 'workforce', malicious: false };
+        return {
+          id,
+          label,
+          principals: [u.upn],
+          // admin work logs a script block up to 9 s and a portal sign-in up to 20 s before its
+          // event; everything else a user does is recorded at the event's own time
+          lead: adminDuties && u.roles.length ? ADMIN_LEAD_MS : 0,
+          stream: () =>
+            userStream(env, u, rngStream(env.seed, 'workforce', entry.id, u.index), label, intensity, adminDuties, imp),
+        };
+      })
+      .concat(apps);
   },
 };

@@ -101,10 +101,36 @@ const FAILURE: Readonly<Record<number, string>> = {
   53003: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
   500121: 'Authentication failed during strong authentication request.',
   70044: 'The session has expired or is invalid due to sign-in frequency checks by conditional access.',
+  50076:
+    'Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access the resource.',
+  50173: 'The provided grant has expired due to it being revoked, a fresh auth token is needed.',
+  70043: 'The refresh token has expired or is invalid due to sign-in frequency checks by conditional access.',
+  700082: 'The refresh token has expired due to inactivity.',
 };
 
 export function failureReasonFor(code: number): string {
   return FAILURE[code] ?? 'Other.';
+}
+
+/**
+ * The UAL RecordType 15 `LogonError` of a failed sign-in: the AADSTS error's name (Microsoft Entra
+ * authentication and authorization error codes, learn.microsoft.com/entra/identity-platform/reference-error-codes).
+ */
+const LOGON_ERROR: Readonly<Record<number, string>> = {
+  50126: 'InvalidUserNameOrPassword',
+  50074: 'UserStrongAuthClientAuthNRequiredInterrupt',
+  50076: 'UserStrongAuthClientAuthNRequired',
+  50140: 'KmsiInterrupt',
+  53003: 'BlockedByConditionalAccess',
+  500121: 'AuthenticationFailedSasError',
+  50173: 'FreshTokenNeeded',
+  70043: 'BadTokenDueToSignInFrequency',
+  70044: 'SessionExpiredDueToSignInFrequency',
+  700082: 'ExpiredOrRevokedGrantInactiveToken',
+};
+
+export function ualLogonErrorFor(code: number): string {
+  return LOGON_ERROR[code] ?? 'Other';
 }
 
 export function signInDiag(s: SignInInput): Record<string, unknown> {

@@ -62,6 +62,14 @@ export interface SignInContext {
   managedDevice: boolean;
   /** MFA already satisfied by a claim in the session (benign refreshes) */
   mfaInSession: boolean;
+  /**
+   * A failure the caller knows happens (a wrong password, an MFA prompt abandoned, an expired
+   * refresh token, a blocked legacy client): the AADSTS error code the row carries. Causes and
+   * rates: generators/sessions/failures.ts.
+   */
+  failWith?: number | undefined;
+  /** a legacy-protocol client (IMAP, POP, SMTP AUTH, ActiveSync basic auth): "Block legacy authentication" applies */
+  legacy?: boolean | undefined;
 }
 
 export interface SignInOutcome {
@@ -110,7 +118,7 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
     else if (p.target === 'outsideTrusted') applies = !trusted;
     else if (p.target === 'admins') applies = admin;
     else if (p.target === 'risk') applies = mfaByRisk;
-    else if (p.target === 'legacyAuth') applies = false;
+    else if (p.target === 'legacyAuth') applies = c.legacy === true;
     return {
       id: p.id,
       displayName: p.displayName,
@@ -179,12 +187,14 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
       ualAuthMethod = '3';
     }
   }
+  if (c.failWith !== undefined && c.failWith !== 0) applyFailure(c.failWith, steps, applied);
+  if (c.failWith) errorCode = c.failWith;
   const caStatus: SignInOutcome['conditionalAccessStatus'] = applied.some((p) => p.result === 'success')
     ? errorCode === 0
       ? 'success'
       : 'failure'
     : 'notApplied';
-  if (errorCode !== 0) {
+  if (errorCode !== 0 && (c.failWith === undefined || FAILS_AT_CA.has(errorCode))) {
     for (const p of applied) if (p.result === 'success') p.result = 'failure';
   }
   return {
@@ -208,4 +218,59 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
     incomingTokenType: incoming,
     ualAuthMethod,
   };
+}
+
+/** Error codes Conditional Access itself raises (the applied policies' result is "failure"). */
+const FAILS_AT_CA: ReadonlySet<number> = new Set([53003, 50076]);
+
+/**
+ * How a known failure shows in the authentication steps (what the sign-in row's
+ * authenticationDetails say): the failing step marked failed with its detail, later steps dropped.
+ */
+function applyFailure(code: number, steps: AuthStep[], applied: AppliedPolicy[]): void {
+  const primary = steps[0];
+  switch (code) {
+    case 50126: // wrong password: the first factor fails, nothing after it is evaluated
+      steps.length = 0;
+      steps.push({
+        method: 'Password',
+        succeeded: false,
+        detail: 'Invalid username or password or Invalid on-premise username or password.',
+        requirement: 'Primary authentication',
+      });
+      for (const p of applied) p.result = 'notApplied';
+      return;
+    case 50074: // the MFA prompt interrupts the first leg; the user completes it in the next row
+    case 50076:
+      steps.length = primary ? 1 : 0;
+      steps.push({
+        method: 'Mobile app notification',
+        succeeded: false,
+        detail: 'MFA required in Azure AD',
+        requirement: 'MFA',
+      });
+      return;
+    case 500121: // MFA denied or timed out
+      steps.length = primary ? 1 : 0;
+      steps.push({
+        method: 'Mobile app notification',
+        succeeded: false,
+        detail: 'MFA denied; user did not respond to mobile app notification',
+        requirement: 'MFA',
+      });
+      return;
+    case 70043: // refresh token expired by sign-in frequency
+    case 700082: // refresh token expired by inactivity
+    case 50173: // grant revoked (password change, session revoked)
+      steps.length = 0;
+      steps.push({
+        method: 'Previously satisfied',
+        succeeded: false,
+        detail: 'The refresh token has expired or is invalid',
+        requirement: 'Primary authentication',
+      });
+      return;
+    default:
+      return;
+  }
 }

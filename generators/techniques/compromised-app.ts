@@ -14,8 +14,10 @@
  * never used.
  */
 import { MINUTE } from '../../src/core/clock.js';
+import { APP_ONLY_WIDS } from '../../src/core/directory-roles.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { GenEnv, SignInSpec, Token } from '../compose/env.js';
+import { GRAPH_PWSH_UA } from '../profiles/shared.js';
 import { entraJsonText } from '../records/ual.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
@@ -24,12 +26,6 @@ import { type CampaignParts, campaignActor, pause, perMinute, planListing } from
 
 const ID = 'compromised-app';
 const ATTACK = ['T1098.001', 'T1087.004', 'T1069.003'] as const;
-
-/** Graph PowerShell SDK (Microsoft.Graph.Authentication) on PowerShell 7 [U: exact build]. */
-export const GRAPH_PWSH_UA =
-  'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6 Microsoft.Graph.Authentication/2.25.0';
-/** The `wids` claim of an app-only token: the default service-principal directory role template. */
-const SP_WIDS = '0997a1d0-0d1d-4acb-b408-d5ca73121e90';
 
 const OPTIONS = {
   credentialOn: {
@@ -274,7 +270,7 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
       servicePrincipalId: sp.id,
       scopes: null,
       roles,
-      wids: SP_WIDS,
+      wids: APP_ONLY_WIDS,
       tokenIssuedAt: token.iat,
       signInActivityId: token.uti,
       sessionId: null,

@@ -90,6 +90,7 @@ const TRIGGER_OPS: Record<string, KqlRule['trigger']['op']> = {
 };
 
 interface RuleFields {
+  kind?: unknown;
   id?: unknown;
   name?: unknown;
   displayName?: unknown;
@@ -135,6 +136,12 @@ function entitiesOf(mappings: unknown, file: string): EntityColumns | undefined 
 }
 
 function fromFields(f: RuleFields, file: string, query: QuerySource, opts: KqlRuleOptions): KqlRule {
+  if (f.kind !== undefined && String(f.kind) !== 'Scheduled') {
+    throw ruleError(
+      `${file}: a rule of kind ${String(f.kind)} is outside what kql: runs (Scheduled rules only)`,
+      'run the query as a scheduled rule: --query-frequency 5m --query-period 5m (docs/kql.md)',
+    );
+  }
   const freq = opts.queryFrequency ?? f.queryFrequency;
   const period = opts.queryPeriod ?? f.queryPeriod;
   if (freq === undefined || period === undefined) {

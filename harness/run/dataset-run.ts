@@ -125,6 +125,8 @@ export interface DatasetRunOptions {
   dir: string;
   detector: Detector;
   tickMs?: number;
+  /** wall-clock limit for one detector call (default 30 s): a stdio: tick waits this long for its acknowledgement */
+  callTimeoutMs?: number;
   /** simulated time the detector keeps running after the window ends (default 6h) */
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
@@ -232,6 +234,7 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
       start: Math.min(truth.window.historyStart, deliveries.first ?? truth.window.historyStart),
       end: truth.window.end + (o.drainMs ?? 6 * 60 * 60_000),
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+      ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
     });
   } finally {
     stream.close();

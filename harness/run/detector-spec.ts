@@ -2,7 +2,7 @@
  * Detector specs (CONTRACTS.md §4) for in-process detectors: `builtin:NAME` (detectors/registry.ts)
  * and `module:./path.js` (a file whose default export or `createDetector` is a DetectorFactory, or
  * whose default export is a Detector). Process, stdio and webhook detectors arrive with the issue
- * "Any detector".
+ * "Any detector": `stdio:` here (harness/run/stdio-detector.ts), `process:` in external-run.ts.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { createKqlDetector } from '../kql/index.js';
 import { createSigmaDetector } from '../sigma/index.js';
+import { stdioDetector } from './stdio-detector.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
 
@@ -55,14 +56,36 @@ function isDetector(x: unknown): x is Detector {
   );
 }
 
+/** What a `stdio:` detector is started with. */
+export interface ProgramContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** where its stderr is kept */
+  stderrFile: string;
+  graceMs?: number;
+}
+
 export async function resolveDetector(
   spec: string,
   options: Record<string, unknown> = {},
   cwd = '.',
+  program?: ProgramContext,
 ): Promise<Detector> {
-  const i = spec.indexOf(':');
-  const kind = i < 0 ? '' : spec.slice(0, i);
-  const rest = i < 0 ? spec : spec.slice(i + 1);
+  const parsed = parseDetectorSpec(spec);
+  const kind = parsed.kind === 'in-process' ? parsed.prefix : parsed.kind;
+  const rest = parsed.kind === 'in-process' ? parsed.rest : '';
+  if (parsed.kind === 'stdio') {
+    if (!program) throw new Error('resolveDetector: stdio: detectors need a program context');
+    const env: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(program.env)) if (!k.startsWith('ENUMBENCH_')) env[k] = v;
+    env.ENUMBENCH_SPEED = 'lockstep';
+    return stdioDetector({
+      command: parsed.command,
+      cwd,
+      env,
+      stderrFile: program.stderrFile,
+      ...(program.graceMs !== undefined ? { graceMs: program.graceMs } : {}),
+    });
+  }
   if (kind === 'builtin') {
     const mod = DETECTORS.find((d) => d.info.id === rest);
     if (!mod) {
@@ -106,12 +129,17 @@ export async function resolveDetector(
   }
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'sigma') return createSigmaDetector(rest, options, cwd);
-  if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
-    throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" detectors are not available yet`, {
-      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql or process:"CMD ARGS"',
+  if (kind === 'process') {
+    throw new EnumbenchError('E_DETECTOR_SPEC', 'a process: detector is not an in-process Detector', {
+      kind: 'internal',
+    });
+  }
+  if (kind === 'webhook') {
+    throw new EnumbenchError('E_DETECTOR_SPEC', '"webhook:" detectors are not available yet', {
+      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS"',
     });
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, sigma:rules.yml or process:"CMD ARGS", e.g. --detector builtin:volume',
+    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
   });
 }

@@ -45,7 +45,7 @@ export interface RunDatasetsOptions {
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
-  /** for process: detectors */
+  /** for process: detectors (and stdio:, which use its outDir, env and graceMs) */
   external?: ExternalSettings;
   /** called after each dataset's run of a process: detector (ledger, warnings, exit) */
   onExternalRun?: (dir: string, run: ExternalRun) => void;
@@ -120,14 +120,29 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       stderrTail = ext.stderrTail;
       malformedCount = ext.malformedCount;
     } else {
-      const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd);
-      run = await runOnDataset({
-        dir,
-        detector,
-        ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-        ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-        ...(o.scoring ? { scoring: o.scoring } : {}),
-      });
+      const program =
+        spec.kind === 'stdio'
+          ? {
+              env: o.external?.env ?? process.env,
+              stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
+              ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
+            }
+          : undefined;
+      const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
+      try {
+        run = await runOnDataset({
+          dir,
+          detector,
+          ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+          ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+          ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
+            ? { callTimeoutMs: o.external.ackTimeoutMs }
+            : {}),
+          ...(o.scoring ? { scoring: o.scoring } : {}),
+        });
+      } finally {
+        await (detector as { kill?: () => Promise<void> }).kill?.();
+      }
       name = detector.name;
       malformedCount = run.lockstep.malformed.length;
     }

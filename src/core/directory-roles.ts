@@ -96,3 +96,9 @@ export function findRole(name: string): DirectoryRole | undefined {
 }
 
 export const ROLE_NAMES: readonly string[] = DIRECTORY_ROLES.map((r) => r.name);
+
+/**
+ * The `wids` value of an app-only token: the service-principal directory role template every
+ * app-only token carries (reference/telemetry.md §1b, a verbatim app-only Graph activity record).
+ */
+export const APP_ONLY_WIDS = '0997a1d0-0d1d-4acb-b408-d5ca73121e90';

@@ -48,6 +48,13 @@ describe('enumbench run --detector kql: (bad input)', () => {
     expect(long.stderr).toMatch(/outside Sentinel's limits/);
   }, 150_000);
 
+  it('an NRT rule is refused, with what to do instead', async () => {
+    const rule = file('nrt.yaml', 'name: nrt\nkind: NRT\nquery: MicrosoftGraphActivityLogs | take 1\n');
+    const r = await run('--detector', `kql:${rule}`);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/kind NRT is outside what kql: runs/);
+  }, 150_000);
+
   it('--query-frequency belongs to kql: detectors', async () => {
     const r = await run('--detector', 'builtin:volume', '--query-frequency', '5m');
     expect(r.code).toBe(4);

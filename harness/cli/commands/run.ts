@@ -71,7 +71,7 @@ export const runCommand: CommandModule = {
       .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
       .option(
         '--ack-timeout <duration>',
-        'process: in lockstep, how long (wall time) a tick may wait for its acknowledgement',
+        'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
         '30s',
       )
       .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
@@ -267,7 +267,7 @@ export const runCommand: CommandModule = {
           baseline,
           tickMs: tick.value,
           version: ctx.version,
-          ...(external
+          ...(external || spec.kind === 'stdio'
             ? {
                 external: {
                   outDir,

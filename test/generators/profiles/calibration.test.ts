@@ -67,6 +67,14 @@ describe('false-positive traps trip the Bert-JanP hourly volume rule (published-
     expect(d.uniqueRequests).toBeGreaterThanOrEqual(1000);
     expect(d.uniqueResourceCount).toBeGreaterThanOrEqual(4);
     expect(d.userId).not.toBe('');
+    // the documented figure: ≈1.3–1.4 GETs per user, so ≥ 1,000 from about 800 users up
+    expect(d.uniqueRequests / 1000).toBeGreaterThan(1.25);
+    expect(d.uniqueRequests / 1000).toBeLessThan(1.5);
+  });
+
+  it('admin-report on a 500-user tenant stays under the 1,000-request threshold, as documented', async () => {
+    const recs = runProfiles([entry('admin-report')], tenant(500, 1));
+    expect(await bertjanpAlerts(recs)).toEqual([]);
   });
 
   it('the quiet profiles stay under it on the same tenant', async () => {
@@ -118,7 +126,7 @@ describe('benign profiles keep their app ids and schedules', () => {
     expect(writes.length).toBeGreaterThan(100);
   });
 
-  it('backup-app: nightly at 01:00 tenant time, one app, two vendor-cloud addresses, app-only with a secret or certificate', () => {
+  it('backup-app: nightly at 01:00 tenant time, one app, two vendor-cloud addresses, app-only with a certificate', () => {
     const recs = runProfiles([entry('backup-app', { options: { scope: ['directory'] } })], tenant(200, 3));
     const g = graph(recs);
     const starts = new Map<string, number>();
@@ -126,8 +134,8 @@ describe('benign profiles keep their app ids and schedules', () => {
       expect(p.appId).toBe(g[0]?.appId);
       expect(p.userId).toBeNull();
       expect(p.servicePrincipalId).toBeTruthy();
-      expect(['1', '2']).toContain(p.clientAuthMethod);
-      expect(p.clientAuthMethod).toBe(g[0]?.clientAuthMethod);
+      // a certificate, as the profile documents (ClientAuthMethod 2; 1 would be a secret)
+      expect(p.clientAuthMethod).toBe('2');
       expect(String(p.roles)).toContain('Directory.Read.All');
       const t = Date.parse(String(p.timeGenerated));
       const l = localTime(t, TZ);
@@ -140,7 +148,10 @@ describe('benign profiles keep their app ids and schedules', () => {
     expect(new Set(g.map((p) => p.ipAddress)).size).toBeLessThanOrEqual(2);
     const sp = signIns(recs);
     expect(sp.length).toBe(3);
-    for (const p of sp) expect(p.servicePrincipalId).toBe(g[0]?.servicePrincipalId);
+    for (const p of sp) {
+      expect(p.servicePrincipalId).toBe(g[0]?.servicePrincipalId);
+      expect(p.clientCredentialType).toBe('clientAssertion');
+    }
   });
 
   it('backup-app: `app:` names the vendor (Commvault sends no user agent)', () => {

@@ -1,0 +1,177 @@
+/**
+ * The workforce's everyday imperfections: the traits that make a benign tenant carry everything an
+ * attacker's traffic carries (failed sign-ins, device-less calls, app-only reads, hosting / VPN /
+ * Tor egress, night traffic, heavy users), so that what gives an attacker away is behaviour, never
+ * the mere presence of a trait. Every rate is a workforce option (docs/profiles/workforce.md lists
+ * each with its source, or says it is a judgement where no published rate exists).
+ */
+import { HOUR } from '../../src/core/clock.js';
+import { COUNTRIES } from '../../src/core/countries.js';
+import type { Rng } from '../../src/core/rng.js';
+import { HOSTING, type NetworkPoint, pickOperator, pointOn, TOR_EXITS, VENDOR_CLOUDS } from '../world/networks.js';
+import type { Device, User } from '../world/types.js';
+
+/** The option values this module reads (defaults in workforce.ts OPTIONS). */
+export interface Imperfection {
+  failures: number;
+  unmanagedShare: number;
+  scriptShare: number;
+  vpnShare: number;
+  jumpBoxShare: number;
+  torShare: number;
+  travelShare: number;
+  legacyClientShare: number;
+  nightShiftShare: number;
+  otherZoneShare: number;
+  volumeSigma: number;
+  nightSync: boolean;
+}
+
+/**
+ * Failure probabilities per sign-in at `failures: 1`, by cause (AADSTS codes:
+ * learn.microsoft.com/entra/identity-platform/reference-error-codes). No published per-tenant
+ * rate exists for any of them; the figures are judgements, documented as such.
+ */
+export const FAILURE_RATES = {
+  /** 50126 wrong password, per interactive sign-in */
+  wrongPassword: 0.03,
+  /** 50074 "Strong Authentication is required" interrupt, per session-opening interactive sign-in */
+  mfaInterrupt: 0.3,
+  /** 500121 MFA denied or timed out, per session-opening interactive sign-in */
+  mfaDenied: 0.015,
+  /** 50140 "Keep me signed in" interrupt, per interactive browser sign-in */
+  kmsiInterrupt: 0.05,
+  /** 53003 blocked by Conditional Access (unsupported platform, non-compliant device), per interactive sign-in */
+  caBlocked: 0.004,
+  /** 70043 / 700082 / 50173 expired or revoked refresh token, per non-interactive refresh */
+  expiredSession: 0.005,
+} as const;
+
+/** Expired or revoked sessions, by cause. */
+export const EXPIRED_CODES: readonly (readonly [number, number])[] = [
+  [70043, 3],
+  [700082, 2],
+  [50173, 1],
+];
+
+/** What a legacy-protocol client looks like in a sign-in row: the client app and its user agent. */
+export const LEGACY_CLIENTS: readonly (readonly [clientAppUsed: string, userAgent: string])[] = [
+  ['Exchange ActiveSync', 'Apple-iPhone14C3/2201.81'],
+  ['IMAP4', ''],
+  ['Authenticated SMTP', ''],
+  ['POP3', ''],
+];
+
+/** A user's standing habits, drawn once from their own stream. */
+export interface UserTraits {
+  /** multiplies the user's request volume (mean 1, log-normal: a few users do most of the work) */
+  volume: number;
+  /** shifts the working day (night shift, staff in another time zone), minutes */
+  shiftMin: number;
+  /** a personal, unregistered laptop for evening web sessions (no device id) */
+  personalLaptop: Device | null;
+  /** a personal, unregistered phone when the directory has none for the user */
+  personalPhone: Device | null;
+  /** runs Microsoft Graph PowerShell scripts from the computer (device-less delegated calls) */
+  scripter: boolean;
+  /** a commercial VPN the user turns on from home on some days (hosting ASN) */
+  vpn: NetworkPoint | null;
+  /** an admin's cloud jump box (hosting or vendor cloud) the admin works from on some days */
+  jumpBox: NetworkPoint | null;
+  /** a Tor Browser user on some days (rare) */
+  tor: NetworkPoint | null;
+  /** a legacy mail client (IMAP, POP, SMTP AUTH, ActiveSync basic auth) that keeps trying and is blocked */
+  legacy: (typeof LEGACY_CLIENTS)[number] | null;
+}
+
+const PERSONAL_LAPTOPS: readonly Device[] = [
+  {
+    id: '',
+    displayName: '',
+    kind: 'laptop',
+    operatingSystem: 'MacOs',
+    osLabel: 'MacOS',
+    browser: 'Chrome 131.0.0',
+    browserUa:
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    trustType: '',
+    isCompliant: false,
+    isManaged: false,
+  },
+  {
+    id: '',
+    displayName: '',
+    kind: 'laptop',
+    operatingSystem: 'Windows10',
+    osLabel: 'Windows 10',
+    browser: 'Chrome 131.0.0',
+    browserUa:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    trustType: '',
+    isCompliant: false,
+    isManaged: false,
+  },
+];
+
+const PERSONAL_PHONES: readonly Device[] = [
+  {
+    id: '',
+    displayName: '',
+    kind: 'mobile',
+    operatingSystem: 'Ios',
+    osLabel: 'iOS',
+    browser: 'Mobile Safari',
+    browserUa:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+    trustType: '',
+    isCompliant: false,
+    isManaged: false,
+  },
+  {
+    id: '',
+    displayName: '',
+    kind: 'mobile',
+    operatingSystem: 'Android',
+    osLabel: 'Android',
+    browser: 'Chrome Mobile',
+    browserUa:
+      'Mozilla/5.0 (Linux; Android 14; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    trustType: '',
+    isCompliant: false,
+    isManaged: false,
+  },
+];
+
+/** Commercial VPN exits run on hosting networks (M247, Leaseweb, DigitalOcean …). */
+const VPN_OPERATORS = HOSTING;
+
+export function userTraits(u: User, r: Rng, o: Imperfection, hasPhone: boolean): UserTraits {
+  const sigma = o.volumeSigma;
+  const volume = sigma > 0 ? Math.min(15, Math.exp(sigma * r.normal() - (sigma * sigma) / 2)) : 1;
+  let shiftMin = 0;
+  if (r.bool(o.nightShiftShare)) shiftMin = r.int(10, 13) * 60;
+  else if (u.workStyle === 'remote' && r.bool(o.otherZoneShare)) shiftMin = r.pick([-6, -5, -3, 3, 5, 6]) * 60;
+  const admin = u.roles.length > 0;
+  const unmanaged = r.bool(o.unmanagedShare);
+  return {
+    volume,
+    shiftMin,
+    personalLaptop: unmanaged ? r.pick(PERSONAL_LAPTOPS) : null,
+    personalPhone: !hasPhone && unmanaged ? r.pick(PERSONAL_PHONES) : null,
+    scripter: r.bool(admin ? Math.min(1, o.scriptShare * 8) : o.scriptShare),
+    vpn: r.bool(o.vpnShare) ? pointOn(r, r.pick(VPN_OPERATORS), 1, 0) : null,
+    jumpBox: admin && r.bool(o.jumpBoxShare) ? pointOn(r, r.pick([...HOSTING, ...VENDOR_CLOUDS]), 1, 0) : null,
+    tor: r.bool(o.torShare) ? pointOn(r, r.pick(TOR_EXITS), 1, 0) : null,
+    legacy: r.bool(o.legacyClientShare) ? r.pick(LEGACY_CLIENTS) : null,
+  };
+}
+
+/** Where a travelling user is today: a residential-class network in another country. */
+export function travelPoint(u: User, r: Rng): NetworkPoint {
+  const others = COUNTRIES.filter((c) => c.code !== u.country);
+  const c = r.pick(others.length ? others : COUNTRIES);
+  return pointOn(r, pickOperator(r, 'residential-proxy', c.code), 1, 0);
+}
+
+/** Hours (local) when phones sync in the background overnight: 22:00 to 06:30. */
+export const NIGHT_SYNC = { from: -2 * HOUR, to: 6.5 * HOUR, meanGap: 1.6 * HOUR } as const;
