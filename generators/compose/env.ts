@@ -11,6 +11,7 @@ import type { Scenario, SignInMethod } from '../../src/scenario/types.js';
 import {
   type AadGraphRequestInput,
   aadGraphActivityDiag,
+  clientLibraryOf,
   estsRequestId,
   exchangeCmdletAudited,
   exchangeRecordId,
@@ -19,6 +20,7 @@ import {
   type GraphTenant,
   graphActivityDiagLine,
   graphTenant,
+  SENDS_CLIENT_REQUEST_ID,
   type SignInCategory,
   type SignInInput,
   scriptBlock4104,
@@ -26,16 +28,20 @@ import {
   signInDiag,
   signInDiagLine,
   type UalDirectoryChangeInput,
+  type UalLogonInput,
   type UalTenant,
+  ualBrowserOf,
   ualDirectoryChange,
   ualExchangeAdmin,
   ualLogon,
   ualLogonErrorFor,
+  ualOsOf,
   utiOf,
 } from '../records/index.js';
 import { DeferredRecord, SerialisedRecord } from '../records/serialised.js';
 import { evaluateSignIn, type SignInOutcome } from '../sessions/auth.js';
 import { MICROSOFT_TENANT_ID } from '../world/apps.js';
+import { mix32 } from '../world/hash.js';
 import type { NetworkPoint } from '../world/networks.js';
 import type { Device, ServicePrincipal, User, World } from '../world/types.js';
 
@@ -332,12 +338,12 @@ export class RecordKit {
         resourceId: s.resource.id,
         appId: s.appId,
         userAgent: s.userAgent,
-        requestType:
-          s.category === 'SignInLogs' ? (rng.bool(0.3) ? 'Login:login' : 'OAuth2:Authorize') : 'OAuth2:Token',
+        requestType: ualRequestType(s, outcome),
         authMethod: outcome.ualAuthMethod,
-        keepMeSignedIn: s.category === 'SignInLogs' && rng.bool(0.2),
-        os: dev?.osLabel ?? '',
-        browserType: dev ? (dev.browser.split(' ')[0] ?? 'Other') : 'Other',
+        // "Stay signed in?" is asked only on a browser's password prompt, and each person answers it their own way
+        keepMeSignedIn: ualRequestTypeAsksKmsi(s, outcome) && (mix32(user.index, 0x6b6d) & 3) !== 0,
+        os: ualOsOf(s.userAgent, dev?.osLabel ?? ''),
+        browserType: ualBrowserOf(s.userAgent),
         compliantAndManaged: Boolean(dev?.isCompliant && dev.isManaged),
         sessionId: s.sid,
       });
@@ -351,7 +357,8 @@ export class RecordKit {
     if (!this.env.collects.graphActivity) return null;
     const requestId = rng.uuid();
     const ticks = rng.int(0, 9999);
-    const clientRequestId = rng.bool(0.7) ? rng.uuid() : requestId;
+    const sends = SENDS_CLIENT_REQUEST_ID[q.client ?? clientLibraryOf(q.userAgent)];
+    const clientRequestId = sends ? rng.uuid() : requestId;
     const region = rng.weighted(this.env.world.graphRegions);
     const line = graphActivityDiagLine(this.graph, q, ticks, requestId, clientRequestId, region);
     return new SerialisedRecord('graphActivity', q.time, requestId, line, 'MicrosoftGraphActivityLogs', label);
@@ -454,6 +461,30 @@ export class RecordKit {
       label,
     };
   }
+}
+
+/**
+ * The UAL RecordType 15 `RequestType` of a sign-in, from how it authenticated: a token redemption
+ * (refresh token, ROPC password, client credentials) is `OAuth2:Token`; an interactive sign-in the
+ * session satisfied without a prompt is `OAuth2:Authorize`; a password typed into the login page is
+ * `Login:login`, and `SAS:EndAuth` when an MFA step followed; the device-code page is `Cmsi:Cmsi`
+ * (samples/ual-15.jsonl: ROPC and azurehound `OAuth2:Token`, a browser password `Login:login`;
+ * telemetry.md §2; `Cmsi:Cmsi` [U: incident-response write-ups, not a Microsoft document]).
+ */
+function ualRequestType(s: SignInSpec, o: SignInOutcome): UalLogonInput['requestType'] {
+  if (s.category !== 'SignInLogs') return 'OAuth2:Token';
+  if (o.authenticationProtocol === 'deviceCode') return 'Cmsi:Cmsi';
+  const primary = o.authSteps[0];
+  if (!primary || primary.method === 'Previously satisfied') return 'OAuth2:Authorize';
+  return o.authSteps.some((a) => a.requirement === 'MFA' && a.method !== 'Previously satisfied')
+    ? 'SAS:EndAuth'
+    : 'Login:login';
+}
+
+/** Whether the sign-in went through the browser login page that offers "Stay signed in?". */
+function ualRequestTypeAsksKmsi(s: SignInSpec, o: SignInOutcome): boolean {
+  const t = ualRequestType(s, o);
+  return s.clientAppUsed === 'Browser' && (t === 'Login:login' || t === 'SAS:EndAuth');
 }
 
 /**

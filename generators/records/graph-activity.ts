@@ -7,8 +7,11 @@
  * `level: "Informational"`, `location` = the Azure region that served the request; `properties`
  * in lowerCamel with the undocumented extras (`UserPrincipalObjectID`, `C_Idtyp`, `c_Sid`,
  * `C_DeviceId`, `isReplay`, `policyEvaluated`, `__UDI_RequiredFields_TenantId`), `clientAuthMethod`
- * as a string, `roles`/`scopes`/`wids` space-separated or null. Delegated calls carry `userId` and
- * `scopes` with `servicePrincipalId: null`; app-only calls the reverse (telemetry.md §1b).
+ * as a string, `roles`/`scopes`/`wids` space-separated or null. Delegated calls carry `userId`,
+ * `c_Sid`, `C_DeviceId` and `scopes` with `servicePrincipalId: null`; app-only calls carry
+ * `servicePrincipalId` and `roles`, `scopes: ""`, and no `userId`, `c_Sid` or `C_DeviceId` key at all,
+ * as the live app-only record has none (telemetry.md §1b; the older Google SecOps sample's
+ * `userId: null` is the previous generation, with `Level: 4` and a numeric `durationMs`).
  *
  * Log Analytics row shape: the MicrosoftGraphActivityLogs table columns (telemetry.md §1a,
  * samples/graph-activity-la.jsonl): PascalCase, `ClientAuthMethod` an int.
@@ -41,6 +44,53 @@ export interface GraphCall {
   deviceId: string | null;
   /** 0 public client, 1 client secret, 2 certificate */
   clientAuthMethod: 0 | 1 | 2;
+  /** the HTTP client library that sent the request; by default the one its user agent names */
+  client?: GraphClientLibrary;
+}
+
+/**
+ * The kind of HTTP client behind a Graph request. Whether the log's `clientRequestId` differs from
+ * the `requestId` is a property of the client, not a coin flip: the service copies the
+ * `client-request-id` header when one is sent and otherwise repeats the request id (telemetry.md
+ * §1a). Microsoft's Graph SDKs add the header on every request (their telemetry middleware), and so
+ * do Microsoft's own apps and the admin portals [U: seen in browser traces, not in a document];
+ * raw HTTP (Go net/http in AzureHound, Invoke-RestMethod, python-requests, aiohttp, java.net,
+ * curl) sends none unless the code sets it, and the tools do not (AzureHound client/rest/http.go
+ * sets only User-Agent, Accept and Content-Type).
+ */
+export type GraphClientLibrary = 'graph-sdk' | 'microsoft-app' | 'browser' | 'raw-http';
+
+export const SENDS_CLIENT_REQUEST_ID: Readonly<Record<GraphClientLibrary, boolean>> = {
+  'graph-sdk': true,
+  'microsoft-app': true,
+  browser: true,
+  'raw-http': false,
+};
+
+const libraryByAgent = new Map<string, GraphClientLibrary>();
+
+/** The client library a user agent names (memoised: a tenant has few distinct agents). */
+export function clientLibraryOf(userAgent: string): GraphClientLibrary {
+  let lib = libraryByAgent.get(userAgent);
+  if (lib === undefined) {
+    lib = classifyAgent(userAgent);
+    if (libraryByAgent.size < 10_000) libraryByAgent.set(userAgent, lib);
+  }
+  return lib;
+}
+
+function classifyAgent(ua: string): GraphClientLibrary {
+  // Microsoft's own services call with no user agent
+  if (ua === '') return 'microsoft-app';
+  if (/Microsoft\.Graph|msgraph-sdk|Kiota|GraphExplorer/i.test(ua)) return 'graph-sdk';
+  if (
+    /^(Microsoft Office|Outlook-|Teams|Microsoft Teams|OneDrive|SharePoint)|MSAL|Microsoft Outlook|Teams\//.test(ua)
+  ) {
+    return 'microsoft-app';
+  }
+  if (/PowerShell|python|aiohttp|Go-http-client|azurehound|curl|Java\//i.test(ua)) return 'raw-http';
+  if (/^Mozilla\/5\.0 .*(Chrome|Firefox|Safari|Edg)\//.test(ua)) return 'browser';
+  return 'raw-http';
 }
 
 export interface GraphRequestInput extends GraphCall {
@@ -106,20 +156,19 @@ export function graphActivityDiag(
       roles: q.roles,
       appId: q.appId,
       UserPrincipalObjectID: delegated ? q.userId : q.servicePrincipalId,
-      scopes: q.scopes,
+      scopes: scopesOf(q),
       identityProvider: t.identityProvider,
       clientAuthMethod: String(q.clientAuthMethod),
       wids: q.wids,
       isReplay: false,
       C_Idtyp: delegated ? 'user' : 'app',
-      c_Sid: q.sessionId,
-      C_DeviceId: q.deviceId,
+      ...(delegated ? { c_Sid: q.sessionId, C_DeviceId: q.deviceId } : {}),
       ipAddress: q.ip,
       userAgent: q.userAgent,
       requestUri: q.uri,
       policyEvaluated: false,
       servicePrincipalId: q.servicePrincipalId,
-      userId: q.userId,
+      ...(delegated ? { userId: q.userId } : {}),
       tokenIssuedAt: iatTime(q.tokenIssuedAt),
     },
     tenantId: t.tenantId,
@@ -171,6 +220,12 @@ export function graphActivityLaRow(
   };
 }
 
+/**
+ * `scopes` as the record writes it: an app-only token has no `scp` claim and the record says ""
+ * (the live app-only record in telemetry.md §1b), not null.
+ */
+const scopesOf = (q: GraphCall): string | null => (q.userId === null ? (q.scopes ?? '') : q.scopes);
+
 /** Quote a value we generated ourselves (ids, addresses, fixed scope lists): nothing to escape. */
 const quoteOrNull = (s: string | null) => (s === null ? 'null' : `"${s}"`);
 
@@ -196,6 +251,6 @@ export function graphActivityDiagLine(
   const tid = `"${t.tenantId}"`;
   return (
     `{"time":"${time}","resourceId":"${t.resourceId}","operationName":"Microsoft Graph Activity","operationVersion":"${q.apiVersion}","category":"MicrosoftGraphActivityLogs","resultSignature":"${q.status}","durationMs":"${q.durationMs}","callerIpAddress":${ip},"correlationId":"${requestId}","level":"Informational","location":${reg},` +
-    `"properties":{"__UDI_RequiredFields_TenantId":${tid},"timeGenerated":"${time}","location":${reg},"requestId":"${requestId}","operationId":"${requestId}","clientRequestId":"${clientRequestId}","apiVersion":"${q.apiVersion}","requestMethod":"${q.method}","responseStatusCode":${q.status},"tenantId":${tid},"durationMs":${q.durationMs},"responseSizeBytes":${q.responseSizeBytes},"signInActivityId":"${q.signInActivityId}","roles":${quoteOrNull(q.roles)},"appId":${jsonStr(q.appId)},"UserPrincipalObjectID":${quoteOrNull(delegated ? q.userId : q.servicePrincipalId)},"scopes":${quoteOrNull(q.scopes)},"identityProvider":"${t.identityProvider}","clientAuthMethod":"${q.clientAuthMethod}","wids":${quoteOrNull(q.wids)},"isReplay":false,"C_Idtyp":"${delegated ? 'user' : 'app'}","c_Sid":${quoteOrNull(q.sessionId)},"C_DeviceId":${quoteOrNull(q.deviceId)},"ipAddress":${ip},"userAgent":${jsonStr(q.userAgent)},"requestUri":${jsonStr(q.uri)},"policyEvaluated":false,"servicePrincipalId":${quoteOrNull(q.servicePrincipalId)},"userId":${quoteOrNull(q.userId)},"tokenIssuedAt":"${iatTime(q.tokenIssuedAt)}"},"tenantId":${tid}}`
+    `"properties":{"__UDI_RequiredFields_TenantId":${tid},"timeGenerated":"${time}","location":${reg},"requestId":"${requestId}","operationId":"${requestId}","clientRequestId":"${clientRequestId}","apiVersion":"${q.apiVersion}","requestMethod":"${q.method}","responseStatusCode":${q.status},"tenantId":${tid},"durationMs":${q.durationMs},"responseSizeBytes":${q.responseSizeBytes},"signInActivityId":"${q.signInActivityId}","roles":${quoteOrNull(q.roles)},"appId":${jsonStr(q.appId)},"UserPrincipalObjectID":${quoteOrNull(delegated ? q.userId : q.servicePrincipalId)},"scopes":${quoteOrNull(scopesOf(q))},"identityProvider":"${t.identityProvider}","clientAuthMethod":"${q.clientAuthMethod}","wids":${quoteOrNull(q.wids)},"isReplay":false,"C_Idtyp":"${delegated ? 'user' : 'app'}",${delegated ? `"c_Sid":${quoteOrNull(q.sessionId)},"C_DeviceId":${quoteOrNull(q.deviceId)},` : ''}"ipAddress":${ip},"userAgent":${jsonStr(q.userAgent)},"requestUri":${jsonStr(q.uri)},"policyEvaluated":false,"servicePrincipalId":${quoteOrNull(q.servicePrincipalId)},${delegated ? `"userId":${quoteOrNull(q.userId)},` : ''}"tokenIssuedAt":"${iatTime(q.tokenIssuedAt)}"},"tenantId":${tid}}`
   );
 }

@@ -29,6 +29,17 @@ export interface AuthStep {
   succeeded: boolean;
   detail: string;
   requirement: 'Primary authentication' | 'MFA';
+  /**
+   * ms after createdDateTime that the step completed (`authenticationStepDateTime`): 0 for the
+   * primary factor and for claims already in the token, seconds later for an MFA prompt answered
+   * on a phone.
+   */
+  afterMs?: number;
+}
+
+/** `authenticationStepDateTime` of a step: the sign-in's own time plus the step's delay. */
+function stepTime(s: { time: number; ticks: number }, a: AuthStep): string {
+  return offsetTime(s.time + (a.afterMs ?? 0), s.ticks);
 }
 
 export interface SignInInput {
@@ -277,7 +288,7 @@ export function signInDiag(s: SignInInput): Record<string, unknown> {
       resourceTenantId: s.resourceTenantId,
       homeTenantId: s.tenantId,
       authenticationDetails: s.authSteps.map((a) => ({
-        authenticationStepDateTime: created,
+        authenticationStepDateTime: stepTime(s, a),
         authenticationMethod: a.method,
         succeeded: a.succeeded,
         authenticationStepResultDetail: a.detail,
@@ -382,7 +393,7 @@ function signInDiagText(s: SignInInput): string {
   let steps = '[';
   for (let i = 0; i < s.authSteps.length; i++) {
     const a = s.authSteps[i] as AuthStep;
-    steps += `${i ? ',' : ''}{"authenticationStepDateTime":${created},"authenticationMethod":${str(a.method)},"succeeded":${bool(a.succeeded)},"authenticationStepResultDetail":${str(a.detail)},"authenticationStepRequirement":${str(a.requirement)}}`;
+    steps += `${i ? ',' : ''}{"authenticationStepDateTime":${str(stepTime(s, a))},"authenticationMethod":${str(a.method)},"succeeded":${bool(a.succeeded)},"authenticationStepResultDetail":${str(a.detail)},"authenticationStepRequirement":${str(a.requirement)}}`;
   }
   steps += ']';
   return (

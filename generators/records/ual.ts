@@ -35,7 +35,7 @@ export interface UalLogonInput {
   resourceId: string;
   appId: string;
   userAgent: string;
-  requestType: 'OAuth2:Authorize' | 'OAuth2:Token' | 'Login:login' | 'SAS:EndAuth' | 'Login:reprocess';
+  requestType: 'OAuth2:Authorize' | 'OAuth2:Token' | 'Login:login' | 'SAS:EndAuth' | 'Login:reprocess' | 'Cmsi:Cmsi';
   /** "1" password, "3" MFA… (UserAuthenticationMethod) */
   authMethod: string;
   keepMeSignedIn: boolean;
@@ -43,6 +43,34 @@ export interface UalLogonInput {
   browserType: string;
   compliantAndManaged: boolean;
   sessionId: string | null;
+}
+
+/**
+ * `DeviceProperties` OS as ESTS reads it from the user agent ("Windows 10", "Linux" in
+ * samples/ual-15.jsonl; none for an agent that names no system, such as `azurehound/v2.0.4`), else
+ * the registered device's, else none.
+ */
+export function ualOsOf(userAgent: string, deviceOs: string): string {
+  if (/Windows NT 10|Windows 10/.test(userAgent)) return 'Windows 10';
+  if (/Windows/.test(userAgent)) return 'Windows';
+  if (/iPhone|iPad|iOS/.test(userAgent)) return 'iOS';
+  if (/Android/.test(userAgent)) return 'Android';
+  if (/Macintosh|Mac OS X/.test(userAgent)) return 'MacOS';
+  if (/Linux|X11/.test(userAgent)) return 'Linux';
+  return deviceOs;
+}
+
+/**
+ * `DeviceProperties` BrowserType from the user agent: the browser it names, else "Other" (a
+ * PowerShell or tool agent is "Other" even when it starts with Mozilla/5.0: samples/ual-15.jsonl).
+ */
+export function ualBrowserOf(userAgent: string): string {
+  if (!userAgent.startsWith('Mozilla/') || /PowerShell/.test(userAgent)) return 'Other';
+  if (/Edg\//.test(userAgent)) return 'Edge';
+  if (/Firefox\//.test(userAgent)) return 'Firefox';
+  if (/Chrome\//.test(userAgent)) return 'Chrome';
+  if (/Safari\//.test(userAgent)) return 'Safari';
+  return 'Other';
 }
 
 export function ualLogon(t: UalTenant, s: UalLogonInput): Record<string, unknown> {

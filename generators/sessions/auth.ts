@@ -183,6 +183,8 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
         succeeded: true,
         detail: 'MFA successfully completed',
         requirement: 'MFA',
+        // the person reaches for the phone and approves: seconds, sometimes a minute or more [U]
+        afterMs: Math.round(rng.logNormal(9_000, 40_000)),
       });
       ualAuthMethod = '3';
     }

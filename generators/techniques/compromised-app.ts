@@ -276,6 +276,7 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
       sessionId: null,
       deviceId: null,
       clientAuthMethod: 1,
+      client: 'raw-http',
     });
     if (rec) yield rec;
   }

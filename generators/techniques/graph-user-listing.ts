@@ -247,6 +247,8 @@ function* campaignStream(
       sessionId: sid,
       deviceId: null,
       clientAuthMethod: 0,
+      // the listing script's own HTTP library: no client-request-id whatever its user agent says
+      client: 'raw-http',
     });
     if (rec) yield rec;
   }

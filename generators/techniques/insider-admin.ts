@@ -213,6 +213,8 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
       sessionId: where.sid,
       deviceId: where.device?.id ?? null,
       clientAuthMethod: 0,
+      // the admin's own Graph PowerShell, whatever user agent the scenario gives it
+      client: 'graph-sdk',
     });
     if (rec) yield rec;
   }

@@ -173,6 +173,8 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
       // the replayed token still names the victim's device
       deviceId: device?.id ?? null,
       clientAuthMethod: 0,
+      // the replaying tool sends the victim's user agent, not its client's headers
+      client: 'raw-http',
     });
     if (rec) yield rec;
   }

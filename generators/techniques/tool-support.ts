@@ -254,6 +254,8 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
       sessionId: c.sid,
       deviceId: null,
       clientAuthMethod: 0,
+      // the tools' raw HTTP clients send no client-request-id (graph-activity.ts GraphClientLibrary)
+      client: 'raw-http',
     });
     if (rec) yield rec;
   }

@@ -190,3 +190,117 @@ describe('paging tokens', () => {
     expect(sides).toEqual(new Set(['benign', 'malicious']));
   });
 });
+
+describe('client request ids follow the client library', () => {
+  const rows = d.records
+    .filter((r) => r.source === 'graphActivity')
+    .map((r) => ({ r, p: (r.record as { properties: Record<string, unknown> }).properties }));
+
+  it('one client sends a client-request-id always or never: no coin flip per request', () => {
+    const byClient = new Map<string, Set<boolean>>();
+    for (const { r, p } of rows) {
+      const k = `${side(r)}|${r.label.actor.split(':')[0]}|${p.appId}|${p.userAgent}`;
+      const set = byClient.get(k) ?? new Set<boolean>();
+      set.add(p.clientRequestId === p.requestId);
+      byClient.set(k, set);
+    }
+    const mixed = [...byClient].filter(([, v]) => v.size > 1).map(([k]) => k);
+    expect(mixed).toEqual([]);
+  });
+
+  it('the tools send none; Microsoft apps and the Graph SDK always do; benign raw HTTP exists too', () => {
+    const same = (pred: (p: Record<string, unknown>, r: LabelledRecord) => boolean) =>
+      rows.filter(({ r, p }) => pred(p, r)).map(({ p }) => p.clientRequestId === p.requestId);
+    const tools = same((p, r) => r.label.malicious && /azurehound|python-requests/.test(String(p.userAgent)));
+    expect(tools.length).toBeGreaterThan(0);
+    expect(tools.every(Boolean)).toBe(true);
+    const sdk = same((p, r) => !r.label.malicious && /Microsoft\.Graph/.test(String(p.userAgent)));
+    expect(sdk.length).toBeGreaterThan(0);
+    expect(sdk.some(Boolean)).toBe(false);
+    // a benign client without the header (the governance vendor's Java client): the trait is not the attacker's alone
+    const java = same((p, r) => !r.label.malicious && String(p.userAgent).startsWith('Java/'));
+    expect(java.length).toBeGreaterThan(0);
+    expect(java.every(Boolean)).toBe(true);
+  });
+});
+
+describe('the UAL sign-in mirror derives its fields from the sign-in', () => {
+  const mirrors = d.records
+    .filter((r) => r.source === 'ual' && (r.record as { RecordType?: number }).RecordType === 15)
+    .map((r) => {
+      const x = r.record as {
+        ExtendedProperties: { Name: string; Value: string }[];
+        DeviceProperties: { Name: string; Value: string }[];
+      };
+      const ext = Object.fromEntries(x.ExtendedProperties.map((e) => [e.Name, e.Value]));
+      const dev = Object.fromEntries(x.DeviceProperties.map((e) => [e.Name, e.Value]));
+      return { r, ext, dev };
+    });
+
+  it('OS and BrowserType come from the user agent, for every actor', () => {
+    expect(new Set(mirrors.map((m) => side(m.r)))).toEqual(new Set(['benign', 'malicious']));
+    for (const { ext, dev } of mirrors) {
+      const ua = String(ext.UserAgent);
+      if (/Windows NT 10/.test(ua)) expect(dev.OS).toBe('Windows 10');
+      if (/Macintosh/.test(ua)) expect(dev.OS).toBe('MacOS');
+      if (/^(python-requests|azurehound)/.test(ua)) expect(dev.OS).toBeUndefined();
+      if (/Edg\//.test(ua)) expect(dev.BrowserType).toBe('Edge');
+      else if (/^Mozilla\/5\.0 \(Macintosh.*Chrome\//.test(ua)) expect(dev.BrowserType).toBe('Chrome');
+      if (!ua.startsWith('Mozilla/') || /PowerShell/.test(ua)) expect(dev.BrowserType).toBe('Other');
+    }
+  });
+
+  it('RequestType and KeepMeSignedIn follow the flow: a token redemption is OAuth2:Token without KMSI', () => {
+    const kmsiFlows = new Set<string>();
+    for (const { ext } of mirrors) {
+      const ua = String(ext.UserAgent);
+      if (/^python-requests/.test(ua)) expect(ext.RequestType).not.toBe('Login:login');
+      if (ext.KeepMeSignedIn) kmsiFlows.add(ext.RequestType as string);
+    }
+    expect([...kmsiFlows].filter((t) => t !== 'Login:login' && t !== 'SAS:EndAuth')).toEqual([]);
+    // non-interactive sign-ins that reach the UAL are token redemptions
+    const types = new Set(mirrors.map((m) => m.ext.RequestType));
+    expect(types.has('OAuth2:Token')).toBe(true);
+  });
+});
+
+describe("app-only and delegated rows keep the real record's keys", () => {
+  const graph = d.records
+    .filter((r) => r.source === 'graphActivity')
+    .map((r) => ({ r, p: (r.record as { properties: Record<string, unknown> }).properties }));
+
+  it('app-only rows omit userId, c_Sid and C_DeviceId and say scopes ""; delegated rows keep them', () => {
+    const appOnly = graph.filter(({ p }) => p.C_Idtyp === 'app');
+    const delegated = graph.filter(({ p }) => p.C_Idtyp === 'user');
+    expect(appOnly.length).toBeGreaterThan(0);
+    for (const { p } of appOnly) {
+      for (const k of ['userId', 'c_Sid', 'C_DeviceId']) expect(k in p, k).toBe(false);
+      expect(p.scopes).toBe('');
+      expect(typeof p.servicePrincipalId).toBe('string');
+    }
+    for (const { p } of delegated.slice(0, 2000)) {
+      for (const k of ['userId', 'c_Sid', 'C_DeviceId']) expect(k in p, k).toBe(true);
+    }
+  });
+});
+
+describe('authentication steps keep their own times', () => {
+  it('a performed MFA step completes after the sign-in started; primary steps at its time', () => {
+    let later = 0;
+    for (const r of d.records) {
+      if (r.source !== 'signIns') continue;
+      const p = (r.record as { properties: Record<string, unknown> }).properties;
+      const steps = (p.authenticationDetails ?? []) as Record<string, unknown>[];
+      const created = Date.parse(String(p.createdDateTime));
+      for (const a of steps) {
+        const at = Date.parse(String(a.authenticationStepDateTime));
+        if (a.authenticationStepRequirement === 'Primary authentication') expect(at).toBe(created);
+        if (a.authenticationMethod === 'Mobile app notification' && a.succeeded === true) {
+          expect(at).toBeGreaterThan(created);
+          later++;
+        }
+      }
+    }
+    expect(later).toBeGreaterThan(0);
+  });
+});

@@ -65,7 +65,7 @@ describe('compromised-app', () => {
       // app-only: the app's principal and roles, no user, no session; from the attacker's network
       for (const r of appOnly) {
         const p = props(r);
-        expect(p.userId).toBeNull();
+        expect('userId' in p).toBe(false); // app-only rows carry no userId key (graph-activity.ts)
         expect(p.servicePrincipalId).toBe(props(spSignIns[0] as (typeof spSignIns)[number]).servicePrincipalId);
         expect(String(p.roles)).toContain('Directory.Read.All');
         expect(p.C_Idtyp).toBe('app');
