@@ -1,4 +1,5 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
@@ -23,5 +24,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   mockDeliveryBenchmark,
   serveMemoryBenchmark,
   runMemoryBenchmark,
+  detectorThreadBenchmark,
   kqlScheduleBenchmark,
 ];

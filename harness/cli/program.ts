@@ -5,6 +5,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EnumbenchError, formatDiagnostic } from '../../src/core/errors.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { buildCatalog } from '../catalog.js';
+import { resourceError } from '../output-files.js';
 import type { CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliIO, colorEnabled, processIO, style } from './io.js';
@@ -71,6 +72,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
 /** Print an error the way a person can act on it; pick the exit code from its kind. */
 export function reportError(e: unknown, ctx: CommandContext): number {
   const s = ctx.errStyle;
+  // a full disk, a permission, too many open files: the user's environment, not a bug (exit 4)
+  const resource = resourceError(e);
+  if (resource) e = resource;
   if (e instanceof EnumbenchError) {
     if (e.diagnostics.length) {
       for (const d of e.diagnostics) {

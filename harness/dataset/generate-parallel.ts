@@ -6,10 +6,7 @@
  * the files, hashes them, and schedules the deliveries whose blobs depend on that order (the UAL's
  * blob counters). Memory stays bounded: each worker has at most a few batches in flight.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DeliveryLines } from '../../generators/compose/index.js';
 import { assertTenantSatisfiable, tenantIdFor } from '../../generators/world/index.js';
@@ -19,6 +16,7 @@ import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { builtWorkerFile } from '../worker-file.js';
 import {
   finishDataset,
   type GenerateOptions,
@@ -47,16 +45,6 @@ import {
   STATE,
   slotViews,
 } from './record-ring.js';
-
-/** The compiled worker module (tests run the sources, whose worker is the built one under dist/). */
-function workerFile(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const beside = join(here, 'generate-worker.js');
-  if (existsSync(beside)) return beside;
-  const built = join(here, '..', '..', 'dist', 'harness', 'dataset', 'generate-worker.js');
-  if (existsSync(built)) return built;
-  throw internalError(`the generation worker is not built (looked for ${beside} and ${built}): run npm run build`);
-}
 
 /** One worker's side of the merge: the batch being read and the position in it. */
 class Part {
@@ -168,7 +156,7 @@ export async function generateDatasetParallel(scenario: Scenario, opts: Parallel
   const jobs = Math.max(1, Math.floor(opts.jobs));
   // refuse what the tenant cannot satisfy before starting any thread (the workers would too)
   assertTenantSatisfiable(scenario);
-  const file = workerFile();
+  const file = builtWorkerFile(import.meta.url, 'dataset', 'generate-worker.js');
   const parts: Part[] = [];
   for (let i = 0; i < jobs; i++) {
     const ring = new SharedArrayBuffer(ringBytes());

@@ -18,6 +18,7 @@ import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
 import { type DatasetRun, runOnDataset } from './dataset-run.js';
 import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
+import { startDetectorThread } from './detector-thread.js';
 import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
@@ -43,6 +44,8 @@ export interface RunDatasetsOptions {
   allowNoGates?: boolean;
   tickMs?: number;
   drainMs?: number;
+  /** wall-clock limit for one detector call, and for building the detector (default 30 s) */
+  callTimeoutMs?: number;
   scoring?: Partial<ScoringOptions>;
   version: string;
   /** for process: detectors (and stdio:, which use its outDir, env and graceMs) */
@@ -128,7 +131,16 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
               ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
             }
           : undefined;
-      const detector = await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
+      // builtin:, module:, kql: on their own thread: one that blocks its event loop is stopped by the call watchdog
+      const detector =
+        spec.kind === 'in-process'
+          ? await startDetectorThread({
+              spec: o.detector,
+              options: o.detectorOptions ?? {},
+              cwd: o.cwd,
+              ...(o.callTimeoutMs !== undefined ? { loadTimeoutMs: o.callTimeoutMs } : {}),
+            })
+          : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
       try {
         run = await runOnDataset({
           dir,
@@ -137,11 +149,14 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
           ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
             ? { callTimeoutMs: o.external.ackTimeoutMs }
-            : {}),
+            : o.callTimeoutMs !== undefined
+              ? { callTimeoutMs: o.callTimeoutMs }
+              : {}),
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
       } finally {
         await (detector as { kill?: () => Promise<void> }).kill?.();
+        await (detector as { close?: () => Promise<void> }).close?.();
       }
       name = detector.name;
       malformedCount = run.lockstep.malformed.length;

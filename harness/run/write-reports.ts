@@ -3,10 +3,11 @@
  * (`--report json,junit,md --out DIR`) and where Markdown is appended to `$GITHUB_STEP_SUMMARY`.
  * Shared by `score` and `run`.
  */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { type Report, renderJUnit, renderMarkdown, renderSummaryJson } from '../../src/report/index.js';
+import { resourceError, writeFileAtomic } from '../output-files.js';
 
 export const REPORT_FORMATS = ['json', 'junit', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -34,26 +35,44 @@ export function parseReportFormats(text: string | undefined): ReportFormat[] {
   return out;
 }
 
-/** Write the chosen formats into `outDir`; append Markdown to $GITHUB_STEP_SUMMARY when it is set. Returns written paths. */
+/**
+ * Write the chosen formats into `outDir`, each complete or not at all (written beside, then
+ * renamed); append Markdown to $GITHUB_STEP_SUMMARY when it is set — a job summary that cannot be
+ * written is a warning (`warn`), not a failed run. Returns the written paths.
+ */
 export function writeReports(
   report: Report,
   formats: readonly ReportFormat[],
   outDir: string,
   env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void = () => {},
 ): string[] {
   const written: string[] = [];
-  if (formats.length) mkdirSync(outDir, { recursive: true });
+  if (formats.length) {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw resourceError(e, outDir) ?? e;
+    }
+  }
   for (const f of formats) {
     const file = join(outDir, REPORT_FILES[f]);
     const text =
       f === 'json' ? renderSummaryJson(report) : f === 'junit' ? renderJUnit(report) : renderMarkdown(report);
-    writeFileSync(file, text);
+    writeFileAtomic(file, text);
     written.push(file);
   }
   const stepSummary = env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
-    appendFileSync(resolve(stepSummary), renderMarkdown(report));
-    written.push(stepSummary);
+    try {
+      appendFileSync(resolve(stepSummary), renderMarkdown(report));
+      written.push(stepSummary);
+    } catch (e) {
+      const r = resourceError(e, stepSummary);
+      warn(
+        `cannot append the job summary to $GITHUB_STEP_SUMMARY (${r ? `${r.message}; ${r.hint}` : (e as Error).message}); the reports in ${outDir} are complete`,
+      );
+    }
   }
   return written;
 }

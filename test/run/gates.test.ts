@@ -90,8 +90,15 @@ describe('gates travel with the data', () => {
     expect(r.stdout).toMatch(/no gates: "gated" has no gate but the built-in leak check/);
     expect(r.stdout).toMatch(/expect: 0 gate\(s\) from ds7\/manifest\.json \(ignored \(--no-expect\)\)/);
     expect(summary(join(tmp, 'no-expect')).outcome).toBe('ungated');
+  });
+
+  it('score --no-expect: the same', async () => {
     const s = await runBin(['score', '--truth', 'ds7', '--alerts', 'empty.jsonl', '--no-expect'], { cwd: tmp });
     expect(s.code).toBe(4);
+    expect(s.stdout).toMatch(/no gates: "gated"/);
+  });
+
+  it('--allow-no-gates lets a run without gates pass, and says so', async () => {
     const a = await runBin(
       ['run', 'ds7', ...SILENT, '--no-expect', '--allow-no-gates', '--out', join(tmp, 'allowed')],
       { cwd: tmp },
@@ -123,19 +130,23 @@ describe('gates travel with the data', () => {
 });
 
 describe('a baseline of another scenario, seed set or format version is refused', () => {
-  it('says what differs, before the detector runs', async () => {
-    const base = join(tmp, 'base');
+  const base = join(tmp, 'base');
+  const file = join(base, 'summary.json');
+  beforeAll(async () => {
     const b = await runBin(['run', 'ds7', ...SILENT, '--allow-no-gates', '--no-expect', '--out', base], {
       cwd: tmp,
     });
     expect(b.code, b.stderr).toBe(0);
-    const file = join(base, 'summary.json');
+  });
 
+  it('another seed set: says what differs, before the detector runs', async () => {
     const seed = await runBin(['run', 'ds8', ...SILENT, '--baseline', file, '--out', join(tmp, 'b1')], { cwd: tmp });
     expect(seed.code).toBe(4);
     expect(seed.stderr).toMatch(/is not a baseline for this run: scenario "gated" ran seed\(s\) 7; this run 8/);
     noStack(seed.stderr);
+  });
 
+  it('another scenario', async () => {
     const og = await runBin(['generate', OTHER, '--out', 'other-ds', '--quiet'], { cwd: tmp });
     expect(og.code).toBe(0);
     const other = await runBin(['run', 'other-ds', ...SILENT, '--baseline', file, '--out', join(tmp, 'b2')], {
@@ -143,7 +154,9 @@ describe('a baseline of another scenario, seed set or format version is refused'
     });
     expect(other.code).toBe(4);
     expect(other.stderr).toMatch(/it has no scenario "other" \(it has "gated"\)/);
+  });
 
+  it('another version of the scenario (score)', async () => {
     const s = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(
       join(tmp, 'edited-base.json'),
@@ -151,23 +164,25 @@ describe('a baseline of another scenario, seed set or format version is refused'
     );
     const hash = await runBin(
       ['score', '--truth', 'ds7', '--alerts', 'empty.jsonl', '--baseline', 'edited-base.json'],
-      {
-        cwd: tmp,
-      },
+      { cwd: tmp },
     );
     expect(hash.code).toBe(4);
     expect(hash.stderr).toMatch(
       /scenario "gated" was made from another version of the scenario \(hash ffffffffffff; this run [0-9a-f]{12}\)/,
     );
+  });
 
+  it('another dataset format version', async () => {
+    const s = JSON.parse(readFileSync(file, 'utf8'));
     writeFileSync(join(tmp, 'old-format.json'), JSON.stringify({ ...s, datasetFormatVersion: 0 }));
     const fmt = await runBin(['run', 'ds7', ...SILENT, '--baseline', 'old-format.json', '--out', join(tmp, 'b3')], {
       cwd: tmp,
     });
     expect(fmt.code).toBe(4);
     expect(fmt.stderr).toMatch(/dataset format 0; this run has schema \d+ and dataset format 1/);
+  });
 
-    // the same scenario and seeds: accepted, and the report names the baseline as a gate source
+  it('the same scenario and seeds: accepted, and named as a gate source', async () => {
     const same = await runBin(['run', 'ds7', ...SILENT, '--baseline', file, '--out', join(tmp, 'b4')], { cwd: tmp });
     expect(same.code, same.stderr).toBe(1);
     expect(same.stdout).toMatch(/baseline: 4 gate\(s\) from .*base\/summary\.json/);

@@ -3,7 +3,7 @@
  * once per seed), replay in lockstep into an in-process detector, score, gate, report. Exit codes:
  * 0 passed, 1 a gate crossed, 2 the detector failed, 4 invalid input.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
@@ -16,6 +16,7 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { prepareKqlRule } from '../../kql/index.js';
+import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
@@ -61,6 +62,11 @@ export const runCommand: CommandModule = {
       .option(
         '--speed <mode>',
         'replay clock: lockstep (always, for builtin:, module: and stdio:); for process: max (default), realtime, a factor such as 60, or lockstep',
+      )
+      .option(
+        '--detector-timeout <duration>',
+        'wall-clock limit for one detector call (start, ingest, tick, stop) and for loading it; past it the detector is stopped and the run exits 2',
+        '30s',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
       .option(
@@ -108,6 +114,14 @@ export const runCommand: CommandModule = {
           throw new EnumbenchError('E_OPTION', `--tick: ${tick.ok ? 'must be positive' : tick.message}`, {
             hint: 'e.g. --tick 1m',
           });
+        }
+        const callTimeout = parseDuration(opts.detectorTimeout);
+        if (!callTimeout.ok || callTimeout.value <= 0) {
+          throw new EnumbenchError(
+            'E_OPTION',
+            `--detector-timeout: ${callTimeout.ok ? 'must be positive' : callTimeout.message}`,
+            { hint: 'e.g. --detector-timeout 30s' },
+          );
         }
         const spec = parseDetectorSpec(opts.detector);
         const external = spec.kind === 'process';
@@ -266,6 +280,7 @@ export const runCommand: CommandModule = {
           allowNoGates: opts.allowNoGates === true,
           baseline,
           tickMs: tick.value,
+          callTimeoutMs: callTimeout.value,
           version: ctx.version,
           ...(external || spec.kind === 'stdio'
             ? {
@@ -330,9 +345,11 @@ export const runCommand: CommandModule = {
         for (const a of result.alerts) {
           const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
           mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
-          writeFileSync(file, a.text);
+          writeFileAtomic(file, a.text);
         }
-        const written = writeReports(result.report, formats, outDir, io.env);
+        const written = writeReports(result.report, formats, outDir, io.env, (m) =>
+          io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
+        );
         if (opts.json) io.out(renderSummaryJson(result.report));
         else {
           io.out(renderConsole(result.report, ctx.outStyle));

@@ -431,7 +431,9 @@ export const scoreCommand: CommandModule = {
           problems,
           ...(opts.allowNoGates ? { allowNoGates: true } : {}),
         };
-        const written = writeReports(report, formats, resolve(cwd, opts.out), io.env);
+        const written = writeReports(report, formats, resolve(cwd, opts.out), io.env, (m) =>
+          io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
+        );
         if (opts.json) io.out(renderSummaryJson(report));
         else {
           io.out(renderConsole(report, ctx.outStyle));

@@ -1,0 +1,53 @@
+/**
+ * Writing outputs so that a reader never sees half of one: a file is written to a temporary
+ * sibling and renamed into place only when complete, so an interrupted or failed write (a full
+ * disk, a signal) leaves the previous complete file or none — never a 0-byte or truncated one.
+ * And the one place file-system errors the user can act on (ENOSPC, EACCES, EMFILE…) become
+ * messages that name the path and what to free or change.
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { EnumbenchError } from '../src/core/errors.js';
+
+/** Write `text` to `path` atomically (temporary sibling, then rename). */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw resourceError(e, path) ?? e;
+  }
+}
+
+/** What to do about each resource error, by errno code. */
+const RESOURCE_HINTS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full: free space there, or write elsewhere (--out)',
+  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (--out)',
+  EACCES: 'permission denied: make it writable (or readable) for this user, or use another path',
+  EPERM: 'operation not permitted: check the permissions of the path, or use another one',
+  EROFS: 'the file system is read-only: write elsewhere (--out)',
+  EMFILE: 'too many open files in this process: raise the limit (ulimit -n) or run fewer seeds at once',
+  ENFILE: 'too many open files on the system: close other programs or raise the system limit',
+  ENOMEM: 'out of memory: run a smaller scenario, or fewer --jobs',
+  EISDIR: 'a directory is where a file should be: remove it or use another path',
+  ENOTDIR: 'a file is where a directory should be: remove it or use another path',
+};
+
+/**
+ * A user-facing error for a resource problem (exit 4, no stack trace), or null when `e` is not
+ * one. `path` is used when the error does not carry one.
+ */
+export function resourceError(e: unknown, path?: string): EnumbenchError | null {
+  if (e instanceof EnumbenchError) return null;
+  const err = e as NodeJS.ErrnoException | null;
+  const code = err?.code;
+  if (typeof code !== 'string' || !(code in RESOURCE_HINTS)) return null;
+  const where = err?.path ?? path;
+  return new EnumbenchError(
+    `E_${code}`,
+    `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,
+    { hint: RESOURCE_HINTS[code] as string },
+  );
+}
