@@ -138,13 +138,33 @@ function signInRecord(input: SignInInput, label: Label): LabelledRecord {
 export class RecordKit {
   readonly graph: GraphTenant;
   readonly ual: UalTenant;
+  /** each campaign label's context twin, made once (the splitter caches per label object) */
+  private readonly contextLabels = new WeakMap<Label, Label>();
   constructor(readonly env: GenEnv) {
     this.graph = graphTenant(env.world.tenantId);
     this.ual = { tenantId: env.world.tenantId, domain: env.world.domain };
   }
 
-  /** A sign-in: the sign-in row(s), the UAL 15 record when the UAL carries it, and the token it minted. */
-  signIn(rng: Rng, label: Label, s: SignInSpec): SignInResult {
+  /**
+   * The label of a campaign's attacker context (records that are not the technique itself: its
+   * sign-ins); a benign label or a context label is returned as it is.
+   */
+  contextOf(label: Label): Label {
+    if (!label.campaign || label.context) return label;
+    let c = this.contextLabels.get(label);
+    if (!c) {
+      c = { ...label, context: true };
+      this.contextLabels.set(label, c);
+    }
+    return c;
+  }
+
+  /**
+   * A sign-in: the sign-in row(s), the UAL 15 record when the UAL carries it, and the token it
+   * minted. A campaign's sign-ins are attacker context, never evidence of its technique.
+   */
+  signIn(rng: Rng, given: Label, s: SignInSpec): SignInResult {
+    const label = this.contextOf(given);
     const env = this.env;
     const world = env.world;
     const sp = s.sp ?? null;

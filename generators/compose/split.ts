@@ -2,12 +2,13 @@
  * split: the one place labels leave the records. It turns the merged labelled stream into
  *   - record lines per source (the records exactly as served — no label, nothing added),
  *   - delivery lines (the seeded availability schedule),
- *   - label lines (truth side: record id → actor, campaign),
- *   - the truth (campaigns with principals, sessions, tokens, IPs, start, end, counts, availability).
+ *   - label lines (truth side: record id → class, actor, campaign or profile),
+ *   - the truth (campaigns with principals, sessions, tokens, IPs, start, end, counts, availability,
+ *     their evidence and their context apart).
  * Sinks receive strings; writing them anywhere is the caller's business (harness/).
  */
 import type { DeliveryEntry } from '../../src/core/dataset.js';
-import type { Label, LabelledRecord } from '../../src/core/records.js';
+import { type Label, type LabelledRecord, recordClassOf } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { BenignActor, Campaign, Truth } from '../../src/core/truth.js';
 import { TRUTH_FORMAT_VERSION } from '../../src/core/truth.js';
@@ -22,14 +23,21 @@ export interface SplitSinks {
   label(line: string): void;
 }
 
-interface CampaignTally {
-  facts: CampaignFacts;
+interface Availability {
   counts: Partial<Record<SourceId, number>>;
-  first: number;
-  last: number;
   firstAvailable: number | null;
   lastAvailable: number | null;
 }
+
+interface CampaignTally {
+  facts: CampaignFacts;
+  first: number;
+  last: number;
+  evidence: Availability;
+  context: Availability;
+}
+
+const noAvailability = (): Availability => ({ counts: {}, firstAvailable: null, lastAvailable: null });
 
 export class Splitter {
   readonly counts: Partial<Record<SourceId, number>> = {};
@@ -53,11 +61,10 @@ export class Splitter {
     for (const c of campaigns) {
       this.tallies.set(c.id, {
         facts: c,
-        counts: {},
         first: Number.POSITIVE_INFINITY,
         last: Number.NEGATIVE_INFINITY,
-        firstAvailable: null,
-        lastAvailable: null,
+        evidence: noAvailability(),
+        context: noAvailability(),
       });
     }
   }
@@ -76,28 +83,36 @@ export class Splitter {
     for (const e of entries) this.sinks.delivery(this.deliveryLines.line(e));
     this.deliveries += entries.length;
     const campaign = r.label.campaign;
-    // a RecordLabel, serialised by hand
-    let tail = this.labelTails.get(r.label);
-    if (tail === undefined) {
-      tail = `,"actor":${jsonStr(r.label.actor)}${campaign ? `,"campaign":${jsonStr(campaign)}` : ''}}`;
-      this.labelTails.set(r.label, tail);
-    }
-    this.sinks.label(`{"id":${jsonStr(r.id)},"source":"${r.source}","time":${r.time}${tail}`);
+    this.sinks.label(`{"id":${jsonStr(r.id)},"source":"${r.source}","time":${r.time}${this.labelTail(r.label)}`);
     if (campaign) {
       const t = this.tallies.get(campaign);
       if (t) {
-        t.counts[r.source] = (t.counts[r.source] ?? 0) + 1;
         if (r.time < t.first) t.first = r.time;
         if (r.time > t.last) t.last = r.time;
+        const a = r.label.context ? t.context : t.evidence;
+        a.counts[r.source] = (a.counts[r.source] ?? 0) + 1;
         const at = (entries[0] as DeliveryEntry).at;
-        if (t.firstAvailable === null || at < t.firstAvailable) t.firstAvailable = at;
-        if (t.lastAvailable === null || at > t.lastAvailable) t.lastAvailable = at;
+        if (a.firstAvailable === null || at < a.firstAvailable) a.firstAvailable = at;
+        if (a.lastAvailable === null || at > a.lastAvailable) a.lastAvailable = at;
       }
     }
     if (r.time - this.lastPrune > 6 * 3_600_000) {
       this.schedule.prune(r.time - 48 * 3_600_000);
       this.lastPrune = r.time;
     }
+  }
+
+  /** A RecordLabel after its id, source and time, serialised by hand: constant per label. */
+  private labelTail(label: Label): string {
+    let tail = this.labelTails.get(label);
+    if (tail === undefined) {
+      const cls = recordClassOf(label);
+      const what =
+        cls === 'benign' ? `"profile":${jsonStr(label.module)}` : `"campaign":${jsonStr(label.campaign as string)}`;
+      tail = `,"actor":${jsonStr(label.actor)},"class":"${cls}",${what}}`;
+      this.labelTails.set(label, tail);
+    }
+    return tail;
   }
 
   truth(scenarioHash: string, benignActors: readonly Actor[]): Truth {
@@ -113,9 +128,14 @@ export class Splitter {
         appIds: [...t.facts.appIds],
         start: Number.isFinite(t.first) ? t.first : t.facts.start,
         end: Number.isFinite(t.last) ? t.last : t.facts.start,
-        recordsBySource: t.counts,
-        firstAvailable: t.firstAvailable,
-        lastAvailable: t.lastAvailable,
+        recordsBySource: t.evidence.counts,
+        firstAvailable: t.evidence.firstAvailable,
+        lastAvailable: t.evidence.lastAvailable,
+        context: {
+          recordsBySource: t.context.counts,
+          firstAvailable: t.context.firstAvailable,
+          lastAvailable: t.context.lastAvailable,
+        },
         options: t.facts.options,
       }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

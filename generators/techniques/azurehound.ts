@@ -310,8 +310,12 @@ export const azurehound: TechniqueModule = {
         shows:
           'every GET of the collection (≈1.7 per user on the reference tenant mix: 2 per group, SP and app, 1 per device, 1 per 999 users), the 403 on signInActivity, UA and session',
       },
-      { source: 'signIns', shows: 'the ROPC or refresh-token sign-in to Azure PowerShell with the azurehound UA' },
-      { source: 'ual', shows: 'at most the sign-in (RecordType 15), not the collection' },
+      {
+        source: 'signIns',
+        context: true,
+        shows: 'the ROPC or refresh-token sign-in to Azure PowerShell with the azurehound UA',
+      },
+      { source: 'ual', context: true, shows: 'at most the sign-in (RecordType 15), not the collection' },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

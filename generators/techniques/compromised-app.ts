@@ -300,6 +300,7 @@ export const compromisedApp: TechniqueModule = {
       },
       {
         source: 'signIns',
+        context: true,
         shows: "the admin's sign-in to Graph PowerShell, then the app's client-secret sign-ins with the new key id",
       },
       { source: 'graphActivity', shows: 'the addPassword call, then every app-only page (ClientAuthMethod 1, roles)' },

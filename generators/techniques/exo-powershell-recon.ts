@@ -218,8 +218,12 @@ export const exoPowershellRecon: TechniqueModule = {
       'A compromised Exchange or Global administrator connects with Connect-ExchangeOnline and dumps every recipient, mailbox and user with -ResultSize Unlimited, exporting each to CSV — the classic AN1089 recon. EXO V3 sends every cmdlet as a REST InvokeCommand call to outlook.office365.com, which no Microsoft log records, and Exchange Online does not audit Get-* cmdlets ("Cmdlets that begin with the verbs Get-, Search-, or Test- aren\'t logged"). What really remains: the sign-in to the Exchange REST PowerShell app (fb78d390-0c51-40cd-8e17-fdbfab77341b, resource Office 365 Exchange Online) and, where script-block logging or Defender for Endpoint covers the admin\'s host, PowerShell 4104 events carrying the command lines. A detection written for RecordType 1 Get-Mailbox records will never fire in production; run it under the exo-get-cmdlets-audited hypothesis to exercise it anyway, and the report says so. Nothing appears in the Microsoft Graph activity logs.',
     options: OPTIONS,
     observability: [
-      { source: 'signIns', shows: 'the interactive sign-in to the Exchange REST PowerShell app, and token refreshes' },
-      { source: 'ual', shows: 'the interactive sign-in (RecordType 15) only; no record of the cmdlets' },
+      {
+        source: 'signIns',
+        context: true,
+        shows: 'the interactive sign-in to the Exchange REST PowerShell app, and token refreshes',
+      },
+      { source: 'ual', context: true, shows: 'the interactive sign-in (RecordType 15) only; no record of the cmdlets' },
       {
         source: 'ual',
         hypothesis: 'exo-get-cmdlets-audited',

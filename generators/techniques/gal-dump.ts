@@ -8,11 +8,10 @@
  * not the UAL (no mailbox-audit action covers address-book reads), not Azure AD Graph. Only the
  * session's sign-in exists, and it is indistinguishable from the user opening Outlook on the web.
  *
- * So the campaign has no evidence: its sign-in rows carry the actor's label but not the campaign
- * (they are context, as the user's own OWA sign-ins are), and the bench scores the campaign as
- * unobservable — never as a miss of the detector.
+ * So the campaign has no evidence: its sign-in rows are attacker context (RecordKit.signIn labels
+ * every campaign sign-in so), the bench scores the campaign as unobservable — never as a miss of
+ * the detector — and an alert on those sign-ins as a weak match, never as a false positive.
  */
-import type { Label } from '../../src/core/records.js';
 import type { GenEnv, SignInSpec } from '../compose/env.js';
 import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
@@ -58,8 +57,8 @@ function* stream(env: GenEnv, plan: AttackPlan, p: CampaignParts): Generator<Str
   const kit = env.kit;
   const w = env.world;
   const user = plan.user as User;
-  // the sign-ins are context, not evidence of the enumeration: no campaign on their label
-  const context: Label = { actor: p.label.actor, kind: 'technique', module: ID, malicious: true };
+  // the sign-ins are attacker context, not evidence of the enumeration (RecordKit.signIn)
+  const context = kit.contextOf(p.label);
   const method = String(opts.method ?? 'owa-findpeople');
   const stolen = plan.signIn === 'stolenToken' || plan.signIn === 'refreshToken';
   const sid = stolen ? sessionIdFor(w, user, 0, sessionEpoch(w, user, 0, plan.start)) : r.uuid();
@@ -136,7 +135,7 @@ export const galDump: TechniqueModule = {
     summary:
       'the global address list read through OWA FindPeople, EWS ResolveNames or the offline address book: only a sign-in, so unobservable',
     description:
-      "A compromised mailbox user reads the whole global address list the way MailSniper's Get-GlobalAddressList does: one OWA FindPeople request asking for 999,999,999 entries, or EWS ResolveNames for every two-letter prefix from AA to ZZ, or simply the offline address book Outlook downloads. No source a tenant can collect records these requests — not the Microsoft Graph activity logs, not the unified audit log, not Azure AD Graph. The only trace is the session's sign-in to Exchange Online (or to the Microsoft Office client for EWS and the OAB), which looks like the user opening their mail. The bench therefore scores the campaign as unobservable: a detector that misses it has not failed, and the observability matrix shows the blind spot. The sign-in rows are generated (so a rule on risky sign-ins still sees the session) but are not evidence of the enumeration.",
+      "A compromised mailbox user reads the whole global address list the way MailSniper's Get-GlobalAddressList does: one OWA FindPeople request asking for 999,999,999 entries, or EWS ResolveNames for every two-letter prefix from AA to ZZ, or simply the offline address book Outlook downloads. No source a tenant can collect records these requests — not the Microsoft Graph activity logs, not the unified audit log, not Azure AD Graph. The only trace is the session's sign-in to Exchange Online (or to the Microsoft Office client for EWS and the OAB), which looks like the user opening their mail. The bench therefore scores the campaign as unobservable: a detector that misses it has not failed, and the observability matrix shows the blind spot. The sign-in rows are generated (so a rule on risky sign-ins still sees the session) as attacker context, not evidence of the enumeration: an alert on them is scored as a weak match of the campaign — neither a detection nor a false positive.",
     options: OPTIONS,
     observability: [],
   },

@@ -295,8 +295,8 @@ export const graphUserListing: TechniqueModule = {
     options: OPTIONS,
     observability: [
       { source: 'graphActivity', shows: 'every GET /v1.0/users page with the session and token' },
-      { source: 'signIns', shows: 'the sign-in and token refreshes from the attacker network' },
-      { source: 'ual', shows: 'the interactive sign-in only (RecordType 15), not the listing' },
+      { source: 'signIns', context: true, shows: 'the sign-in and token refreshes from the attacker network' },
+      { source: 'ual', context: true, shows: 'the interactive sign-in only (RecordType 15), not the listing' },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

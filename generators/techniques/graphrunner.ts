@@ -240,8 +240,12 @@ export const graphrunner: TechniqueModule = {
         source: 'graphActivity',
         shows: 'every request of every module, session, token and the forged or PowerShell UA',
       },
-      { source: 'signIns', shows: 'the device-code sign-in to Microsoft Office and the token refreshes' },
-      { source: 'ual', shows: 'the interactive device-code sign-in (RecordType 15), not the recon' },
+      {
+        source: 'signIns',
+        context: true,
+        shows: 'the device-code sign-in to Microsoft Office and the token refreshes',
+      },
+      { source: 'ual', context: true, shows: 'the interactive device-code sign-in (RecordType 15), not the recon' },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

@@ -236,8 +236,8 @@ export const insiderAdmin: TechniqueModule = {
         source: 'graphActivity',
         shows: "every page of the dump (graph-powershell), with the admin's usual app, user agent and session",
       },
-      { source: 'signIns', shows: "a silent token refresh from the admin's usual device and network" },
-      { source: 'ual', shows: 'at most the refresh (RecordType 15); no record of the dump' },
+      { source: 'signIns', context: true, shows: "a silent token refresh from the admin's usual device and network" },
+      { source: 'ual', context: true, shows: 'at most the refresh (RecordType 15); no record of the dump' },
       {
         source: 'ual',
         hypothesis: 'exo-get-cmdlets-audited',

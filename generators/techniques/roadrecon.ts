@@ -244,8 +244,12 @@ export const roadrecon: TechniqueModule = {
     options: OPTIONS,
     observability: [
       { source: 'aadGraphActivity', shows: 'every gather request (path, aiohttp UA, user, session, token)' },
-      { source: 'signIns', shows: 'the sign-in to Azure AD PowerShell for Azure AD Graph and its refreshes' },
-      { source: 'ual', shows: 'at most the sign-in (RecordType 15), not the dump' },
+      {
+        source: 'signIns',
+        context: true,
+        shows: 'the sign-in to Azure AD PowerShell for Azure AD Graph and its refreshes',
+      },
+      { source: 'ual', context: true, shows: 'at most the sign-in (RecordType 15), not the dump' },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

@@ -175,8 +175,12 @@ export const teamfiltration: TechniqueModule = {
     observability: [
       { source: 'graphActivity', shows: 'the /v1.0/users and /v1.0/groups pages with the Teams app id and Edge UA' },
       { source: 'aadGraphActivity', shows: 'the listing instead, with the aadGraph fallback' },
-      { source: 'signIns', shows: 'the ROPC or refresh-token sign-in to Microsoft Teams from the attacker network' },
-      { source: 'ual', shows: 'rarely the non-interactive sign-in (RecordType 15), not the listing' },
+      {
+        source: 'signIns',
+        context: true,
+        shows: 'the ROPC or refresh-token sign-in to Microsoft Teams from the attacker network',
+      },
+      { source: 'ual', context: true, shows: 'rarely the non-interactive sign-in (RecordType 15), not the listing' },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

@@ -198,10 +198,15 @@ export const tokenReplay: TechniqueModule = {
       },
       {
         source: 'signIns',
+        context: true,
         shows:
           "the victim's refresh that minted the stolen token, then refresh-token redemptions from the attacker network",
       },
-      { source: 'ual', shows: 'at most a few non-interactive sign-ins (RecordType 15), not the listing' },
+      {
+        source: 'ual',
+        context: true,
+        shows: 'at most a few non-interactive sign-ins (RecordType 15), not the listing',
+      },
     ],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

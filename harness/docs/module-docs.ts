@@ -64,9 +64,14 @@ export function renderModulePage(info: ModuleInfo, samples: readonly SampleRecor
     for (const o of info.observability) {
       const hyp = o.hypothesis ? HYPOTHESES.find((h) => h.id === o.hypothesis) : undefined;
       lines.push(
-        `| ${SOURCES[o.source].title} (\`${o.source}\`) | ${cell(o.shows)} | ${hyp ? `only under the hypothesis \`${hyp.id}\`` : 'collected by the tenant'} |`,
+        `| ${SOURCES[o.source].title} (\`${o.source}\`) | ${cell(o.shows)}${o.context ? ' — *attacker context*' : ''} | ${hyp ? `only under the hypothesis \`${hyp.id}\`` : 'collected by the tenant'} |`,
       );
     }
+    if (info.observability.some((o) => o.context))
+      lines.push(
+        '',
+        "*Attacker context*: the attacker's own records that are not the technique (its sign-ins). An alert on them is a weak match of the campaign — neither a detection nor a false positive — and a tenant that collects only those sources cannot see the technique ([scoring](../scoring.md#labels-evidence-context-benign)).",
+      );
     const seen = new Set(info.observability.map((o) => o.source));
     const unseen = (Object.keys(SOURCES) as SourceId[]).filter((s) => !seen.has(s));
     if (unseen.length) lines.push('', `Not visible in: ${unseen.map((s) => `\`${s}\``).join(', ')}.`);
@@ -112,7 +117,9 @@ export function renderAttackTable(techniques: readonly ModuleInfo[]): string {
   for (const t of techniques) {
     const sources = [
       ...new Set(
-        (t.observability ?? []).map((o) => `\`${o.source}\`${o.hypothesis ? ` (hypothesis \`${o.hypothesis}\`)` : ''}`),
+        (t.observability ?? [])
+          .filter((o) => !o.context)
+          .map((o) => `\`${o.source}\`${o.hypothesis ? ` (hypothesis \`${o.hypothesis}\`)` : ''}`),
       ),
     ];
     rows.push(

@@ -27,6 +27,12 @@ export interface Observability {
   hypothesis?: string;
   /** what the source shows, in a few words */
   shows: string;
+  /**
+   * the source shows only the attacker's context (its sign-ins), not the
+   * technique: an alert on it is a weak match, and a tenant collecting only such sources cannot see
+   * the technique (docs/scoring.md "Labels")
+   */
+  context?: true;
 }
 
 export interface ModuleInfo {

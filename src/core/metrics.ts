@@ -37,7 +37,8 @@ export const METRICS: readonly MetricInfo[] = [
   {
     name: 'weak_recall',
     unit: 'ratio',
-    description: 'Recall that also counts principal-only matches (an alert naming the compromised account).',
+    description:
+      'Recall that also counts weak matches: an alert on attacker context (its sign-ins) or naming only the compromised account.',
     tags: ['technique', 'source', 'scenario'],
     aggregates: RATE_AGG,
     higherIsBetter: true,
@@ -54,7 +55,8 @@ export const METRICS: readonly MetricInfo[] = [
   {
     name: 'precision',
     unit: 'ratio',
-    description: 'True-positive incidents / all incidents. Undefined (not 0) when the detector raised nothing.',
+    description:
+      'True-positive incidents / (true-positive + false-positive incidents); weak incidents are neither. Undefined (not 0) when there is neither.',
     tags: ['rule', 'scenario'],
     aggregates: RATE_AGG,
     higherIsBetter: true,
@@ -70,8 +72,17 @@ export const METRICS: readonly MetricInfo[] = [
   {
     name: 'evidence_precision',
     unit: 'ratio',
-    description: 'Share of the records cited by true-positive alerts that are malicious.',
+    description: 'Share of the records cited by true-positive alerts that are evidence of the technique.',
     tags: ['rule', 'technique', 'scenario'],
+    aggregates: [''],
+    higherIsBetter: true,
+  },
+  {
+    name: 'weak_incidents',
+    unit: 'count',
+    description:
+      'Weak incidents (by campaign): alerts on attacker context or naming only the compromised account, on a campaign not strictly detected. Neither true nor false.',
+    tags: ['rule', 'scenario'],
     aggregates: [''],
     higherIsBetter: true,
   },

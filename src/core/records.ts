@@ -17,9 +17,29 @@ export interface Label {
   kind: ActorKind;
   /** the profile or technique id */
   module: string;
-  /** set for attack campaigns */
+  /** set for attack campaigns, on evidence and context records alike */
   campaign?: string | undefined;
+  /** the attacker produced it (evidence or context); false for benign profiles */
   malicious: boolean;
+  /**
+   * attacker context: the campaign's own record that is not the technique itself (its sign-ins) —
+   * see RecordClass. Unset: evidence (with a campaign) or benign.
+   */
+  context?: true | undefined;
+}
+
+/**
+ * What a record is to the scorer (docs/scoring.md "Labels"): evidence of a campaign's technique,
+ * attacker context (the attacker's own sign-ins and other records that are not the technique), or
+ * benign activity of a profile.
+ */
+export type RecordClass = 'evidence' | 'context' | 'benign';
+export const RECORD_CLASSES: readonly RecordClass[] = ['evidence', 'context', 'benign'];
+
+/** The class of a labelled record. */
+export function recordClassOf(label: Label): RecordClass {
+  if (!label.campaign) return 'benign';
+  return label.context ? 'context' : 'evidence';
 }
 
 export interface LabelledRecord {

@@ -1,11 +1,19 @@
 /**
  * Ground truth: what the bench knows and the detector must never see (DESIGN.md "Scoring").
- * Written to `truth.json` (+ `labels.jsonl`) in a dataset; read only by scoring.
+ * Written to `truth.json` + `labels.jsonl` in the dataset's answer key, a folder outside the
+ * dataset directory (docs/dataset.md "The answer key"); read only by scoring.
+ *
+ * Format 2 (this one): every label line says its class (evidence, context, benign) and a benign
+ * line its profile; a campaign carries its context records apart from its evidence. Format 1
+ * (no class, no context) is still read: see src/scoring/dataset-files.ts.
  */
 import type { EpochMs } from './clock.js';
+import type { RecordClass } from './records.js';
 import type { SourceId } from './sources.js';
 
-export const TRUTH_FORMAT_VERSION = 1;
+export const TRUTH_FORMAT_VERSION = 2;
+/** truth formats this version reads (older ones are upgraded on reading) */
+export const TRUTH_FORMATS_READ: readonly number[] = [1, 2];
 
 export interface Campaign {
   id: string;
@@ -21,15 +29,25 @@ export interface Campaign {
   ips: string[];
   /** app ids the attacker used (first-party ones never match on their own) */
   appIds: string[];
+  /** first and last record of the campaign, evidence or context */
   start: EpochMs;
   end: EpochMs;
-  /** number of malicious records per source */
+  /** number of evidence records per source */
   recordsBySource: Partial<Record<SourceId, number>>;
-  /** first and last availability over the records the tenant collects (null: nothing collected) */
+  /** first and last availability over the evidence records the tenant collects (null: nothing collected) */
   firstAvailable: EpochMs | null;
   lastAvailable: EpochMs | null;
+  /** the attacker's records that are not the technique itself (sign-ins, a credential added) */
+  context: CampaignContext;
   /** the technique options this campaign was generated with (ranges drawn) */
   options: Record<string, unknown>;
+}
+
+export interface CampaignContext {
+  recordsBySource: Partial<Record<SourceId, number>>;
+  /** first and last availability over the context records (null: none collected) */
+  firstAvailable: EpochMs | null;
+  lastAvailable: EpochMs | null;
 }
 
 export interface BenignActor {
@@ -49,12 +67,17 @@ export interface Truth {
   benign: BenignActor[];
 }
 
-/** One line of `labels.jsonl`: which actor produced a record (truth side only). */
+/** One line of `labels.jsonl`: what a record is and which actor produced it (truth side only). */
 export interface RecordLabel {
   id: string;
   source: SourceId;
   /** event time (epoch ms): with source and id, the dataset's total order (shards merge on it) */
   time: EpochMs;
   actor: string;
+  /** evidence of a campaign's technique, attacker context, or benign */
+  class: RecordClass;
+  /** evidence and context: the campaign */
   campaign?: string;
+  /** benign: the profile that produced it */
+  profile?: string;
 }

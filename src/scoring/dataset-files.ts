@@ -2,12 +2,18 @@
  * Reading the truth side of a dataset from text (the harness reads the files): truth.json,
  * labels.jsonl and delivery.jsonl, whole or one line at a time (the harness streams large files
  * through parseLabelLine / parseDeliveryLine). Pure; every problem is reported with its line.
+ *
+ * Truth format 1 is read and upgraded: a campaign without `context` gets an empty one; a label line
+ * without `class` is evidence when it names a campaign, attacker context when its actor is a
+ * campaign actor (`attack:<id>`, how format 1 labelled gal-dump's sign-ins), else benign. A format
+ * this version does not know is refused with the formats it reads.
  */
 import { z } from 'zod';
 import type { DeliveryEntry } from '../core/dataset.js';
 import { type Diagnostic, EnumbenchError } from '../core/errors.js';
+import { RECORD_CLASSES } from '../core/records.js';
 import { SOURCE_IDS } from '../core/sources.js';
-import type { RecordLabel, Truth } from '../core/truth.js';
+import { type RecordLabel, TRUTH_FORMAT_VERSION, TRUTH_FORMATS_READ, type Truth } from '../core/truth.js';
 
 const Source = z.enum(SOURCE_IDS);
 const Ms = z.number().finite();
@@ -26,6 +32,13 @@ const CampaignSchema = z.object({
   recordsBySource: z.record(z.string(), z.number()).default({}),
   firstAvailable: Ms.nullable(),
   lastAvailable: Ms.nullable(),
+  context: z
+    .object({
+      recordsBySource: z.record(z.string(), z.number()).default({}),
+      firstAvailable: Ms.nullable(),
+      lastAvailable: Ms.nullable(),
+    })
+    .default({ recordsBySource: {}, firstAvailable: null, lastAvailable: null }),
   options: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -42,13 +55,37 @@ const TruthSchema = z.object({
     .default([]),
 });
 
-const LabelSchema = z.object({
-  id: z.string().min(1),
-  source: Source,
-  time: z.number(),
-  actor: z.string(),
-  campaign: z.string().optional(),
-});
+/** the actor id format 1 gave a campaign (`attack:<campaign id>`) */
+const CAMPAIGN_ACTOR = 'attack:';
+
+const LabelSchema = z
+  .object({
+    id: z.string().min(1),
+    source: Source,
+    time: z.number(),
+    actor: z.string(),
+    class: z.enum(RECORD_CLASSES as ['evidence', 'context', 'benign']).optional(),
+    campaign: z.string().optional(),
+    profile: z.string().optional(),
+  })
+  .transform((l, ctx): RecordLabel => {
+    if (l.class === undefined) {
+      // format 1: no class
+      if (l.campaign !== undefined) return { ...l, class: 'evidence' };
+      if (l.actor.startsWith(CAMPAIGN_ACTOR))
+        return { ...l, class: 'context', campaign: l.actor.slice(CAMPAIGN_ACTOR.length) };
+      return { ...l, class: 'benign' };
+    }
+    if (l.class !== 'benign' && l.campaign === undefined) {
+      ctx.addIssue({ code: 'custom', message: `a ${l.class} label names its campaign`, path: ['campaign'] });
+      return z.NEVER;
+    }
+    if (l.class === 'benign' && l.campaign !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a benign label names no campaign', path: ['campaign'] });
+      return z.NEVER;
+    }
+    return l as RecordLabel;
+  });
 
 const DeliverySchema = z.object({
   id: z.string().min(1),
@@ -66,6 +103,9 @@ function issuesToText(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
+const TRUTH_HINT =
+  "pass the truth.json of the dataset's answer key (`enumbench generate --out DIR` writes it into DIR.truth/)";
+
 /** Parse truth.json text. Throws a user EnumbenchError (E_TRUTH) saying what is wrong. */
 export function parseTruthText(text: string, file = 'truth.json'): Truth {
   let raw: unknown;
@@ -73,13 +113,21 @@ export function parseTruthText(text: string, file = 'truth.json'): Truth {
     raw = JSON.parse(text);
   } catch (e) {
     throw new EnumbenchError('E_TRUTH', `${file}: not valid JSON: ${(e as Error).message}`, {
-      hint: 'pass the truth.json that `enumbench generate` wrote into the dataset directory',
+      hint: TRUTH_HINT,
     });
+  }
+  const version = (raw as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && !TRUTH_FORMATS_READ.includes(version)) {
+    throw new EnumbenchError(
+      'E_TRUTH',
+      `${file}: truth format ${version} is not one this enumbench reads (it reads ${TRUTH_FORMATS_READ.join(', ')}; it writes ${TRUTH_FORMAT_VERSION})`,
+      { hint: 'score it with the enumbench version that generated it, or regenerate the dataset with this one' },
+    );
   }
   const r = TruthSchema.safeParse(raw);
   if (!r.success) {
     throw new EnumbenchError('E_TRUTH', `${file}: not an enumbench truth file: ${issuesToText(r.error.issues)}`, {
-      hint: 'pass the truth.json that `enumbench generate` wrote into the dataset directory',
+      hint: TRUTH_HINT,
     });
   }
   return r.data as Truth;
@@ -127,7 +175,7 @@ function parseLines<T>(text: string, file: string, schema: z.ZodType<T>, code: s
   return { items, problems };
 }
 
-const Label = LabelSchema as z.ZodType<RecordLabel>;
+const Label = LabelSchema as unknown as z.ZodType<RecordLabel>;
 const Delivery = DeliverySchema as unknown as z.ZodType<DeliveryEntry>;
 
 /** One line of labels.jsonl (1-based `lineNo`), for readers that stream the file. */

@@ -2,23 +2,28 @@
  * Matching one alert against the campaigns of a truth, strongest rule first (DESIGN.md "Scoring"):
  *
  * 1. evidence   — the alert cites record ids: it matches every campaign owning at least one cited
- *                 record, provided most (more than half) of the considered cited records are malicious.
- *                 Only the first `evidenceCap` distinct ids are considered.
+ *                 evidence record, provided most (more than half) of the considered cited records
+ *                 are the attacker's (evidence or context). Only the first `evidenceCap` distinct ids
+ *                 are considered.
  * 2. session    — the alert's `sessionId` is one of the campaign's session ids or token ids.
  * 3. principal_ip — the alert's `principal` is one of the campaign's principals and its `ip` one of
  *                 the campaign's IPs.
  * 4. principal  — the principal alone: a *weak* match, reported, kept out of strict recall.
  *
  * Entity rules (2–4) count only while the alert's arrival lies in
- * [firstAvailable, lastAvailable + tolerance]. A Microsoft first-party app id never matches as a
- * principal. An alert whose (labelled) evidence is all benign is about benign activity: entity
- * rules do not rescue it (the compromised account's owner keeps working).
+ * [firstAvailable, lastAvailable + tolerance] of the campaign's evidence. A Microsoft first-party
+ * app id never matches as a principal. An alert whose (labelled) evidence is all benign is about
+ * benign activity: entity rules do not rescue it (the compromised account's owner keeps working).
+ *
+ * Attacker context (the campaign's own sign-ins and other records that are not the technique) makes
+ * a *weak* match, never a strict one and never a false positive: an alert whose attacker records are
+ * all context, or whose entities name the campaign only while its context was available.
  */
 import type { ReceivedAlert } from '../core/alerts.js';
 import type { EpochMs } from '../core/clock.js';
 import { isFirstPartyAppId } from '../core/first-party-apps.js';
 import type { Campaign, RecordLabel, Truth } from '../core/truth.js';
-import type { EvidenceCount, MatchRule, ScoringOptions } from './types.js';
+import type { EvidenceCount, MatchRule, ScoringOptions, WeakRule } from './types.js';
 
 /** Identifiers compare without case or surrounding blanks (UPNs, GUIDs, IPv6 are case-insensitive). */
 export function norm(s: string): string {
@@ -105,8 +110,10 @@ export interface AlertMatch {
   campaigns: string[];
   /** the rule that matched each strictly matched campaign */
   rules: ReadonlyMap<string, MatchRule>;
-  /** weakly (principal-only) matched campaign ids not strictly matched, sorted */
+  /** weakly matched campaign ids (context, principal alone) not strictly matched, sorted */
   weakCampaigns: string[];
+  /** the rule of each weak match (`context` wins over `principal`) */
+  weakRules: ReadonlyMap<string, WeakRule>;
   evidence: EvidenceCount;
   /** considered evidence ids (normalised) */
   consideredIds: string[];
@@ -118,7 +125,7 @@ export interface AlertMatch {
   evidenceActor: string | null;
 }
 
-const RANK: Record<MatchRule, number> = { evidence: 0, session: 1, principal_ip: 2, principal: 3 };
+const RANK: Record<MatchRule, number> = { evidence: 0, session: 1, principal_ip: 2, context: 3, principal: 4 };
 
 export function strongest(a: MatchRule | null, b: MatchRule | null): MatchRule | null {
   if (a === null) return b;
@@ -126,9 +133,19 @@ export function strongest(a: MatchRule | null, b: MatchRule | null): MatchRule |
   return RANK[a] <= RANK[b] ? a : b;
 }
 
+/** The alert arrived while the campaign's evidence was available (plus the tolerance). */
 export function inWindow(c: Campaign, at: EpochMs, toleranceMs: number): boolean {
-  if (c.firstAvailable === null || c.lastAvailable === null) return false;
-  return at >= c.firstAvailable && at <= c.lastAvailable + toleranceMs;
+  return within(c.firstAvailable, c.lastAvailable, at, toleranceMs);
+}
+
+/** The alert arrived while the campaign's context (its sign-ins…) was available (plus the tolerance). */
+export function inContextWindow(c: Campaign, at: EpochMs, toleranceMs: number): boolean {
+  return within(c.context.firstAvailable, c.context.lastAvailable, at, toleranceMs);
+}
+
+function within(first: EpochMs | null, last: EpochMs | null, at: EpochMs, toleranceMs: number): boolean {
+  if (first === null || last === null) return false;
+  return at >= first && at <= last + toleranceMs;
 }
 
 export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: ScoringOptions): AlertMatch {
@@ -147,19 +164,24 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
     cited: citedIds.length,
     considered: consideredIds.length,
     malicious: 0,
+    context: 0,
     benign: 0,
     unknown: 0,
     truncated: citedIds.length > consideredIds.length,
   };
   const evidenceCampaigns = new Set<string>();
+  const contextCampaigns = new Set<string>();
   const evidenceProfiles = new Map<string, number>();
   const evidenceActors = new Map<string, number>();
   for (const id of consideredIds) {
     const label = idx.labels?.get(id);
     if (!label) evidence.unknown++;
-    else if (label.campaign !== undefined && idx.campaigns.has(label.campaign)) {
+    else if (label.class === 'evidence' && label.campaign !== undefined && idx.campaigns.has(label.campaign)) {
       evidence.malicious++;
       evidenceCampaigns.add(label.campaign);
+    } else if (label.class === 'context' && label.campaign !== undefined && idx.campaigns.has(label.campaign)) {
+      evidence.context++;
+      contextCampaigns.add(label.campaign);
     } else {
       evidence.benign++;
       evidenceActors.set(label.actor, (evidenceActors.get(label.actor) ?? 0) + 1);
@@ -168,26 +190,38 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
     }
   }
   const strict = new Map<string, MatchRule>();
-  const weak = new Set<string>();
+  const weak = new Map<string, WeakRule>();
+  const addWeak = (c: string, rule: WeakRule) => {
+    if (weak.get(c) !== 'context') weak.set(c, rule);
+  };
   let matchedBy: MatchRule | null = null;
 
-  // 1. evidence
-  if (evidence.considered > 0 && evidence.malicious * 2 > evidence.considered) {
+  // 1. evidence: most cited records are the attacker's; strict for the campaigns whose technique
+  // they show, weak for those they show only the context of
+  const attacker = evidence.malicious + evidence.context;
+  const aboutAttacker = evidence.considered > 0 && attacker * 2 > evidence.considered;
+  if (aboutAttacker) {
     for (const c of evidenceCampaigns) strict.set(c, 'evidence');
     if (evidenceCampaigns.size) matchedBy = 'evidence';
+    for (const c of contextCampaigns) if (!strict.has(c)) addWeak(c, 'context');
   }
 
-  // 2–4. entities, unless the evidence says the alert is about benign activity
-  const benignOnly = evidence.benign > 0 && evidence.malicious === 0;
+  // 2–4. entities, unless the evidence says the alert is about benign activity; when the attacker
+  // records it cites are all context, entities can only name the campaign weakly
+  const benignOnly = evidence.benign > 0 && attacker === 0;
+  const contextOnly = evidence.context > 0 && evidence.malicious === 0;
   if (!benignOnly) {
     const at = received.arrivedAt;
     const take = (ids: readonly string[] | undefined, rule: MatchRule, extra?: (c: Campaign) => boolean) => {
       for (const id of ids ?? []) {
         if (strict.has(id)) continue;
         const c = idx.campaigns.get(id);
-        if (!c || !inWindow(c, at, opts.toleranceMs)) continue;
+        if (!c) continue;
+        const onEvidence = inWindow(c, at, opts.toleranceMs);
+        if (!onEvidence && !inContextWindow(c, at, opts.toleranceMs)) continue;
         if (extra && !extra(c)) continue;
-        if (rule === 'principal') weak.add(id);
+        if (rule === 'principal') addWeak(id, 'principal');
+        else if (!onEvidence || contextOnly) addWeak(id, 'context');
         else {
           strict.set(id, rule);
           matchedBy = strongest(matchedBy, rule);
@@ -206,8 +240,9 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
     }
   }
   const campaigns = [...strict.keys()].sort();
-  const weakCampaigns = [...weak].filter((c) => !strict.has(c)).sort();
-  if (campaigns.length === 0 && weakCampaigns.length > 0) matchedBy = 'principal';
+  const weakCampaigns = [...weak.keys()].filter((c) => !strict.has(c)).sort();
+  if (campaigns.length === 0 && weakCampaigns.length > 0)
+    matchedBy = weakCampaigns.some((c) => weak.get(c) === 'context') ? 'context' : 'principal';
   const evidenceActor =
     [...evidenceActors.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]?.[0] ?? null;
   return {
@@ -215,6 +250,7 @@ export function matchAlert(idx: TruthIndex, received: ReceivedAlert, opts: Scori
     campaigns,
     rules: strict,
     weakCampaigns,
+    weakRules: weak,
     evidence,
     consideredIds,
     citedIds,

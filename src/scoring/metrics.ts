@@ -52,14 +52,16 @@ function figures(s: Slice): Figures {
     k: cs.filter((c) => c.observable).length,
   });
 
-  // incidents: precision counts weak-only incidents (campaigns named only by principal) as not true
+  // incidents: precision is true / (true + false); weak incidents (attacker context, principal
+  // alone) are neither, and are counted apart (docs/scoring.md "Weak matches and precision")
   const tp = s.incidents.filter((i) => i.kind === 'tp');
   const tpKeys = new Set(tp.map((i) => `${i.scenario}\u0000${i.seed}\u0000${i.key}`));
   const weakOnly = s.incidents.filter(
     (i) => i.kind === 'weak' && !tpKeys.has(`${i.scenario}\u0000${i.seed}\u0000${i.key}`),
   );
   const fpAll = s.incidents.filter((i) => i.kind === 'fp');
-  rate(out, 'precision', tp.length, tp.length + weakOnly.length + fpAll.length);
+  rate(out, 'precision', tp.length, tp.length + fpAll.length);
+  out.set('weak_incidents', { value: weakOnly.length });
   const recall = out.get('recall')?.value ?? null;
   const precision = out.get('precision')?.value ?? null;
   out.set('f1', {

@@ -81,7 +81,7 @@ export function lookupsOf(input: Pick<ScoreInput, 'labels' | 'delivery' | 'colle
     if (labels) {
       const collected = new Set([...input.collected].map(norm));
       for (const l of labels) {
-        if (l.campaign === undefined) continue;
+        if (l.class !== 'evidence' || l.campaign === undefined) continue;
         if (collected.has(norm(l.id))) campaignCollected.set(l.campaign, true);
         else if (!campaignCollected.has(l.campaign)) campaignCollected.set(l.campaign, false);
       }
@@ -162,7 +162,7 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
   const campaignFirst = new Map<string, EpochMs>();
   const campaignAlerts = new Map<string, number>();
   const campaignRules = new Map<string, Set<string>>();
-  const weakSeen = new Set<string>();
+  const weakSeen = new Map<string, MatchRule>();
   let history = 0;
 
   ordered.forEach((r, index) => {
@@ -235,7 +235,9 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
     }
     // the strongest rule that matched each campaign over all its alerts
     for (const c of m.campaigns) campaignRule.set(c, strongest(campaignRule.get(c) ?? null, m.rules.get(c) ?? null));
-    for (const c of m.weakCampaigns) weakSeen.add(c);
+    for (const c of m.weakCampaigns) {
+      weakSeen.set(c, strongest(weakSeen.get(c) ?? null, m.weakRules.get(c) ?? null) as MatchRule);
+    }
     const selfReported = a.time !== undefined ? parseIsoTime(a.time) : Number.NaN;
     outcomes.push({
       scenario,
@@ -297,7 +299,7 @@ export function scoreWithLookups(input: ScoredAlerts, lookups: ScoringLookups): 
       observable,
       detected,
       weaklyDetected,
-      matchedBy: detected ? (campaignRule.get(c.id) ?? null) : weaklyDetected ? 'principal' : null,
+      matchedBy: detected ? (campaignRule.get(c.id) ?? null) : (weakSeen.get(c.id) ?? null),
       firstDetection: first,
       latency: first === null ? null : first - c.start,
       latencyFromAvailable: first === null || c.firstAvailable === null ? null : first - c.firstAvailable,

@@ -77,7 +77,7 @@ export class ScoringSubset {
       this.labels.set(k, l);
       this.known.add(k);
     }
-    if (l.campaign !== undefined && this.inputs.scheduleIsLedger) {
+    if (l.class === 'evidence' && l.campaign !== undefined && this.inputs.scheduleIsLedger) {
       const list = this.campaignRecords.get(k);
       if (!list) this.campaignRecords.set(k, [l.campaign]);
       else if (!list.includes(l.campaign)) list.push(l.campaign);

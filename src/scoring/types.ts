@@ -6,11 +6,20 @@
 import type { EpochMs } from '../core/clock.js';
 import type { SourceId } from '../core/sources.js';
 
-export const SCORECARD_SCHEMA_VERSION = 1;
+/**
+ * 2: attacker context (labels' `class`, `evidence.context`, `matchedBy: context`), `weak_incidents`,
+ * and precision = tp / (tp + fp) — a baseline of schema 1 is refused, its precision meant another thing.
+ */
+export const SCORECARD_SCHEMA_VERSION = 2;
 
-/** How an alert matched a campaign, strongest first. `principal` alone is a weak match. */
-export type MatchRule = 'evidence' | 'session' | 'principal_ip' | 'principal';
-export const MATCH_RULES: readonly MatchRule[] = ['evidence', 'session', 'principal_ip', 'principal'];
+/**
+ * How an alert matched a campaign, strongest first. `context` (the attacker's sign-ins and other
+ * records that are not the technique) and `principal` alone are weak matches.
+ */
+export type MatchRule = 'evidence' | 'session' | 'principal_ip' | 'context' | 'principal';
+export const MATCH_RULES: readonly MatchRule[] = ['evidence', 'session', 'principal_ip', 'context', 'principal'];
+/** the rules that make a weak match */
+export type WeakRule = Extract<MatchRule, 'context' | 'principal'>;
 
 export type MissReason = 'unobservable' | 'never_collected' | 'not_detected';
 
@@ -84,9 +93,9 @@ export interface CampaignOutcome {
   observable: boolean;
   /** strictly detected (evidence, session or principal + IP) */
   detected: boolean;
-  /** detected, or named by a principal-only (weak) match */
+  /** detected, or named by a weak match (attacker context, or the principal alone) */
   weaklyDetected: boolean;
-  /** the strongest rule any matching alert used (`principal` when only weakly detected) */
+  /** the strongest rule any matching alert used (`context` or `principal` when only weakly detected) */
   matchedBy: MatchRule | null;
   /** arrival of the first strictly matching alert */
   firstDetection: EpochMs | null;
@@ -107,7 +116,10 @@ export interface EvidenceCount {
   cited: number;
   /** ids considered (the first `evidenceCap` distinct ones) */
   considered: number;
+  /** evidence of a campaign's technique */
   malicious: number;
+  /** attacker context: a campaign's own records that are not the technique (its sign-ins…) */
+  context: number;
   benign: number;
   /** not in the labels (or no labels given) */
   unknown: number;
@@ -133,7 +145,7 @@ export interface AlertOutcome {
   matchedBy: MatchRule | null;
   /** strictly matched campaign ids */
   campaigns: string[];
-  /** campaigns named only by principal (weak) */
+  /** campaigns named only weakly (attacker context, or the principal alone) */
   weakCampaigns: string[];
   evidence: EvidenceCount;
   /** false positives: the benign profile behind the evidence, else behind the principal */
@@ -146,7 +158,10 @@ export interface AlertOutcome {
 
 export type IncidentKind = 'tp' | 'weak' | 'fp';
 
-/** Alerts grouped: true positives by campaign, weak ones by campaign, false positives by (rule, principal, day). */
+/**
+ * Alerts grouped: true positives by campaign, weak ones by campaign, false positives by (rule,
+ * principal, day). Weak incidents are neither true nor false: precision is tp / (tp + fp).
+ */
 export interface Incident {
   scenario: string;
   seed: number;

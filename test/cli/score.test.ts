@@ -67,7 +67,7 @@ describe('enumbench score', () => {
     const junit = readFileSync(join(dir, 'rep', 'junit.xml'), 'utf8');
     expect(junit).toContain('<failure message="observed=0.67 (n=3, 95% ≥ 0.21)" type="threshold">');
     const summary = JSON.parse(readFileSync(join(dir, 'rep', 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ schemaVersion: 1, outcome: 'failed' });
+    expect(summary).toMatchObject({ schemaVersion: 2, outcome: 'failed' });
     expect(readFileSync(summaryMd, 'utf8')).toContain('## ❌ enumbench score: failed');
   });
 

@@ -78,7 +78,7 @@ describe('renderers', () => {
     const json = renderSummaryJson(report);
     expectGolden('report/summary.json', json);
     const parsed = JSON.parse(json);
-    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.schemaVersion).toBe(2);
     expect(parsed.outcome).toBe('invalid');
     expect(json).not.toContain('NaN');
   });

@@ -134,7 +134,7 @@ export function buildSynthetic(): SyntheticDataset {
   }
   const attack = rows.filter((r) => r.campaign === 'hound');
   const truth: Truth = {
-    formatVersion: 1,
+    formatVersion: 2,
     scenario: { name: 'synthetic', hash: 'sha256:synthetic' },
     seed: 42,
     window: { start: T0, end: T0 + 2 * 24 * 60 * MIN, historyStart: T0 },
@@ -155,6 +155,7 @@ export function buildSynthetic(): SyntheticDataset {
         recordsBySource: { graphActivity: attack.length },
         firstAvailable: Math.min(...attack.map((r) => r.available)),
         lastAvailable: Math.max(...attack.map((r) => r.available)),
+        context: { recordsBySource: {}, firstAvailable: null, lastAvailable: null },
         options: { streams: 1 },
       },
     ],
@@ -168,7 +169,9 @@ export function buildSynthetic(): SyntheticDataset {
     source: r.source,
     time: r.time,
     actor: r.actor,
-    ...(r.campaign ? { campaign: r.campaign } : {}),
+    ...(r.campaign
+      ? { class: 'evidence' as const, campaign: r.campaign }
+      : { class: 'benign' as const, profile: r.actor.replace(/#\d+$/, '') }),
   }));
   const delivery: DeliveryEntry[] = rows
     .map((r) => ({

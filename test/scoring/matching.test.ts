@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoreRun } from '../../src/scoring/index.js';
-import { ATTACKER_IP, HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC, VICTIM } from './world.js';
+import { ATTACKER_IP, at, HELPDESK, makeDelivery, makeLabels, makeTruth, received, SYNC, VICTIM } from './world.js';
 
 const score = (alerts: ReturnType<typeof received>[], extra: Partial<Parameters<typeof scoreRun>[0]> = {}) =>
   scoreRun({ truth: makeTruth(), alerts, labels: makeLabels(), delivery: makeDelivery(), ...extra });
@@ -50,13 +50,47 @@ describe('matching rules, strongest first', () => {
     expect(card.metrics.recall?.value).toBe(0.5);
   });
 
-  it('principal alone is a weak match: weak recall, not strict recall, and not precise', () => {
+  it('principal alone is a weak match: weak recall, not strict recall, neither true nor false', () => {
     const card = score([received({ rule: 'r', principal: HELPDESK }, 660)]);
     expect(card.metrics.recall?.value).toBe(0);
     expect(card.metrics.weak_recall?.value).toBe(0.5);
     expect(card.alerts[0]?.verdict).toBe('weak');
-    expect(card.metrics.precision?.value).toBe(0);
+    // precision = tp / (tp + fp): a weak incident is in neither, so precision and false positives agree
+    expect(card.metrics.precision?.value).toBeNull();
     expect(card.metrics.false_positives?.value).toBe(0);
+    expect(card.metrics.weak_incidents?.value).toBe(1);
+    const withFp = score([
+      received({ rule: 'r', principal: HELPDESK }, 660),
+      received({ rule: 'r', evidence: ['s1'] }, 100),
+    ]);
+    expect(withFp.metrics.precision).toMatchObject({ value: 0, k: 0, n: 1 });
+    expect(withFp.metrics.false_positives?.value).toBe(1);
+  });
+
+  it('attacker context: citing only the attacker sign-in is a weak match, never strict, never false', () => {
+    const card = score([received({ rule: 'r', sessionId: 'sess-hound', evidence: ['hs'] }, 640)]);
+    expect(card.alerts[0]).toMatchObject({ verdict: 'weak', matchedBy: 'context', profile: null });
+    expect(card.alerts[0]?.evidence).toMatchObject({ malicious: 0, context: 1, benign: 0 });
+    expect(card.campaigns.find((x) => x.id === 'hound')).toMatchObject({ detected: false, matchedBy: 'context' });
+    expect(card.metrics.false_positives?.value).toBe(0);
+  });
+
+  it('attacker context: entities named while only the context was available are a weak match', () => {
+    // the sign-in became available at 631; the Graph evidence at 630..700 — shift the evidence away
+    const truth = makeTruth();
+    const hound = truth.campaigns[0] as (typeof truth.campaigns)[number];
+    hound.firstAvailable = at(640);
+    hound.context = { ...hound.context, firstAvailable: at(500) };
+    const card = score([received({ rule: 'r', principal: HELPDESK, ip: ATTACKER_IP }, 520)], { truth });
+    expect(card.alerts[0]).toMatchObject({ verdict: 'weak', matchedBy: 'context' });
+  });
+
+  it('attacker context counts with evidence toward the majority: evidence plus the sign-in is strict', () => {
+    const card = score([received({ rule: 'r', evidence: ['h1', 'hs', 'b1'] }, 710)]);
+    expect(card.alerts[0]).toMatchObject({ verdict: 'tp', matchedBy: 'evidence' });
+    expect(card.alerts[0]?.evidence).toMatchObject({ malicious: 1, context: 1, benign: 1 });
+    // evidence precision counts evidence of the technique only
+    expect(card.metrics.evidence_precision?.value).toBeCloseTo(1 / 3);
   });
 
   it('a non-first-party app id of the attacker matches as a principal; a first-party one never does', () => {

@@ -14,6 +14,7 @@ import {
   ATTACKER_IP,
   at,
   BENIGN_IDS,
+  CONTEXT_IDS,
   HELPDESK,
   MALICIOUS_IDS,
   makeDelivery,
@@ -26,7 +27,7 @@ import {
 const truth = makeTruth();
 const baseLabels = makeLabels();
 const baseDelivery = makeDelivery();
-const IDS = [...MALICIOUS_IDS, ...BENIGN_IDS];
+const IDS = [...MALICIOUS_IDS, ...CONTEXT_IDS, ...BENIGN_IDS];
 
 const alertArb: fc.Arbitrary<Alert> = fc
   .record(
@@ -62,19 +63,24 @@ const labelsArb: fc.Arbitrary<RecordLabel[]> = fc
         campaign: fc.option(fc.constantFrom(...truth.campaigns.map((c) => c.id), 'not-a-campaign'), {
           nil: undefined,
         }),
+        context: fc.boolean(),
       }),
       { maxLength: 5 },
     ),
   )
   .map(([kept, again]) => [
     ...kept,
-    ...again.map(({ id, actor, campaign }) => ({
-      id,
-      source: 'graphActivity' as const,
-      time: at(1),
-      actor,
-      ...(campaign !== undefined ? { campaign } : {}),
-    })),
+    ...again.map(
+      ({ id, actor, campaign, context }): RecordLabel => ({
+        id,
+        source: 'graphActivity' as const,
+        time: at(1),
+        actor,
+        ...(campaign !== undefined
+          ? { class: context ? 'context' : 'evidence', campaign }
+          : { class: 'benign', profile: actor }),
+      }),
+    ),
   ]);
 
 /** the schedule in any order, some deliveries dropped, some records delivered again later or earlier */

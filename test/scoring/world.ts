@@ -19,7 +19,7 @@ export const ATTACKER_IP = '203.0.113.7';
 
 export function makeTruth(): Truth {
   return {
-    formatVersion: 1,
+    formatVersion: 2,
     scenario: { name: 'unit', hash: 'sha256:unit' },
     seed: 1089,
     window: { start: T0, end: T0 + 2 * 24 * 60 * MIN, historyStart: T0 - 24 * 60 * MIN },
@@ -37,9 +37,10 @@ export function makeTruth(): Truth {
         appIds: ['1950a258-227b-4e31-a9cf-717495945fc2'],
         start: at(600),
         end: at(660),
-        recordsBySource: { graphActivity: 4, signIns: 1 },
+        recordsBySource: { graphActivity: 4 },
         firstAvailable: at(630),
         lastAvailable: at(700),
+        context: { recordsBySource: { signIns: 1 }, firstAvailable: at(631), lastAvailable: at(631) },
         options: {},
       },
       {
@@ -56,6 +57,7 @@ export function makeTruth(): Truth {
         recordsBySource: { aadGraphActivity: 2 },
         firstAvailable: at(1540),
         lastAvailable: at(1560),
+        context: { recordsBySource: {}, firstAvailable: null, lastAvailable: null },
         options: {},
       },
     ],
@@ -67,7 +69,7 @@ export function makeTruth(): Truth {
   };
 }
 
-/** record id, source, actor, campaign, availability (minutes) */
+/** record id, source, actor, campaign, availability (minutes); `hs` is the attacker's sign-in: context */
 const RECORDS: [string, RecordLabel['source'], string, string | undefined, number][] = [
   ['h1', 'graphActivity', 'attack:hound', 'hound', 630],
   ['h2', 'graphActivity', 'attack:hound', 'hound', 640],
@@ -85,13 +87,21 @@ const RECORDS: [string, RecordLabel['source'], string, string | undefined, numbe
   ['w1', 'graphActivity', 'workforce', undefined, 100],
 ];
 
+const PROFILES: Record<string, string> = {
+  'helpdesk#0': 'helpdesk',
+  'directory-sync': 'directory-sync',
+  workforce: 'workforce',
+};
+
 export function makeLabels(): RecordLabel[] {
   return RECORDS.map(([id, source, actor, campaign, minutes]) => ({
     id,
     source,
     time: at(minutes - 5),
     actor,
-    ...(campaign ? { campaign } : {}),
+    ...(campaign
+      ? { class: id === 'hs' ? ('context' as const) : ('evidence' as const), campaign }
+      : { class: 'benign' as const, profile: PROFILES[actor] as string }),
   }));
 }
 
@@ -99,7 +109,9 @@ export function makeDelivery(): DeliveryEntry[] {
   return RECORDS.map(([id, source, , , avail]) => ({ id, source, at: at(avail), blob: `blob-${avail}` }));
 }
 
-export const MALICIOUS_IDS = RECORDS.filter((r) => r[3]).map((r) => r[0]);
+/** evidence of a campaign's technique (the attacker's sign-in `hs` is context, not here) */
+export const MALICIOUS_IDS = RECORDS.filter((r) => r[3] && r[0] !== 'hs').map((r) => r[0]);
+export const CONTEXT_IDS = ['hs'];
 export const BENIGN_IDS = RECORDS.filter((r) => !r[3]).map((r) => r[0]);
 
 let seq = 0;

@@ -9,6 +9,7 @@ import { Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { TRUTH_FORMAT_VERSION } from '../../../src/core/truth.js';
 import { commandLine, renderConsole, renderSummaryJson, reportOutcome } from '../../../src/report/index.js';
 import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresholds.js';
 import { parseDuration } from '../../../src/scenario/units.js';
@@ -208,7 +209,7 @@ export const runCommand: CommandModule = {
           }
           const summary = checkBaseline(
             parsed,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: 1 },
+            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: TRUTH_FORMAT_VERSION },
             opts.baseline,
           );
           const allowances =

@@ -24,7 +24,7 @@ describe('gal-dump', () => {
       // the only trace: the session's sign-in, context rather than evidence
       for (const r of mine) {
         expect(r.source === 'signIns' || r.source === 'ual').toBe(true);
-        expect(r.label.campaign).toBeUndefined();
+        expect(r.label).toMatchObject({ campaign: 'c1', context: true });
       }
       if (d.truth.sources.includes('signIns')) expect(bySource(mine, 'signIns').length).toBeGreaterThan(0);
       const score = scoreRun({ truth: d.truth, alerts: [], labels: d.labels.map((l) => JSON.parse(l)) });
