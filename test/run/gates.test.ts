@@ -179,7 +179,7 @@ describe('a baseline of another scenario, seed set or format version is refused'
       cwd: tmp,
     });
     expect(fmt.code).toBe(4);
-    expect(fmt.stderr).toMatch(/dataset format 0; this run has schema \d+ and dataset format 1/);
+    expect(fmt.stderr).toMatch(/dataset format 0; this run has schema \d+ and dataset format \d+/);
   });
 
   it('the same scenario and seeds: accepted, and named as a gate source', async () => {
