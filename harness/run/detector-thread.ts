@@ -96,7 +96,11 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
         case 'error': {
           const p = pending;
           pending = null;
-          p?.reject(new Error(m.message));
+          p?.reject(
+            m.code !== undefined && m.kind !== undefined
+              ? new EnumbenchError(m.code, m.message, { kind: m.kind, ...(m.hint ? { hint: m.hint } : {}) })
+              : new Error(m.message),
+          );
           return;
         }
       }

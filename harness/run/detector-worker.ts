@@ -32,7 +32,7 @@ export type DetectorWorkerMessage =
   | { type: 'failed'; code: string; message: string; hint?: string; kind: EnumbenchError['kind'] }
   | { type: 'emit'; alert: unknown }
   | { type: 'done' }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string; code?: string; hint?: string; kind?: EnumbenchError['kind'] };
 
 const port = parentPort;
 if (!port) throw new Error('detector-worker.ts runs as a worker thread');
@@ -87,7 +87,17 @@ async function main(): Promise<void> {
       else await det.stop(ctx);
       post({ type: 'done' });
     } catch (e) {
-      post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      // an EnumbenchError keeps its code and kind across the thread: a user error in start() (a rule
+      // for a source the scenario does not collect) is the user's, not a detector crash
+      if (e instanceof EnumbenchError)
+        post({
+          type: 'error',
+          message: e.message,
+          code: e.code,
+          kind: e.kind,
+          ...(e.hint !== undefined ? { hint: e.hint } : {}),
+        });
+      else post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   });
   post({ type: 'ready', name: det.name, hasTick: typeof det.tick === 'function' });
