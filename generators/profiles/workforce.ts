@@ -921,7 +921,7 @@ function* userStream(
             tokenIssuedAt: tok.iat,
             signInActivityId: tok.uti,
             sessionId: tok.sid,
-            deviceId: device.id,
+            deviceId: device.id || null,
             clientAuthMethod: 0,
           });
           if (rec) built.push(rec);
@@ -955,7 +955,7 @@ function* userStream(
           tokenIssuedAt: tok.iat,
           signInActivityId: tok.uti,
           sessionId: tok.sid,
-          deviceId: device.id,
+          deviceId: device.id || null,
           clientAuthMethod: 0,
         });
         if (g) built.push(g);
