@@ -29,10 +29,9 @@ import { loadDataset } from '../replay/dataset.js';
 import { AlertIntake } from './alert-intake.js';
 import { DetectorChild } from './child.js';
 import { type DatasetRun, openDatasetKey, scoreOnDataset } from './dataset-run.js';
+import { DEFAULT_DRAIN_MS, drain } from './drain.js';
 import type { DetectorFailure, LockstepResult } from './lockstep.js';
 
-/** Long enough for a poller that lists every 5 minutes to list once more and fetch the last blob. */
-export const DEFAULT_DRAIN_MS = 6 * 60_000;
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
@@ -232,8 +231,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     if (svc.replay.failure) throw svc.replay.failure;
     if (!child.running) exitFailure('run');
     // the drain
-    const drainEnd = wallNow() + drainMs;
-    while (child.running && !failure && wallNow() < drainEnd) await nap(Math.min(250, drainEnd - wallNow()));
+    await drain({ drainMs, over: () => !child.running || failure !== null, nap });
     if (!child.running) exitFailure('drain');
   } catch (e) {
     if (progressTimer) clearInterval(progressTimer);
