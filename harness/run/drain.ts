@@ -32,3 +32,19 @@ export async function drain(o: DrainOptions): Promise<'over' | 'period'> {
     await nap(Math.min(o.everyMs ?? 250, left));
   }
 }
+
+/** A sleep that something can cut short: `nap(ms)` waits `ms` or until `wake()` is called. */
+export function wakeableNap(): { nap(ms: number): Promise<void>; wake(): void } {
+  let wakeNow: () => void = () => {};
+  return {
+    nap: (ms: number) =>
+      new Promise<void>((r) => {
+        const timer = setTimeout(r, ms);
+        wakeNow = () => {
+          clearTimeout(timer);
+          r();
+        };
+      }),
+    wake: () => wakeNow(),
+  };
+}

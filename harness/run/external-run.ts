@@ -29,7 +29,7 @@ import { loadDataset } from '../replay/dataset.js';
 import { AlertIntake } from './alert-intake.js';
 import { DetectorChild } from './child.js';
 import { type DatasetRun, openDatasetKey, scoreOnDataset } from './dataset-run.js';
-import { DEFAULT_DRAIN_MS, drain } from './drain.js';
+import { DEFAULT_DRAIN_MS, drain, wakeableNap } from './drain.js';
 import type { DetectorFailure, LockstepResult } from './lockstep.js';
 
 export const DEFAULT_GRACE_MS = 5_000;
@@ -114,7 +114,8 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   const fail = (f: Omit<DetectorFailure, 'at'>) => {
     if (!failure) failure = { ...f, at: svc.replay.clock.simNow() };
   };
-  let wake: () => void = () => {};
+  /** wait until woken (child exit, replay done, flood) or `ms` */
+  const { nap, wake } = wakeableNap();
   const intake = new AlertIntake({
     now: () => svc.replay.clock.simNow(),
     ...(o.maxAlerts !== undefined ? { maxAlerts: o.maxAlerts } : {}),
@@ -173,15 +174,6 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   const progressTimer = o.onProgress ? setInterval(progress, o.progressEveryMs ?? 10_000) : undefined;
   progressTimer?.unref();
 
-  /** wait until woken (child exit, replay done, flood) or `ms` */
-  const nap = (ms: number) =>
-    new Promise<void>((r) => {
-      const timer = setTimeout(r, ms);
-      wake = () => {
-        clearTimeout(timer);
-        r();
-      };
-    });
   const describeExit = () => {
     const e = child.exit;
     if (!e) return 'is running';

@@ -19,7 +19,7 @@ import { makeLocalCa } from '../../mock/tls.js';
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
-import { DEFAULT_DRAIN_MS, drain } from '../../run/drain.js';
+import { DEFAULT_DRAIN_MS, drain, wakeableNap } from '../../run/drain.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
 import { parseSeed, parseWallDuration } from '../counts.js';
@@ -272,7 +272,7 @@ export const serveCommand: CommandModule = {
           );
         }
         let interrupted = false;
-        let wake: () => void = () => {};
+        const { nap, wake } = wakeableNap();
         const stop = () => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
@@ -281,14 +281,6 @@ export const serveCommand: CommandModule = {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        const nap = (ms: number) =>
-          new Promise<void>((r) => {
-            const timer = setTimeout(r, ms);
-            wake = () => {
-              clearTimeout(timer);
-              r();
-            };
-          });
         // a dataset whose files disagree stops the replay where it is found: stop serving too
         let replayOver = false;
         void svc.replay.done.then(() => {
