@@ -46,8 +46,6 @@ const s = makeScenario({
   ],
 });
 const d = generateInMemory(s);
-const ours = (pred: (r: Record<string, unknown>) => boolean, source: string) =>
-  d.records.filter((r) => r.source === source && pred(r.record)).map((r) => r.record);
 
 describe.skipIf(!SAMPLES)('record shapes match the reference samples', () => {
   it("never imitates the samples' placeholders", () => {
