@@ -11,6 +11,7 @@ import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
+import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
@@ -20,6 +21,7 @@ import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
 import { parseSeed } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 
 function parseDurationMs(s: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
@@ -123,6 +125,8 @@ export const serveCommand: CommandModule = {
       .option('--spill-dir <dir>', 'where published blobs are kept while serving (default: the OS temp directory)')
       .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
       .option('--exit-when-done', 'stop when the replay has published everything')
+      .option('--no-progress', 'with a scenario: no generation progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (input, opts) => {
         const { io } = ctx;
         // every option is checked before a scenario is generated
@@ -147,6 +151,11 @@ export const serveCommand: CommandModule = {
         if (!statSync(path).isDirectory()) {
           // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
           const seed = opts.seed;
+          const progress = createProgress({
+            io,
+            enabled: opts.progress,
+            ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+          });
           const [prepared] = await prepareInputs({
             inputs: [input],
             catalog: ctx.catalog,
@@ -157,8 +166,13 @@ export const serveCommand: CommandModule = {
             seeds: 1,
             jobs: opts.jobs ?? 'auto',
             onGenerate: (e) => {
-              if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              if (e.records === undefined) progress.start(`generating ${e.scenario} · seed ${e.seed}`);
+              else {
+                progress.stop();
+                io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              }
             },
+            onProgress: (done, records, simTime) => progress.update({ done, records, simTime }),
           });
           dir = prepared?.datasets[0] as string;
         } else if (!existsSync(join(path, 'delivery.jsonl'))) {
@@ -242,24 +256,28 @@ export const serveCommand: CommandModule = {
             ].join('\n'),
           );
         }
+        const closeAndSay = async () => {
+          const ledger = svc.ledgerSummary();
+          await svc.close();
+          io.err(
+            `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
+          );
+        };
+        // SIGINT / SIGTERM: close the servers, print the ledger line, then "interrupted" (exit 130 / 143)
+        const unregister = onInterrupt({
+          stop: async () => {
+            await closeAndSay();
+            return undefined;
+          },
+        });
+        // a dataset whose files disagree stops the replay where it is found: stop serving too
         await new Promise<void>((done) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            done();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          // a dataset whose files disagree stops the replay where it is found: stop serving too
           void svc.replay.done.then(() => {
-            if (opts.exitWhenDone || svc.replay.failure) stop();
+            if (opts.exitWhenDone || svc.replay.failure) done();
           });
         });
-        const ledger = svc.ledgerSummary();
-        await svc.close();
-        io.err(
-          `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
-        );
+        unregister();
+        await closeAndSay();
         if (svc.replay.failure) throw svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });
