@@ -19,14 +19,20 @@ import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
-import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
+import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_GRACE_MS,
+  type ExternalProgress,
+  type ExternalRun,
+} from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
-import { parseSeed, parseSeedCount } from '../counts.js';
+import { parseSeed, parseSeedCount, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
 import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 import { parseFaults } from './serve.js';
@@ -69,16 +75,26 @@ export const runCommand: CommandModule = {
         '30s',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
-      .option(
-        '--drain <duration>',
-        'process: how long (wall time) the detector keeps running after the last publication',
-        '6m',
+      .addOption(
+        new Option(
+          '--drain <duration>',
+          'process: how long (wall time) the detector keeps running after the last publication',
+        )
+          .argParser(parseWallDuration('--drain'))
+          .default(DEFAULT_DRAIN_MS, '6m'),
       )
-      .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
-      .option(
-        '--ack-timeout <duration>',
-        'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
-        '30s',
+      .addOption(
+        new Option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped')
+          .argParser(parseWallDuration('--grace'))
+          .default(DEFAULT_GRACE_MS, '5s'),
+      )
+      .addOption(
+        new Option(
+          '--ack-timeout <duration>',
+          'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
+        )
+          .argParser(parseWallDuration('--ack-timeout'))
+          .default(DEFAULT_ACK_TIMEOUT_MS, '30s'),
       )
       .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
       .option(
@@ -137,17 +153,9 @@ export const runCommand: CommandModule = {
             },
           );
         }
-        const wallDuration = (flag: string, v: string) => {
-          const d = parseDuration(v);
-          if (!d.ok || d.value < 0)
-            throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must not be negative' : d.message}`, {
-              hint: `e.g. ${flag} 30s`,
-            });
-          return d.value;
-        };
-        const drainMs = wallDuration('--drain', opts.drain);
-        const graceMs = wallDuration('--grace', opts.grace);
-        const ackTimeoutMs = wallDuration('--ack-timeout', opts.ackTimeout);
+        const drainMs = opts.drain;
+        const graceMs = opts.grace;
+        const ackTimeoutMs = opts.ackTimeout;
         const faults = opts.faults !== undefined ? parseFaults(opts.faults) : undefined;
         if (!external) {
           for (const [flag, given] of [
