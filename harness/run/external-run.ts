@@ -145,6 +145,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     cwd: o.cwd,
     env,
     stderrFile: o.stderrFile,
+    graceMs,
     onLine: (line, n) => {
       intake.line(line, `stdout line ${n}`);
     },
