@@ -9,6 +9,7 @@ import { HOUR } from '../../src/core/clock.js';
 import { COUNTRIES } from '../../src/core/countries.js';
 import type { Rng } from '../../src/core/rng.js';
 import { HOSTING, type NetworkPoint, pickOperator, pointOn, TOR_EXITS, VENDOR_CLOUDS } from '../world/networks.js';
+import { APP, type FirstPartyApp } from '../world/apps.js';
 import type { Device, User } from '../world/types.js';
 
 /** The option values this module reads (defaults in workforce.ts OPTIONS). */
@@ -25,6 +26,7 @@ export interface Imperfection {
   otherZoneShare: number;
   volumeSigma: number;
   nightSync: boolean;
+  rawHttpShare: number;
 }
 
 /**
@@ -175,3 +177,56 @@ export function travelPoint(u: User, r: Rng): NetworkPoint {
 
 /** Hours (local) when phones sync in the background overnight: 22:00 to 06:30. */
 export const NIGHT_SYNC = { from: -2 * HOUR, to: 6.5 * HOUR, meanGap: 1.6 * HOUR } as const;
+
+/**
+ * A raw HTTP client an admin or power user scripts Graph with, on a delegated token taken from a
+ * tool they are signed in to (`Get-AzAccessToken -ResourceTypeName MSGraph`, `az account
+ * get-access-token --resource-type ms-graph`): no Graph SDK, so no `client-request-id` header, and
+ * the log's `clientRequestId` repeats the request id, as it does for the attack tools' own raw
+ * clients (telemetry.md §1a; `GraphClientLibrary` in generators/records/graph-activity.ts). The user
+ * agents are each client's default: Windows PowerShell 5.1 and PowerShell 7 `Invoke-RestMethod`,
+ * python-requests, Postman, curl — the families reference/telemetry.md §5 and the Elastic user-agent
+ * rule (published-detections.md §3e: `python*`, `*curl/*`) list as tool agents. The mix and the
+ * token's app are judgements [U]: no published census of admins' scripting clients exists.
+ */
+export interface RawHttpClient {
+  userAgent: string;
+  app: FirstPartyApp;
+  /** default page size the script asks for (100: no `$top`, Graph's default; 999: the maximum) */
+  top: 100 | 999;
+}
+
+export const RAW_HTTP_CLIENTS: readonly (readonly [RawHttpClient, number])[] = [
+  [
+    {
+      userAgent: 'Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.22621.4391',
+      app: APP.azurePowerShell,
+      top: 999,
+    },
+    4,
+  ],
+  [
+    {
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.22631; en-US) PowerShell/7.4.6',
+      app: APP.azurePowerShell,
+      top: 999,
+    },
+    3,
+  ],
+  [{ userAgent: 'python-requests/2.32.3', app: APP.azureCli, top: 100 }, 2],
+  [{ userAgent: 'PostmanRuntime/7.42.0', app: APP.azureCli, top: 100 }, 1],
+  [{ userAgent: 'curl/8.9.1', app: APP.azureCli, top: 100 }, 1],
+];
+
+/** How many times as often a role holder scripts raw HTTP as another user. */
+export const RAW_HTTP_ADMIN_FACTOR = 5;
+
+/**
+ * The raw HTTP client the user scripts Graph with, or null (most users): `rawHttpShare` of users,
+ * role holders RAW_HTTP_ADMIN_FACTOR times as often. Drawn from its own fork so it leaves every
+ * other trait as it was.
+ */
+export function rawHttpClient(u: User, r: Rng, o: Imperfection): RawHttpClient | null {
+  const share = u.roles.length > 0 ? Math.min(1, o.rawHttpShare * RAW_HTTP_ADMIN_FACTOR) : o.rawHttpShare;
+  return r.bool(share) ? r.weighted(RAW_HTTP_CLIENTS) : null;
+}

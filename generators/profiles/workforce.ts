@@ -36,6 +36,8 @@ import {
   type Imperfection,
   NIGHT_SYNC,
   travelPoint,
+  type RawHttpClient,
+  rawHttpClient,
   type UserTraits,
   userTraits,
 } from './workforce-imperfection.js';
@@ -69,6 +71,8 @@ const X_PERSONAL = 2;
 const X_LEGACY = 4;
 /** K_PORTAL_LIST: x ≥ X_BROWSE is a browse burst of directory pages in the admin centres */
 const X_BROWSE = 8;
+/** K_GRAPH of A_SCRIPT: a raw HTTP script run (Invoke-RestMethod, python-requests …), not Graph PowerShell */
+const X_RAW = 8;
 
 const CLIENT_APPS: readonly ClientApp[] = [
   {
@@ -267,6 +271,14 @@ const OPTIONS = {
     description:
       'share of users who run Microsoft Graph PowerShell scripts (device-less delegated calls; role holders 8× as often)',
   },
+  rawHttpShare: {
+    type: 'number',
+    default: 0.02,
+    min: 0,
+    max: 1,
+    description:
+      'share of users who script Graph with a raw HTTP client (Invoke-RestMethod, python-requests, Postman, curl) on a delegated token: paged reads of users and groups, device-less, no client-request-id (role holders 5× as often)',
+  },
   vpnShare: {
     type: 'number',
     default: 0.05,
@@ -355,6 +367,7 @@ function imperfectionOf(opts: Record<string, unknown>): Imperfection {
     otherZoneShare: n('otherZoneShare', 0.1),
     volumeSigma: n('volumeSigma', 0.9),
     nightSync: opts.nightSync !== false,
+    rawHttpShare: n('rawHttpShare', 0.02),
   };
 }
 
@@ -367,6 +380,8 @@ interface UserState {
   recordId: number;
   exoSession: string;
   exoProcess: number;
+  /** the raw HTTP scripts' token (apart from Graph PowerShell's: another app) */
+  rawToken: Token | null;
 }
 
 function* userStream(
@@ -389,6 +404,7 @@ function* userStream(
     recordId: user.adminHost?.recordBase ?? 0,
     exoSession: '',
     exoProcess: 0,
+    rawToken: null,
   };
   const computer = user.devices[0] ?? null;
   const registeredPhone = user.devices.find((d) => d.kind === 'mobile') ?? null;
@@ -396,6 +412,7 @@ function* userStream(
   // them left every other event of the day as it was
   const traits: UserTraits = userTraits(user, rng.fork('traits'), imp, registeredPhone !== null);
   const phone = registeredPhone ?? traits.personalPhone;
+  const rawHttp: RawHttpClient | null = rawHttpClient(user, rng.fork('raw-http'), imp);
   const failRng = rng.fork('failures');
   /** where the computer egresses today when not in the office (VPN, jump box, Tor, travel), else home */
   let away: NetworkPoint | null = null;
@@ -420,6 +437,7 @@ function* userStream(
   const evs = new EvBuf();
   const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
   const spfxRng = rng.fork('spfx');
+  const rawRng = rng.fork('raw-run');
   const built: LabelledRecord[] = [];
 
   for (let d = 0; d < w.days; d++) {
@@ -486,6 +504,8 @@ function* userStream(
       }
       // a Microsoft Graph PowerShell script: an interactive sign-in, then a burst of device-less calls
       if (traits.scripter && xr.bool(0.3)) planScript(evs, xr, start, end);
+      // a raw HTTP script (own fork: adding them left every other event of the day as it was)
+      if (rawHttp && workday) planRawHttp(evs, rng.fork(`raw${d}`), start, end);
     }
     // an evening on the personal laptop: Office on the web with no device id
     if (traits.personalLaptop && user.kind !== 'sync' && xr.bool(0.3)) {
@@ -584,6 +604,77 @@ function* userStream(
   }
 
   /**
+   * A raw HTTP script run (the user's RawHttpClient) from the computer: a token from the tool the
+   * user is signed in to (a non-interactive refresh), then one of `RAW_JOBS` — bursts of
+   * sequential paged reads a fraction of a second apart, following `@odata.nextLink`. The token
+   * carries no device id (the tool's own cache, not the broker) [U], and the client sends no
+   * client-request-id, so the log repeats the request id (graph-activity.ts GraphClientLibrary).
+   */
+  function rawHttpRun(
+    u: User,
+    st: UserState,
+    r: Rng,
+    lb: Label,
+    t0: number,
+    net: NetworkPoint,
+    ip: string,
+    job: number,
+  ): void {
+    const client = rawHttp as RawHttpClient;
+    let tok = st.rawToken;
+    if (!tok || tok.exp < t0 + 10 * MINUTE) {
+      // the tool redeems the refresh token it cached when the user signed in to it (at some earlier time)
+      const res = kit.signIn(r, lb, {
+        time: t0,
+        category: 'NonInteractiveUserSignInLogs',
+        user: u,
+        appId: client.app.appId,
+        appDisplayName: client.app.displayName,
+        resource: RESOURCE.msGraph,
+        point: net,
+        ip,
+        device: null,
+        userAgent: client.userAgent,
+        clientAppUsed: 'Mobile Apps and Desktop clients',
+        method: 'refreshToken',
+        mfaInSession: true,
+        sid: sidFor(3, sessionEpoch(w, u, 0, t0)),
+      });
+      for (const x of res.records) built.push(x);
+      if (!res.ok) return;
+      tok = res.token;
+      st.rawToken = tok;
+    }
+    let t = t0 + r.int(2, 9) * 1000;
+    for (const q of rawJob(w, r, job, client.top)) {
+      const rec = kit.graphRequest(r, lb, {
+        time: t,
+        apiVersion: 'v1.0',
+        method: 'GET',
+        uri: q.uri,
+        status: q.status,
+        durationMs: Math.round(r.logNormal(200_000, 1_500_000)),
+        responseSizeBytes: q.size,
+        ip,
+        userAgent: client.userAgent,
+        appId: tok.appId,
+        userId: u.id,
+        servicePrincipalId: null,
+        scopes: scopesFor(tok.appId),
+        roles: null,
+        wids: u.wids,
+        tokenIssuedAt: tok.iat,
+        signInActivityId: tok.uti,
+        sessionId: tok.sid,
+        deviceId: null,
+        clientAuthMethod: 0,
+      });
+      if (rec) built.push(rec);
+      t += r.int(150, 1200);
+    }
+  }
+
+  /**
    * An admin browsing the Entra and Intune admin centres: the blades read owners, members, role
    * assignments and registered owners of the objects the admin opens — the directory paths the
    * published path-signature rules list (docs/published-detections.md), a handful at a time.
@@ -660,6 +751,11 @@ function* userStream(
     const registered = device.id ? device : null;
     const net = personal ? u.home : networkAt(u, ev.d, place, away);
     const ip = personal ? ipAt(u, net, 0, 0, null, ev.t) : ipAt(u, net, ev.d, place, away, ev.t);
+    if (ev.k === K_GRAPH && ev.a === A_SCRIPT && (ev.x & X_RAW) !== 0) {
+      // its own stream: the runs leave the user's other events as they were
+      rawHttpRun(u, st, rawRng, lb, ev.t, net, ip, ev.x & 7);
+      return;
+    }
     switch (ev.k) {
       case K_SIGNIN: {
         if (ev.a === A_SPFX) {
@@ -1071,6 +1167,88 @@ function planScript(evs: EvBuf, r: Rng, start: number, end: number): void {
     evs.push(t, K_GRAPH, A_SCRIPT, 0, 0);
     t += r.int(400, 3500);
   }
+}
+
+/**
+ * A raw HTTP scripter's working day: on half of them a scripting session — 1–3 runs of one job
+ * within an hour or so (writing a script means running it again and again), each run built in one
+ * go. x carries X_RAW and the job number.
+ */
+function planRawHttp(evs: EvBuf, r: Rng, start: number, end: number): void {
+  if (!r.bool(0.5)) return;
+  const job = r.int(0, RAW_JOBS - 1);
+  let t = start + r.float() * Math.max(0, end - start - 90 * MINUTE);
+  const runs = r.int(1, 3);
+  for (let i = 0; i < runs; i++) {
+    evs.push(t, K_GRAPH, A_SCRIPT, 0, X_RAW | job);
+    t += r.int(4, 40) * MINUTE;
+  }
+}
+
+/** The raw-HTTP script jobs: 0 users export and a detail per user, 1 groups export and members, 2 a few users' details. */
+const RAW_JOBS = 3;
+const RAW_USERS_SELECT = '$select=id,displayName,userPrincipalName,mail,department,jobTitle,accountEnabled';
+const RAW_USER_DETAILS = ['manager', 'memberOf?$select=id,displayName', 'licenseDetails'] as const;
+
+/**
+ * The requests of one raw-HTTP script job, in order: every page of a users or groups export
+ * (following `@odata.nextLink`, whose `$skiptoken` the service writes the same for everyone), then a
+ * loop over some of what it listed (a detail per user, the members of some groups), or a few users'
+ * details.
+ */
+function rawJob(w: World, r: Rng, job: number, top: 100 | 999): Call[] {
+  const calls: Call[] = [];
+  const topQ = top === 999 ? '&$top=999' : '';
+  const pages = (base: string, n: number, perItem: number) => {
+    const count = Math.max(1, Math.ceil(n / top));
+    for (let p = 0; p < count; p++) {
+      const items = p < count - 1 ? top : n - top * (count - 1);
+      calls.push({
+        v: 'v1.0',
+        uri: p === 0 ? base : `${base}&$skiptoken=${skipTokenFor(r, base, w)}`,
+        status: 200,
+        size: 200 + Math.max(0, items) * perItem,
+      });
+    }
+  };
+  const detail = (other: User, what: (typeof RAW_USER_DETAILS)[number]) => {
+    calls.push({
+      v: 'v1.0',
+      uri: `${G}/v1.0/users/${other.id}/${what}`,
+      status: what === 'manager' && !r.bool(0.9) ? 404 : 200,
+      size: r.int(300, 3000),
+    });
+  };
+  if (job === 0) {
+    pages(`${G}/v1.0/users?${RAW_USERS_SELECT}${topQ}`, w.people.length, r.int(280, 420));
+    const what = r.pick(RAW_USER_DETAILS);
+    const k = r.int(5, 40);
+    for (let i = 0; i < k; i++) detail(w.people[r.int(0, w.people.length - 1)] as User, what);
+  } else if (job === 1 && w.groups.length) {
+    pages(`${G}/v1.0/groups?$select=id,displayName,mail,groupTypes${topQ}`, w.groups.length, r.int(180, 300));
+    const k = r.int(3, 15);
+    for (let i = 0; i < k; i++) {
+      const g = w.groups[r.int(0, w.groups.length - 1)] as { id: string };
+      pages(
+        `${G}/v1.0/groups/${g.id}/members?$select=id,displayName,userPrincipalName${topQ}`,
+        r.int(2, 150),
+        r.int(150, 260),
+      );
+    }
+  } else {
+    const k = r.int(3, 12);
+    for (let i = 0; i < k; i++) {
+      const other = w.people[r.int(0, w.people.length - 1)] as User;
+      calls.push({
+        v: 'v1.0',
+        uri: `${G}/v1.0/users/${other.upn.includes('#EXT#') ? other.id : other.upn}`,
+        status: 200,
+        size: r.int(380, 700),
+      });
+      detail(other, r.pick(RAW_USER_DETAILS));
+    }
+  }
+  return calls;
 }
 
 /** Background sync overnight (00:00–06:30 and 22:00–23:00 local): a token refresh and a mail sync call. */

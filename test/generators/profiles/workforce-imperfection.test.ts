@@ -89,6 +89,23 @@ describe('workforce imperfection (default rates)', () => {
     expect(agents.size).toBeGreaterThanOrEqual(2);
   });
 
+  it('has admins and power users script Graph over raw HTTP: delegated, device-less, paged, repeating the request id', () => {
+    // the lazy rule "a delegated Graph call that repeats its request id" must meet benign callers
+    // (issue #13 item 1, docs/adversarial.md): their clients send no client-request-id
+    const repeats = d.graph.filter(
+      (r) => props(r).C_Idtyp === 'user' && props(r).clientRequestId === props(r).requestId,
+    );
+    expect(repeats.length).toBeGreaterThan(10);
+    const delegated = d.graph.filter((r) => props(r).C_Idtyp === 'user').length;
+    expect(repeats.length / delegated).toBeLessThan(0.02);
+    for (const r of repeats) {
+      expect(String(props(r).userAgent)).toMatch(/PowerShell|python-requests|PostmanRuntime|curl\//);
+      expect(props(r).C_DeviceId ?? null).toBeNull();
+    }
+    const uris = repeats.map((r) => String(props(r).requestUri));
+    expect(uris.some((u) => /\/v1\.0\/(users|groups)\?/.test(u))).toBe(true);
+  });
+
   it('reads the directory app-only around the clock, with the app-only wids', () => {
     const appOnly = d.graph.filter((r) => !props(r).userId);
     const own = appOnly.filter((r) => props(r).wids === APP_ONLY_WIDS);
@@ -143,7 +160,7 @@ describe('workforce imperfection (default rates)', () => {
 });
 
 describe('workforce imperfection is settable', () => {
-  it('failures: 0, unmanagedShare: 0, appOnlyApps: 0, nightSync: false and volumeSigma: 0 turn them off', () => {
+  it('failures: 0, unmanagedShare: 0, appOnlyApps: 0, nightSync: false, volumeSigma: 0 and rawHttpShare: 0 turn them off', () => {
     const d = generate({
       failures: 0,
       unmanagedShare: 0,
@@ -156,10 +173,15 @@ describe('workforce imperfection is settable', () => {
       torShare: 0,
       travelShare: 0,
       legacyClientShare: 0,
+      rawHttpShare: 0,
     });
     const user = d.signIns.filter((r) => r.category !== 'ServicePrincipalSignInLogs');
     expect(user.filter((r) => (props(r).status as { errorCode: number }).errorCode !== 0)).toHaveLength(0);
     expect(d.graph.filter((r) => !props(r).userId && props(r).wids === APP_ONLY_WIDS)).toHaveLength(0);
     expect(user.filter((r) => HOSTING_ASNS.has(props(r).autonomousSystemNumber as number))).toHaveLength(0);
+    const repeats = d.graph.filter(
+      (r) => props(r).C_Idtyp === 'user' && props(r).clientRequestId === props(r).requestId,
+    );
+    expect(repeats).toHaveLength(0);
   });
 });
