@@ -75,6 +75,18 @@ describe('leak classifier', () => {
     }
   });
 
+  // #13 item 1: what is left out of formatting as the tools' behaviour must still occur among benign
+  // callers, or a lazy rule on it wins: no benign user runs a raw-HTTP script against Graph today
+  // (measured: 0 of 49,935 benign delegated rows repeat their request id; docs/adversarial.md)
+  it.fails('the behaviour left out also occurs among benign callers: some benign delegated Graph calls repeat their request id as clientRequestId (expected failure until issue #13: measured 0)', () => {
+    const benignDelegated = d.records.filter((r) => {
+      if (r.source !== 'graphActivity' || r.label.malicious) return false;
+      const p = (JSON.parse(r.line ?? JSON.stringify(r.record)) as { properties: Record<string, unknown> }).properties;
+      return p.C_Idtyp === 'user' && p.clientRequestId === p.requestId;
+    });
+    expect(benignDelegated.length).toBeGreaterThan(0);
+  });
+
   for (const source of SOURCE_IDS) {
     for (const family of FAMILIES) {
       const measured = MEASURED[source][family];

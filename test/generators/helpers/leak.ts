@@ -47,10 +47,11 @@ const POPULATION_PATHS =
   /(^|\.)(C_DeviceId|c_Sid|deviceId|deviceDetail(\..*)?|DeviceProperties|failureReason|additionalDetails|LogonError)$/;
 
 /**
- * Ids that name the application or resource: their shape is the app's own id (a first-party app's
- * well-known `00000002-0000-0ff1-ce00-…` is not a GUID encoding anyone chose), and which app a
- * technique uses is behaviour, which this classifier never reads. Their keys still count in the key
- * set, order and types; only their id shapes and equalities are left out.
+ * Ids that name the application or resource: their GUID version and variant are the app's own id (a
+ * first-party app's well-known `00000002-0000-0ff1-ce00-…` is not a GUID anyone generated), and
+ * which app a technique uses is behaviour, which this classifier never reads. So for them only the
+ * encoding counts — a GUID and its case, or the shape of anything else — and not their equalities
+ * (`appId == resourceId` is an app that calls itself, as Outlook on the web does).
  */
 const APP_ID_PATHS =
   /(^|\.)(appId|AppId|ApplicationId|ClientAppId|resourceServicePrincipalId)$|^properties\.resourceId$/;
@@ -159,7 +160,9 @@ function formatting(o: Obj): Record<string, string> {
     types.push(`${path}:${typeOf(v)}`);
     if (typeof v === 'string' && v !== '') {
       const key = path.slice(path.lastIndexOf('.') + 1);
-      if (ID_KEY.test(key) && !APP_ID_PATHS.test(path)) {
+      if (APP_ID_PATHS.test(path)) {
+        out[`id shape ${path}`] = GUID.test(v) ? `guid:${v === v.toLowerCase() ? 'lower' : 'upper'}` : idShape(v);
+      } else if (ID_KEY.test(key)) {
         out[`id shape ${path}`] = idShape(v);
         if (!CLIENT_LIBRARY_PATHS.test(path)) ids.set(path, v);
       }
