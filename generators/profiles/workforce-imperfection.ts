@@ -8,8 +8,8 @@
 import { HOUR } from '../../src/core/clock.js';
 import { COUNTRIES } from '../../src/core/countries.js';
 import type { Rng } from '../../src/core/rng.js';
-import { HOSTING, type NetworkPoint, pickOperator, pointOn, TOR_EXITS, VENDOR_CLOUDS } from '../world/networks.js';
 import { APP, type FirstPartyApp } from '../world/apps.js';
+import { HOSTING, type NetworkPoint, pickOperator, pointOn, TOR_EXITS, VENDOR_CLOUDS } from '../world/networks.js';
 import type { Device, User } from '../world/types.js';
 
 /** The option values this module reads (defaults in workforce.ts OPTIONS). */

@@ -35,9 +35,9 @@ import {
   FAILURE_RATES,
   type Imperfection,
   NIGHT_SYNC,
-  travelPoint,
   type RawHttpClient,
   rawHttpClient,
+  travelPoint,
   type UserTraits,
   userTraits,
 } from './workforce-imperfection.js';
@@ -604,6 +604,48 @@ function* userStream(
   }
 
   /**
+   * One delegated Graph GET the user makes on `tok` (a public client): the request's duration is
+   * log-normal with the given median and 95th percentile (Rng.logNormal).
+   */
+  function delegatedGet(
+    r: Rng,
+    lb: Label,
+    u: User,
+    tok: Token,
+    time: number,
+    q: Call,
+    ip: string,
+    userAgent: string,
+    deviceId: string | null,
+    durMedian: number,
+    durHigh: number,
+  ): void {
+    const rec = kit.graphRequest(r, lb, {
+      time,
+      apiVersion: q.v,
+      method: 'GET',
+      uri: q.uri,
+      status: q.status,
+      durationMs: Math.round(r.logNormal(durMedian, durHigh)),
+      responseSizeBytes: q.size,
+      ip,
+      userAgent,
+      appId: tok.appId,
+      userId: u.id,
+      servicePrincipalId: null,
+      scopes: scopesFor(tok.appId),
+      roles: null,
+      wids: u.wids,
+      tokenIssuedAt: tok.iat,
+      signInActivityId: tok.uti,
+      sessionId: tok.sid,
+      deviceId,
+      clientAuthMethod: 0,
+    });
+    if (rec) built.push(rec);
+  }
+
+  /**
    * A raw HTTP script run (the user's RawHttpClient) from the computer: a token from the tool the
    * user is signed in to (a non-interactive refresh), then one of `RAW_JOBS` — bursts of
    * sequential paged reads a fraction of a second apart, following `@odata.nextLink`. The token
@@ -647,29 +689,7 @@ function* userStream(
     }
     let t = t0 + r.int(2, 9) * 1000;
     for (const q of rawJob(w, r, job, client.top)) {
-      const rec = kit.graphRequest(r, lb, {
-        time: t,
-        apiVersion: 'v1.0',
-        method: 'GET',
-        uri: q.uri,
-        status: q.status,
-        durationMs: Math.round(r.logNormal(200_000, 1_500_000)),
-        responseSizeBytes: q.size,
-        ip,
-        userAgent: client.userAgent,
-        appId: tok.appId,
-        userId: u.id,
-        servicePrincipalId: null,
-        scopes: scopesFor(tok.appId),
-        roles: null,
-        wids: u.wids,
-        tokenIssuedAt: tok.iat,
-        signInActivityId: tok.uti,
-        sessionId: tok.sid,
-        deviceId: null,
-        clientAuthMethod: 0,
-      });
-      if (rec) built.push(rec);
+      delegatedGet(r, lb, u, tok, t, q, ip, client.userAgent, null, 200_000, 1_500_000);
       t += r.int(150, 1200);
     }
   }
@@ -715,29 +735,7 @@ function* userStream(
     let t = ev.t + r.int(1, 4) * 1000;
     for (let i = 0; i < calls; i++) {
       const q = portalPath(w, r);
-      const rec = kit.graphRequest(r, lb, {
-        time: t,
-        apiVersion: q.v,
-        method: 'GET',
-        uri: q.uri,
-        status: q.status,
-        durationMs: Math.round(r.logNormal(180_000, 1_200_000)),
-        responseSizeBytes: q.size,
-        ip,
-        userAgent: device.browserUa,
-        appId: tok.appId,
-        userId: u.id,
-        servicePrincipalId: null,
-        scopes: scopesFor(tok.appId),
-        roles: null,
-        wids: u.wids,
-        tokenIssuedAt: tok.iat,
-        signInActivityId: tok.uti,
-        sessionId: tok.sid,
-        deviceId: device.id || null,
-        clientAuthMethod: 0,
-      });
-      if (rec) built.push(rec);
+      delegatedGet(r, lb, u, tok, t, q, ip, device.browserUa, device.id || null, 180_000, 1_200_000);
       t += r.int(300, 9000);
     }
   }
@@ -812,29 +810,7 @@ function* userStream(
         const tok = st.tokens[ev.a];
         if (!tok) return;
         const q = graphCall(w, r, ev.a);
-        const rec = kit.graphRequest(r, lb, {
-          time: ev.t,
-          apiVersion: q.v,
-          method: 'GET',
-          uri: q.uri,
-          status: q.status,
-          durationMs: Math.round(r.logNormal(140_000, 900_000)),
-          responseSizeBytes: q.size,
-          ip,
-          userAgent: userAgentFor(ev.a, device),
-          appId: tok.appId,
-          userId: u.id,
-          servicePrincipalId: null,
-          scopes: scopesFor(tok.appId),
-          roles: null,
-          wids: u.wids,
-          tokenIssuedAt: tok.iat,
-          signInActivityId: tok.uti,
-          sessionId: tok.sid,
-          deviceId: registered?.id ?? null,
-          clientAuthMethod: 0,
-        });
-        if (rec) built.push(rec);
+        delegatedGet(r, lb, u, tok, ev.t, q, ip, userAgentFor(ev.a, device), registered?.id ?? null, 140_000, 900_000);
         return;
       }
       case K_SERVICE: {
