@@ -9,9 +9,11 @@
  *
  * Each is a real in-process detector (the `Detector` interface of `builtin:` and `module:` detectors,
  * src/core/detector.ts), sees records only, and alerts the way that flatters it most under the
- * scorer's rules (src/scoring/incidents.ts: false positives count once per rule, principal and day):
- * one alert per principal, address and UTC day on its first matching record, citing that record,
- * with the principal, address and session the record names.
+ * scorer's rules (src/scoring/incidents.ts: false positives count once per rule, principal and day;
+ * an alert citing only the attacker's sign-in is a weak match, src/scoring/match.ts): one alert per
+ * principal, address, UTC day and kind of record (sign-ins apart from the activity they open) on
+ * its first matching record, citing that record, with the principal, address and session the
+ * record names. More alerts on one principal and day cost it nothing.
  */
 
 import { directoryRead, Fields, requestFacts } from '../../detectors/volume/fields.js';
@@ -239,7 +241,18 @@ export const BASELINES: readonly Baseline[] = [
 
 const DAY = 86_400_000;
 
-/** A baseline as a Detector: one alert per principal, address and UTC day, on its first matching record. */
+/**
+ * The kind of record an alert is deduplicated by: its source, and for the unified audit log its
+ * RecordType (a sign-in's mirror, RecordType 15, apart from the Exchange or directory activity).
+ */
+function recordKind(x: RecordFacts): string {
+  return x.source === 'ual' ? `ual:${String(x.record.RecordType)}` : x.source;
+}
+
+/**
+ * A baseline as a Detector: one alert per principal, address, UTC day and kind of record, on its
+ * first matching record.
+ */
 export function baselineDetector(b: Baseline, options: BaselineOptions): Detector {
   const alerted = new Set<string>();
   const state = new Map<string, Set<string>>();
@@ -252,7 +265,7 @@ export function baselineDetector(b: Baseline, options: BaselineOptions): Detecto
         if (x === null || !b.match(x, options, state)) continue;
         if (x.principal === undefined && x.session === undefined) continue;
         const day = Number.isFinite(x.time) ? Math.floor(x.time / DAY) : Math.floor(ctx.now() / DAY);
-        const key = `${x.principal ?? ''}\u0000${x.ip ?? ''}\u0000${day}`;
+        const key = `${x.principal ?? ''}\u0000${x.ip ?? ''}\u0000${day}\u0000${recordKind(x)}`;
         if (alerted.has(key)) continue;
         alerted.add(key);
         const alert: Alert = { rule: `adversarial-${b.id}`, evidence: [x.id] };
