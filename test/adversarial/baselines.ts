@@ -2,8 +2,8 @@
  * Adversarial baselines (issue #12 item 4, docs/adversarial.md): lazy rules a hostile user of the bench
  * would write to score well without detecting enumeration. Each keys on one property the synthetic
  * attacker has and a real tenant's benign population also has (or should have) — a hosting-provider
- * address, no device id, a failed or single-factor sign-in, app-only access, a paging-token form, a
- * new address, night hours, a non-browser client. They must never win: the suite in
+ * address, no device id (on any client, or on a computer's), a failed or single-factor sign-in,
+ * app-only access, a paging-token form, a new address, night hours, a non-browser client. They must never win: the suite in
  * baselines-suite.ts asserts none reaches precision ≥ 0.9 with recall ≥ 0.9 on any library scenario
  * with benign activity.
  *
@@ -159,6 +159,9 @@ export function isHostingAddress(ip: string): boolean {
   return HOSTING_V4.has(`${a}.${b}`);
 }
 
+/** A phone's client: a mobile browser, Outlook or Exchange ActiveSync on iOS or Android. */
+const PHONE_UA = /iPhone|iPad|Android|Outlook-(iOS|Android)\/|^Apple-/;
+
 /** Graph's real `$skiptoken` form: base64 of a binary token starting `DSpt` (`RFNwdAIAAQAAA…`). */
 const GRAPH_SKIPTOKEN = /[?&](?:\$|%24)skiptoken=RFNwdA/i;
 
@@ -188,6 +191,15 @@ export const BASELINES: readonly Baseline[] = [
     // as sharp as the data allows (#13): a client names itself, yet no device does
     rule: 'any delegated request or user sign-in with a user agent and without a device id',
     match: (x) => deviceIdOf(x) === '' && (userAgentOf(x) ?? '') !== '',
+  },
+  {
+    id: 'no-device-id-desktop',
+    // sharper still: personal phones are the everyday device-less client, so leave phones out
+    rule: 'any delegated request or user sign-in from a computer (a user agent naming no phone) without a device id',
+    match: (x) => {
+      const ua = userAgentOf(x) ?? '';
+      return deviceIdOf(x) === '' && ua !== '' && !PHONE_UA.test(ua);
+    },
   },
   {
     id: 'failed-or-single-factor',
