@@ -6,7 +6,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { TRUTH_FORMAT_VERSION } from '../../../src/core/truth.js';
@@ -20,15 +19,22 @@ import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
-import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
+import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_GRACE_MS,
+  type ExternalProgress,
+  type ExternalRun,
+} from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
-import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
-import { parseSeed, parseSeedCount } from '../counts.js';
+import { parseSeed, parseSeedCount, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 import { parseFaults } from './serve.js';
 
 function formatSpeed(x: number): string {
@@ -69,16 +75,26 @@ export const runCommand: CommandModule = {
         '30s',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
-      .option(
-        '--drain <duration>',
-        'process: how long (wall time) the detector keeps running after the last publication',
-        '6m',
+      .addOption(
+        new Option(
+          '--drain <duration>',
+          'process: how long (wall time) the detector keeps running after the last publication',
+        )
+          .argParser(parseWallDuration('--drain'))
+          .default(DEFAULT_DRAIN_MS, '6m'),
       )
-      .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
-      .option(
-        '--ack-timeout <duration>',
-        'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
-        '30s',
+      .addOption(
+        new Option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped')
+          .argParser(parseWallDuration('--grace'))
+          .default(DEFAULT_GRACE_MS, '5s'),
+      )
+      .addOption(
+        new Option(
+          '--ack-timeout <duration>',
+          'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
+        )
+          .argParser(parseWallDuration('--ack-timeout'))
+          .default(DEFAULT_ACK_TIMEOUT_MS, '30s'),
       )
       .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
       .option(
@@ -98,7 +114,8 @@ export const runCommand: CommandModule = {
       .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
       .option('--quiet', 'print nothing but the summary and errors')
-      .option('--no-progress', 'no progress bar')
+      .option('--no-progress', 'no progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (inputs, opts) => {
         const { io } = ctx;
         const cwd = io.cwd;
@@ -136,17 +153,9 @@ export const runCommand: CommandModule = {
             },
           );
         }
-        const wallDuration = (flag: string, v: string) => {
-          const d = parseDuration(v);
-          if (!d.ok || d.value < 0)
-            throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must not be negative' : d.message}`, {
-              hint: `e.g. ${flag} 30s`,
-            });
-          return d.value;
-        };
-        const drainMs = wallDuration('--drain', opts.drain);
-        const graceMs = wallDuration('--grace', opts.grace);
-        const ackTimeoutMs = wallDuration('--ack-timeout', opts.ackTimeout);
+        const drainMs = opts.drain;
+        const graceMs = opts.grace;
+        const ackTimeoutMs = opts.ackTimeout;
         const faults = opts.faults !== undefined ? parseFaults(opts.faults) : undefined;
         if (!external) {
           for (const [flag, given] of [
@@ -225,15 +234,15 @@ export const runCommand: CommandModule = {
           });
         }
 
+        // the previous run's reports, alerts and logs go before anything else is written
+        removeStaleOutputs(outDir, 'run');
+
         // generate
-        const useBar = opts.progress && io.stderrIsTTY && !opts.quiet && !opts.json;
-        const bar = useBar
-          ? new SingleBar({
-              format: '  {bar} {percentage}% | {records} records',
-              hideCursor: true,
-              stream: process.stderr,
-            })
-          : null;
+        const progress = createProgress({
+          io,
+          enabled: opts.progress && !opts.quiet && !opts.json,
+          ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+        });
         const prepared = await prepareInputs({
           inputs,
           catalog: ctx.catalog,
@@ -247,15 +256,13 @@ export const runCommand: CommandModule = {
           onGenerate: (e) => {
             if (e.records === undefined) {
               say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
-              bar?.start(100, 0, { records: 0 });
+              progress.start(`generating ${e.scenario} · seed ${e.seed}`);
             } else {
-              bar?.stop();
+              progress.stop();
               say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
             }
           },
-          ...(bar
-            ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
-            : {}),
+          onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
         });
         const datasets = prepared.flatMap((p) => p.datasets);
         const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
@@ -279,6 +286,11 @@ export const runCommand: CommandModule = {
           },
           allowNoGates: opts.allowNoGates === true,
           baseline,
+          onReplay: (e) => {
+            if (e.end) progress.stop();
+            else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
+            else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
+          },
           tickMs: tick.value,
           callTimeoutMs: callTimeout.value,
           version: ctx.version,
@@ -302,7 +314,7 @@ export const runCommand: CommandModule = {
                               `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
                             ),
                           ),
-                        progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
+                        progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
                       }),
                 },
                 onExternalRun: (dir: string, r: ExternalRun) => {
