@@ -6,7 +6,8 @@
 export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   'azurehound-helpdesk': {
     'hosting-prefix': 0.17,
-    'no-device-id': 0.02,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.17,
@@ -16,7 +17,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'collection-e5-diagnostics': {
     'hosting-prefix': 0.3,
-    'no-device-id': 0.05,
+    'no-device-id': 0.03,
+    'no-device-id-desktop': 0.06,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.2,
     'graph-skiptoken': 0.0,
@@ -26,7 +28,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'collection-e5-endpoint': {
     'hosting-prefix': 0.3,
-    'no-device-id': 0.05,
+    'no-device-id': 0.03,
+    'no-device-id-desktop': 0.06,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.2,
     'graph-skiptoken': 0.0,
@@ -37,6 +40,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'collection-ual-only': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -47,6 +51,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'collection-ual-signins': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -56,7 +61,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'compromised-app': {
     'hosting-prefix': 0.17,
-    'no-device-id': 0.02,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.03,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.2,
     'graph-skiptoken': 0.0,
@@ -67,6 +73,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'exo-powershell-recon': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -77,6 +84,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'fidelity-an1089': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -87,6 +95,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'fidelity-real': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -97,6 +106,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'fp-exchange-reports-audited': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -107,6 +117,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'fp-sync-storm': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -117,6 +128,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'fp-trap-no-attack': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -127,6 +139,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'gal-dump': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -136,7 +149,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'graphrunner-devicecode': {
     'hosting-prefix': 0.0,
-    'no-device-id': 0.03,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.25,
@@ -147,6 +161,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'hard-low-and-slow': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.01,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.07,
@@ -157,6 +172,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'insider-admin': {
     'hosting-prefix': 0.0,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -166,7 +182,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'large-tenant': {
     'hosting-prefix': 0.06,
-    'no-device-id': 0.04,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.09,
@@ -176,7 +193,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   quickstart: {
     'hosting-prefix': 0.06,
-    'no-device-id': 0.03,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.01,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.14,
@@ -186,7 +204,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'roadrecon-legacy': {
     'hosting-prefix': 0.17,
-    'no-device-id': 0.03,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
@@ -196,7 +215,8 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   },
   'teamfiltration-exfil': {
     'hosting-prefix': 0.17,
-    'no-device-id': 0.02,
+    'no-device-id': 0.01,
+    'no-device-id-desktop': 0.03,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.25,
@@ -207,6 +227,7 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'token-replay': {
     'hosting-prefix': 0.17,
     'no-device-id': 0.0,
+    'no-device-id-desktop': 0.0,
     'failed-or-single-factor': 0.0,
     'app-only-directory-read': 0.0,
     'graph-skiptoken': 0.0,
