@@ -5,7 +5,16 @@
  * file of the run's output folder, and its last lines are at hand for the failure message.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -130,10 +139,14 @@ export class DetectorChild {
     if (pid === undefined) return false;
     try {
       process.kill(-pid, 0);
-      return true;
     } catch {
       return false;
     }
+    // kill(0) counts a process that has exited and is not yet reaped (a zombie): an orphan's
+    // zombie waits for init, which some containers' init never does. Where /proc tells, only live
+    // members count.
+    const live = liveGroupMembers(pid);
+    return live === undefined || live > 0;
   }
 
   /** stdout read to its end and stderr written */
@@ -144,6 +157,30 @@ export class DetectorChild {
     clearTimeout(timer);
     await new Promise<void>((r) => this.stderr.end(() => r()));
   }
+}
+
+/** How many processes of group `pgid` are alive (not zombies), from /proc; undefined without /proc. */
+function liveGroupMembers(pgid: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  let live = 0;
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+  }
+  return live;
 }
 
 /**
