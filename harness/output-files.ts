@@ -5,12 +5,15 @@
  * And the one place file-system errors the user can act on (ENOSPC, EACCES, EMFILE…) become
  * messages that name the path and what to free or change.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EnumbenchError } from '../src/core/errors.js';
+import { throwIfInterrupted } from './interrupt.js';
 
 /** Write `text` to `path` atomically (temporary sibling, then rename). */
 export function writeFileAtomic(path: string, text: string): void {
+  // an interrupted command writes no output (harness/interrupt.ts)
+  throwIfInterrupted();
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);
@@ -21,13 +24,54 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
-/** What to do about each resource error, by errno code. */
+/**
+ * Write a directory atomically: `fill` writes into a temporary sibling of `path`, which replaces
+ * `path` only once `fill` has resolved and the command was not interrupted. Until then `path` is
+ * untouched (the previous complete directory, or none); the temporary one is removed on failure
+ * and at process exit (an interrupted command). Between the two renames of a replacement `path` is
+ * briefly absent — never a mix of old and new files.
+ */
+export async function replaceDirAtomic<T>(path: string, fill: (tmp: string) => Promise<T> | T): Promise<T> {
+  const parent = dirname(path);
+  const tmp = join(parent, `.${basename(path)}.${process.pid}.tmp`);
+  const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+  throwIfInterrupted();
+  try {
+    mkdirSync(parent, { recursive: true });
+    removeTmp();
+    mkdirSync(tmp);
+  } catch (e) {
+    throw resourceError(e, parent) ?? e;
+  }
+  process.once('exit', removeTmp);
+  try {
+    const result = await fill(tmp);
+    throwIfInterrupted();
+    if (existsSync(path)) {
+      const old = join(parent, `.${basename(path)}.${process.pid}.old`);
+      rmSync(old, { recursive: true, force: true });
+      renameSync(path, old);
+      renameSync(tmp, path);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, path);
+    }
+    return result;
+  } catch (e) {
+    removeTmp();
+    throw resourceError(e, path) ?? e;
+  } finally {
+    process.off('exit', removeTmp);
+  }
+}
+
+/** What to do about each resource error, by errno code (OPTION: how to write elsewhere). */
 const RESOURCE_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full: free space there, or write elsewhere (--out)',
-  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (--out)',
+  ENOSPC: 'the disk is full: free space there, or write elsewhere (OPTION)',
+  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (OPTION)',
   EACCES: 'permission denied: make it writable (or readable) for this user, or use another path',
   EPERM: 'operation not permitted: check the permissions of the path, or use another one',
-  EROFS: 'the file system is read-only: write elsewhere (--out)',
+  EROFS: 'the file system is read-only: write elsewhere (OPTION)',
   EMFILE: 'too many open files in this process: raise the limit (ulimit -n) or run fewer seeds at once',
   ENFILE: 'too many open files on the system: close other programs or raise the system limit',
   ENOMEM: 'out of memory: run a smaller scenario, or fewer --jobs',
@@ -37,9 +81,9 @@ const RESOURCE_HINTS: Readonly<Record<string, string>> = {
 
 /**
  * A user-facing error for a resource problem (exit 4, no stack trace), or null when `e` is not
- * one. `path` is used when the error does not carry one.
+ * one. `path` is used when the error does not carry one; `elsewhere` says how to write elsewhere.
  */
-export function resourceError(e: unknown, path?: string): EnumbenchError | null {
+export function resourceError(e: unknown, path?: string, elsewhere = '--out'): EnumbenchError | null {
   if (e instanceof EnumbenchError) return null;
   const err = e as NodeJS.ErrnoException | null;
   const code = err?.code;
@@ -48,6 +92,6 @@ export function resourceError(e: unknown, path?: string): EnumbenchError | null 
   return new EnumbenchError(
     `E_${code}`,
     `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,
-    { hint: RESOURCE_HINTS[code] as string },
+    { hint: (RESOURCE_HINTS[code] as string).replace('OPTION', elsewhere) },
   );
 }

@@ -5,7 +5,7 @@
  * for one run; with `--seeds N` or `repeat: N`, N seeds derived from it — judging seeds by default,
  * tuning seeds with `seedPurpose: 'tune'` (src/scoring/seeds.ts), so the two never mix.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalog } from '../../src/core/catalog.js';
 import { EnumbenchError } from '../../src/core/errors.js';
@@ -47,7 +47,7 @@ export interface PrepareOptions {
     records?: number;
     ms?: number;
   }) => void;
-  onProgress?: (done: number, records: number) => void;
+  onProgress?: (done: number, records: number, simTime: number) => void;
 }
 
 /** The seeds a scenario runs with. One seed: the base seed itself; N: N derived seeds. */
@@ -115,8 +115,8 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     const seeds = seedsFor(o.seed ?? s.seed, o.seeds ?? s.repeat, o.seedPurpose);
     const datasets: string[] = [];
     for (const seed of seeds) {
+      // replaced when the new one is complete (generateWithJobs)
       const dir = join(o.out, 'datasets', s.name, `seed-${seed}`);
-      rmSync(dir, { recursive: true, force: true });
       index++;
       o.onGenerate?.({ scenario: s.name, seed, index, of: total });
       const genOpts = {

@@ -6,7 +6,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { TRUTH_FORMAT_VERSION } from '../../../src/core/truth.js';
@@ -30,11 +29,12 @@ import {
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
-import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 import { parseSeed, parseSeedCount, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 import { parseFaults } from './serve.js';
 
 function formatSpeed(x: number): string {
@@ -114,7 +114,8 @@ export const runCommand: CommandModule = {
       .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
       .option('--quiet', 'print nothing but the summary and errors')
-      .option('--no-progress', 'no progress bar')
+      .option('--no-progress', 'no progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (inputs, opts) => {
         const { io } = ctx;
         const cwd = io.cwd;
@@ -233,15 +234,15 @@ export const runCommand: CommandModule = {
           });
         }
 
+        // the previous run's reports, alerts and logs go before anything else is written
+        removeStaleOutputs(outDir, 'run');
+
         // generate
-        const useBar = opts.progress && io.stderrIsTTY && !opts.quiet && !opts.json;
-        const bar = useBar
-          ? new SingleBar({
-              format: '  {bar} {percentage}% | {records} records',
-              hideCursor: true,
-              stream: process.stderr,
-            })
-          : null;
+        const progress = createProgress({
+          io,
+          enabled: opts.progress && !opts.quiet && !opts.json,
+          ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+        });
         const prepared = await prepareInputs({
           inputs,
           catalog: ctx.catalog,
@@ -255,15 +256,13 @@ export const runCommand: CommandModule = {
           onGenerate: (e) => {
             if (e.records === undefined) {
               say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
-              bar?.start(100, 0, { records: 0 });
+              progress.start(`generating ${e.scenario} · seed ${e.seed}`);
             } else {
-              bar?.stop();
+              progress.stop();
               say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
             }
           },
-          ...(bar
-            ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
-            : {}),
+          onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
         });
         const datasets = prepared.flatMap((p) => p.datasets);
         const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
@@ -287,6 +286,11 @@ export const runCommand: CommandModule = {
           },
           allowNoGates: opts.allowNoGates === true,
           baseline,
+          onReplay: (e) => {
+            if (e.end) progress.stop();
+            else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
+            else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
+          },
           tickMs: tick.value,
           callTimeoutMs: callTimeout.value,
           version: ctx.version,
@@ -310,7 +314,7 @@ export const runCommand: CommandModule = {
                               `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
                             ),
                           ),
-                        progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
+                        progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
                       }),
                 },
                 onExternalRun: (dir: string, r: ExternalRun) => {

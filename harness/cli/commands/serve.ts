@@ -13,10 +13,11 @@ import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
+import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
-import { writeFileAtomic } from '../../output-files.js';
+import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { DEFAULT_DRAIN_MS, drain, wakeableNap } from '../../run/drain.js';
@@ -24,6 +25,7 @@ import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
 import { parseSeed, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 
 function parseDurationMs(s: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
@@ -145,6 +147,8 @@ export const serveCommand: CommandModule = {
           .argParser(parseWallDuration('--drain'))
           .default(DEFAULT_DRAIN_MS, '6m'),
       )
+      .option('--no-progress', 'with a scenario: no generation progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (input, opts) => {
         const { io } = ctx;
         // every option is checked before a scenario is generated
@@ -172,6 +176,11 @@ export const serveCommand: CommandModule = {
         if (!statSync(path).isDirectory()) {
           // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
           const seed = opts.seed;
+          const progress = createProgress({
+            io,
+            enabled: opts.progress,
+            ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+          });
           const [prepared] = await prepareInputs({
             inputs: [input],
             catalog: ctx.catalog,
@@ -182,8 +191,13 @@ export const serveCommand: CommandModule = {
             seeds: 1,
             jobs: opts.jobs ?? 'auto',
             onGenerate: (e) => {
-              if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              if (e.records === undefined) progress.start(`generating ${e.scenario} · seed ${e.seed}`);
+              else {
+                progress.stop();
+                io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              }
             },
+            onProgress: (done, records, simTime) => progress.update({ done, records, simTime }),
           });
           dir = prepared?.datasets[0] as string;
         } else if (!existsSync(join(path, 'delivery.jsonl'))) {
@@ -273,14 +287,19 @@ export const serveCommand: CommandModule = {
         }
         let interrupted = false;
         const { nap, wake } = wakeableNap();
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          interrupted = true;
-          wake();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        // SIGINT / SIGTERM (harness/interrupt.ts): stop serving, close, print the ledger line; the
+        // handler then says "interrupted" and exits 130 / 143
+        let closed: () => void = () => {};
+        const closedAndSaid = new Promise<undefined>((r) => {
+          closed = () => r(undefined);
+        });
+        const unregister = onInterrupt({
+          stop: () => {
+            interrupted = true;
+            wake();
+            return closedAndSaid;
+          },
+        });
         // a dataset whose files disagree stops the replay where it is found: stop serving too
         let replayOver = false;
         void svc.replay.done.then(() => {
@@ -303,20 +322,22 @@ export const serveCommand: CommandModule = {
             nap,
           });
         }
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
         const ledger = svc.ledgerSummary();
         await svc.close();
         if (readyFile) rmSync(readyFile, { force: true });
         io.err(
           `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
         );
+        closed();
+        unregister();
         if (drained === 'period' && !interrupted) {
           io.err(
             `stopped after the drain (${formatDuration(opts.drain)} after the last publication) with ${ledger.neverCollected.count} records never collected\n`,
           );
         }
-        if (svc.replay.failure) throw svc.replay.failure;
+        // a full spill disk stops the replay: the servers are closed and the ledger said, then the error (exit 4)
+        if (svc.replay.failure)
+          throw resourceError(svc.replay.failure, svc.spillDir, '--spill-dir') ?? svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });
   },
