@@ -18,6 +18,7 @@ import { DeliverySchedule } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { builtWorkerFile } from '../worker-file.js';
 import {
+  answerKeyDirOf,
   finishDataset,
   type GenerateOptions,
   type GenerateResult,
@@ -154,8 +155,9 @@ export async function generateDatasetParallel(scenario: Scenario, opts: Parallel
   const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
   const jobs = Math.max(1, Math.floor(opts.jobs));
-  // refuse what the tenant cannot satisfy before starting any thread (the workers would too)
+  // refuse what the tenant cannot satisfy, and a key inside the dataset, before starting any thread
   assertTenantSatisfiable(scenario);
+  answerKeyDirOf(opts);
   const file = builtWorkerFile(import.meta.url, 'dataset', 'generate-worker.js');
   const parts: Part[] = [];
   for (let i = 0; i < jobs; i++) {
@@ -265,7 +267,7 @@ async function writeMerged(
   parts: Part[],
   t0: number,
 ): Promise<GenerateResult> {
-  const outputs = openOutputs(scenario, opts.out);
+  const outputs = openOutputs(scenario, opts);
   const schedule = new DeliverySchedule({ seed, tenantId: tenantIdFor(seed), delivery: scenario.delivery });
   const deliveryLines = new DeliveryLines();
   const counts: Partial<Record<SourceId, number>> = {};
@@ -358,5 +360,5 @@ async function writeMerged(
   });
   const truth = mergeTruths(truths);
   const manifest = finishDataset(scenario, opts, seed, outputs, counts, deliveries, truth);
-  return { manifest, truth, records: n, ms: wallNow() - t0 };
+  return { manifest, truth, truthDir: answerKeyDirOf(opts), records: n, ms: wallNow() - t0 };
 }

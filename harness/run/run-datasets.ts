@@ -23,7 +23,10 @@ import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderr
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
 /** How detectors that are separate programs are run (process:): everything but the dataset and command. */
-export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'> & {
+export type ExternalSettings = Omit<
+  ExternalRunOptions,
+  'dir' | 'truthDir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'
+> & {
   /** the run's output folder: the detector's stderr is kept under detector/ */
   outDir: string;
 };
@@ -31,6 +34,8 @@ export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd
 export interface RunDatasetsOptions {
   /** dataset directories (as `generate --out DIR` writes them) */
   datasets: readonly string[];
+  /** the answer-key folder of each dataset, same order (default: each found beside its dataset) */
+  keys?: readonly string[];
   /** e.g. builtin:volume, module:./my-detector.js */
   detector: string;
   detectorOptions?: Record<string, unknown>;
@@ -101,7 +106,8 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const detectorFailures: string[] = [];
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
-  for (const dir of o.datasets) {
+  for (const [i, dir] of o.datasets.entries()) {
+    const truthDir = o.keys?.[i];
     let run: DatasetRun;
     let name: string;
     let stderrTail: string[] = [];
@@ -112,6 +118,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       const ext = await runExternalOnDataset({
         ...settings,
         dir,
+        ...(truthDir !== undefined ? { truthDir } : {}),
         command: spec.command,
         cwd: o.cwd,
         stderrFile: stderrFileFor(outDir, dir),
@@ -144,6 +151,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       try {
         run = await runOnDataset({
           dir,
+          ...(truthDir !== undefined ? { truthDir } : {}),
           detector,
           ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),

@@ -2,8 +2,14 @@
  * `enumbench run <scenario.yaml|DIR...> --detector SPEC`: the whole bench — generate (each scenario
  * once per seed), replay in lockstep into an in-process detector, score, gate, report. Exit codes:
  * 0 passed, 1 a gate crossed, 2 the detector failed, 4 invalid input.
+ *
+ * The answer key is never where the detector could be pointed: generated keys are written to a
+ * private folder in the system temp folder, read from there by scoring, and moved beside the output
+ * folder (`<out>.truth/datasets/<scenario>/seed-<n>/`) only after every detector has stopped; the
+ * output folder itself never holds one (docs/dataset.md "The answer key").
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { SingleBar } from 'cli-progress';
@@ -15,6 +21,7 @@ import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresh
 import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js';
 import { prepareKqlRule } from '../../kql/index.js';
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
@@ -23,7 +30,7 @@ import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js'
 import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
-import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
+import { type PreparedInput, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
@@ -34,6 +41,21 @@ import { parseFaults } from './serve.js';
 function formatSpeed(x: number): string {
   if (!Number.isFinite(x)) return 'max';
   return x >= 100 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
+}
+
+/**
+ * Move the answer keys generated into `truthRoot` beside the output folder
+ * (`<out>.truth/datasets/<scenario>/seed-<n>/`, where findAnswerKey finds them). Only once no
+ * detector runs.
+ */
+function settleKeys(prepared: readonly PreparedInput[], truthRoot: string, outDir: string): void {
+  for (const p of prepared) {
+    if (p.kind !== 'scenario') continue;
+    p.datasets.forEach((dir, i) => {
+      const key = p.keys[i];
+      if (key !== undefined && isWithin(key, truthRoot) && existsSync(key)) moveAnswerKey(key, runKeyDir(outDir, dir));
+    });
+  }
 }
 
 export const runCommand: CommandModule = {
@@ -49,6 +71,12 @@ export const runCommand: CommandModule = {
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
+      .addOption(
+        new Option(
+          '--truth <dir>',
+          'the answer-key folder of each dataset directory given, in order (default: found beside each, DIR.truth/)',
+        ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+      )
       .option('--query-frequency <duration>', 'kql: detectors: how often the rule runs, e.g. 5m (docs/kql.md)')
       .option('--query-period <duration>', 'kql: detectors: how far back each run looks, e.g. 1h (docs/kql.md)')
       .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
@@ -234,139 +262,155 @@ export const runCommand: CommandModule = {
               stream: process.stderr,
             })
           : null;
-        const prepared = await prepareInputs({
-          inputs,
-          catalog: ctx.catalog,
-          cwd,
-          out: outDir,
-          version: ctx.version,
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
-          seedPurpose: opts.seedPurpose as SeedPurpose,
-          jobs: opts.jobs ?? 'auto',
-          onGenerate: (e) => {
-            if (e.records === undefined) {
-              say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
-              bar?.start(100, 0, { records: 0 });
-            } else {
-              bar?.stop();
-              say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
-            }
-          },
-          ...(bar
-            ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
-            : {}),
-        });
-        const datasets = prepared.flatMap((p) => p.datasets);
-        const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
-        const byName = new Map(prepared.map((p) => [p.name, p]));
-
-        // replay, detect, score, gate
-        say(
-          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
-        );
-        const result = await runDatasets({
-          datasets,
-          detector: opts.detector,
-          detectorOptions,
-          cwd,
-          thresholds,
-          expectFor: (name, dirs) => {
-            const p = byScenarioName.get(name);
-            return p?.scenario
-              ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
-              : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
-          },
-          allowNoGates: opts.allowNoGates === true,
-          baseline,
-          tickMs: tick.value,
-          callTimeoutMs: callTimeout.value,
-          version: ctx.version,
-          ...(external || spec.kind === 'stdio'
-            ? {
-                external: {
-                  outDir,
-                  env: io.env,
-                  speed,
-                  drainMs,
-                  graceMs,
-                  ackTimeoutMs,
-                  ...(faults ? { faults } : {}),
-                  acceptScaledLatency: opts.acceptScaledLatency === true,
-                  ...(opts.quiet || opts.json || !opts.progress
-                    ? {}
-                    : {
-                        onProgress: (p: ExternalProgress) =>
-                          say(
-                            ctx.errStyle.dim(
-                              `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
-                            ),
-                          ),
-                        progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
-                      }),
-                },
-                onExternalRun: (dir: string, r: ExternalRun) => {
-                  const l = r.ledger;
-                  say(
-                    `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
-                  );
-                  if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
-                  for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
-                },
+        // generated answer keys stay out of --out (and of the working directory) until every detector has stopped
+        const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
+        let prepared: PreparedInput[] = [];
+        try {
+          prepared = await prepareInputs({
+            inputs,
+            catalog: ctx.catalog,
+            cwd,
+            out: outDir,
+            truthRoot,
+            ...(opts.truth ? { truths: opts.truth } : {}),
+            version: ctx.version,
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
+            seedPurpose: opts.seedPurpose as SeedPurpose,
+            jobs: opts.jobs ?? 'auto',
+            onGenerate: (e) => {
+              if (e.records === undefined) {
+                say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
+                bar?.start(100, 0, { records: 0 });
+              } else {
+                bar?.stop();
+                say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
               }
-            : {}),
-          replayFor: (name, dirs, truth) => {
-            const p = byName.get(name);
-            const args = [
-              'enumbench',
-              'run',
-              ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
-            ];
-            if (p?.kind === 'scenario' && p.scenario) {
-              args.push('--seed', String(opts.seed ?? p.scenario.seed));
-              if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
-              if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
-            }
-            args.push('--detector', opts.detector);
-            if (opts.speed !== undefined) args.push('--speed', opts.speed);
-            if (opts.faults !== undefined) args.push('--faults', opts.faults);
-            if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
-            if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
-            if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
-            if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
-            for (const t of opts.threshold) args.push('--threshold', t);
-            if (!opts.expect) args.push('--no-expect');
-            if (opts.allowNoGates) args.push('--allow-no-gates');
-            return `${commandLine(args)}  # seed ${truth.seed}`;
-          },
-        });
+            },
+            ...(bar
+              ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
+              : {}),
+          });
+          const datasets = prepared.flatMap((p) => p.datasets);
+          const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
+          const byName = new Map(prepared.map((p) => [p.name, p]));
 
-        // alerts files: `enumbench score` on them reproduces the scorecard
-        for (const a of result.alerts) {
-          const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
-          mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
-          writeFileAtomic(file, a.text);
-        }
-        const written = writeReports(result.report, formats, outDir, io.env, (m) =>
-          io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
-        );
-        if (opts.json) io.out(renderSummaryJson(result.report));
-        else {
-          io.out(renderConsole(result.report, ctx.outStyle));
-          for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
-          const first = result.alerts[0];
-          if (first) {
-            const truth = relative(cwd, join(first.dataset, 'truth.json'));
-            const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
-            say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+          // replay, detect, score, gate
+          say(
+            `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
+          );
+          const result = await runDatasets({
+            datasets,
+            keys: prepared.flatMap((p) => p.keys),
+            detector: opts.detector,
+            detectorOptions,
+            cwd,
+            thresholds,
+            expectFor: (name, dirs) => {
+              const p = byScenarioName.get(name);
+              return p?.scenario
+                ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
+                : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
+            },
+            allowNoGates: opts.allowNoGates === true,
+            baseline,
+            tickMs: tick.value,
+            callTimeoutMs: callTimeout.value,
+            version: ctx.version,
+            ...(external || spec.kind === 'stdio'
+              ? {
+                  external: {
+                    outDir,
+                    env: io.env,
+                    speed,
+                    drainMs,
+                    graceMs,
+                    ackTimeoutMs,
+                    ...(faults ? { faults } : {}),
+                    acceptScaledLatency: opts.acceptScaledLatency === true,
+                    ...(opts.quiet || opts.json || !opts.progress
+                      ? {}
+                      : {
+                          onProgress: (p: ExternalProgress) =>
+                            say(
+                              ctx.errStyle.dim(
+                                `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                              ),
+                            ),
+                          progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
+                        }),
+                  },
+                  onExternalRun: (dir: string, r: ExternalRun) => {
+                    const l = r.ledger;
+                    say(
+                      `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                    );
+                    if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
+                    for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+                  },
+                }
+              : {}),
+            replayFor: (name, dirs, truth) => {
+              const p = byName.get(name);
+              const args = [
+                'enumbench',
+                'run',
+                ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
+              ];
+              if (p?.kind === 'scenario' && p.scenario) {
+                args.push('--seed', String(opts.seed ?? p.scenario.seed));
+                if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
+                if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
+              }
+              if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
+              args.push('--detector', opts.detector);
+              if (opts.speed !== undefined) args.push('--speed', opts.speed);
+              if (opts.faults !== undefined) args.push('--faults', opts.faults);
+              if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
+              if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
+              if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
+              if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
+              for (const t of opts.threshold) args.push('--threshold', t);
+              if (!opts.expect) args.push('--no-expect');
+              if (opts.allowNoGates) args.push('--allow-no-gates');
+              return `${commandLine(args)}  # seed ${truth.seed}`;
+            },
+          });
+
+          // every detector has stopped: the generated keys go beside the output folder
+          settleKeys(prepared, truthRoot, outDir);
+
+          // alerts files: `enumbench score` on them reproduces the scorecard
+          for (const a of result.alerts) {
+            const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
+            mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
+            writeFileAtomic(file, a.text);
           }
+          const written = writeReports(result.report, formats, outDir, io.env, (m) =>
+            io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
+          );
+          if (opts.json) io.out(renderSummaryJson(result.report));
+          else {
+            io.out(renderConsole(result.report, ctx.outStyle));
+            for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
+            const first = result.alerts[0];
+            if (first) {
+              const truth = relative(cwd, first.dataset) || '.';
+              const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
+              say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+            }
+          }
+          if (result.detectorFailures.length) {
+            for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
+            ctx.exit(ExitCode.DetectorFailed);
+            return;
+          }
+          ctx.exit(outcomeExitCode(reportOutcome(result.report)));
+        } finally {
+          // on a failure too: the datasets written so far keep their keys (moved once, then a no-op)
+          settleKeys(prepared, truthRoot, outDir);
+          rmSync(truthRoot, { recursive: true, force: true });
         }
-        if (result.detectorFailures.length) {
-          for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
-          ctx.exit(ExitCode.DetectorFailed);
-          return;
-        }
-        ctx.exit(outcomeExitCode(reportOutcome(result.report)));
       });
   },
 };

@@ -1,16 +1,19 @@
 /**
  * `enumbench serve <dataset dir>`: replays a dataset through the mock services and prints what a
  * collector needs (URLs, tenant id, client id and secret, a curl session); `--json` prints one
- * object with the names of CONTRACTS.md §4. Runs until interrupted, or until the replay has
+ * object with the names of CONTRACTS.md §4. The answer key is never served: a dataset directory
+ * holding its key (the format 1 layout) is refused, saying how to move it out; a scenario's key is
+ * written beside the output folder (`<out>.truth/`, docs/dataset.md "The answer key"). Runs until interrupted, or until the replay has
  * published everything (`--exit-when-done`).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Argument } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
+import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
@@ -161,12 +164,17 @@ export const serveCommand: CommandModule = {
             },
           });
           dir = prepared?.datasets[0] as string;
+          // never served; said for `enumbench score` once an outside detector has run
+          io.err(`answer key (never served): ${relative(io.cwd, prepared?.keys[0] as string)}\n`);
         } else if (!existsSync(join(path, 'delivery.jsonl'))) {
           throw userError(
             'E_DATASET',
             `${input} is not a dataset directory`,
             'pass a directory written by `enumbench generate --out DIR`, or a scenario file',
           );
+        } else {
+          // the served tree holds no answer key
+          refuseAnswerKeyInside(path, input);
         }
         const publication = loadDataset(dir);
         let tls: { cert: string; key: string; ca: string } | undefined;
