@@ -5,12 +5,15 @@
  * And the one place file-system errors the user can act on (ENOSPC, EACCES, EMFILE…) become
  * messages that name the path and what to free or change.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EnumbenchError } from '../src/core/errors.js';
+import { throwIfInterrupted } from './interrupt.js';
 
 /** Write `text` to `path` atomically (temporary sibling, then rename). */
 export function writeFileAtomic(path: string, text: string): void {
+  // an interrupted command writes no output (harness/interrupt.ts)
+  throwIfInterrupted();
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     writeFileSync(tmp, text);
@@ -18,6 +21,47 @@ export function writeFileAtomic(path: string, text: string): void {
   } catch (e) {
     rmSync(tmp, { force: true });
     throw resourceError(e, path) ?? e;
+  }
+}
+
+/**
+ * Write a directory atomically: `fill` writes into a temporary sibling of `path`, which replaces
+ * `path` only once `fill` has resolved and the command was not interrupted. Until then `path` is
+ * untouched (the previous complete directory, or none); the temporary one is removed on failure
+ * and at process exit (an interrupted command). Between the two renames of a replacement `path` is
+ * briefly absent — never a mix of old and new files.
+ */
+export async function replaceDirAtomic<T>(path: string, fill: (tmp: string) => Promise<T> | T): Promise<T> {
+  const parent = dirname(path);
+  const tmp = join(parent, `.${basename(path)}.${process.pid}.tmp`);
+  const removeTmp = () => rmSync(tmp, { recursive: true, force: true });
+  throwIfInterrupted();
+  try {
+    mkdirSync(parent, { recursive: true });
+    removeTmp();
+    mkdirSync(tmp);
+  } catch (e) {
+    throw resourceError(e, parent) ?? e;
+  }
+  process.once('exit', removeTmp);
+  try {
+    const result = await fill(tmp);
+    throwIfInterrupted();
+    if (existsSync(path)) {
+      const old = join(parent, `.${basename(path)}.${process.pid}.old`);
+      rmSync(old, { recursive: true, force: true });
+      renameSync(path, old);
+      renameSync(tmp, path);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, path);
+    }
+    return result;
+  } catch (e) {
+    removeTmp();
+    throw resourceError(e, path) ?? e;
+  } finally {
+    process.off('exit', removeTmp);
   }
 }
 

@@ -2,19 +2,21 @@
  * A stand-alone collector, configured only by the environment a `process:` detector receives
  * (CONTRACTS.md §4): it subscribes to every content type, polls the Management Activity API and
  * the diagnostic-settings feeds until the replay's clock says it is done, and writes each record
- * once (deduplicated) as a JSON line on stdout — or, with --count, one summary line.
+ * once (deduplicated) as a JSON line on stdout, with its source — `{"source": "graphActivity",
+ * "record": {…}}`, the line of the `stdio:` protocol — or, with --count, one summary line.
  *
  *   eval "$(enumbench serve DIR --json | …)"; node --import tsx detectors/collect/run.ts [--count]
  */
 import { CONTENT_TYPES } from '../../src/core/dataset.js';
+import { type SourceId, sourceOfCategory } from '../../src/core/sources.js';
 import { ActivityClient, type AuditRecord, PollingCollector } from './activity-client.js';
 import { type DiagnosticRecord, DiagnosticsClient } from './diagnostics-client.js';
 import { sleep } from './http.js';
 
 export interface RunOptions {
   env: Readonly<Record<string, string | undefined>>;
-  /** called for every new record */
-  emit(source: 'ual' | 'diagnostics', record: AuditRecord | DiagnosticRecord): void;
+  /** called for every new record, with its source (a diagnostic record's from its `category`) */
+  emit(source: SourceId | 'unknown', record: AuditRecord | DiagnosticRecord): void;
   pollMs?: number;
 }
 
@@ -47,7 +49,8 @@ export async function collectUntilDone(
   await ual.startAll();
   const pass = async () => {
     await ual.poll();
-    if (diag) for (const r of await diag.pollRecords()) o.emit('diagnostics', r);
+    if (diag)
+      for (const r of await diag.pollRecords()) o.emit(sourceOfCategory(String(r.category ?? '')) ?? 'unknown', r);
   };
   for (;;) {
     const done = clockUrl ? ((await (await fetch(clockUrl)).json()) as { done?: boolean }).done === true : true;
@@ -68,8 +71,8 @@ if (isMain) {
   const count = process.argv.includes('--count');
   collectUntilDone({
     env: process.env,
-    emit: (_s, r) => {
-      if (!count) process.stdout.write(`${JSON.stringify(r)}\n`);
+    emit: (source, record) => {
+      if (!count) process.stdout.write(`${JSON.stringify({ source, record })}\n`);
     },
   }).then(
     (n) => {

@@ -10,7 +10,7 @@ import type { SourceId } from '../../src/core/sources.js';
 import type { Scenario, SignInMethod } from '../../src/scenario/types.js';
 import {
   type AadGraphRequestInput,
-  aadGraphActivityDiag,
+  aadGraphActivityDiagLine,
   clientLibraryOf,
   estsRequestId,
   exchangeCmdletAudited,
@@ -372,13 +372,13 @@ export class RecordKit {
   ): LabelledRecord | null {
     if (!this.env.collects.aadGraphActivity) return null;
     const requestId = rng.uuid();
-    const rec = aadGraphActivityDiag(this.env.world.tenantId, {
+    const line = aadGraphActivityDiagLine(this.env.world.tenantId, {
       ...q,
       ticks: rng.int(0, 9999),
       requestId,
       region: this.env.world.aadGraphRegion,
     });
-    return { source: 'aadGraphActivity', time: q.time, id: requestId, record: rec, label };
+    return new SerialisedRecord('aadGraphActivity', q.time, requestId, line, 'AzureADGraphActivityLogs', label);
   }
 
   /** A directory change (UAL RecordType 8). */

@@ -3,7 +3,7 @@
  * Field names and types: samples/SOURCES.md "aadgraph-activity (diag form)" (elastic/integrations
  * field names and the MicrosoftDocs LA table): `category:"AzureADGraphActivityLogs"`,
  * `operationName:"AAD Graph Activity"`, region without spaces ("WestUS"), `__UDI_RequiredFields_*`
- * (EventTime as .NET ticks), `issuedAt` in US-locale form, `requestUri` path only, `roles`/`wids`
+ * (EventTime as .NET ticks, an int64 in the JSON), `issuedAt` in US-locale form, `requestUri` path only, `roles`/`wids`
  * comma-terminated with a leading space, `signInActivityId` base64 with `==` padding,
  * `clientAuthMethod` an int.
  */
@@ -55,6 +55,23 @@ function paddedBase64(b64url: string): string {
 
 const commaList = (xs: readonly string[]) => (xs.length ? ` ${xs.join(',')},` : '');
 
+/**
+ * The record's JSON line: aadGraphActivityDiag's, with `__UDI_RequiredFields_EventTime` written as
+ * the int64 the source defines (samples/SOURCES.md "aadgraph-activity": int64 ticks), its exact
+ * digits. Eighteen digits exceed a double's 53 bits, so a JSON.parse reader — the dataset's, a
+ * detector's — holds the nearest double (within 128 ticks), as it would reading the real feed.
+ */
+export function aadGraphActivityDiagLine(tenantId: string, q: AadGraphRequestInput): string {
+  const o = aadGraphActivityDiag(tenantId, q);
+  const ticks = dotnetTicks(q.time, q.ticks).toString();
+  (o.properties as Record<string, unknown>).__UDI_RequiredFields_EventTime = ticks;
+  return JSON.stringify(o).replace(
+    `"__UDI_RequiredFields_EventTime":"${ticks}"`,
+    `"__UDI_RequiredFields_EventTime":${ticks}`,
+  );
+}
+
+/** The record as a reader of its line holds it (EventTime the nearest double: aadGraphActivityDiagLine). */
 export function aadGraphActivityDiag(tenantId: string, q: AadGraphRequestInput): Record<string, unknown> {
   const time = ticksTime(q.time, q.ticks);
   return {
@@ -66,7 +83,7 @@ export function aadGraphActivityDiag(tenantId: string, q: AadGraphRequestInput):
     location: q.region,
     tenantId,
     properties: {
-      __UDI_RequiredFields_EventTime: dotnetTicks(q.time, q.ticks).toString(),
+      __UDI_RequiredFields_EventTime: Number(dotnetTicks(q.time, q.ticks)),
       __UDI_RequiredFields_RegionScope: 'NA',
       __UDI_RequiredFields_TenantId: tenantId,
       __UDI_RequiredFields_UniqueId: q.requestId,

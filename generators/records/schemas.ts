@@ -156,7 +156,8 @@ export const AadGraphDiagSchema = z.object({
   category: z.literal('AzureADGraphActivityLogs'),
   location: z.string().regex(/^[A-Za-z0-9]+$/),
   properties: z.object({
-    __UDI_RequiredFields_EventTime: z.string().regex(/^\d{18}$/),
+    // an int64 of .NET ticks in the JSON; a JSON.parse reader holds the nearest double
+    __UDI_RequiredFields_EventTime: z.number().refine((n) => Number.isInteger(n) && n > 6e17 && n < 7e17),
     actorType: z.enum(['User', 'Application']),
     clientAuthMethod: z.number().int(),
     httpStatusCode: z.number().int(),

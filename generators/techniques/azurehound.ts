@@ -36,6 +36,7 @@ import {
   initialSignIn,
   listOption,
   type RunArgs,
+  rawHttpClientBehaviour,
   StreamPool,
   type ToolCtx,
   toolCampaign,
@@ -304,6 +305,11 @@ export const azurehound: TechniqueModule = {
     description:
       "The attacker runs SpecterOps AzureHound with a compromised user's password (ROPC) or refresh token to collect the whole Entra directory for BloodHound: the organization, every user (first asking for signInActivity, which a non-reader is refused with a 403, then again without it), every group with its owners and members, every service principal with its owners and app role assignments, every application with its owners and federated credentials, every device with its registered owners, and every role definition with its assignments. Twenty-five concurrent streams make a 10,000-user tenant cost about 17,000 GETs in two to five minutes, all under one token, one session and one IP, with the azurehound/v2.9.2 user agent unless the operator changes it. Only the Microsoft Graph activity logs see the collection; the sign-in logs see the ROPC or refresh-token sign-in to the Azure PowerShell client with the same user agent; the UAL sees at most that sign-in. Published rules: Cloudbrothers' path signature (≥ 11 of 14 normalised paths), the azurehound user-agent rules (Cloudbrothers, Elastic, Splunk, Sigma) and Bert-JanP's hourly volume rule.",
     options: OPTIONS,
+    behaviour: [
+      rawHttpClientBehaviour(
+        "AzureHound's Go net/http client (client/rest sets only User-Agent, Accept and Content-Type)",
+      ),
+    ],
     observability: [
       {
         source: 'graphActivity',

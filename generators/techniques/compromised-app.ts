@@ -23,6 +23,7 @@ import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan, ServicePrincipal, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause, perMinute, planListing } from './campaign.js';
+import { rawHttpClientBehaviour } from './tool-support.js';
 
 const ID = 'compromised-app';
 const ATTACK = ['T1098.001', 'T1087.004', 'T1069.003'] as const;
@@ -293,6 +294,11 @@ export const compromisedApp: TechniqueModule = {
     description:
       'An attacker holding an account with an application-management role adds a client secret to a service principal the tenant already trusts — a backup or sync app with Directory.Read.All — from Microsoft Graph PowerShell. Entra records it as the directory audit event "Add service principal credentials." ("Update application – Certificates and secrets management " when the secret goes on the tenant\'s own application object), which the unified audit log carries as RecordType 8. After a dwell, the attacker requests app-only tokens with the new secret and pages through users, groups and service principals: ServicePrincipalSignInLogs rows naming the new key id, and Graph requests with ClientAuthMethod 1, the app\'s roles and no user, from a network the app has never used. Volume rules see a trusted app doing what backup apps do every night; the credential event before it and the new network are the tells. Actor `{servicePrincipal: <name>}` picks the app; `{account: …}` picks the admin who adds the secret.',
     options: OPTIONS,
+    behaviour: [
+      rawHttpClientBehaviour(
+        "the python-requests script (as the raw-HTTP clients of the tenant's own integrations, such as the backup and governance apps, do too)",
+      ),
+    ],
     observability: [
       {
         source: 'ual',

@@ -137,6 +137,9 @@ export const galDump: TechniqueModule = {
     description:
       "A compromised mailbox user reads the whole global address list the way MailSniper's Get-GlobalAddressList does: one OWA FindPeople request asking for 999,999,999 entries, or EWS ResolveNames for every two-letter prefix from AA to ZZ, or simply the offline address book Outlook downloads. No source a tenant can collect records these requests — not the Microsoft Graph activity logs, not the unified audit log, not Azure AD Graph. The only trace is the session's sign-in to Exchange Online (or to the Microsoft Office client for EWS and the OAB), which looks like the user opening their mail. The bench therefore scores the campaign as unobservable: a detector that misses it has not failed, and the observability matrix shows the blind spot. The sign-in rows are generated (so a rule on risky sign-ins still sees the session) as attacker context, not evidence of the enumeration: an alert on them is scored as a weak match of the campaign — neither a detection nor a false positive.",
     options: OPTIONS,
+    behaviour: [
+      'Entra sign-in logs and UAL RecordType 15: the sign-in names Exchange Online (`00000002-0000-0ff1-ce00-000000000000`) as both the client app and the resource, as an Outlook on the web sign-in does (samples/ual-15.jsonl L5): which app the tool drives is what it does, so the leak classifier leaves app ids out of its id shapes.',
+    ],
     observability: [],
   },
   campaign(plan: AttackPlan, env: GenEnv) {

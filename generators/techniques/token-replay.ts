@@ -23,6 +23,7 @@ import { mix32 } from '../world/hash.js';
 import { rotatingV4 } from '../world/networks.js';
 import type { AttackPlan, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, perMinute, planListing } from './campaign.js';
+import { rawHttpClientBehaviour } from './tool-support.js';
 
 const ID = 'token-replay';
 const ATTACK = ['T1550.001', 'T1087.004', 'T1069.003'] as const;
@@ -191,6 +192,11 @@ export const tokenReplay: TechniqueModule = {
     description:
       "An infostealer or an AiTM proxy takes the tokens of the victim's Outlook (or Teams) session. Minutes after the victim's client refreshed its token at home, the attacker replays that very access token from a VPS and pages through every user and group over Microsoft Graph; when it expires, the attacker redeems the stolen refresh token from the VPS. There is no interactive sign-in and no MFA prompt: the Graph requests carry the victim's session id, token id and even device id, from an address and ASN the victim never used, while the victim keeps working from home or the office in the same session. Session-level rules (one SessionId from more than one IP and ASN, Elastic's Graph single-session-from-multiple-addresses) see it; volume rules see an ordinary first-party client listing users. Page size, pace, user agent, delay and the stolen client are options.",
     options: OPTIONS,
+    behaviour: [
+      rawHttpClientBehaviour(
+        "the replaying script's HTTP client, which copies the victim's user agent but not the Office client's headers,",
+      ),
+    ],
     observability: [
       {
         source: 'graphActivity',

@@ -263,6 +263,14 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
 }
 
 /**
+ * The behaviour line (ModuleInfo.behaviour) of a tool whose raw HTTP client sends no
+ * `client-request-id`: its Graph rows repeat the request id, whatever user agent it claims.
+ */
+export function rawHttpClientBehaviour(client: string): string {
+  return `Microsoft Graph activity: \`clientRequestId\` equals \`requestId\` on every request — ${client} sends no \`client-request-id\` header, so the service repeats the request id whatever user agent the tool claims; Microsoft's apps and Graph SDKs send one (telemetry.md §1a; \`GraphClientLibrary\` in generators/records/graph-activity.ts).`;
+}
+
+/**
  * The base of an Azure AD Graph request path as AzureADGraphActivityLogs records it: `/v2/<tid>`,
  * the path only, no query string (samples/SOURCES.md; the record schema and every other actor use
  * the same form).

@@ -4,6 +4,7 @@
  * message and the command exits 4). The ranges are the scenario schema's where it has one.
  */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { parseDuration } from '../../src/scenario/units.js';
 
 /** An integer parser for `min..max`, named after its option in the message. */
 export function intInRange(what: string, min: number, max: number): (v: string) => number {
@@ -21,3 +22,16 @@ export const parseSeed = intInRange('a seed', 0, 2_147_483_647);
 
 /** `--seeds`: the scenario schema's range for `repeat:` — zero seeds would judge nothing */
 export const parseSeedCount = intInRange('--seeds', 1, 1000);
+
+/** A wall-clock duration option (`--drain 6m`, `--grace 5s`, `0` allowed), refused with an example. */
+export function parseWallDuration(flag: string): (v: string) => number {
+  return (v: string) => {
+    const d = parseDuration(v);
+    if (!d.ok || d.value < 0) {
+      throw new InvalidArgumentError(
+        `${flag} is a duration such as 30s, 6m or 0, not "${v}"${d.ok ? '' : ` (${d.message})`}`,
+      );
+    }
+    return d.value;
+  };
+}

@@ -5,6 +5,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EnumbenchError, formatDiagnostic } from '../../src/core/errors.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { buildCatalog } from '../catalog.js';
+import { Interrupted, SIGNAL_EXIT_CODES } from '../interrupt.js';
 import { resourceError } from '../output-files.js';
 import type { CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -72,6 +73,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO()): 
 /** Print an error the way a person can act on it; pick the exit code from its kind. */
 export function reportError(e: unknown, ctx: CommandContext): number {
   const s = ctx.errStyle;
+  // the interrupt handler says "interrupted" once everything is stopped (harness/interrupt.ts)
+  if (e instanceof Interrupted) return SIGNAL_EXIT_CODES[e.signal];
   // a full disk, a permission, too many open files: the user's environment, not a bug (exit 4)
   const resource = resourceError(e);
   if (resource) e = resource;

@@ -59,6 +59,21 @@ export function checkAnswerKeyOutside(datasetDir: string, keyDir: string, flag =
 }
 
 /** The answer-key files a directory holds (the format 1 layout kept them in the dataset directory). */
+/**
+ * The key folder is replaced as a whole when a generation completes: refuse, before generating, a
+ * path that is a file or a folder of something else than an answer key (its files would be lost).
+ */
+export function checkKeyDirReplaceable(keyDir: string, flag = '--truth-out'): void {
+  if (!existsSync(keyDir)) return;
+  if (!statSync(keyDir).isDirectory() || (readdirSync(keyDir).length > 0 && keyFilesIn(keyDir).length === 0)) {
+    throw new EnumbenchError(
+      'E_OUT',
+      `${keyDir} is ${statSync(keyDir).isDirectory() ? 'a folder that does not hold an answer key (no truth.json, labels.jsonl)' : 'a file'}: the answer key's folder is replaced as a whole`,
+      { hint: `give ${flag} a new or empty directory, or one an earlier \`enumbench generate\` wrote the key to` },
+    );
+  }
+}
+
 export function keyFilesIn(dir: string): string[] {
   return Object.values(ANSWER_KEY_FILES).filter((f) => existsSync(join(dir, f)));
 }

@@ -16,15 +16,19 @@ import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { throwIfInterrupted } from '../interrupt.js';
+import { replaceDirAtomic } from '../output-files.js';
 import { builtWorkerFile } from '../worker-file.js';
+import { checkKeyDirReplaceable } from './answer-key.js';
 import {
   answerKeyDirOf,
   finishDataset,
   type GenerateOptions,
   type GenerateResult,
-  generateDataset,
+  generateDatasetInterruptibly,
   heapLimitFor,
   openOutputs,
+  PROGRESS_EVERY,
 } from './generate.js';
 import type { WorkerInput, WorkerResult } from './generate-worker.js';
 import type { JsonlWriter } from './jsonl-writer.js';
@@ -137,9 +141,19 @@ export async function generateWithJobs(
   opts: GenerateOptions,
   jobs: number,
 ): Promise<GenerateResult> {
-  return jobs > 1
-    ? await generateDatasetParallel(scenario, { ...opts, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
-    : generateDataset(scenario, opts);
+  // written beside and renamed into place when complete: an interrupted or failed generation leaves
+  // the previous dataset or none. So is its answer key, outside it (renamed just before the dataset).
+  const keyDir = answerKeyDirOf(opts);
+  checkKeyDirReplaceable(keyDir);
+  const result = await replaceDirAtomic(opts.out, (tmp) =>
+    replaceDirAtomic(keyDir, async (keyTmp) => {
+      const o = { ...opts, out: tmp, truthOut: keyTmp };
+      return jobs > 1
+        ? await generateDatasetParallel(scenario, { ...o, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
+        : await generateDatasetInterruptibly(scenario, o);
+    }),
+  );
+  return { ...result, truthDir: keyDir };
 }
 
 export interface ParallelOptions extends GenerateOptions {
@@ -338,13 +352,15 @@ async function writeMerged(
       schedule.prune(time - 48 * 3_600_000);
       lastPrune = time;
     }
-    if (++n % 50_000 === 0 && opts.onProgress) opts.onProgress(Math.min(1, (time - from) / span), n);
+    if (++n % PROGRESS_EVERY === 0) opts.onProgress?.(Math.min(1, (time - from) / span), n, time);
     p.offset = at;
     if (++p.index < p.count) loadHead(p);
-    else if (await nextBatch(p)) loadHead(p);
-    else live.splice(bi, 1);
+    else if (await nextBatch(p)) {
+      throwIfInterrupted();
+      loadHead(p);
+    } else live.splice(bi, 1);
   }
-  opts.onProgress?.(1, n);
+  opts.onProgress?.(1, n, scenario.time.end);
 
   let workerRecords = 0;
   const truths: Truth[] = [];

@@ -19,6 +19,7 @@ import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { expectBlock, expectHash } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import { throwIfInterrupted } from '../interrupt.js';
 import { checkAnswerKeyOutside, keyFolderBeside } from './answer-key.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
@@ -35,8 +36,11 @@ export interface GenerateOptions {
   toolVersion: string;
   /** also write the Graph activity logs as Log Analytics rows (graph-activity.la.jsonl) */
   logAnalytics?: boolean;
-  /** called every ~50k records with the share of simulated time done (0..1) and the record count */
-  onProgress?: (done: number, records: number) => void;
+  /**
+   * called every PROGRESS_EVERY records (and once at the end) with the share of simulated time
+   * done (0..1), the record count and the simulated time reached
+   */
+  onProgress?: (done: number, records: number, simTime: number) => void;
 }
 
 export interface GenerateResult {
@@ -134,8 +138,34 @@ export function heapLimitFor(users: number): number {
   return Math.round(192 + users * 0.02);
 }
 
+/** records between two progress calls (a progress reporter throttles what it prints by wall time) */
+export const PROGRESS_EVERY = 2048;
+
 /** Generate a dataset on this thread (see generateDatasetParallel for several). */
 export function generateDataset(scenario: Scenario, opts: GenerateOptions): GenerateResult {
+  const steps = generationSteps(scenario, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * generateDataset, giving the event loop a turn every PROGRESS_EVERY records: a signal is handled
+ * (harness/interrupt.ts) and the generation stops there.
+ */
+export async function generateDatasetInterruptibly(scenario: Scenario, opts: GenerateOptions): Promise<GenerateResult> {
+  const steps = generationSteps(scenario, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    throwIfInterrupted();
+  }
+}
+
+/** The generation, pausing (yield) every PROGRESS_EVERY records. */
+function* generationSteps(scenario: Scenario, opts: GenerateOptions): Generator<void, GenerateResult> {
   const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
   const c = compose(scenario, { seed, shard: opts.shard ?? null });
@@ -150,9 +180,12 @@ export function generateDataset(scenario: Scenario, opts: GenerateOptions): Gene
   let n = 0;
   for (const r of mergeActors(c.actors)) {
     split.push(r);
-    if (++n % 50_000 === 0 && opts.onProgress) opts.onProgress(Math.min(1, (r.time - from) / span), n);
+    if (++n % PROGRESS_EVERY === 0) {
+      opts.onProgress?.(Math.min(1, (r.time - from) / span), n, r.time);
+      yield;
+    }
   }
-  opts.onProgress?.(1, n);
+  opts.onProgress?.(1, n, scenario.time.end);
   const truth = split.truth(opts.scenarioHash, c.actors);
   const manifest = finishDataset(scenario, opts, seed, outputs, split.counts, split.deliveries, truth);
   return { manifest, truth, truthDir: answerKeyDirOf(opts), records: n, ms: wallNow() - t0 };

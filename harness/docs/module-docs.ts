@@ -78,6 +78,16 @@ export function renderModulePage(info: ModuleInfo, samples: readonly SampleRecor
   } else {
     lines.push('Nothing any collected source shows: this activity is **unobservable** in Microsoft 365 telemetry.');
   }
+  if (info.behaviour?.length) {
+    lines.push(
+      '',
+      '## Behaviour its records show',
+      '',
+      "What sets this technique's records apart and is what the tool does, not how the service writes a record: a rule may use it, and the [leak classifier](../adversarial.md#the-leak-classifier), which hunts formatting marks, leaves it out on purpose.",
+      '',
+    );
+    for (const b of info.behaviour) lines.push(`- ${b}`);
+  }
   lines.push('', '## Options', '');
   const opts = Object.entries(info.options);
   if (opts.length) {

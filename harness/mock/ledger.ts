@@ -9,6 +9,7 @@
  * (a content blob sent in full, or a storage range holding its whole line); each record has one
  * first delivery, and later ones carry `duplicate`.
  */
+import type { EpochMs } from '../../src/core/clock.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { ContentBlobEvent, DiagnosticAppendEvent, PublishedRecord } from '../replay/replay.js';
 import type { ContentStore, StoredBlob } from './content-store.js';
@@ -125,6 +126,21 @@ export class Ledger {
       storageReads: this.storageReads,
       failedFetches: this.failedFetches,
     };
+  }
+
+  /**
+   * Whether every delivery published so far was fetched whole: each content blob that can still
+   * be fetched (not expired, by age or by fault injection) received in full, each append blob read
+   * to its end. Cheap (no store is read back): `serve --exit-when-done` asks it while it drains.
+   */
+  allFetched(now: EpochMs): boolean {
+    for (const b of this.content.all) {
+      if (!this.fetchedContent.has(b) && !b.expiredEarly && now < b.expiration) return false;
+    }
+    for (const b of this.storage.all) {
+      if (b.length > 0 && !covers(this.readRanges.get(b) ?? [], 0, b.length)) return false;
+    }
+    return true;
   }
 
   failedFetch(): void {

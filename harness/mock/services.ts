@@ -124,6 +124,8 @@ export interface MockServices {
   strays(): StrayRequests;
   /** lockstep only: the tick the replay waits to have acknowledged */
   lockstepState?: () => LockstepState;
+  /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
+  traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
 }
 
@@ -218,12 +220,23 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     alerts: '',
   };
   const strays: StrayRequests = { wrongUrl: { count: 0, sample: [] }, benchRefused: 0 };
+  const traffic = { inFlight: 0, lastAt: wallNow() };
+  const track: express.RequestHandler = (_req, res, next) => {
+    traffic.inFlight++;
+    traffic.lastAt = wallNow();
+    res.once('close', () => {
+      traffic.inFlight--;
+      traffic.lastAt = wallNow();
+    });
+    next();
+  };
 
   // login + management API
   const api = express();
   api.disable('x-powered-by');
   api.set('etag', false);
   api.set('query parser', 'simple');
+  api.use(track);
   api.get('/enumbench/clock', async (_req, res) => {
     await replay.listable();
     res.json(replay.clock.snapshot());
@@ -299,6 +312,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   storage.disable('x-powered-by');
   storage.set('etag', false);
   storage.set('query parser', 'simple');
+  storage.use(track);
   storage.use(storageRouter({ identity, store: blobs, faults, ledger, serviceUrl: () => urls.diagnostics }));
   jsonErrors(storage);
 
@@ -456,6 +470,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
     ...(lockstep ? { lockstepState: () => lockstep.state() } : {}),
+    traffic: () => ({ ...traffic }),
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },
       benchRefused: strays.benchRefused,

@@ -11,7 +11,7 @@
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import type { ContentType } from '../../src/core/dataset.js';
 import { rngStream } from '../../src/core/rng.js';
-import type { SourceId } from '../../src/core/sources.js';
+import { DIAGNOSTIC_CATEGORIES, type SourceId } from '../../src/core/sources.js';
 import { type BlobLimits, contentTypeOfRecordType, DEFAULT_BLOB_LIMITS } from './blobs.js';
 import { ReplayClock, type SpeedMode } from './clock.js';
 import { Plan, type PlanEvent } from './plan.js';
@@ -73,11 +73,9 @@ export interface ReplayOptions {
 }
 
 /** Default diagnostic-settings category per source, when a record carries none. */
-export const DEFAULT_CATEGORY: Partial<Record<SourceId, string>> = {
-  graphActivity: 'MicrosoftGraphActivityLogs',
-  signIns: 'SignInLogs',
-  aadGraphActivity: 'AzureADGraphActivityLogs',
-};
+export const DEFAULT_CATEGORY: Partial<Record<SourceId, string>> = Object.fromEntries(
+  Object.entries(DIAGNOSTIC_CATEGORIES).map(([source, cats]) => [source, cats[0]]),
+);
 
 export interface ReplayStatus {
   /** events (content blobs and diagnostic deliveries) published so far */

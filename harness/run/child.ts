@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { wallNow } from '../../src/core/clock.js';
 import { userError } from '../../src/core/errors.js';
+import { onInterrupt, throwIfInterrupted } from '../interrupt.js';
 import { type DetectorPlace, detectorPlace } from './detector-place.js';
 
 export interface ChildExit {
@@ -29,6 +30,8 @@ export interface DetectorChildOptions {
   stderrFile: string;
   /** give the child a stdin pipe (stdio: detectors); else stdin is /dev/null */
   stdin?: boolean;
+  /** when enumbench is interrupted: wall time between forwarding the signal and SIGKILL (default 5 s) */
+  graceMs?: number;
   onLine(line: string, lineNo: number): void;
 }
 
@@ -45,8 +48,11 @@ export class DetectorChild {
   private readonly stderr: WriteStream;
   private readonly stdoutDone: Promise<void>;
   private readonly place: DetectorPlace;
+  private readonly unregister: () => void;
 
   constructor(o: DetectorChildOptions) {
+    // nothing new starts once enumbench is interrupted
+    throwIfInterrupted();
     this.stderr = createWriteStream(o.stderrFile);
     this.place = detectorPlace(o.command, o.cwd, o.env);
     this.child = spawn(this.place.command, {
@@ -85,6 +91,15 @@ export class DetectorChild {
     const rl = createInterface({ input: this.child.stdout as Readable, crlfDelay: Number.POSITIVE_INFINITY });
     rl.on('line', (l) => o.onLine(l, ++n));
     this.stdoutDone = new Promise((r) => rl.once('close', () => r()));
+    // SIGINT / SIGTERM to enumbench reach the detector's whole process group (it is detached, so a
+    // terminal's Ctrl-C does not), then SIGKILL after the grace period
+    this.unregister = onInterrupt({
+      stop: async (signal) => {
+        await this.stop(o.graceMs ?? 5_000, signal);
+        return undefined;
+      },
+      kill: () => this.signal('SIGKILL'),
+    });
   }
 
   get stdin(): Writable | null {
@@ -111,13 +126,13 @@ export class DetectorChild {
   }
 
   /**
-   * Stop the whole process group: SIGTERM, then SIGKILL after `graceMs`. Resolves once stdout is
-   * read to its end; `killed` says whether SIGKILL was needed.
+   * Stop the whole process group: SIGTERM (or `first`), then SIGKILL after `graceMs`. Resolves once
+   * stdout is read to its end; `killed` says whether SIGKILL was needed.
    */
-  async stop(graceMs: number): Promise<{ killed: boolean }> {
+  async stop(graceMs: number, first: NodeJS.Signals = 'SIGTERM'): Promise<{ killed: boolean }> {
     let killed = false;
     if (this.running || this.groupAlive()) {
-      this.signal('SIGTERM');
+      this.signal(first);
       // the shell may exit at once while what it started ignores the signal: wait for the whole group
       const until = wallNow() + graceMs;
       while ((this.running || this.groupAlive()) && wallNow() < until) await new Promise((r) => setTimeout(r, 25));
@@ -151,6 +166,7 @@ export class DetectorChild {
     await Promise.race([this.stdoutDone, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
     clearTimeout(timer);
     await new Promise<void>((r) => this.stderr.end(() => r()));
+    if (!this.groupAlive()) this.unregister();
   }
 }
 

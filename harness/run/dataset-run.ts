@@ -133,6 +133,8 @@ export interface DatasetRunOptions {
   /** simulated time the detector keeps running after the window ends (default 6h) */
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
+  /** replay progress: the share of simulated time replayed, records delivered, the simulated now */
+  onProgress?: (done: number, records: number, simTime: number) => void;
 }
 
 export interface DatasetRun {
@@ -230,13 +232,22 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
   const { truth, deliveries } = key;
   const stream = deliveries.open();
   let lockstep: LockstepResult;
+  const start = Math.min(truth.window.historyStart, deliveries.first ?? truth.window.historyStart);
+  const end = truth.window.end + (o.drainMs ?? 6 * 60 * 60_000);
+  const onProgress = o.onProgress;
   try {
     lockstep = await runLockstep({
       detector: o.detector,
       items: replayItems(stream, truth.sources),
       sources: truth.sources,
-      start: Math.min(truth.window.historyStart, deliveries.first ?? truth.window.historyStart),
-      end: truth.window.end + (o.drainMs ?? 6 * 60 * 60_000),
+      start,
+      end,
+      ...(onProgress
+        ? {
+            onProgress: (delivered: number, now: number) =>
+              onProgress(Math.min(1, (now - start) / Math.max(1, end - start)), delivered, now),
+          }
+        : {}),
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
       ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
     });

@@ -29,10 +29,9 @@ import { loadDataset } from '../replay/dataset.js';
 import { AlertIntake } from './alert-intake.js';
 import { DetectorChild } from './child.js';
 import { type DatasetRun, openDatasetKey, scoreOnDataset } from './dataset-run.js';
+import { DEFAULT_DRAIN_MS, drain, wakeableNap } from './drain.js';
 import type { DetectorFailure, LockstepResult } from './lockstep.js';
 
-/** Long enough for a poller that lists every 5 minutes to list once more and fetch the last blob. */
-export const DEFAULT_DRAIN_MS = 6 * 60_000;
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
@@ -117,7 +116,8 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   const fail = (f: Omit<DetectorFailure, 'at'>) => {
     if (!failure) failure = { ...f, at: svc.replay.clock.simNow() };
   };
-  let wake: () => void = () => {};
+  /** wait until woken (child exit, replay done, flood) or `ms` */
+  const { nap, wake } = wakeableNap();
   const intake = new AlertIntake({
     now: () => svc.replay.clock.simNow(),
     ...(o.maxAlerts !== undefined ? { maxAlerts: o.maxAlerts } : {}),
@@ -147,6 +147,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     cwd: o.cwd,
     env,
     stderrFile: o.stderrFile,
+    graceMs,
     onLine: (line, n) => {
       intake.line(line, `stdout line ${n}`);
     },
@@ -176,15 +177,6 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   const progressTimer = o.onProgress ? setInterval(progress, o.progressEveryMs ?? 10_000) : undefined;
   progressTimer?.unref();
 
-  /** wait until woken (child exit, replay done, flood) or `ms` */
-  const nap = (ms: number) =>
-    new Promise<void>((r) => {
-      const timer = setTimeout(r, ms);
-      wake = () => {
-        clearTimeout(timer);
-        r();
-      };
-    });
   const describeExit = () => {
     const e = child.exit;
     if (!e) return 'is running';
@@ -234,8 +226,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     if (svc.replay.failure) throw svc.replay.failure;
     if (!child.running) exitFailure('run');
     // the drain
-    const drainEnd = wallNow() + drainMs;
-    while (child.running && !failure && wallNow() < drainEnd) await nap(Math.min(250, drainEnd - wallNow()));
+    await drain({ drainMs, over: () => !child.running || failure !== null, nap });
     if (!child.running) exitFailure('drain');
   } catch (e) {
     if (progressTimer) clearInterval(progressTimer);

@@ -44,6 +44,8 @@ export interface LockstepOptions {
   callTimeoutMs?: number;
   /** a detector emitting more alerts than this is flooding (default 100 000) */
   maxAlerts?: number;
+  /** after each delivered batch: records delivered so far and the simulated now */
+  onProgress?: (delivered: number, simNow: EpochMs) => void;
 }
 
 export interface MalformedEmit {
@@ -172,6 +174,7 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     await call('ingest', () => det.ingest(b, ctx));
     // a tick that falls exactly on this instant comes after the delivery
     await tickUntil(clock.now(), true);
+    opts.onProgress?.(result.delivered, clock.now());
   };
 
   const items: Iterator<ReplayItem> | AsyncIterator<ReplayItem> =

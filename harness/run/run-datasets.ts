@@ -16,6 +16,7 @@ import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
+import { throwIfInterrupted } from '../interrupt.js';
 import { type DatasetRun, runOnDataset } from './dataset-run.js';
 import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
 import { startDetectorThread } from './detector-thread.js';
@@ -57,6 +58,8 @@ export interface RunDatasetsOptions {
   external?: ExternalSettings;
   /** called after each dataset's run of a process: detector (ledger, warnings, exit) */
   onExternalRun?: (dir: string, run: ExternalRun) => void;
+  /** lockstep replays (in-process and stdio: detectors): called as a dataset's replay starts and advances */
+  onReplay?: (e: { dataset: string; done?: number; records?: number; simTime?: number; end?: true }) => void;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
   replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
@@ -107,6 +110,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
   for (const [i, dir] of o.datasets.entries()) {
+    throwIfInterrupted();
     const truthDir = o.keys?.[i];
     let run: DatasetRun;
     let name: string;
@@ -149,10 +153,17 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
             })
           : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
       try {
+        o.onReplay?.({ dataset: dir });
         run = await runOnDataset({
           dir,
           ...(truthDir !== undefined ? { truthDir } : {}),
           detector,
+          ...(o.onReplay
+            ? {
+                onProgress: (done: number, records: number, simTime: number) =>
+                  o.onReplay?.({ dataset: dir, done, records, simTime }),
+              }
+            : {}),
           ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
           ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
           ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
@@ -163,6 +174,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
       } finally {
+        o.onReplay?.({ dataset: dir, end: true });
         await (detector as { kill?: () => Promise<void> }).kill?.();
         await (detector as { close?: () => Promise<void> }).close?.();
       }

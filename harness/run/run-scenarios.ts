@@ -10,7 +10,7 @@
  * for one run; with `--seeds N` or `repeat: N`, N seeds derived from it — judging seeds by default,
  * tuning seeds with `seedPurpose: 'tune'` (src/scoring/seeds.ts), so the two never mix.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../../src/core/catalog.js';
 import { ANSWER_KEY_FILES } from '../../src/core/dataset.js';
@@ -60,7 +60,7 @@ export interface PrepareOptions {
     records?: number;
     ms?: number;
   }) => void;
-  onProgress?: (done: number, records: number) => void;
+  onProgress?: (done: number, records: number, simTime: number) => void;
 }
 
 /** The seeds a scenario runs with. One seed: the base seed itself; N: N derived seeds. */
@@ -178,11 +178,9 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     const datasets: string[] = [];
     const keys: string[] = [];
     for (const seed of seeds) {
+      // replaced when the new one is complete (generateWithJobs)
       const dir = join(o.out, 'datasets', s.name, `seed-${seed}`);
-      const home = runKeyDir(o.out, dir);
-      const key = o.truthRoot ? join(o.truthRoot, s.name, `seed-${seed}`) : home;
-      // the dataset and its key are regenerated: an earlier run's key must not stay where it was
-      for (const d of [dir, home, key]) rmSync(d, { recursive: true, force: true });
+      const key = o.truthRoot ? join(o.truthRoot, s.name, `seed-${seed}`) : runKeyDir(o.out, dir);
       index++;
       o.onGenerate?.({ scenario: s.name, seed, index, of: total });
       const genOpts = {

@@ -120,6 +120,7 @@ export function stdioDetector(o: StdioDetectorOptions): StdioDetector {
         env: o.env,
         stderrFile: o.stderrFile,
         stdin: true,
+        graceMs: o.graceMs ?? 5_000,
         onLine,
       });
       void child.exited.then(() => {

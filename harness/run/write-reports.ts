@@ -3,7 +3,7 @@
  * (`--report json,junit,md --out DIR`) and where Markdown is appended to `$GITHUB_STEP_SUMMARY`.
  * Shared by `score` and `run`.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { type Report, renderJUnit, renderMarkdown, renderSummaryJson } from '../../src/report/index.js';
@@ -33,6 +33,36 @@ export function parseReportFormats(text: string | undefined): ReportFormat[] {
     if (!out.includes(part as ReportFormat)) out.push(part as ReportFormat);
   }
   return out;
+}
+
+/**
+ * What an earlier run or score wrote into `outDir`: the reports, and for `what: 'run'` also the
+ * alerts files (alerts/<scenario>/seed-N.jsonl) and the detector's stderr logs
+ * (detector/*.stderr.log). Removed when a new command starts in the same folder, so one interrupted
+ * or failed before writing its own leaves none — never the previous run's, which CI would publish
+ * as this one's. (`score` keeps alerts files: they may be its input.)
+ */
+export function removeStaleOutputs(outDir: string, what: 'reports' | 'run'): void {
+  const rm = (path: string) => {
+    try {
+      rmSync(path, { force: true });
+    } catch (e) {
+      throw resourceError(e, path) ?? e;
+    }
+  };
+  for (const f of Object.values(REPORT_FILES)) rm(join(outDir, f));
+  if (what === 'reports') return;
+  const inside = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []);
+  const alerts = join(outDir, 'alerts');
+  for (const d of inside(alerts)) {
+    if (!d.isDirectory()) continue;
+    const dir = join(alerts, d.name);
+    for (const f of inside(dir)) if (f.isFile() && /^seed-\d+\.jsonl$/.test(f.name)) rm(join(dir, f.name));
+    if (inside(dir).length === 0) rmdirSync(dir);
+  }
+  if (existsSync(alerts) && inside(alerts).length === 0) rmdirSync(alerts);
+  const logs = join(outDir, 'detector');
+  for (const f of inside(logs)) if (f.isFile() && f.name.endsWith('.stderr.log')) rm(join(logs, f.name));
 }
 
 /**

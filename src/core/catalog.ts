@@ -47,6 +47,13 @@ export interface ModuleInfo {
   description?: string;
   options: OptionSpecs;
   observability?: readonly Observability[];
+  /**
+   * What sets a technique's records apart that is behaviour — what the tool does — not how the
+   * service writes a record (the tool's own HTTP client, the app it signs in to). A rule may use it;
+   * the leak classifier, which hunts formatting marks, leaves it out on purpose (docs/adversarial.md).
+   * Listed on the module's page.
+   */
+  behaviour?: readonly string[];
 }
 
 export interface DetectorInfo {

@@ -69,6 +69,25 @@ export const SOURCES: Readonly<Record<SourceId, SourceInfo>> = {
   },
 };
 
+/**
+ * The diagnostic-settings categories (the `category` of a record, the `insights-logs-<category>`
+ * container it is archived in) of each source delivered that way.
+ */
+export const DIAGNOSTIC_CATEGORIES: Readonly<Partial<Record<SourceId, readonly string[]>>> = {
+  graphActivity: ['MicrosoftGraphActivityLogs'],
+  signIns: ['SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs'],
+  aadGraphActivity: ['AzureADGraphActivityLogs'],
+};
+
+/** The source of a diagnostic-settings record by its `category` (case-insensitive, as containers are lower-case). */
+export function sourceOfCategory(category: string): SourceId | undefined {
+  const c = category.toLowerCase();
+  for (const [source, cats] of Object.entries(DIAGNOSTIC_CATEGORIES)) {
+    if (cats.some((x) => x.toLowerCase() === c)) return source as SourceId;
+  }
+  return undefined;
+}
+
 function fieldAt(record: unknown, path: string): unknown {
   let cur: unknown = record;
   for (const k of path.split('.')) {

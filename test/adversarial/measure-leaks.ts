@@ -5,7 +5,10 @@
  *   npx tsx test/adversarial/measure-leaks.ts [--folds] [--features SOURCE FAMILY]
  *
  * `--folds` adds a row per held-out technique; `--features graphActivity formatting` prints, for one
- * source and family, each feature's balanced accuracy alone (which feature gives the leak away).
+ * source and family, each feature's balanced accuracy alone (which feature gives the leak away);
+ * `--explain graphActivity formatting` prints, per held-out technique, the feature values that pushed
+ * its records towards "attack" most (mean log-likelihood ratio per record, attack records and benign
+ * test records side by side): the formatting or population marks to fix at their mechanism.
  */
 import { PROFILES, TECHNIQUES } from '../../generators/registry.js';
 import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
@@ -15,6 +18,8 @@ import { generateInMemory } from '../generators/helpers/run.js';
 const folds = process.argv.includes('--folds');
 const fi = process.argv.indexOf('--features');
 const solo = fi >= 0 ? { source: process.argv[fi + 1] as SourceId, family: process.argv[fi + 2] as Family } : null;
+const ei = process.argv.indexOf('--explain');
+const why = ei >= 0 ? { source: process.argv[ei + 1] as SourceId, family: process.argv[ei + 2] as Family } : null;
 const d = generateInMemory(
   leakScenario(
     PROFILES.map((p) => p.info.id),
@@ -53,4 +58,21 @@ if (solo) {
     return [name, leaveOneTechniqueOut(only, solo.source, solo.family).balancedAccuracy] as const;
   });
   for (const [name, ba] of rows.sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))) console.log(`| ${name} | ${fmt(ba)} |`);
+}
+
+if (why) {
+  const r = leaveOneTechniqueOut(samples, why.source, why.family, true);
+  const clip = (s: string) => (s.length > 160 ? `${s.slice(0, 157)}…` : s);
+  for (const f of r.folds) {
+    const nA = f.tp + f.fn;
+    const nB = f.tn + f.fp;
+    const ev = f.evidence as NonNullable<typeof f.evidence>;
+    console.log(
+      `\n### ${why.source} ${why.family}: held out ${f.technique} (TPR ${fmt(f.tp / nA)}, TNR ${fmt(f.tn / nB)})`,
+    );
+    console.log('| feature = value | mean LLR per attack record | mean LLR per benign record |\n|---|---|---|');
+    const top = [...ev.attack.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    for (const [k, v] of top)
+      console.log(`| ${clip(k)} | ${(v / nA).toFixed(2)} | ${((ev.benign.get(k) ?? 0) / nB).toFixed(2)} |`);
+  }
 }

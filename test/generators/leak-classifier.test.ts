@@ -28,8 +28,8 @@ const MARGIN = 0.05;
  */
 const MEASURED: Readonly<Record<SourceId, Readonly<Record<Family, number | null>>>> = {
   ual: { formatting: 0.5, population: 1 },
-  graphActivity: { formatting: 0.83, population: 0.97 },
-  signIns: { formatting: 0.63, population: 0.94 },
+  graphActivity: { formatting: 0.47, population: 0.97 },
+  signIns: { formatting: 0.5, population: 0.94 },
   aadGraphActivity: { formatting: null, population: null },
   endpointPowerShell: { formatting: null, population: null },
 };
@@ -58,6 +58,21 @@ describe('leak classifier', () => {
     const groups = new Set(samples.filter((s) => s.source === 'graphActivity').map((s) => s.group));
     expect(groups).toContain('GET|list');
     expect(groups).toContain('GET|object');
+  });
+
+  it('declares as behaviour what it leaves out: a tool whose Graph rows repeat the request id says so on its page', () => {
+    const repeats = new Map<string, boolean>();
+    for (const r of d.records) {
+      if (r.source !== 'graphActivity' || !r.label.malicious) continue;
+      const p = (JSON.parse(r.line ?? JSON.stringify(r.record)) as { properties: Record<string, unknown> }).properties;
+      const same = p.clientRequestId === p.requestId;
+      repeats.set(r.label.module, (repeats.get(r.label.module) ?? true) && same);
+    }
+    expect([...repeats.values()].some(Boolean)).toBe(true);
+    for (const t of TECHNIQUES) {
+      if (!repeats.get(t.info.id)) continue;
+      expect(t.info.behaviour?.join(' ') ?? '', t.info.id).toContain('`clientRequestId` equals `requestId`');
+    }
   });
 
   for (const source of SOURCE_IDS) {

@@ -24,11 +24,14 @@ function io(): CliIO & { stdout: string; stderr: string } {
 }
 
 describe('enumbench serve', () => {
-  it('--json --exit-when-done prints the CONTRACTS.md §4 names and exits 0 when the replay ends', async () => {
+  it('--json --exit-when-done --drain 0 prints the CONTRACTS.md §4 names and exits 0 when the replay ends', async () => {
     const dir = tempDir('enumbench-serve-');
     writeDataset(dir, buildFixture({ seed: 9, ual: 100, signIns: 10 }), 9);
     const o = io();
-    const code = await runCli(['node', 'enumbench', 'serve', dir, '--speed', 'max', '--json', '--exit-when-done'], o);
+    const code = await runCli(
+      ['node', 'enumbench', 'serve', dir, '--speed', 'max', '--json', '--exit-when-done', '--drain', '0'],
+      o,
+    );
     expect(code).toBe(0);
     const out = JSON.parse(o.stdout) as Record<string, unknown>;
     for (const k of [

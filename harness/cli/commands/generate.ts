@@ -6,19 +6,42 @@
  */
 
 import { spawn } from 'node:child_process';
-import { relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
-import { SingleBar } from 'cli-progress';
-import { wallNow } from '../../../src/core/clock.js';
-import { EnumbenchError, formatDiagnostic } from '../../../src/core/errors.js';
+import { DATASET_FILES } from '../../../src/core/dataset.js';
+import { EnumbenchError, formatDiagnostic, userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { checkKeyDirReplaceable } from '../../dataset/answer-key.js';
 import { answerKeyDirOf, type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
 import { generateWithJobs, resolveJobs } from '../../dataset/generate-parallel.js';
+import { onInterrupt } from '../../interrupt.js';
 import { loadScenarioFile } from '../../scenario-files.js';
 import type { CommandModule } from '../command.js';
 import { parseSeed } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
+
+/**
+ * `--out` is replaced as a whole when the new dataset is complete: refuse, before generating, a
+ * path that is a file or a folder of something else than a dataset (its files would be lost).
+ */
+function checkOutDir(out: string): void {
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory())
+    throw userError(
+      'E_OUT',
+      `--out ${out} is a file`,
+      'give a directory (it is created, or replaced if it holds a dataset)',
+    );
+  if (readdirSync(out).length > 0 && !existsSync(join(out, DATASET_FILES.manifest)))
+    throw userError(
+      'E_OUT',
+      `--out ${out} is a folder that does not hold a dataset (no ${DATASET_FILES.manifest}): generate replaces its output folder as a whole`,
+      'give a new or empty directory, or one written by `enumbench generate`',
+    );
+}
 
 function parseShard(v: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(v.trim());
@@ -53,7 +76,8 @@ export const generateCommand: CommandModule = {
         'also write the Graph activity logs as Log Analytics rows (MicrosoftGraphActivityLogs table) in graph-activity.la.jsonl',
       )
       .option('--jobs <n>', JOBS_HELP, parseJobs)
-      .option('--no-progress', 'no progress bar')
+      .option('--no-progress', 'no progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .option('--json', 'machine output on stdout')
       .option('--quiet', 'print nothing but errors')
       .action(async (file, opts) => {
@@ -71,7 +95,9 @@ export const generateCommand: CommandModule = {
         const scenario = r.scenario;
         const seed = opts.seed ?? scenario.seed;
         // the key must not land inside the dataset: refused before any work
-        answerKeyDirOf({ out: opts.out, ...(opts.truthOut !== undefined ? { truthOut: opts.truthOut } : {}) });
+        checkKeyDirReplaceable(
+          answerKeyDirOf({ out: opts.out, ...(opts.truthOut !== undefined ? { truthOut: opts.truthOut } : {}) }),
+        );
         if (opts.logAnalytics && !scenario.telemetry.sources.includes('graphActivity')) {
           io.err(
             `${s.red('error')} ${file}: --log-analytics writes the Graph activity logs as Log Analytics rows, but this scenario's collection (${scenario.telemetry.collection ?? 'custom'}) does not collect them\n`,
@@ -82,6 +108,7 @@ export const generateCommand: CommandModule = {
           ctx.exit(ExitCode.InvalidInput);
           return;
         }
+        checkOutDir(opts.out);
         // Bounded memory: the live set is small (the world plan and one event per actor), but V8's
         // default heap limit lets garbage pile up to several hundred MB before collecting it. Run the
         // generation in a child with a heap limit sized to the tenant, unless we are that child or
@@ -103,8 +130,27 @@ export const generateCommand: CommandModule = {
                 env: { ...io.env, ENUMBENCH_GENERATE_CHILD: '1' },
               },
             );
-            child.on('close', (c) => resolve(c ?? ExitCode.InternalError));
-            child.on('error', () => resolve(-1));
+            // a signal to this process (CI stops the pid it started) is forwarded to the child,
+            // which stops, says "interrupted" and exits 130/143; this one exits the same way
+            const forward = onInterrupt({
+              stop: async (signal) => {
+                if (child.exitCode === null && child.signalCode === null) {
+                  child.kill(signal);
+                  await new Promise((r) => child.once('close', r));
+                }
+                // the child said "interrupted" unless the signal ended it before its handlers were set
+                return { reported: child.exitCode === 130 || child.exitCode === 143 };
+              },
+              kill: () => child.kill('SIGKILL'),
+            });
+            child.on('close', (c) => {
+              forward();
+              resolve(c ?? ExitCode.InternalError);
+            });
+            child.on('error', () => {
+              forward();
+              resolve(-1);
+            });
           });
           if (code >= 0) {
             ctx.exit(code);
@@ -112,17 +158,12 @@ export const generateCommand: CommandModule = {
           }
           // could not start a child: generate here, with the default heap
         }
-        const showBar = opts.progress !== false && !opts.quiet && io.stderrIsTTY;
-        const bar = showBar
-          ? new SingleBar({
-              stream: process.stderr,
-              format: ' {bar} {percentage}% | {records} records | {rate} rec/s',
-              hideCursor: true,
-              clearOnComplete: true,
-            })
-          : null;
-        bar?.start(1000, 0, { records: 0, rate: 0 });
-        const t0 = wallNow();
+        const progress = createProgress({
+          io,
+          enabled: opts.progress !== false && !opts.quiet,
+          ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+        });
+        progress.start(`generating ${scenario.name} · seed ${seed}`);
         let result: GenerateResult;
         const genOpts = {
           out: opts.out,
@@ -133,17 +174,13 @@ export const generateCommand: CommandModule = {
           scenarioFile: file,
           toolVersion: ctx.version,
           logAnalytics: opts.logAnalytics === true,
-          onProgress: (done: number, n: number) =>
-            bar?.update(Math.round(done * 1000), {
-              records: n,
-              rate: Math.round(n / ((wallNow() - t0) / 1000)),
-            }),
+          onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
         };
         const jobs = resolveJobs(opts.jobs ?? 'auto', scenario.tenant.users);
         try {
           result = await generateWithJobs(scenario, genOpts, jobs);
         } catch (e) {
-          bar?.stop();
+          progress.stop();
           if (e instanceof EnumbenchError && e.diagnostics.length) {
             // tenant-level refusals carry a document path; point at the scenario file
             for (const d of e.diagnostics) {
@@ -155,7 +192,7 @@ export const generateCommand: CommandModule = {
           }
           throw e;
         }
-        bar?.stop();
+        progress.stop();
         const rate = Math.round(result.records / (result.ms / 1000));
         const rerun = `enumbench generate ${file} --out ${opts.out}${opts.truthOut !== undefined ? ` --truth-out ${opts.truthOut}` : ''} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
         if (opts.json) {

@@ -12,7 +12,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { SingleBar } from 'cli-progress';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { TRUTH_FORMAT_VERSION } from '../../../src/core/truth.js';
@@ -27,15 +26,22 @@ import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
-import type { ExternalProgress, ExternalRun } from '../../run/external-run.js';
+import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_GRACE_MS,
+  type ExternalProgress,
+  type ExternalRun,
+} from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
 import { type PreparedInput, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
-import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
-import { parseSeed, parseSeedCount } from '../counts.js';
+import { parseSeed, parseSeedCount, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 import { parseFaults } from './serve.js';
 
 function formatSpeed(x: number): string {
@@ -46,7 +52,7 @@ function formatSpeed(x: number): string {
 /**
  * Move the answer keys generated into `truthRoot` beside the output folder
  * (`<out>.truth/datasets/<scenario>/seed-<n>/`, where findAnswerKey finds them). Only once no
- * detector runs.
+ * detector runs; a key already moved is skipped.
  */
 function settleKeys(prepared: readonly PreparedInput[], truthRoot: string, outDir: string): void {
   for (const p of prepared) {
@@ -97,16 +103,26 @@ export const runCommand: CommandModule = {
         '30s',
       )
       .option('--tick <duration>', 'lockstep tick: how often simulated time advances for the detector', '1m')
-      .option(
-        '--drain <duration>',
-        'process: how long (wall time) the detector keeps running after the last publication',
-        '6m',
+      .addOption(
+        new Option(
+          '--drain <duration>',
+          'process: how long (wall time) the detector keeps running after the last publication',
+        )
+          .argParser(parseWallDuration('--drain'))
+          .default(DEFAULT_DRAIN_MS, '6m'),
       )
-      .option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped', '5s')
-      .option(
-        '--ack-timeout <duration>',
-        'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
-        '30s',
+      .addOption(
+        new Option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped')
+          .argParser(parseWallDuration('--grace'))
+          .default(DEFAULT_GRACE_MS, '5s'),
+      )
+      .addOption(
+        new Option(
+          '--ack-timeout <duration>',
+          'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
+        )
+          .argParser(parseWallDuration('--ack-timeout'))
+          .default(DEFAULT_ACK_TIMEOUT_MS, '30s'),
       )
       .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
       .option(
@@ -126,7 +142,8 @@ export const runCommand: CommandModule = {
       .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
       .option('--quiet', 'print nothing but the summary and errors')
-      .option('--no-progress', 'no progress bar')
+      .option('--no-progress', 'no progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (inputs, opts) => {
         const { io } = ctx;
         const cwd = io.cwd;
@@ -164,17 +181,9 @@ export const runCommand: CommandModule = {
             },
           );
         }
-        const wallDuration = (flag: string, v: string) => {
-          const d = parseDuration(v);
-          if (!d.ok || d.value < 0)
-            throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must not be negative' : d.message}`, {
-              hint: `e.g. ${flag} 30s`,
-            });
-          return d.value;
-        };
-        const drainMs = wallDuration('--drain', opts.drain);
-        const graceMs = wallDuration('--grace', opts.grace);
-        const ackTimeoutMs = wallDuration('--ack-timeout', opts.ackTimeout);
+        const drainMs = opts.drain;
+        const graceMs = opts.grace;
+        const ackTimeoutMs = opts.ackTimeout;
         const faults = opts.faults !== undefined ? parseFaults(opts.faults) : undefined;
         if (!external) {
           for (const [flag, given] of [
@@ -253,164 +262,172 @@ export const runCommand: CommandModule = {
           });
         }
 
+        // the previous run's reports, alerts and logs go before anything else is written
+        removeStaleOutputs(outDir, 'run');
+
         // generate
-        const useBar = opts.progress && io.stderrIsTTY && !opts.quiet && !opts.json;
-        const bar = useBar
-          ? new SingleBar({
-              format: '  {bar} {percentage}% | {records} records',
-              hideCursor: true,
-              stream: process.stderr,
-            })
-          : null;
-        // generated answer keys stay out of --out (and of the working directory) until every detector has stopped
+        const progress = createProgress({
+          io,
+          enabled: opts.progress && !opts.quiet && !opts.json,
+          ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+        });
+        // generated answer keys stay out of --out (and of the working directory) until every
+        // detector has stopped; then, or at exit whatever happened, they go beside the output folder
         const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
-        let prepared: PreparedInput[] = [];
-        try {
-          prepared = await prepareInputs({
-            inputs,
-            catalog: ctx.catalog,
-            cwd,
-            out: outDir,
-            truthRoot,
-            ...(opts.truth ? { truths: opts.truth } : {}),
-            version: ctx.version,
-            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-            ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
-            seedPurpose: opts.seedPurpose as SeedPurpose,
-            jobs: opts.jobs ?? 'auto',
-            onGenerate: (e) => {
-              if (e.records === undefined) {
-                say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
-                bar?.start(100, 0, { records: 0 });
-              } else {
-                bar?.stop();
-                say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
-              }
-            },
-            ...(bar
-              ? { onProgress: (done: number, records: number) => bar.update(Math.round(done * 100), { records }) }
-              : {}),
-          });
-          const datasets = prepared.flatMap((p) => p.datasets);
-          const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
-          const byName = new Map(prepared.map((p) => [p.name, p]));
-
-          // replay, detect, score, gate
-          say(
-            `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
-          );
-          const result = await runDatasets({
-            datasets,
-            keys: prepared.flatMap((p) => p.keys),
-            detector: opts.detector,
-            detectorOptions,
-            cwd,
-            thresholds,
-            expectFor: (name, dirs) => {
-              const p = byScenarioName.get(name);
-              return p?.scenario
-                ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
-                : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
-            },
-            allowNoGates: opts.allowNoGates === true,
-            baseline,
-            tickMs: tick.value,
-            callTimeoutMs: callTimeout.value,
-            version: ctx.version,
-            ...(external || spec.kind === 'stdio'
-              ? {
-                  external: {
-                    outDir,
-                    env: io.env,
-                    speed,
-                    drainMs,
-                    graceMs,
-                    ackTimeoutMs,
-                    ...(faults ? { faults } : {}),
-                    acceptScaledLatency: opts.acceptScaledLatency === true,
-                    ...(opts.quiet || opts.json || !opts.progress
-                      ? {}
-                      : {
-                          onProgress: (p: ExternalProgress) =>
-                            say(
-                              ctx.errStyle.dim(
-                                `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
-                              ),
-                            ),
-                          progressEveryMs: io.stderrIsTTY ? 2_000 : 10_000,
-                        }),
-                  },
-                  onExternalRun: (dir: string, r: ExternalRun) => {
-                    const l = r.ledger;
-                    say(
-                      `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
-                    );
-                    if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
-                    for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
-                  },
-                }
-              : {}),
-            replayFor: (name, dirs, truth) => {
-              const p = byName.get(name);
-              const args = [
-                'enumbench',
-                'run',
-                ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
-              ];
-              if (p?.kind === 'scenario' && p.scenario) {
-                args.push('--seed', String(opts.seed ?? p.scenario.seed));
-                if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
-                if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
-              }
-              if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
-              args.push('--detector', opts.detector);
-              if (opts.speed !== undefined) args.push('--speed', opts.speed);
-              if (opts.faults !== undefined) args.push('--faults', opts.faults);
-              if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
-              if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
-              if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
-              if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
-              for (const t of opts.threshold) args.push('--threshold', t);
-              if (!opts.expect) args.push('--no-expect');
-              if (opts.allowNoGates) args.push('--allow-no-gates');
-              return `${commandLine(args)}  # seed ${truth.seed}`;
-            },
-          });
-
-          // every detector has stopped: the generated keys go beside the output folder
-          settleKeys(prepared, truthRoot, outDir);
-
-          // alerts files: `enumbench score` on them reproduces the scorecard
-          for (const a of result.alerts) {
-            const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
-            mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
-            writeFileAtomic(file, a.text);
+        let generated: PreparedInput[] = [];
+        const settle = () => {
+          try {
+            settleKeys(generated, truthRoot, outDir);
+          } finally {
+            rmSync(truthRoot, { recursive: true, force: true });
           }
-          const written = writeReports(result.report, formats, outDir, io.env, (m) =>
-            io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
-          );
-          if (opts.json) io.out(renderSummaryJson(result.report));
-          else {
-            io.out(renderConsole(result.report, ctx.outStyle));
-            for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
-            const first = result.alerts[0];
-            if (first) {
-              const truth = relative(cwd, first.dataset) || '.';
-              const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
-              say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+        };
+        process.once('exit', settle);
+        const prepared = await prepareInputs({
+          inputs,
+          catalog: ctx.catalog,
+          cwd,
+          out: outDir,
+          truthRoot,
+          ...(opts.truth ? { truths: opts.truth } : {}),
+          version: ctx.version,
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
+          seedPurpose: opts.seedPurpose as SeedPurpose,
+          jobs: opts.jobs ?? 'auto',
+          onGenerate: (e) => {
+            if (e.records === undefined) {
+              say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
+              progress.start(`generating ${e.scenario} · seed ${e.seed}`);
+            } else {
+              progress.stop();
+              say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
             }
-          }
-          if (result.detectorFailures.length) {
-            for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
-            ctx.exit(ExitCode.DetectorFailed);
-            return;
-          }
-          ctx.exit(outcomeExitCode(reportOutcome(result.report)));
-        } finally {
-          // on a failure too: the datasets written so far keep their keys (moved once, then a no-op)
-          settleKeys(prepared, truthRoot, outDir);
-          rmSync(truthRoot, { recursive: true, force: true });
+          },
+          onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
+        });
+        const datasets = prepared.flatMap((p) => p.datasets);
+        const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
+        const byName = new Map(prepared.map((p) => [p.name, p]));
+
+        // replay, detect, score, gate
+        say(
+          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
+        );
+        generated = prepared;
+        const result = await runDatasets({
+          datasets,
+          keys: prepared.flatMap((p) => p.keys),
+          detector: opts.detector,
+          detectorOptions,
+          cwd,
+          thresholds,
+          expectFor: (name, dirs) => {
+            const p = byScenarioName.get(name);
+            return p?.scenario
+              ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
+              : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
+          },
+          allowNoGates: opts.allowNoGates === true,
+          baseline,
+          onReplay: (e) => {
+            if (e.end) progress.stop();
+            else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
+            else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
+          },
+          tickMs: tick.value,
+          callTimeoutMs: callTimeout.value,
+          version: ctx.version,
+          ...(external || spec.kind === 'stdio'
+            ? {
+                external: {
+                  outDir,
+                  env: io.env,
+                  speed,
+                  drainMs,
+                  graceMs,
+                  ackTimeoutMs,
+                  ...(faults ? { faults } : {}),
+                  acceptScaledLatency: opts.acceptScaledLatency === true,
+                  ...(opts.quiet || opts.json || !opts.progress
+                    ? {}
+                    : {
+                        onProgress: (p: ExternalProgress) =>
+                          say(
+                            ctx.errStyle.dim(
+                              `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                            ),
+                          ),
+                        progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
+                      }),
+                },
+                onExternalRun: (dir: string, r: ExternalRun) => {
+                  const l = r.ledger;
+                  say(
+                    `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                  );
+                  if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
+                  for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+                },
+              }
+            : {}),
+          replayFor: (name, dirs, truth) => {
+            const p = byName.get(name);
+            const args = [
+              'enumbench',
+              'run',
+              ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
+            ];
+            if (p?.kind === 'scenario' && p.scenario) {
+              args.push('--seed', String(opts.seed ?? p.scenario.seed));
+              if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
+              if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
+            }
+            if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
+            args.push('--detector', opts.detector);
+            if (opts.speed !== undefined) args.push('--speed', opts.speed);
+            if (opts.faults !== undefined) args.push('--faults', opts.faults);
+            if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
+            if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
+            if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
+            if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
+            for (const t of opts.threshold) args.push('--threshold', t);
+            if (!opts.expect) args.push('--no-expect');
+            if (opts.allowNoGates) args.push('--allow-no-gates');
+            return `${commandLine(args)}  # seed ${truth.seed}`;
+          },
+        });
+
+        // every detector has stopped: the generated keys go beside the output folder
+        process.off('exit', settle);
+        settle();
+
+        // alerts files: `enumbench score` on them reproduces the scorecard
+        for (const a of result.alerts) {
+          const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
+          mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
+          writeFileAtomic(file, a.text);
         }
+        const written = writeReports(result.report, formats, outDir, io.env, (m) =>
+          io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
+        );
+        if (opts.json) io.out(renderSummaryJson(result.report));
+        else {
+          io.out(renderConsole(result.report, ctx.outStyle));
+          for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
+          const first = result.alerts[0];
+          if (first) {
+            const truth = relative(cwd, first.dataset) || '.';
+            const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
+            say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+          }
+        }
+        if (result.detectorFailures.length) {
+          for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
+          ctx.exit(ExitCode.DetectorFailed);
+          return;
+        }
+        ctx.exit(outcomeExitCode(reportOutcome(result.report)));
       });
   },
 };

@@ -51,7 +51,7 @@ import {
 import { checkAnswerKeyMatches, type ScoringFiles, scoringFilesOf } from '../../dataset/answer-key.js';
 import { type GateInput, gateScenario, manifestExpect } from '../../run/gate.js';
 import { feedScoringSubset } from '../../run/scoring-files.js';
-import { parseReportFormats, writeReports } from '../../run/write-reports.js';
+import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 
 const MAX_LISTED = 20;
@@ -371,6 +371,9 @@ export const scoreCommand: CommandModule = {
           }
           assertBaselineFits(baselineSummary, [...subjects.values()], opts.baseline as string);
         }
+
+        // the reports of an earlier score or run in --out go before anything is scored
+        if (formats.length) removeStaleOutputs(resolve(cwd, opts.out), 'reports');
 
         // score every pair, group by scenario
         const options: ScoringOptions = {

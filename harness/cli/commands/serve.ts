@@ -1,28 +1,35 @@
 /**
  * `enumbench serve <dataset dir>`: replays a dataset through the mock services and prints what a
  * collector needs (URLs, tenant id, client id and secret, a curl session); `--json` prints one
- * object with the names of CONTRACTS.md §4. The answer key is never served: a dataset directory
- * holding its key (the format 1 layout) is refused, saying how to move it out; a scenario's key is
- * written beside the output folder (`<out>.truth/`, docs/dataset.md "The answer key"). Runs until interrupted, or until the replay has
- * published everything (`--exit-when-done`).
+ * object with the names of CONTRACTS.md §4 (`--ready-file` writes the same object to a file,
+ * atomically, once the services answer: the signal a script waits for). Runs until interrupted, or
+ * (`--exit-when-done`) until everything published has been collected, or `--drain` has passed
+ * since the last publication — the drain of `run` (harness/run/drain.ts). The answer key is never
+ * served: a dataset directory holding its key (the format 1 layout) is refused, saying how to move
+ * it out; a scenario's key is written beside the output folder (`<out>.truth/`, docs/dataset.md
+ * "The answer key").
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Argument } from '@commander-js/extra-typings';
+import { Argument, Option } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
 import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
+import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
+import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
+import { DEFAULT_DRAIN_MS, drain, wakeableNap } from '../../run/drain.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
-import { parseSeed } from '../counts.js';
+import { parseSeed, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
+import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
 
 function parseDurationMs(s: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
@@ -103,6 +110,9 @@ export function parseFaults(spec: string): Partial<FaultConfig> {
   return out;
 }
 
+/** `--exit-when-done`: once everything is collected, serve until no request came for this long (wall ms) */
+const QUIET_MS = 1000;
+
 export const serveCommand: CommandModule = {
   name: 'serve',
   register(program, ctx) {
@@ -125,7 +135,24 @@ export const serveCommand: CommandModule = {
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
       .option('--spill-dir <dir>', 'where published blobs are kept while serving (default: the OS temp directory)')
       .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
-      .option('--exit-when-done', 'stop when the replay has published everything')
+      .option(
+        '--ready-file <path>',
+        'write the --json object to this file, atomically, once the services answer (removed when serve exits)',
+      )
+      .option(
+        '--exit-when-done',
+        'stop once everything published has been collected (or --drain has passed since the last publication)',
+      )
+      .addOption(
+        new Option(
+          '--drain <duration>',
+          'with --exit-when-done: how long (wall time) the collector has after the last publication to fetch everything',
+        )
+          .argParser(parseWallDuration('--drain'))
+          .default(DEFAULT_DRAIN_MS, '6m'),
+      )
+      .option('--no-progress', 'with a scenario: no generation progress bar or line')
+      .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
       .action(async (input, opts) => {
         const { io } = ctx;
         // every option is checked before a scenario is generated
@@ -138,6 +165,9 @@ export const serveCommand: CommandModule = {
         const speed = parseSpeed(opts.speed);
         const faults = opts.faults ? parseFaults(opts.faults) : undefined;
         const lockstepTickMs = parseDurationMs(opts.tick, '--tick');
+        // a ready file left by an earlier serve must not be taken for this one's
+        const readyFile = opts.readyFile !== undefined ? resolve(io.cwd, opts.readyFile) : undefined;
+        if (readyFile) rmSync(readyFile, { force: true });
         const path = resolve(io.cwd, input);
         let dir = path;
         if (!existsSync(path)) {
@@ -150,6 +180,11 @@ export const serveCommand: CommandModule = {
         if (!statSync(path).isDirectory()) {
           // a scenario: generate its dataset first (the same bytes `enumbench generate` writes)
           const seed = opts.seed;
+          const progress = createProgress({
+            io,
+            enabled: opts.progress,
+            ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
+          });
           const [prepared] = await prepareInputs({
             inputs: [input],
             catalog: ctx.catalog,
@@ -160,8 +195,13 @@ export const serveCommand: CommandModule = {
             seeds: 1,
             jobs: opts.jobs ?? 'auto',
             onGenerate: (e) => {
-              if (e.records !== undefined) io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              if (e.records === undefined) progress.start(`generating ${e.scenario} · seed ${e.seed}`);
+              else {
+                progress.stop();
+                io.err(`generated ${e.scenario} · seed ${e.seed}: ${e.records} records\n`);
+              }
             },
+            onProgress: (done, records, simTime) => progress.update({ done, records, simTime }),
           });
           dir = prepared?.datasets[0] as string;
           // never served; said for `enumbench score` once an outside detector has run
@@ -201,18 +241,18 @@ export const serveCommand: CommandModule = {
         });
         const env = svc.env();
         const clock = svc.replay.clock.snapshot();
+        const machine = `${JSON.stringify({
+          ...env,
+          ENUMBENCH_DIAGNOSTICS_SAS: svc.urls.diagnosticsSas,
+          ENUMBENCH_DIAGNOSTICS_CONNECTION_STRING: svc.urls.diagnosticsConnectionString,
+          bench: { url: svc.urls.bench, token: svc.identity.benchToken },
+          ...(caPath ? { caCertificate: caPath } : {}),
+          clock,
+          counts: publication.counts,
+        })}\n`;
+        if (readyFile) writeFileAtomic(readyFile, machine);
         if (opts.json) {
-          io.out(
-            `${JSON.stringify({
-              ...env,
-              ENUMBENCH_DIAGNOSTICS_SAS: svc.urls.diagnosticsSas,
-              ENUMBENCH_DIAGNOSTICS_CONNECTION_STRING: svc.urls.diagnosticsConnectionString,
-              bench: { url: svc.urls.bench, token: svc.identity.benchToken },
-              ...(caPath ? { caCertificate: caPath } : {}),
-              clock,
-              counts: publication.counts,
-            })}\n`,
-          );
+          io.out(machine);
         } else {
           const s = ctx.outStyle;
           const t = env.ENUMBENCH_TENANT_ID;
@@ -245,29 +285,65 @@ export const serveCommand: CommandModule = {
               `curl -s -H "Authorization: Bearer $TOKEN" "<a contentUri from the list>"`,
               `curl -s "${env.ENUMBENCH_DIAGNOSTICS_URL.replace('?', '?comp=list&')}"`,
               '',
-              s.dim(opts.exitWhenDone ? 'serving until the replay ends (Ctrl-C to stop)' : 'serving until Ctrl-C'),
+              s.dim(
+                opts.exitWhenDone
+                  ? 'serving until everything published is collected (Ctrl-C to stop)'
+                  : 'serving until Ctrl-C',
+              ),
               '',
             ].join('\n'),
           );
         }
-        await new Promise<void>((done) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            done();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          // a dataset whose files disagree stops the replay where it is found: stop serving too
-          void svc.replay.done.then(() => {
-            if (opts.exitWhenDone || svc.replay.failure) stop();
-          });
+        let interrupted = false;
+        const { nap, wake } = wakeableNap();
+        // SIGINT / SIGTERM (harness/interrupt.ts): stop serving, close, print the ledger line; the
+        // handler then says "interrupted" and exits 130 / 143
+        let closed: () => void = () => {};
+        const closedAndSaid = new Promise<undefined>((r) => {
+          closed = () => r(undefined);
         });
+        const unregister = onInterrupt({
+          stop: () => {
+            interrupted = true;
+            wake();
+            return closedAndSaid;
+          },
+        });
+        // a dataset whose files disagree stops the replay where it is found: stop serving too
+        let replayOver = false;
+        void svc.replay.done.then(() => {
+          replayOver = true;
+          wake();
+        });
+        while (!interrupted && !(replayOver && (opts.exitWhenDone || svc.replay.failure))) {
+          await nap(60_000);
+        }
+        let drained: 'over' | 'period' | undefined;
+        if (!interrupted && opts.exitWhenDone && !svc.replay.failure) {
+          // collected, and the collector's last requests answered: no request for a second
+          drained = await drain({
+            drainMs: opts.drain,
+            over: () => {
+              if (interrupted) return true;
+              const t = svc.traffic();
+              return svc.ledger.allFetched(wallNow()) && t.inFlight === 0 && wallNow() - t.lastAt >= QUIET_MS;
+            },
+            nap,
+          });
+        }
         const ledger = svc.ledgerSummary();
         await svc.close();
+        if (readyFile) rmSync(readyFile, { force: true });
         io.err(
           `served ${ledger.published.records} records (${ledger.published.contentBlobs} content blobs); fetched ${ledger.fetched.records}; never collected ${ledger.neverCollected.count}\n`,
         );
+        closed();
+        unregister();
+        if (drained === 'period' && !interrupted) {
+          io.err(
+            `stopped after the drain (${formatDuration(opts.drain)} after the last publication) with ${ledger.neverCollected.count} records never collected\n`,
+          );
+        }
         if (svc.replay.failure) throw svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });

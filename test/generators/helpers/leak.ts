@@ -33,8 +33,37 @@ const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== 
 export type Family = 'formatting' | 'population';
 export const FAMILIES: readonly Family[] = ['formatting', 'population'];
 
-/** Fields whose presence or value is a population trait (population family), kept out of formatting. */
-const POPULATION_PATHS = /(^|\.)(C_DeviceId|deviceId|deviceDetail(\..*)?|DeviceProperties)$/;
+/**
+ * Fields whose presence or value is a population trait (population family), kept out of formatting:
+ * the device fields, and the keys a failed sign-in adds (`status.failureReason`, `additionalDetails`,
+ * UAL `LogonError`), which the real records write only on failures (samples/ual-15.jsonl L1/L3 have
+ * `LogonError`, L2/L4/L5 do not; signin-interactive-diag.jsonl's failed sign-in has `failureReason`):
+ * their presence is the outcome, which the population family reads as `outcome`; and Graph's `c_Sid`,
+ * whose presence is which flow minted the token (a user's sign-in session, or none: a first-party
+ * service's on-behalf-of token may carry none, and Elastic's Graph rules drop rows whose c_sid is
+ * null — published-detections.md, the session-from-several-addresses rule), read as `session`.
+ */
+const POPULATION_PATHS =
+  /(^|\.)(C_DeviceId|c_Sid|deviceId|deviceDetail(\..*)?|DeviceProperties|failureReason|additionalDetails|LogonError)$/;
+
+/**
+ * Ids that name the application or resource: their shape is the app's own id (a first-party app's
+ * well-known `00000002-0000-0ff1-ce00-…` is not a GUID encoding anyone chose), and which app a
+ * technique uses is behaviour, which this classifier never reads. Their keys still count in the key
+ * set, order and types; only their id shapes and equalities are left out.
+ */
+const APP_ID_PATHS =
+  /(^|\.)(appId|AppId|ApplicationId|ClientAppId|resourceServicePrincipalId)$|^properties\.resourceId$/;
+
+/**
+ * Behaviour, not formatting: whether Graph's `clientRequestId` repeats the `requestId` is whether
+ * the caller's HTTP client sends a `client-request-id` header (the service copies it, or repeats the
+ * request id when none is sent: telemetry.md §1a). Microsoft's SDKs and apps send one; the tools'
+ * raw HTTP clients do not, whatever user agent they claim (AzureHound's client/rest sets only
+ * User-Agent, Accept and Content-Type). It is the tool's own client, like its user agent — each
+ * technique's page says so under "Behaviour its records show" — so its equalities are left out.
+ */
+const CLIENT_LIBRARY_PATHS = /(^|\.)(clientRequestId|ClientRequestId)$/;
 
 // ── the group: one operation of one record type ──────────────────────────────────────────────
 
@@ -124,9 +153,9 @@ function formatting(o: Obj): Record<string, string> {
     types.push(`${path}:${typeOf(v)}`);
     if (typeof v === 'string' && v !== '') {
       const key = path.slice(path.lastIndexOf('.') + 1);
-      if (ID_KEY.test(key)) {
+      if (ID_KEY.test(key) && !APP_ID_PATHS.test(path)) {
         out[`id shape ${path}`] = idShape(v);
-        ids.set(path, v);
+        if (!CLIENT_LIBRARY_PATHS.test(path)) ids.set(path, v);
       }
       const t = timeShape(v);
       if (t !== null) out[`time shape ${path}`] = t;
@@ -190,6 +219,7 @@ function population(source: SourceId, o: Obj): Record<string, string> {
     case 'graphActivity':
       return {
         device: present(p.C_DeviceId),
+        session: present(p.c_Sid),
         identity: String(p.C_Idtyp),
         network: networkKindOf(String(p.ipAddress ?? '')),
       };
@@ -296,7 +326,7 @@ function distinctValues(m: GroupModel): Map<string, number> {
 }
 
 /** The log-likelihood ratio (attack over benign) of one record under one group's model. */
-function score(m: GroupModel, features: Record<string, string>): number {
+function score(m: GroupModel, features: Record<string, string>, evidence?: Map<string, number>): number {
   let llr = 0;
   const ks = distinctValues(m);
   for (const [f, k] of ks) {
@@ -305,7 +335,12 @@ function score(m: GroupModel, features: Record<string, string>): number {
     const cb = v === undefined ? m.benign.missing(f) : m.benign.count(f, v);
     // a value neither class showed in training says nothing (features only the record has are skipped too)
     if (ca === 0 && cb === 0) continue;
-    llr += Math.log((ca + 1) / (m.attack.n + k)) - Math.log((cb + 1) / (m.benign.n + k));
+    const term = Math.log((ca + 1) / (m.attack.n + k)) - Math.log((cb + 1) / (m.benign.n + k));
+    llr += term;
+    if (evidence) {
+      const key = `${f} = ${v ?? '(absent)'}`;
+      evidence.set(key, (evidence.get(key) ?? 0) + term);
+    }
   }
   return llr;
 }
@@ -316,6 +351,11 @@ export interface FoldResult {
   fn: number;
   tn: number;
   fp: number;
+  /**
+   * With `explain`: per `feature = value`, the log-likelihood ratio it added, summed over the
+   * held-out tool's records (attack) and over the benign test records (benign) of the fold.
+   */
+  evidence?: { attack: Map<string, number>; benign: Map<string, number> };
 }
 
 export interface LeakResult {
@@ -328,7 +368,12 @@ export interface LeakResult {
 }
 
 /** Leave-one-technique-out naive Bayes on one source and one feature family. */
-export function leaveOneTechniqueOut(samples: readonly Sample[], source: SourceId, family: Family): LeakResult {
+export function leaveOneTechniqueOut(
+  samples: readonly Sample[],
+  source: SourceId,
+  family: Family,
+  explain = false,
+): LeakResult {
   const mine = samples.filter((s) => s.source === source);
   const techniques = [...new Set(mine.flatMap((s) => (s.technique ? [s.technique] : [])))].sort();
   const benignTrain = mine.filter((s) => s.technique === null && half(s.actor) === 0);
@@ -349,21 +394,22 @@ export function leaveOneTechniqueOut(samples: readonly Sample[], source: SourceI
       return m !== undefined && m.attack.n > 0 && m.benign.n > 0;
     };
     const fold: FoldResult = { technique: held, tp: 0, fn: 0, tn: 0, fp: 0 };
+    if (explain) fold.evidence = { attack: new Map(), benign: new Map() };
     const touched = new Set<string>();
     for (const s of mine) {
       if (s.technique !== held || !usable(s.group)) continue;
       touched.add(s.group);
-      if (score(models.get(s.group) as GroupModel, s.features[family]) > 0) fold.tp++;
+      if (score(models.get(s.group) as GroupModel, s.features[family], fold.evidence?.attack) > 0) fold.tp++;
       else fold.fn++;
     }
     for (const s of benignTest) {
       if (!touched.has(s.group)) continue;
-      if (score(models.get(s.group) as GroupModel, s.features[family]) > 0) fold.fp++;
+      if (score(models.get(s.group) as GroupModel, s.features[family], fold.evidence?.benign) > 0) fold.fp++;
       else fold.tn++;
     }
     if (fold.tp + fold.fn > 0 && fold.tn + fold.fp > 0) folds.push(fold);
   }
-  const sum = (k: keyof Omit<FoldResult, 'technique'>) => folds.reduce((t, f) => t + f[k], 0);
+  const sum = (k: 'tp' | 'fn' | 'tn' | 'fp') => folds.reduce((t, f) => t + f[k], 0);
   const [tp, fn, tn, fp] = [sum('tp'), sum('fn'), sum('tn'), sum('fp')];
   return {
     source,
