@@ -6,12 +6,11 @@
  * `serve` never serves a key; `score` finds it beside a dataset or where `--truth` says; a dataset
  * holding its key (the format 1 layout) is refused by `run` and `serve` with the fix.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runBin } from '../helpers/cli.js';
+import { runBin, startServe } from '../helpers/cli.js';
 import { smallScenario } from '../helpers/small-scenario.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -242,16 +241,9 @@ describe('serve never serves a key', () => {
   });
 
   it('no URL of any of its ports returns a label', async () => {
-    serve = spawn(process.execPath, [BIN, 'serve', DATASET, '--speed', 'max', '--json'], {
-      cwd: PROJECT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      const rl = createInterface({ input: serve?.stdout as NodeJS.ReadableStream });
-      rl.once('line', resolve);
-      serve?.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
-    });
-    const env = JSON.parse(line) as Record<string, string>;
+    const started = await startServe([DATASET, '--speed', 'max'], { cwd: PROJECT });
+    serve = started.child;
+    const env = started.env;
     const bases = new Set<string>();
     for (const v of Object.values(env))
       if (typeof v === 'string' && /^https?:\/\//.test(v)) bases.add(new URL(v).origin);
