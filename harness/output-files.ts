@@ -65,13 +65,13 @@ export async function replaceDirAtomic<T>(path: string, fill: (tmp: string) => P
   }
 }
 
-/** What to do about each resource error, by errno code. */
+/** What to do about each resource error, by errno code (OPTION: how to write elsewhere). */
 const RESOURCE_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full: free space there, or write elsewhere (--out)',
-  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (--out)',
+  ENOSPC: 'the disk is full: free space there, or write elsewhere (OPTION)',
+  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (OPTION)',
   EACCES: 'permission denied: make it writable (or readable) for this user, or use another path',
   EPERM: 'operation not permitted: check the permissions of the path, or use another one',
-  EROFS: 'the file system is read-only: write elsewhere (--out)',
+  EROFS: 'the file system is read-only: write elsewhere (OPTION)',
   EMFILE: 'too many open files in this process: raise the limit (ulimit -n) or run fewer seeds at once',
   ENFILE: 'too many open files on the system: close other programs or raise the system limit',
   ENOMEM: 'out of memory: run a smaller scenario, or fewer --jobs',
@@ -81,9 +81,9 @@ const RESOURCE_HINTS: Readonly<Record<string, string>> = {
 
 /**
  * A user-facing error for a resource problem (exit 4, no stack trace), or null when `e` is not
- * one. `path` is used when the error does not carry one.
+ * one. `path` is used when the error does not carry one; `elsewhere` says how to write elsewhere.
  */
-export function resourceError(e: unknown, path?: string): EnumbenchError | null {
+export function resourceError(e: unknown, path?: string, elsewhere = '--out'): EnumbenchError | null {
   if (e instanceof EnumbenchError) return null;
   const err = e as NodeJS.ErrnoException | null;
   const code = err?.code;
@@ -92,6 +92,6 @@ export function resourceError(e: unknown, path?: string): EnumbenchError | null 
   return new EnumbenchError(
     `E_${code}`,
     `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,
-    { hint: RESOURCE_HINTS[code] as string },
+    { hint: (RESOURCE_HINTS[code] as string).replace('OPTION', elsewhere) },
   );
 }

@@ -116,6 +116,8 @@ export interface MockServices {
   };
   /** where the servers really listen (differs from urls when public URLs are given) */
   listening: { api: string; storage: string; bench: string };
+  /** the spill directory (published blobs): where a full disk or a permission stops the replay */
+  spillDir: string;
   env(): DetectorEnvironment;
   subscriptions: Map<string, Subscription>;
   start(): void;
@@ -453,6 +455,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     faults,
     urls,
     listening,
+    spillDir: spill.root,
     subscriptions: subs,
     start,
     env: () => ({

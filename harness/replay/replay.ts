@@ -275,11 +275,22 @@ export class Replay {
         }
       }
     } catch (e) {
-      this.failure = e instanceof Error ? e : new Error(String(e));
-      this.plan.close();
+      this.fail(e);
     }
-    this.flushDiagnostics(pendingDiag);
+    // what was collected before a failure is published; a listener that cannot take it (a full
+    // spill disk) ends the replay the same way, it never escapes into the servers' timers
+    try {
+      this.flushDiagnostics(pendingDiag);
+    } catch (e) {
+      this.fail(e);
+    }
     return last;
+  }
+
+  /** the first failure ends the replay (`failure`); the plan's files are closed */
+  private fail(e: unknown): void {
+    this.failure ??= e instanceof Error ? e : new Error(String(e));
+    this.plan.close();
   }
 
   private flushDiagnostics(pending: Map<string, DiagnosticAppendEvent>): void {

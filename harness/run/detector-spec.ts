@@ -10,6 +10,7 @@ import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { createKqlDetector } from '../kql/index.js';
+import { resourceError } from '../output-files.js';
 import { createSigmaDetector } from '../sigma/index.js';
 import { stdioDetector } from './stdio-detector.js';
 
@@ -105,6 +106,17 @@ export async function resolveDetector(
     try {
       m = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (e) {
+      // a full disk or a permission met by the module's own code as it loads is the detector's (exit
+      // 2); one met reading the module file is the environment's (exit 4)
+      if (resourceError(e) && (e as NodeJS.ErrnoException).path !== file) {
+        throw new EnumbenchError(
+          'E_DETECTOR_MODULE',
+          `${file}: the detector failed as it loaded: ${(e as Error).message}`,
+          {
+            kind: 'detector',
+          },
+        );
+      }
       throw new EnumbenchError('E_DETECTOR_MODULE', `cannot load detector module ${file}: ${(e as Error).message}`, {
         hint: 'give a compiled JavaScript ES module, e.g. module:./dist/my-detector.js',
       });

@@ -24,6 +24,7 @@ import type { ScoringOptions } from '../../src/scoring/types.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
 import { type StrayRequests, startMockServices } from '../mock/services.js';
+import { resourceError } from '../output-files.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
 import { loadDataset } from '../replay/dataset.js';
 import { AlertIntake } from './alert-intake.js';
@@ -223,7 +224,8 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
         }
       }
     }
-    if (svc.replay.failure) throw svc.replay.failure;
+    if (svc.replay.failure)
+      throw resourceError(svc.replay.failure, svc.spillDir, 'a TMPDIR with space') ?? svc.replay.failure;
     if (!child.running) exitFailure('run');
     // the drain
     await drain({ drainMs, over: () => !child.running || failure !== null, nap });

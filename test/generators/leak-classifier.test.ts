@@ -28,7 +28,7 @@ const MARGIN = 0.05;
  */
 const MEASURED: Readonly<Record<SourceId, Readonly<Record<Family, number | null>>>> = {
   ual: { formatting: 0.5, population: 1 },
-  graphActivity: { formatting: 0.47, population: 0.97 },
+  graphActivity: { formatting: 0.46, population: 0.97 },
   signIns: { formatting: 0.5, population: 0.94 },
   aadGraphActivity: { formatting: null, population: null },
   endpointPowerShell: { formatting: null, population: null },
@@ -73,6 +73,18 @@ describe('leak classifier', () => {
       if (!repeats.get(t.info.id)) continue;
       expect(t.info.behaviour?.join(' ') ?? '', t.info.id).toContain('`clientRequestId` equals `requestId`');
     }
+  });
+
+  // #13 item 1: what is left out of formatting as the tools' behaviour must still occur among benign
+  // callers, or a lazy rule on it wins: no benign user runs a raw-HTTP script against Graph today
+  // (measured: 0 of 49,935 benign delegated rows repeat their request id; docs/adversarial.md)
+  it.fails('the behaviour left out also occurs among benign callers: some benign delegated Graph calls repeat their request id as clientRequestId (expected failure until issue #13: measured 0)', () => {
+    const benignDelegated = d.records.filter((r) => {
+      if (r.source !== 'graphActivity' || r.label.malicious) return false;
+      const p = (JSON.parse(r.line ?? JSON.stringify(r.record)) as { properties: Record<string, unknown> }).properties;
+      return p.C_Idtyp === 'user' && p.clientRequestId === p.requestId;
+    });
+    expect(benignDelegated.length).toBeGreaterThan(0);
   });
 
   for (const source of SOURCE_IDS) {

@@ -4,12 +4,16 @@
  * unwritable GITHUB_STEP_SUMMARY exited 3 too. Now: a message naming the path and what to free,
  * exit 4, no stack trace, no partial report; the job summary is a warning.
  * ENOSPC is real: /dev/full, and a small tmpfs filled up (mounting needs root: skipped, loudly, without).
+ * `generate`, `run` and `serve` meet it on the filled tmpfs (each writes many files, so /dev/full,
+ * which stands for one file, cannot stand for their output folder). A detector whose own code
+ * meets a full disk (/dev/full) is the detector's failure: exit 2.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
+import { smallScenario } from '../helpers/small-scenario.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeWorld } from '../scoring/world.js';
 
@@ -18,7 +22,10 @@ const mnt = join(tmp, 'small-disk');
 let mounted = false;
 let why = '';
 
-beforeAll(() => {
+beforeAll(async () => {
+  writeFileSync(join(tmp, 'small.yaml'), smallScenario('expect:\n  recall: ">= 0"\n'));
+  const g = await runBin(['generate', 'small.yaml', '--out', 'ds', '--quiet'], { cwd: tmp });
+  expect(g.code, g.stderr).toBe(0);
   writeWorld(tmp);
   writeFileSync(join(tmp, 'empty.jsonl'), '');
   mkdirSync(mnt);
@@ -35,7 +42,33 @@ beforeAll(() => {
   } catch (e) {
     why = (e as Error).message.split('\n')[0] ?? '';
   }
-});
+}, 120_000);
+
+/** every regular file under `dir` (a failed command must leave none on the full disk) */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+function needsTmpfs(t: { skip(): void }): void {
+  if (!mounted) {
+    process.stderr.write(
+      `\n!!! SKIPPED a tmpfs ENOSPC test: cannot mount a tmpfs here (${why}); run as root to cover it\n`,
+    );
+    t.skip();
+  }
+}
+
+/** what every resource error must look like: exit 4, the path, what to do, no stack trace */
+function expectResourceError(r: { code: number | null; stderr: string }, path: RegExp, elsewhere: string): void {
+  expect(r.code, r.stderr).toBe(4);
+  expect(r.stderr).toMatch(path);
+  expect(r.stderr).toContain(`hint: the disk is full: free space there, or write elsewhere (${elsewhere})`);
+  expect(r.stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
+}
 
 afterAll(() => {
   if (mounted) execFileSync('umount', [mnt]);
@@ -55,18 +88,59 @@ describe('resource errors', () => {
     expect(existsSync(join(tmp, 'o1', 'summary.json'))).toBe(true);
   });
 
-  it('a full disk for the reports: exit 4, the path and what to free, no stack trace, no partial file', async (t) => {
-    if (!mounted) {
-      process.stderr.write(
-        `\n!!! SKIPPED the tmpfs ENOSPC test: cannot mount a tmpfs here (${why}); run as root to cover it\n`,
-      );
-      t.skip();
-    }
+  it('score: a full disk for the reports: exit 4, the path and what to free, no stack trace, no partial file', async (t) => {
+    needsTmpfs(t);
     const r = await score(['--report', 'json,junit,md', '--out', join(mnt, 'out')]);
-    expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).toMatch(/small-disk\/out\/.*\(ENOSPC\)/);
-    expect(r.stderr).toMatch(/hint: the disk is full: free space there, or write elsewhere \(--out\)/);
-    expect(r.stderr).not.toMatch(/internal error|this is a bug|\n\s+at /);
+    expectResourceError(r, /small-disk\/out\/.*\(ENOSPC\)/, '--out');
     expect(readdirSync(join(mnt, 'out'))).toEqual([]);
+  });
+
+  it('generate on a full disk: exit 4, no partial dataset', async (t) => {
+    needsTmpfs(t);
+    const r = await runBin(['generate', 'small.yaml', '--out', join(mnt, 'gen')], { cwd: tmp });
+    expectResourceError(r, /small-disk\/gen: write failed \(ENOSPC\)/, '--out');
+    expect(filesUnder(join(mnt, 'gen'))).toEqual([]);
+    expect(readdirSync(mnt).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('run on a full disk, generating: exit 4, nothing written', async (t) => {
+    needsTmpfs(t);
+    const r = await runBin(['run', 'small.yaml', '--out', join(mnt, 'run')], { cwd: tmp });
+    expectResourceError(r, /small-disk\/run\/datasets\/small\/seed-7: write failed \(ENOSPC\)/, '--out');
+    expect(filesUnder(join(mnt, 'run'))).toEqual([]);
+  });
+
+  it('run of a dataset on a full disk, writing its alerts and reports: exit 4, nothing written', async (t) => {
+    needsTmpfs(t);
+    const r = await runBin(['run', 'ds', '--out', join(mnt, 'run-ds')], { cwd: tmp });
+    expectResourceError(r, /small-disk\/run-ds\/.*\(ENOSPC\)/, '--out');
+    expect(filesUnder(join(mnt, 'run-ds'))).toEqual([]);
+  });
+
+  it('serve with its spill directory on a full disk: the servers closed, the ledger line, exit 4', async (t) => {
+    needsTmpfs(t);
+    const r = await runBin(['serve', 'ds', '--speed', 'max', '--spill-dir', join(mnt, 'spill')], { cwd: tmp });
+    expectResourceError(r, /small-disk\/spill\/enumbench-spill-\w+: write failed \(ENOSPC\)/, '--spill-dir');
+    expect(r.stderr).toMatch(/^served \d+ records .*never collected \d+$/m);
+    expect(filesUnder(join(mnt, 'spill'))).toEqual([]);
+  });
+
+  it("a detector whose own code meets a full disk failed: exit 2 (not the environment's 4)", async () => {
+    const full =
+      "import { writeFileSync } from 'node:fs'; const fill = () => writeFileSync('/dev/full', 'x'.repeat(65536));";
+    writeFileSync(
+      join(tmp, 'full-import.mjs'),
+      `${full} fill(); export default () => ({ name: 'f', start() {}, ingest() {}, stop() {} });`,
+    );
+    writeFileSync(
+      join(tmp, 'full-ingest.mjs'),
+      `${full} export default () => ({ name: 'f', start() {}, ingest() { fill(); }, stop() {} });`,
+    );
+    for (const m of ['full-import.mjs', 'full-ingest.mjs']) {
+      const r = await runBin(['run', 'ds', '--detector', `module:./${m}`, '--out', `o-${m}`], { cwd: tmp });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/ENOSPC/);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
   });
 });

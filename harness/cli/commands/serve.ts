@@ -21,7 +21,7 @@ import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
 import { makeLocalCa } from '../../mock/tls.js';
-import { writeFileAtomic } from '../../output-files.js';
+import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { DEFAULT_DRAIN_MS, drain, wakeableNap } from '../../run/drain.js';
@@ -344,7 +344,9 @@ export const serveCommand: CommandModule = {
             `stopped after the drain (${formatDuration(opts.drain)} after the last publication) with ${ledger.neverCollected.count} records never collected\n`,
           );
         }
-        if (svc.replay.failure) throw svc.replay.failure;
+        // a full spill disk stops the replay: the servers are closed and the ledger said, then the error (exit 4)
+        if (svc.replay.failure)
+          throw resourceError(svc.replay.failure, svc.spillDir, '--spill-dir') ?? svc.replay.failure;
         ctx.exit(ExitCode.Passed);
       });
   },

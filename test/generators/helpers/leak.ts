@@ -47,10 +47,11 @@ const POPULATION_PATHS =
   /(^|\.)(C_DeviceId|c_Sid|deviceId|deviceDetail(\..*)?|DeviceProperties|failureReason|additionalDetails|LogonError)$/;
 
 /**
- * Ids that name the application or resource: their shape is the app's own id (a first-party app's
- * well-known `00000002-0000-0ff1-ce00-…` is not a GUID encoding anyone chose), and which app a
- * technique uses is behaviour, which this classifier never reads. Their keys still count in the key
- * set, order and types; only their id shapes and equalities are left out.
+ * Ids that name the application or resource: their GUID version and variant are the app's own id (a
+ * first-party app's well-known `00000002-0000-0ff1-ce00-…` is not a GUID anyone generated), and
+ * which app a technique uses is behaviour, which this classifier never reads. So for them only the
+ * encoding counts — a GUID and its case, or the shape of anything else — and not their equalities
+ * (`appId == resourceId` is an app that calls itself, as Outlook on the web does).
  */
 const APP_ID_PATHS =
   /(^|\.)(appId|AppId|ApplicationId|ClientAppId|resourceServicePrincipalId)$|^properties\.resourceId$/;
@@ -118,14 +119,20 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-([0-9a-f])[0-9a-f]{3}-([0-9a-f])[0-9a-f]{
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$/;
 const ID_KEY = /(id|Id|ID|token|Token|Sid|sid)$/;
 
-/** How an id is written: GUID (version, variant, case), hex, base64url/base64 (length, padding, tail), else length. */
+/**
+ * How an id is written: GUID (version, variant, case), hex, base64url/base64 (length, padding, tail),
+ * else length. The alphabet is standard base64 only where a `+` or `/` shows it; otherwise the id is
+ * read as base64url, which it is consistent with: whether a random 22-character id happens to hold
+ * a `-` or `_` is its content (about one id in two has neither), not its encoding, and one token's
+ * id repeats on every request of a campaign, so that coin flip would land on all of them at once.
+ */
 export function idShape(s: string): string {
   const g = GUID.exec(s);
   if (g)
     return `guid:v${g[1]}:${((Number.parseInt(g[2] as string, 16) >> 2) & 3).toString(2)}:${s === s.toLowerCase() ? 'lower' : 'upper'}`;
   if (/^[0-9a-f]+$/i.test(s)) return `hex:${s.length}`;
   if (/^[A-Za-z0-9_-]+={0,2}$/.test(s) || /^[A-Za-z0-9+/]+={0,2}$/.test(s)) {
-    const kind = /[_-]/.test(s) ? 'b64url' : /[+/]/.test(s) ? 'b64' : 'b64?';
+    const kind = /[+/]/.test(s) ? 'b64' : 'b64url';
     return `${kind}:${s.length}:${s.endsWith('AA') ? 'AA' : 'x'}:${(s.match(/=*$/) as RegExpMatchArray)[0].length}`;
   }
   return `other:${s.length}`;
@@ -153,7 +160,9 @@ function formatting(o: Obj): Record<string, string> {
     types.push(`${path}:${typeOf(v)}`);
     if (typeof v === 'string' && v !== '') {
       const key = path.slice(path.lastIndexOf('.') + 1);
-      if (ID_KEY.test(key) && !APP_ID_PATHS.test(path)) {
+      if (APP_ID_PATHS.test(path)) {
+        out[`id shape ${path}`] = GUID.test(v) ? `guid:${v === v.toLowerCase() ? 'lower' : 'upper'}` : idShape(v);
+      } else if (ID_KEY.test(key)) {
         out[`id shape ${path}`] = idShape(v);
         if (!CLIENT_LIBRARY_PATHS.test(path)) ids.set(path, v);
       }
