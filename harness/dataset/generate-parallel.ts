@@ -6,7 +6,9 @@
  * the files, hashes them, and schedules the deliveries whose blobs depend on that order (the UAL's
  * blob counters). Memory stays bounded: each worker has at most a few batches in flight.
  */
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DeliveryLines } from '../../generators/compose/index.js';
 import { assertTenantSatisfiable, tenantIdFor } from '../../generators/world/index.js';
@@ -19,7 +21,7 @@ import type { Scenario } from '../../src/scenario/types.js';
 import { throwIfInterrupted } from '../interrupt.js';
 import { replaceDirAtomic } from '../output-files.js';
 import { builtWorkerFile } from '../worker-file.js';
-import { checkKeyDirReplaceable } from './answer-key.js';
+import { checkKeyDirReplaceable, moveAnswerKey } from './answer-key.js';
 import {
   answerKeyDirOf,
   finishDataset,
@@ -143,17 +145,30 @@ export async function generateWithJobs(
 ): Promise<GenerateResult> {
   // written beside and renamed into place when complete: an interrupted or failed generation leaves
   // the previous dataset or none. So is its answer key, outside it (renamed just before the dataset).
+  // (A write error is reported with the dataset's path: the key is written beside it, or, in `run`,
+  // to the system temp folder.)
   const keyDir = answerKeyDirOf(opts);
   checkKeyDirReplaceable(keyDir);
-  const result = await replaceDirAtomic(opts.out, (tmp) =>
-    replaceDirAtomic(keyDir, async (keyTmp) => {
+  const keyTmp = join(dirname(keyDir), `.${basename(keyDir)}.${process.pid}.tmp`);
+  const removeKeyTmp = () => rmSync(keyTmp, { recursive: true, force: true });
+  process.once('exit', removeKeyTmp);
+  try {
+    const result = await replaceDirAtomic(opts.out, async (tmp) => {
+      removeKeyTmp();
       const o = { ...opts, out: tmp, truthOut: keyTmp };
-      return jobs > 1
-        ? await generateDatasetParallel(scenario, { ...o, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
-        : await generateDatasetInterruptibly(scenario, o);
-    }),
-  );
-  return { ...result, truthDir: keyDir };
+      const r =
+        jobs > 1
+          ? await generateDatasetParallel(scenario, { ...o, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
+          : await generateDatasetInterruptibly(scenario, o);
+      throwIfInterrupted();
+      moveAnswerKey(keyTmp, keyDir);
+      return r;
+    });
+    return { ...result, truthDir: keyDir };
+  } finally {
+    removeKeyTmp();
+    process.off('exit', removeKeyTmp);
+  }
 }
 
 export interface ParallelOptions extends GenerateOptions {
