@@ -7,7 +7,14 @@
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compose, mergeActors, type Shard, Splitter } from '../../generators/compose/index.js';
+import {
+  type Composition,
+  compose,
+  mergeActors,
+  type Shard,
+  type SplitSinks,
+  Splitter,
+} from '../../generators/compose/index.js';
 import { wallNow } from '../../src/core/clock.js';
 import {
   ANSWER_KEY_FILES,
@@ -168,27 +175,49 @@ export async function generateDatasetInterruptibly(scenario: Scenario, opts: Gen
 function* generationSteps(scenario: Scenario, opts: GenerateOptions): Generator<void, GenerateResult> {
   const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
-  const c = compose(scenario, { seed, shard: opts.shard ?? null });
   const outputs = openOutputs(scenario, opts);
-  const split = new Splitter(scenario, seed, c.world.tenantId, c.campaigns, {
-    record: (s, line) => (outputs.records.get(s) as JsonlWriter).line(line),
-    delivery: (line) => outputs.delivery.line(line),
-    label: (line) => outputs.labels.line(line),
-  });
+  const { split, records, actors } = yield* splitSteps(
+    scenario,
+    seed,
+    opts.shard ?? null,
+    {
+      record: (s, line) => (outputs.records.get(s) as JsonlWriter).line(line),
+      delivery: (line) => outputs.delivery.line(line),
+      label: (line) => outputs.labels.line(line),
+    },
+    opts.onProgress,
+  );
+  const truth = split.truth(opts.scenarioHash, actors);
+  const manifest = finishDataset(scenario, opts, seed, outputs, split.counts, split.deliveries, truth);
+  return { manifest, truth, truthDir: answerKeyDirOf(opts), records, ms: wallNow() - t0 };
+}
+
+/**
+ * Compose the scenario (or a shard of it) and split its records, labels and deliveries into
+ * `sinks` as lines, pausing every PROGRESS_EVERY records: the generation's one loop, used by
+ * `generate` (the sinks write files) and by the estimate (they count bytes).
+ */
+export function* splitSteps(
+  scenario: Scenario,
+  seed: number,
+  shard: Shard | null,
+  sinks: SplitSinks,
+  onProgress?: GenerateOptions['onProgress'],
+): Generator<void, { split: Splitter; records: number; actors: Composition['actors'] }> {
+  const c = compose(scenario, { seed, shard });
+  const split = new Splitter(scenario, seed, c.world.tenantId, c.campaigns, sinks);
   const from = scenario.time.historyStart;
   const span = Math.max(1, scenario.time.end - from);
   let n = 0;
   for (const r of mergeActors(c.actors)) {
     split.push(r);
     if (++n % PROGRESS_EVERY === 0) {
-      opts.onProgress?.(Math.min(1, (r.time - from) / span), n, r.time);
+      onProgress?.(Math.min(1, (r.time - from) / span), n, r.time);
       yield;
     }
   }
-  opts.onProgress?.(1, n, scenario.time.end);
-  const truth = split.truth(opts.scenarioHash, c.actors);
-  const manifest = finishDataset(scenario, opts, seed, outputs, split.counts, split.deliveries, truth);
-  return { manifest, truth, truthDir: answerKeyDirOf(opts), records: n, ms: wallNow() - t0 };
+  onProgress?.(1, n, scenario.time.end);
+  return { split, records: n, actors: c.actors };
 }
 
 /** truth.json into an answer-key folder. */
