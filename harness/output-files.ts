@@ -41,7 +41,7 @@ export async function replaceDirAtomic<T>(path: string, fill: (tmp: string) => P
     removeTmp();
     mkdirSync(tmp);
   } catch (e) {
-    throw resourceError(e, parent) ?? e;
+    throw resourceError(e, path) ?? e;
   }
   process.once('exit', removeTmp);
   try {
@@ -81,14 +81,16 @@ const RESOURCE_HINTS: Readonly<Record<string, string>> = {
 
 /**
  * A user-facing error for a resource problem (exit 4, no stack trace), or null when `e` is not
- * one. `path` is used when the error does not carry one; `elsewhere` says how to write elsewhere.
+ * one. `path` (what the user named) is reported, else the error's own; `elsewhere` says how to
+ * write elsewhere.
  */
 export function resourceError(e: unknown, path?: string, elsewhere = '--out'): EnumbenchError | null {
   if (e instanceof EnumbenchError) return null;
   const err = e as NodeJS.ErrnoException | null;
   const code = err?.code;
   if (typeof code !== 'string' || !(code in RESOURCE_HINTS)) return null;
-  const where = err?.path ?? path;
+  // the path the user knows (an output folder, a report) rather than its temporary sibling
+  const where = path ?? err?.path;
   return new EnumbenchError(
     `E_${code}`,
     `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,

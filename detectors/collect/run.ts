@@ -17,6 +17,11 @@ export interface RunOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** called for every new record, with its source (a diagnostic record's from its `category`) */
   emit(source: SourceId | 'unknown', record: AuditRecord | DiagnosticRecord): void;
+  /**
+   * called after each pass over both feeds, before a lockstep tick is acknowledged: what a detector
+   * does with what it collected (send alerts); `done` when the pass was the last
+   */
+  afterPass?(done: boolean): void | Promise<void>;
   pollMs?: number;
 }
 
@@ -46,6 +51,8 @@ export async function collectUntilDone(
   const diagUrl = o.env.ENUMBENCH_DIAGNOSTICS_URL;
   const diag = diagUrl ? new DiagnosticsClient({ url: diagUrl }) : undefined;
   const clockUrl = o.env.ENUMBENCH_CLOCK_URL;
+  // in lockstep the replay waits for each tick to be acknowledged once what it published is collected
+  const lockstepUrl = o.env.ENUMBENCH_LOCKSTEP_URL;
   await ual.startAll();
   const pass = async () => {
     await ual.poll();
@@ -53,12 +60,17 @@ export async function collectUntilDone(
       for (const r of await diag.pollRecords()) o.emit(sourceOfCategory(String(r.category ?? '')) ?? 'unknown', r);
   };
   for (;;) {
-    const done = clockUrl ? ((await (await fetch(clockUrl)).json()) as { done?: boolean }).done === true : true;
+    const stateUrl = lockstepUrl ?? clockUrl;
+    const state = stateUrl ? ((await (await fetch(stateUrl)).json()) as { done?: boolean; tick?: number }) : {};
+    const done = stateUrl ? state.done === true : true;
     await pass();
+    await o.afterPass?.(done);
     if (done) break;
-    await sleep(o.pollMs ?? 1000);
+    if (lockstepUrl) await fetch(lockstepUrl, { method: 'POST', body: JSON.stringify({ tick: state.tick }) });
+    else await sleep(o.pollMs ?? 1000);
   }
   await pass();
+  await o.afterPass?.(true);
   return {
     ual: ual.ids.size,
     diagnostics: diag?.records.size ?? 0,

@@ -7,7 +7,16 @@
  * (detector-place.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -150,13 +159,7 @@ export class DetectorChild {
   /** whether any process of the detector's group is still alive */
   groupAlive(): boolean {
     const pid = this.child.pid;
-    if (pid === undefined) return false;
-    try {
-      process.kill(-pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return pid !== undefined && processGroupAlive(pid);
   }
 
   /** stdout read to its end and stderr written */
@@ -168,6 +171,63 @@ export class DetectorChild {
     await new Promise<void>((r) => this.stderr.end(() => r()));
     if (!this.groupAlive()) this.unregister();
   }
+}
+
+/**
+ * Whether process `pid` is alive: it exists and, where /proc tells, is not a zombie (exited, not yet
+ * reaped — an orphan's zombie waits for init, which some containers' init leaves for long).
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc: kill(0) is all there is
+  }
+}
+
+/**
+ * Whether any process of group `pgid` is alive. kill(0) counts a process that has exited and is
+ * not yet reaped (a zombie); where /proc tells, only live members count.
+ */
+export function processGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  const live = liveGroupMembers(pgid);
+  return live === undefined || live > 0;
+}
+
+/** How many processes of group `pgid` are alive (not zombies), from /proc; undefined without /proc. */
+function liveGroupMembers(pgid: number): number | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  let live = 0;
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') live++;
+  }
+  return live;
 }
 
 /**

@@ -215,11 +215,17 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
     if (reading || (e instanceof EnumbenchError && e.code === 'E_DELIVERY_ORDER')) throw e;
     // a detector refusing its configuration before any record (a rule for a source not collected) is invalid input
     if (phase === 'start' && e instanceof EnumbenchError && e.kind === 'user') throw e;
+    // a detector given up on hands over what it emitted and the bench has not taken yet (stdio:
+    // alerts held until an acknowledgement that never came), stamped now
+    if (e instanceof DetectorStop && e.kind === 'timeout') (det as { abandon?: () => void }).abandon?.();
+    // a flood is the failure even when the detector's call failed some other way after it (the
+    // error a threaded detector's emit throws crosses the thread as a plain Error)
+    const cause: unknown = flooded ?? e;
     result.failure = {
       phase,
       at: clock.now(),
-      kind: e instanceof DetectorStop ? e.kind : 'crash',
-      message: e instanceof Error ? e.message : String(e),
+      kind: cause instanceof DetectorStop ? cause.kind : 'crash',
+      message: cause instanceof Error ? cause.message : String(cause),
     };
   } finally {
     // a detector that failed leaves the rest unread: release what the items hold (files)

@@ -35,6 +35,8 @@ export class StdioDetectorError extends Error {}
 export interface StdioDetector extends Detector {
   /** stop the program whatever state the run left it in (after a failure the runner does not call stop) */
   kill(): Promise<void>;
+  /** the runner gave up waiting for it: hand over what it wrote and the bench has not taken */
+  abandon(): void;
 }
 
 export function stdioDetector(o: StdioDetectorOptions): StdioDetector {
@@ -109,6 +111,9 @@ export function stdioDetector(o: StdioDetectorOptions): StdioDetector {
 
   return {
     name: `stdio:${o.command}`,
+    abandon() {
+      flush();
+    },
     async kill() {
       if (child) await child.stop(o.graceMs ?? 5_000);
     },

@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { processAlive, processGroupAlive } from '../../harness/run/child.js';
 import { BIN, runBin } from '../helpers/cli.js';
 import { smallScenario } from '../helpers/small-scenario.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -75,20 +76,14 @@ function start(args: string[]): Started {
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** alive and not a zombie (an exited orphan may wait long for this container's init to reap it) */
+const alive = processAlive;
 
 /** nothing of the command's process group is left (the group's id is the command's pid) */
 async function groupGone(pid: number): Promise<boolean> {
   // a process group outlives its leader by the time its last member is reaped
-  for (let i = 0; i < 100 && alive(-pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(-pid);
+  for (let i = 0; i < 100 && processGroupAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !processGroupAlive(pid);
 }
 
 const CODES = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -19,6 +19,8 @@ import { writeWorld } from '../scoring/world.js';
 
 const tmp = tempDir('enumbench-resource-');
 const mnt = join(tmp, 'small-disk');
+/** a read-only file system: what root meets where others meet EACCES (root passes permission checks) */
+const ro = join(tmp, 'read-only');
 let mounted = false;
 let why = '';
 
@@ -39,6 +41,8 @@ beforeAll(async () => {
       // dd stops with "No space left on device": the disk is full, as wanted
     }
     mkdirSync(join(mnt, 'out'), { recursive: true });
+    mkdirSync(ro);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', ro], { stdio: 'pipe' });
   } catch (e) {
     why = (e as Error).message.split('\n')[0] ?? '';
   }
@@ -71,7 +75,10 @@ function expectResourceError(r: { code: number | null; stderr: string }, path: R
 }
 
 afterAll(() => {
-  if (mounted) execFileSync('umount', [mnt]);
+  if (mounted) {
+    execFileSync('umount', [mnt]);
+    execFileSync('umount', [ro]);
+  }
 });
 
 const score = (args: string[], env: Record<string, string> = {}) =>
@@ -115,6 +122,15 @@ describe('resource errors', () => {
     const r = await runBin(['run', 'ds', '--out', join(mnt, 'run-ds')], { cwd: tmp });
     expectResourceError(r, /small-disk\/run-ds\/.*\(ENOSPC\)/, '--out');
     expect(filesUnder(join(mnt, 'run-ds'))).toEqual([]);
+  });
+
+  it('generate into a read-only file system: exit 4, EROFS and what to do', async (t) => {
+    needsTmpfs(t);
+    const r = await runBin(['generate', 'small.yaml', '--out', join(ro, 'gen')], { cwd: tmp });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/read-only\/gen: mkdir failed \(EROFS\)/);
+    expect(r.stderr).toContain('hint: the file system is read-only: write elsewhere (--out)');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
   it('serve with its spill directory on a full disk: the servers closed, the ledger line, exit 4', async (t) => {
