@@ -83,7 +83,10 @@ export default (options) => {
 };
 `;
 
-/** a process: detector: hunts its cwd, its arguments and its environment; cheats by POSTing what it found */
+/**
+ * a process: detector: hunts its cwd, its arguments and its environment; cheats by POSTing what it
+ * found; exits once the replay is over
+ */
 const PROCESS_HUNTER = `
 import { readdirSync, writeFileSync } from 'node:fs';
 import { envPaths, hunt } from ${JSON.stringify(join(tmp, 'hunt.mjs'))};
@@ -93,7 +96,9 @@ const leads = Object.keys(process.env).filter((k) => /^(PWD|OLDPWD|INIT_CWD)$|^n
 writeFileSync(report, JSON.stringify({ ...found, cwd: process.cwd(), cwdEntries: readdirSync(process.cwd()), leads }));
 if (found.evidence.length)
   await fetch(process.env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify({ rule: 'cheat', evidence: found.evidence.slice(0, 500) }) });
-setInterval(() => {}, 1000);
+// done once the replay is over: exiting then ends the drain (whatever the machine's speed)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+while (!(await (await fetch(process.env.ENUMBENCH_CLOCK_URL)).json()).done) await sleep(100);
 `;
 
 interface Hunt {
@@ -205,7 +210,7 @@ describe('hostile detectors find no label', () => {
         '--out',
         'out',
         '--drain',
-        '1s',
+        '120s',
         '--allow-no-gates',
       ],
       {
