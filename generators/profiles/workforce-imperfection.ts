@@ -15,6 +15,7 @@ import type { Device, User } from '../world/types.js';
 export interface Imperfection {
   failures: number;
   unmanagedShare: number;
+  bareBrowserShare: number;
   scriptShare: number;
   vpnShare: number;
   jumpBoxShare: number;
@@ -72,7 +73,15 @@ export interface UserTraits {
   personalLaptop: Device | null;
   /** a personal, unregistered phone when the directory has none for the user */
   personalPhone: Device | null;
-  /** runs Microsoft Graph PowerShell scripts from the computer (device-less delegated calls) */
+  /**
+   * the browser the user works in on the work computer when it does not hand the device's identity to
+   * Entra ID — Chrome without the Microsoft Single Sign On extension or the CloudAPAuthEnabled
+   * policy (learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions,
+   * "Chrome support"): browser sign-ins and the Graph calls of web apps carry no device id, while the
+   * computer's native apps (Teams, Outlook, scripts through WAM) still do
+   */
+  bareBrowser: Device | null;
+  /** runs Microsoft Graph PowerShell scripts from the computer (through WAM: the computer's device id) */
   scripter: boolean;
   /** a commercial VPN the user turns on from home on some days (hosting ASN) */
   vpn: NetworkPoint | null;
@@ -145,6 +154,25 @@ const PERSONAL_PHONES: readonly Device[] = [
 /** Commercial VPN exits run on hosting networks (M247, Leaseweb, DigitalOcean …). */
 const VPN_OPERATORS = HOSTING;
 
+/**
+ * The work computer as Entra ID sees it through a browser that does not pass the device's identity:
+ * its operating system, Chrome, and no device id, trust type, compliance or management.
+ */
+export function bareBrowserOf(computer: Device): Device {
+  const mac = computer.operatingSystem === 'MacOs';
+  const ua = (PERSONAL_LAPTOPS[mac ? 0 : 1] as Device).browserUa;
+  return {
+    ...computer,
+    id: '',
+    displayName: '',
+    browser: 'Chrome 131.0.0',
+    browserUa: ua,
+    trustType: '',
+    isCompliant: false,
+    isManaged: false,
+  };
+}
+
 export function userTraits(u: User, r: Rng, o: Imperfection, hasPhone: boolean): UserTraits {
   const sigma = o.volumeSigma;
   const volume = sigma > 0 ? Math.min(15, Math.exp(sigma * r.normal() - (sigma * sigma) / 2)) : 1;
@@ -153,7 +181,7 @@ export function userTraits(u: User, r: Rng, o: Imperfection, hasPhone: boolean):
   else if (u.workStyle === 'remote' && r.bool(o.otherZoneShare)) shiftMin = r.pick([-6, -5, -3, 3, 5, 6]) * 60;
   const admin = u.roles.length > 0;
   const unmanaged = r.bool(o.unmanagedShare);
-  return {
+  const traits: UserTraits = {
     volume,
     shiftMin,
     personalLaptop: unmanaged ? r.pick(PERSONAL_LAPTOPS) : null,
@@ -163,7 +191,13 @@ export function userTraits(u: User, r: Rng, o: Imperfection, hasPhone: boolean):
     jumpBox: admin && r.bool(o.jumpBoxShare) ? pointOn(r, r.pick([...HOSTING, ...VENDOR_CLOUDS]), 1, 0) : null,
     tor: r.bool(o.torShare) ? pointOn(r, r.pick(TOR_EXITS), 1, 0) : null,
     legacy: r.bool(o.legacyClientShare) ? r.pick(LEGACY_CLIENTS) : null,
+    bareBrowser: null,
   };
+  // drawn last, so adding it left every other habit as it was
+  const computer = u.devices[0];
+  if (r.bool(o.bareBrowserShare) && computer && computer.kind !== 'mobile')
+    traits.bareBrowser = bareBrowserOf(computer);
+  return traits;
 }
 
 /** Where a travelling user is today: a residential-class network in another country. */

@@ -61,6 +61,9 @@ const A_EXO = 5;
 const A_SPFX = 6;
 const A_SCRIPT = 7;
 
+/** the session-id index of a browser that does not pass the computer's identity (0 computer, 1 phone, 2 personal laptop, 3 legacy client) */
+const SID_BARE = 4;
+
 /** Ev.x bits of sign-in and Graph events */
 const X_INTERACTIVE = 1;
 /** from the user's personal, unregistered laptop (no device id) */
@@ -259,13 +262,21 @@ const OPTIONS = {
     description:
       'share of users who also work from a personal, unregistered laptop (evening web sessions) or phone: delegated calls and sign-ins with no device id',
   },
+  bareBrowserShare: {
+    type: 'number',
+    default: 0.15,
+    min: 0,
+    max: 1,
+    description:
+      "share of users whose browser on the work computer does not pass the device's identity (Chrome without the Microsoft Single Sign On extension): their browser sign-ins, admin-centre pages, Office on the web and intranet web parts carry no device id",
+  },
   scriptShare: {
     type: 'number',
     default: 0.03,
     min: 0,
     max: 1,
     description:
-      'share of users who run Microsoft Graph PowerShell scripts (device-less delegated calls; role holders 8× as often)',
+      "share of users who run Microsoft Graph PowerShell scripts from their computer (role holders 8× as often); signed in through WAM, on by default on Windows, the calls carry the computer's device id",
   },
   vpnShare: {
     type: 'number',
@@ -345,6 +356,7 @@ function imperfectionOf(opts: Record<string, unknown>): Imperfection {
   return {
     failures: n('failures', 1),
     unmanagedShare: n('unmanagedShare', 0.3),
+    bareBrowserShare: n('bareBrowserShare', 0.15),
     scriptShare: n('scriptShare', 0.03),
     vpnShare: n('vpnShare', 0.05),
     jumpBoxShare: n('jumpBoxShare', 0.3),
@@ -409,7 +421,7 @@ function* userStream(
   );
   const sids = new Map<number, string>();
   const sidFor = (device: number, epoch: number): string => {
-    const k = epoch * 4 + device;
+    const k = epoch * 8 + device;
     let sid = sids.get(k);
     if (sid === undefined) {
       sid = sessionIdFor(w, user, device, epoch);
@@ -548,7 +560,7 @@ function* userStream(
       clientAppUsed: 'Browser',
       method: 'refreshToken',
       mfaInSession: true,
-      sid: sidFor(0, sessionEpoch(w, u, 0, t)),
+      sid: sidFor(device.id ? 0 : SID_BARE, sessionEpoch(w, u, 0, t)),
     });
     st.tokens[A_SPFX] = res.token;
     for (const x of res.records) built.push(x);
@@ -614,7 +626,8 @@ function* userStream(
         clientAppUsed: 'Browser',
         method: 'password',
         mfaInSession: true,
-        sid: sidFor(0, sessionEpoch(w, u, 0, ev.t)),
+        // a browser without the device's identity keeps its own session
+        sid: sidFor(device.id ? 0 : SID_BARE, sessionEpoch(w, u, 0, ev.t)),
       });
       st.tokens[A_PORTAL] = res.token;
       tok = res.token;
@@ -654,7 +667,10 @@ function* userStream(
   /** builds one event's records into `built` (a plain function: cheaper than a nested generator) */
   function buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): void {
     const personal = ev.d === 0 && (ev.x & X_PERSONAL) !== 0 && ev.k !== K_PORTAL_LIST;
-    const device = ev.d === 1 ? phone : personal ? traits.personalLaptop : computer;
+    // a web app on the work computer in a browser that does not pass the device's identity
+    const bare =
+      ev.d === 0 && !personal && traits.bareBrowser !== null && CLIENT_APPS[ev.a]?.clientAppUsed === 'Browser';
+    const device = ev.d === 1 ? phone : personal ? traits.personalLaptop : bare ? traits.bareBrowser : computer;
     if (!device) return;
     // a personal, unregistered device: no device id in any record
     const registered = device.id ? device : null;
@@ -671,8 +687,9 @@ function* userStream(
           return;
         }
         const epoch = sessionEpoch(w, u, ev.d, ev.t);
-        // a personal laptop has its own browser session (session ids are ESTS sessions, not devices)
-        const sid = sidFor(personal ? 2 : ev.d, epoch);
+        // a personal laptop, or a browser without the device's identity, has its own browser session
+        // (session ids are ESTS sessions, not devices)
+        const sid = sidFor(personal ? 2 : bare ? SID_BARE : ev.d, epoch);
         const fresh = st.lastEpoch[ev.d] !== epoch;
         st.lastEpoch[ev.d] = epoch;
         const app = CLIENT_APPS[ev.a] as ClientApp;
@@ -892,7 +909,7 @@ function* userStream(
             clientAppUsed: 'Browser',
             method: 'password',
             mfaInSession: true,
-            sid: sidFor(0, epoch),
+            sid: sidFor(device.id ? 0 : SID_BARE, epoch),
           });
           st.tokens[A_PORTAL] = res.token;
           tok = res.token;
@@ -1567,7 +1584,7 @@ export const workforce: ProfileModule = {
     summary:
       "every user's working day: sign-ins, token refreshes, people-picker searches, lookups, first-party noise, admin work",
     description:
-      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on. It carries every imperfection an attacker's traffic has, each rate an option (no published per-tenant rate exists for any of them: every default is a judgement, marked so; error codes and their meanings from Microsoft's AADSTS reference, learn.microsoft.com/entra/identity-platform/reference-error-codes): failed sign-ins by cause — wrong password 50126 (3 % of interactive sign-ins), the MFA prompt interrupting a new session's first leg 50074 (30 % of session-opening sign-ins) or denied 500121 (1.5 %), the Keep-me-signed-in interrupt 50140 (5 % of browser sign-ins), a Conditional Access block 53003 (0.4 %), expired or revoked refresh tokens 70043/700082/50173 (0.5 % of refreshes, then an interactive sign-in) — each mirrored in the UAL RecordType 15 record (UserLoginFailed, LogonError, ErrorNumber); legacy mail clients that keep trying IMAP/POP/SMTP AUTH/ActiveSync and are blocked by the legacy-authentication policy (2 % of users; single-factor, no device); personal, unregistered laptops and phones (30 % of users) and Microsoft Graph PowerShell scripts (3 % of users, role holders 8× as often) whose sign-ins and Graph calls carry no device id; the tenant's own and vendors' integrations reading the directory app-only around the clock from cloud VMs and hosting VPSs (4 apps, 4–12 calls an hour each, ClientAuthMethod 1 or 2, the app-only wids 0997a1d0-… as the live record in reference/telemetry.md §1b carries it); hosting and anonymising egress — commercial VPNs on hosting ASNs (5 % of users, a third of their home days), admins' cloud jump boxes (30 % of role holders, 40 % of their days), Tor (0.2 % of users), travel on guest networks abroad (2 % of user-days); a 24-hour rhythm — phones refresh and sync overnight (22:00–06:30, about every 100 minutes, weekends included), night-shift staff (4 %) and remote staff on another zone's hours (10 %); a heavy-tailed per-user volume (log-normal multiplier, σ 0.9, mean 1); and admins browsing the Entra and Intune admin centres (1–4 bursts a working day), whose blades read owners, members, role assignments, registered owners and app role assignments — the paths the published path-signature rules list.",
+      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on. It carries every imperfection an attacker's traffic has, each rate an option (no published per-tenant rate exists for any of them: every default is a judgement, marked so; error codes and their meanings from Microsoft's AADSTS reference, learn.microsoft.com/entra/identity-platform/reference-error-codes): failed sign-ins by cause — wrong password 50126 (3 % of interactive sign-ins), the MFA prompt interrupting a new session's first leg 50074 (30 % of session-opening sign-ins) or denied 500121 (1.5 %), the Keep-me-signed-in interrupt 50140 (5 % of browser sign-ins), a Conditional Access block 53003 (0.4 %), expired or revoked refresh tokens 70043/700082/50173 (0.5 % of refreshes, then an interactive sign-in) — each mirrored in the UAL RecordType 15 record (UserLoginFailed, LogonError, ErrorNumber); legacy mail clients that keep trying IMAP/POP/SMTP AUTH/ActiveSync and are blocked by the legacy-authentication policy (2 % of users; single-factor, no device); personal, unregistered laptops and phones (30 % of users) whose sign-ins and Graph calls carry no device id; a browser on the work computer that does not pass the device's identity (15 % of users: Chrome without the Microsoft Single Sign On extension or the CloudAPAuthEnabled policy, learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions) — their browser sign-ins, Office on the web, intranet web parts and admin-centre pages carry no device id all working day, while Teams and Outlook on the same computer carry it; Microsoft Graph PowerShell scripts (3 % of users, role holders 8× as often), signed in through WAM (on by default on Windows, learn.microsoft.com/powershell/module/microsoft.graph.authentication/set-mggraphoption) with the computer's device id; the tenant's own and vendors' integrations reading the directory app-only around the clock from cloud VMs and hosting VPSs (4 apps, 4–12 calls an hour each, ClientAuthMethod 1 or 2, the app-only wids 0997a1d0-… as the live record in reference/telemetry.md §1b carries it); hosting and anonymising egress — commercial VPNs on hosting ASNs (5 % of users, a third of their home days), admins' cloud jump boxes (30 % of role holders, 40 % of their days), Tor (0.2 % of users), travel on guest networks abroad (2 % of user-days); a 24-hour rhythm — phones refresh and sync overnight (22:00–06:30, about every 100 minutes, weekends included), night-shift staff (4 %) and remote staff on another zone's hours (10 %); a heavy-tailed per-user volume (log-normal multiplier, σ 0.9, mean 1); and admins browsing the Entra and Intune admin centres (1–4 bursts a working day), whose blades read owners, members, role assignments, registered owners and app role assignments — the paths the published path-signature rules list.",
     options: OPTIONS,
     observability: [
       { source: 'signIns', shows: 'interactive and non-interactive sign-ins, sessions and tokens' },

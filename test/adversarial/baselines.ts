@@ -2,16 +2,18 @@
  * Adversarial baselines (issue #12 item 4, docs/adversarial.md): lazy rules a hostile user of the bench
  * would write to score well without detecting enumeration. Each keys on one property the synthetic
  * attacker has and a real tenant's benign population also has (or should have) — a hosting-provider
- * address, no device id, a failed or single-factor sign-in, app-only access, a paging-token form, a
- * new address, night hours, a non-browser client. They must never win: the suite in
+ * address, no device id (on any client, or on a computer's), a failed or single-factor sign-in,
+ * app-only access, a paging-token form, a new address, night hours, a non-browser client. They must never win: the suite in
  * baselines-suite.ts asserts none reaches precision ≥ 0.9 with recall ≥ 0.9 on any library scenario
  * with benign activity.
  *
  * Each is a real in-process detector (the `Detector` interface of `builtin:` and `module:` detectors,
  * src/core/detector.ts), sees records only, and alerts the way that flatters it most under the
- * scorer's rules (src/scoring/incidents.ts: false positives count once per rule, principal and day):
- * one alert per principal, address and UTC day on its first matching record, citing that record,
- * with the principal, address and session the record names.
+ * scorer's rules (src/scoring/incidents.ts: false positives count once per rule, principal and day;
+ * an alert citing only the attacker's sign-in is a weak match, src/scoring/match.ts): one alert per
+ * principal, address, UTC day and kind of record (sign-ins apart from the activity they open) on
+ * its first matching record, citing that record, with the principal, address and session the
+ * record names. More alerts on one principal and day cost it nothing.
  */
 
 import { directoryRead, Fields, requestFacts } from '../../detectors/volume/fields.js';
@@ -157,6 +159,9 @@ export function isHostingAddress(ip: string): boolean {
   return HOSTING_V4.has(`${a}.${b}`);
 }
 
+/** A phone's client: a mobile browser, Outlook or Exchange ActiveSync on iOS or Android. */
+const PHONE_UA = /iPhone|iPad|Android|Outlook-(iOS|Android)\/|^Apple-/;
+
 /** Graph's real `$skiptoken` form: base64 of a binary token starting `DSpt` (`RFNwdAIAAQAAA…`). */
 const GRAPH_SKIPTOKEN = /[?&](?:\$|%24)skiptoken=RFNwdA/i;
 
@@ -186,6 +191,15 @@ export const BASELINES: readonly Baseline[] = [
     // as sharp as the data allows (#13): a client names itself, yet no device does
     rule: 'any delegated request or user sign-in with a user agent and without a device id',
     match: (x) => deviceIdOf(x) === '' && (userAgentOf(x) ?? '') !== '',
+  },
+  {
+    id: 'no-device-id-desktop',
+    // sharper still: personal phones are the everyday device-less client, so leave phones out
+    rule: 'any delegated request or user sign-in from a computer (a user agent naming no phone) without a device id',
+    match: (x) => {
+      const ua = userAgentOf(x) ?? '';
+      return deviceIdOf(x) === '' && ua !== '' && !PHONE_UA.test(ua);
+    },
   },
   {
     id: 'failed-or-single-factor',
@@ -239,7 +253,18 @@ export const BASELINES: readonly Baseline[] = [
 
 const DAY = 86_400_000;
 
-/** A baseline as a Detector: one alert per principal, address and UTC day, on its first matching record. */
+/**
+ * The kind of record an alert is deduplicated by: its source, and for the unified audit log its
+ * RecordType (a sign-in's mirror, RecordType 15, apart from the Exchange or directory activity).
+ */
+function recordKind(x: RecordFacts): string {
+  return x.source === 'ual' ? `ual:${String(x.record.RecordType)}` : x.source;
+}
+
+/**
+ * A baseline as a Detector: one alert per principal, address, UTC day and kind of record, on its
+ * first matching record.
+ */
 export function baselineDetector(b: Baseline, options: BaselineOptions): Detector {
   const alerted = new Set<string>();
   const state = new Map<string, Set<string>>();
@@ -252,7 +277,7 @@ export function baselineDetector(b: Baseline, options: BaselineOptions): Detecto
         if (x === null || !b.match(x, options, state)) continue;
         if (x.principal === undefined && x.session === undefined) continue;
         const day = Number.isFinite(x.time) ? Math.floor(x.time / DAY) : Math.floor(ctx.now() / DAY);
-        const key = `${x.principal ?? ''}\u0000${x.ip ?? ''}\u0000${day}`;
+        const key = `${x.principal ?? ''}\u0000${x.ip ?? ''}\u0000${day}\u0000${recordKind(x)}`;
         if (alerted.has(key)) continue;
         alerted.add(key);
         const alert: Alert = { rule: `adversarial-${b.id}`, evidence: [x.id] };

@@ -34,6 +34,8 @@ function generate(options: Record<string, OptionValue> = {}) {
 }
 
 const props = (r: Obj) => r.properties as Obj;
+/** a desktop browser's user agent (Windows or macOS), not a phone's, Teams' or PowerShell's */
+const DESKTOP_BROWSER = /^Mozilla\/5\.0 \((Windows NT|Macintosh)(?!.*(Teams|PowerShell)\/)/;
 const localHour = (iso: string) => (new Date(iso).getUTCHours() + 24 - 5) % 24;
 
 describe('workforce imperfection (default rates)', () => {
@@ -87,6 +89,31 @@ describe('workforce imperfection (default rates)', () => {
     expect(deviceless.length / delegated.length).toBeGreaterThan(0.002);
     const agents = new Set(deviceless.map((r) => String(props(r).userAgent).split('/')[0]));
     expect(agents.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('makes device-less browser calls from work computers all working day, while native apps there carry the device id', () => {
+    // Chrome without the Microsoft Single Sign On extension: no device id in browser rows (bareBrowserShare)
+    const working = (r: Obj) => {
+      const h = localHour((props(r).timeGenerated ?? r.time) as string);
+      return h >= 9 && h < 17;
+    };
+    const bare = d.graph.filter(
+      (r) => props(r).userId && !props(r).C_DeviceId && DESKTOP_BROWSER.test(String(props(r).userAgent)) && working(r),
+    );
+    const users = new Set(bare.map((r) => props(r).userId as string));
+    expect(users.size).toBeGreaterThanOrEqual(3);
+    // the same users' Teams and Outlook on that computer still carry its id
+    const native = d.graph.filter(
+      (r) => users.has(props(r).userId as string) && /^Microsoft Office|Teams\//.test(String(props(r).userAgent)),
+    );
+    expect(native.length).toBeGreaterThan(0);
+    expect(native.every((r) => typeof props(r).C_DeviceId === 'string' && props(r).C_DeviceId !== '')).toBe(true);
+    // and their browser sign-ins say so: no device id, no trust type, but the computer's system
+    const signIns = userSignIns.filter(
+      (r) => users.has(props(r).userId as string) && props(r).clientAppUsed === 'Browser' && working(r),
+    );
+    const detail = (r: Obj) => props(r).deviceDetail as Obj;
+    expect(signIns.some((r) => detail(r).deviceId === '' && detail(r).trustType === '')).toBe(true);
   });
 
   it('reads the directory app-only around the clock, with the app-only wids', () => {
@@ -143,10 +170,11 @@ describe('workforce imperfection (default rates)', () => {
 });
 
 describe('workforce imperfection is settable', () => {
-  it('failures: 0, unmanagedShare: 0, appOnlyApps: 0, nightSync: false and volumeSigma: 0 turn them off', () => {
+  it('failures: 0, unmanagedShare: 0, bareBrowserShare: 0, appOnlyApps: 0, nightSync: false and volumeSigma: 0 turn them off', () => {
     const d = generate({
       failures: 0,
       unmanagedShare: 0,
+      bareBrowserShare: 0,
       scriptShare: 0,
       appOnlyApps: 0,
       nightSync: false,
@@ -161,5 +189,9 @@ describe('workforce imperfection is settable', () => {
     expect(user.filter((r) => (props(r).status as { errorCode: number }).errorCode !== 0)).toHaveLength(0);
     expect(d.graph.filter((r) => !props(r).userId && props(r).wids === APP_ONLY_WIDS)).toHaveLength(0);
     expect(user.filter((r) => HOSTING_ASNS.has(props(r).autonomousSystemNumber as number))).toHaveLength(0);
+    const deviceless = d.graph.filter(
+      (r) => props(r).userId && !props(r).C_DeviceId && DESKTOP_BROWSER.test(String(props(r).userAgent)),
+    );
+    expect(deviceless).toHaveLength(0);
   });
 });

@@ -1,0 +1,4 @@
+/** The adversarial-baseline suite (baselines-suite.ts), half 2 of the library scenarios. */
+import { baselineSuite } from './baselines-suite.js';
+
+baselineSuite(1, 2);
