@@ -129,9 +129,8 @@ async function dataset(size: ServeSize, root: string): Promise<{ dir: string; mi
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
     files: Record<string, { bytes: number }>;
   };
-  const bytes = Object.entries(manifest.files)
-    .filter(([f]) => f !== 'labels.jsonl' && f !== 'truth.json')
-    .reduce((n, [, f]) => n + f.bytes, 0);
+  // the manifest lists the served files only (the answer key is beside the dataset, DIR.truth/)
+  const bytes = Object.values(manifest.files).reduce((n, f) => n + f.bytes, 0);
   return { dir, mib: bytes / 2 ** 20 };
 }
 

@@ -6,7 +6,9 @@
  * the files, hashes them, and schedules the deliveries whose blobs depend on that order (the UAL's
  * blob counters). Memory stays bounded: each worker has at most a few batches in flight.
  */
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DeliveryLines } from '../../generators/compose/index.js';
 import { assertTenantSatisfiable, tenantIdFor } from '../../generators/world/index.js';
@@ -19,7 +21,9 @@ import type { Scenario } from '../../src/scenario/types.js';
 import { throwIfInterrupted } from '../interrupt.js';
 import { replaceDirAtomic } from '../output-files.js';
 import { builtWorkerFile } from '../worker-file.js';
+import { checkKeyDirReplaceable, moveAnswerKey } from './answer-key.js';
 import {
+  answerKeyDirOf,
   finishDataset,
   type GenerateOptions,
   type GenerateResult,
@@ -140,13 +144,31 @@ export async function generateWithJobs(
   jobs: number,
 ): Promise<GenerateResult> {
   // written beside and renamed into place when complete: an interrupted or failed generation leaves
-  // the previous dataset or none
-  return await replaceDirAtomic(opts.out, async (tmp) => {
-    const o = { ...opts, out: tmp };
-    return jobs > 1
-      ? await generateDatasetParallel(scenario, { ...o, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
-      : await generateDatasetInterruptibly(scenario, o);
-  });
+  // the previous dataset or none. So is its answer key, outside it (renamed just before the dataset).
+  // (A write error is reported with the dataset's path: the key is written beside it, or, in `run`,
+  // to the system temp folder.)
+  const keyDir = answerKeyDirOf(opts);
+  checkKeyDirReplaceable(keyDir);
+  const keyTmp = join(dirname(keyDir), `.${basename(keyDir)}.${process.pid}.tmp`);
+  const removeKeyTmp = () => rmSync(keyTmp, { recursive: true, force: true });
+  process.once('exit', removeKeyTmp);
+  try {
+    const result = await replaceDirAtomic(opts.out, async (tmp) => {
+      removeKeyTmp();
+      const o = { ...opts, out: tmp, truthOut: keyTmp };
+      const r =
+        jobs > 1
+          ? await generateDatasetParallel(scenario, { ...o, jobs, workerHeapMb: heapLimitFor(scenario.tenant.users) })
+          : await generateDatasetInterruptibly(scenario, o);
+      throwIfInterrupted();
+      moveAnswerKey(keyTmp, keyDir);
+      return r;
+    });
+    return { ...result, truthDir: keyDir };
+  } finally {
+    removeKeyTmp();
+    process.off('exit', removeKeyTmp);
+  }
 }
 
 export interface ParallelOptions extends GenerateOptions {
@@ -162,8 +184,9 @@ export async function generateDatasetParallel(scenario: Scenario, opts: Parallel
   const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
   const jobs = Math.max(1, Math.floor(opts.jobs));
-  // refuse what the tenant cannot satisfy before starting any thread (the workers would too)
+  // refuse what the tenant cannot satisfy, and a key inside the dataset, before starting any thread
   assertTenantSatisfiable(scenario);
+  answerKeyDirOf(opts);
   const file = builtWorkerFile(import.meta.url, 'dataset', 'generate-worker.js');
   const parts: Part[] = [];
   for (let i = 0; i < jobs; i++) {
@@ -273,7 +296,7 @@ async function writeMerged(
   parts: Part[],
   t0: number,
 ): Promise<GenerateResult> {
-  const outputs = openOutputs(scenario, opts.out);
+  const outputs = openOutputs(scenario, opts);
   const schedule = new DeliverySchedule({ seed, tenantId: tenantIdFor(seed), delivery: scenario.delivery });
   const deliveryLines = new DeliveryLines();
   const counts: Partial<Record<SourceId, number>> = {};
@@ -368,5 +391,5 @@ async function writeMerged(
   });
   const truth = mergeTruths(truths);
   const manifest = finishDataset(scenario, opts, seed, outputs, counts, deliveries, truth);
-  return { manifest, truth, records: n, ms: wallNow() - t0 };
+  return { manifest, truth, truthDir: answerKeyDirOf(opts), records: n, ms: wallNow() - t0 };
 }

@@ -1,11 +1,12 @@
 /**
- * Writes a dataset (CONTRACTS.md §3, docs/dataset.md): records per collected source, delivery.jsonl,
- * labels.jsonl, truth.json and manifest.json with a sha256 per file. Streaming end to end: memory
- * does not grow with the scenario's length.
+ * Writes a dataset (CONTRACTS.md §3, docs/dataset.md): records per collected source, delivery.jsonl
+ * and manifest.json with a sha256 per file into the dataset directory, and its answer key —
+ * labels.jsonl and truth.json — into a folder outside it (by default the sibling `DIR.truth/`, see
+ * answer-key.ts). Streaming end to end: memory does not grow with the scenario's length.
  */
 
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   type Composition,
   compose,
@@ -15,17 +16,26 @@ import {
   Splitter,
 } from '../../generators/compose/index.js';
 import { wallNow } from '../../src/core/clock.js';
-import { DATASET_FILES, DATASET_FORMAT_VERSION, type DatasetManifest } from '../../src/core/dataset.js';
+import {
+  ANSWER_KEY_FILES,
+  DATASET_FILES,
+  DATASET_FORMAT_VERSION,
+  type DatasetManifest,
+} from '../../src/core/dataset.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { expectBlock, expectHash } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { throwIfInterrupted } from '../interrupt.js';
+import { checkAnswerKeyOutside, keyFolderBeside } from './answer-key.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
 export interface GenerateOptions {
+  /** the dataset directory: what a detector may be given */
   out: string;
+  /** the answer key's folder (truth.json, labels.jsonl), outside `out`; default the sibling `<out>.truth` */
+  truthOut?: string;
   seed?: number;
   shard?: Shard | null;
   scenarioHash: string;
@@ -42,6 +52,8 @@ export interface GenerateOptions {
 
 export interface GenerateResult {
   manifest: DatasetManifest;
+  /** where the answer key was written */
+  truthDir: string;
   truth: Truth;
   records: number;
   ms: number;
@@ -58,18 +70,32 @@ export interface DatasetOutputs {
   labels: JsonlWriter;
 }
 
-export function openOutputs(scenario: Scenario, out: string): DatasetOutputs {
-  mkdirSync(out, { recursive: true });
+/** The answer key's folder of a generation, checked to lie outside the dataset directory. */
+export function answerKeyDirOf(opts: Pick<GenerateOptions, 'out' | 'truthOut'>): string {
+  const dir = resolve(opts.truthOut ?? keyFolderBeside(opts.out));
+  checkAnswerKeyOutside(opts.out, dir);
+  return dir;
+}
+
+export function openOutputs(scenario: Scenario, opts: Pick<GenerateOptions, 'out' | 'truthOut'>): DatasetOutputs {
+  const key = answerKeyDirOf(opts);
+  mkdirSync(opts.out, { recursive: true });
+  // a dataset of format 1 being written over kept its key inside: it goes with the old records
+  for (const f of Object.values(ANSWER_KEY_FILES)) rmSync(join(opts.out, f), { force: true });
+  mkdirSync(key, { recursive: true });
   const records = new Map<SourceId, JsonlWriter>();
-  for (const s of scenario.telemetry.sources) records.set(s, new JsonlWriter(join(out, SOURCES[s].file)));
+  for (const s of scenario.telemetry.sources) records.set(s, new JsonlWriter(join(opts.out, SOURCES[s].file)));
   return {
     records,
-    delivery: new JsonlWriter(join(out, DATASET_FILES.delivery)),
-    labels: new JsonlWriter(join(out, DATASET_FILES.labels)),
+    delivery: new JsonlWriter(join(opts.out, DATASET_FILES.delivery)),
+    labels: new JsonlWriter(join(key, ANSWER_KEY_FILES.labels)),
   };
 }
 
-/** Close the outputs, write truth.json and manifest.json; returns the manifest. */
+/**
+ * Close the outputs, write truth.json (into the answer key) and manifest.json; returns the
+ * manifest. The manifest lists the dataset directory's files only: nothing in it points at the key.
+ */
 export function finishDataset(
   scenario: Scenario,
   opts: GenerateOptions,
@@ -82,14 +108,12 @@ export function finishDataset(
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of outputs.records) files[SOURCES[s].file] = w.close();
   files[DATASET_FILES.delivery] = outputs.delivery.close();
-  files[DATASET_FILES.labels] = outputs.labels.close();
+  outputs.labels.close();
   if (opts.logAnalytics && scenario.telemetry.sources.includes('graphActivity')) {
     const { rows: _rows, ...file } = writeGraphLaRows(opts.out, seed);
     files[LA_GRAPH_FILE] = file;
   }
-  const tw = new JsonlWriter(join(opts.out, DATASET_FILES.truth));
-  tw.text(`${JSON.stringify(truth, null, 2)}\n`);
-  files[DATASET_FILES.truth] = tw.close();
+  writeTruth(answerKeyDirOf(opts), truth);
   const counts: DatasetManifest['counts'] = {};
   for (const s of scenario.telemetry.sources) counts[s] = recordCounts[s] ?? 0;
   counts.deliveries = deliveries;
@@ -151,7 +175,7 @@ export async function generateDatasetInterruptibly(scenario: Scenario, opts: Gen
 function* generationSteps(scenario: Scenario, opts: GenerateOptions): Generator<void, GenerateResult> {
   const t0 = wallNow();
   const seed = opts.seed ?? scenario.seed;
-  const outputs = openOutputs(scenario, opts.out);
+  const outputs = openOutputs(scenario, opts);
   const { split, records, actors } = yield* splitSteps(
     scenario,
     seed,
@@ -165,7 +189,7 @@ function* generationSteps(scenario: Scenario, opts: GenerateOptions): Generator<
   );
   const truth = split.truth(opts.scenarioHash, actors);
   const manifest = finishDataset(scenario, opts, seed, outputs, split.counts, split.deliveries, truth);
-  return { manifest, truth, records, ms: wallNow() - t0 };
+  return { manifest, truth, truthDir: answerKeyDirOf(opts), records, ms: wallNow() - t0 };
 }
 
 /**
@@ -194,6 +218,13 @@ export function* splitSteps(
   }
   onProgress?.(1, n, scenario.time.end);
   return { split, records: n, actors: c.actors };
+}
+
+/** truth.json into an answer-key folder. */
+export function writeTruth(keyDir: string, truth: Truth): void {
+  const tw = new JsonlWriter(join(keyDir, ANSWER_KEY_FILES.truth));
+  tw.text(`${JSON.stringify(truth, null, 2)}\n`);
+  tw.close();
 }
 
 export function writeManifest(dir: string, m: DatasetManifest): void {

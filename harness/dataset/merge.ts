@@ -1,6 +1,7 @@
 /**
  * Merge the parts written by `generate --shard i/n` into the dataset an unsharded run writes, byte
- * for byte. Each shard's labels.jsonl carries (time, source, id) per record in the shard's order;
+ * for byte, its answer key too (the merged key goes beside the merged dataset, `<out>.truth/`, or to
+ * `truthOut`). Each shard's labels.jsonl (in its answer key, found as findAnswerKey finds it) carries (time, source, id) per record in the shard's order;
  * a k-way merge on that key interleaves the shards' record lines, and the delivery schedule (whose
  * blob cuts depend on the global order) is recomputed over the merged stream. Streaming: every
  * file is read line by line, so memory does not grow with the dataset.
@@ -9,14 +10,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Heap } from 'heap-js';
 import { DeliveryLines } from '../../generators/compose/index.js';
-import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
+import { ANSWER_KEY_FILES, DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { LineReader } from '../replay/line-reader.js';
-import { sortKeys, writeManifest } from './generate.js';
+import { findAnswerKey } from './answer-key.js';
+import { answerKeyDirOf, sortKeys, writeManifest, writeTruth } from './generate.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
@@ -32,7 +34,10 @@ export function mergeShards(
   out: string,
   scenario: Scenario,
   tenantId: string,
+  truthOut?: string,
 ): DatasetManifest {
+  const keyOut = answerKeyDirOf({ out, ...(truthOut !== undefined ? { truthOut } : {}) });
+  const keys = dirs.map((d) => findAnswerKey(d));
   const manifests = dirs.map(
     (d) => JSON.parse(readFileSync(join(d, DATASET_FILES.manifest), 'utf8')) as DatasetManifest,
   );
@@ -51,7 +56,8 @@ export function mergeShards(
   }
   const sources = m0.collection.sources;
   mkdirSync(out, { recursive: true });
-  const shardLabels = dirs.map((d) => new LineReader(join(d, DATASET_FILES.labels)));
+  mkdirSync(keyOut, { recursive: true });
+  const shardLabels = keys.map((k) => new LineReader(join(k.dir, ANSWER_KEY_FILES.labels)));
   const shardRecords = dirs.map((d) => {
     const map = new Map<SourceId, LineReader>();
     for (const s of sources) map.set(s, new LineReader(join(d, SOURCES[s].file)));
@@ -60,7 +66,7 @@ export function mergeShards(
   const writers = new Map<SourceId, JsonlWriter>();
   for (const s of sources) writers.set(s, new JsonlWriter(join(out, SOURCES[s].file)));
   const delivery = new JsonlWriter(join(out, DATASET_FILES.delivery));
-  const labels = new JsonlWriter(join(out, DATASET_FILES.labels));
+  const labels = new JsonlWriter(join(keyOut, ANSWER_KEY_FILES.labels));
   const schedule = new DeliverySchedule({ seed: m0.seed, tenantId, delivery: scenario.delivery });
   const cmp = (a: { lab: Lab }, b: { lab: Lab }) => {
     if (a.lab.time !== b.lab.time) return a.lab.time - b.lab.time;
@@ -128,17 +134,14 @@ export function mergeShards(
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
   files[DATASET_FILES.delivery] = delivery.close();
-  files[DATASET_FILES.labels] = labels.close();
+  labels.close();
   // truth: campaigns and benign actors are disjoint across shards
   // Log Analytics rows (generate --log-analytics): converted again from the merged Graph file
   if (manifests.some((m) => m.files[LA_GRAPH_FILE]) && sources.includes('graphActivity')) {
     const { rows: _rows, ...file } = writeGraphLaRows(out, m0.seed);
     files[LA_GRAPH_FILE] = file;
   }
-  const truth = mergeTruths(dirs.map((d) => JSON.parse(readFileSync(join(d, DATASET_FILES.truth), 'utf8')) as Truth));
-  const tw = new JsonlWriter(join(out, DATASET_FILES.truth));
-  tw.text(`${JSON.stringify(truth, null, 2)}\n`);
-  files[DATASET_FILES.truth] = tw.close();
+  writeTruth(keyOut, mergeTruths(keys.map((k) => JSON.parse(readFileSync(k.truth, 'utf8')) as Truth)));
   const mcounts: DatasetManifest['counts'] = {};
   for (const s of sources) mcounts[s] = counts[s] ?? 0;
   mcounts.deliveries = deliveries;

@@ -28,6 +28,7 @@ import type { EpochMs } from '../../src/core/clock.js';
 import {
   DATASET_FILES,
   DATASET_FORMAT_VERSION,
+  DATASET_FORMATS_READ,
   type DatasetManifest,
   type DeliveryEntry,
 } from '../../src/core/dataset.js';
@@ -143,10 +144,10 @@ export function loadDataset(dir: string): LoadedDataset {
   } catch (e) {
     throw userError('E_DATASET', `${manifestPath}: not valid JSON (${(e as Error).message})`);
   }
-  if (manifest.formatVersion !== DATASET_FORMAT_VERSION) {
+  if (!DATASET_FORMATS_READ.includes(manifest.formatVersion)) {
     throw userError(
       'E_DATASET',
-      `${manifestPath}: dataset format version ${String(manifest.formatVersion)} is not supported (this enumbench reads version ${DATASET_FORMAT_VERSION})`,
+      `${manifestPath}: dataset format version ${String(manifest.formatVersion)} is not supported (this enumbench reads versions ${DATASET_FORMATS_READ.join(', ')} and writes ${DATASET_FORMAT_VERSION})`,
       'regenerate the dataset with this version of enumbench',
     );
   }

@@ -2,7 +2,9 @@
  * A detector that is a separate program: started through the shell in its own process group, so
  * stopping it (SIGTERM, then SIGKILL after a grace period) reaches everything it started and
  * nothing is orphaned. Its stdout is read line by line by the caller; its stderr is kept whole in a
- * file of the run's output folder, and its last lines are at hand for the failure message.
+ * file of the run's output folder, and its last lines are at hand for the failure message. It starts
+ * in an empty private working directory with an environment that does not lead to an answer key
+ * (detector-place.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -21,6 +23,7 @@ import type { Readable, Writable } from 'node:stream';
 import { wallNow } from '../../src/core/clock.js';
 import { userError } from '../../src/core/errors.js';
 import { onInterrupt, throwIfInterrupted } from '../interrupt.js';
+import { type DetectorPlace, detectorPlace } from './detector-place.js';
 
 export interface ChildExit {
   code: number | null;
@@ -29,6 +32,7 @@ export interface ChildExit {
 
 export interface DetectorChildOptions {
   command: string;
+  /** where `run` was started: relative paths in the command line are read from here (the program starts elsewhere) */
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   /** where stderr is written in full */
@@ -52,23 +56,26 @@ export class DetectorChild {
   private partial = '';
   private readonly stderr: WriteStream;
   private readonly stdoutDone: Promise<void>;
+  private readonly place: DetectorPlace;
   private readonly unregister: () => void;
 
   constructor(o: DetectorChildOptions) {
     // nothing new starts once enumbench is interrupted
     throwIfInterrupted();
     this.stderr = createWriteStream(o.stderrFile);
-    this.child = spawn(o.command, {
+    this.place = detectorPlace(o.command, o.cwd, o.env);
+    this.child = spawn(this.place.command, {
       shell: true,
       detached: true,
-      cwd: o.cwd,
-      env: o.env as NodeJS.ProcessEnv,
+      cwd: this.place.cwd,
+      env: this.place.env as NodeJS.ProcessEnv,
       stdio: [o.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     this.child.stdin?.on('error', () => {
       // the detector closed its stdin (exited): what it did not read is its loss, reported by its exit
     });
-    this.exited = new Promise((done) => {
+    // the working directory goes once the program has exited (and again after stop(), for what its group wrote)
+    this.exited = new Promise<ChildExit>((done) => {
       this.child.once('error', (e) => {
         this.spawnError = e;
         this.exit = { code: null, signal: null };
@@ -78,7 +85,7 @@ export class DetectorChild {
         this.exit = { code, signal };
         done(this.exit);
       });
-    });
+    }).finally(() => this.place.dispose());
     (this.child.stderr as Readable).on('data', (d: Buffer) => {
       this.stderr.write(d);
       const text = this.partial + d.toString('utf8');
@@ -145,6 +152,7 @@ export class DetectorChild {
       }
     }
     await this.drained();
+    this.place.dispose();
     return { killed };
   }
 

@@ -3,8 +3,10 @@
  * `enumbench run DIR` (CONTRACTS.md §3: `run` accepts a dataset directory as well as a scenario).
  *
  * Streaming end to end (DESIGN.md "Scale"), so memory does not grow with the dataset's length:
- *   1. truth.json is read; labels.jsonl and delivery.jsonl are checked line by line before the
- *      replay starts (the first bad line stops the run with its file:line);
+ *   1. the answer key is found outside the dataset directory (harness/dataset/answer-key.ts; a
+ *      directory holding its key is refused: the detector must not be able to read it); truth.json
+ *      is read, labels.jsonl and delivery.jsonl are checked line by line before the replay starts
+ *      (the first bad line stops the run with its file:line);
  *   2. the replay reads delivery.jsonl in availability order with a bounded reorder window and
  *      fetches each record from its source file by offset (harness/replay/dataset.ts), in the order
  *      `availabilityOrder` gives a whole schedule, into runLockstep;
@@ -14,10 +16,8 @@
  *      collection ledger).
  * Memory: the open availability window, the alerts, and the campaigns' record ids.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { ReceivedAlert } from '../../src/core/alerts.js';
-import { DATASET_FILES } from '../../src/core/dataset.js';
 import type { Detector } from '../../src/core/detector.js';
 import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
@@ -34,6 +34,7 @@ import {
   ScoringSubset,
   scoreWithLookups,
 } from '../../src/scoring/index.js';
+import { checkAnswerKeyMatches, findAnswerKey, refuseAnswerKeyInside } from '../dataset/answer-key.js';
 import { type DatasetDeliveries, type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
 import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
 import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
@@ -123,6 +124,8 @@ export function* replayItems(stream: DeliveryStream, sources: readonly SourceId[
 
 export interface DatasetRunOptions {
   dir: string;
+  /** the answer key's folder (default: found beside the dataset, see findAnswerKey) */
+  truthDir?: string;
   detector: Detector;
   tickMs?: number;
   /** wall-clock limit for one detector call (default 30 s): a stdio: tick waits this long for its acknowledgement */
@@ -152,11 +155,12 @@ export interface DatasetKey {
   deliveries: DatasetDeliveries;
 }
 
-export function openDatasetKey(dir: string): DatasetKey {
-  const truthPath = join(dir, DATASET_FILES.truth);
-  const truth = parseTruthText(read(truthPath), truthPath);
-  const labelsPath = join(dir, DATASET_FILES.labels);
-  const labels = existsSync(labelsPath) ? labelsPath : null;
+export function openDatasetKey(dir: string, truthDir?: string): DatasetKey {
+  refuseAnswerKeyInside(dir);
+  const key = findAnswerKey(dir, truthDir);
+  const truth = parseTruthText(read(key.truth), key.truth);
+  checkAnswerKeyMatches(dir, truth, key.truth);
+  const labels = key.labels;
   if (labels !== null) {
     streamJsonl({
       path: labels,
@@ -224,7 +228,7 @@ export function scoreOnDataset(
 }
 
 export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
-  const key = openDatasetKey(o.dir);
+  const key = openDatasetKey(o.dir, o.truthDir);
   const { truth, deliveries } = key;
   const stream = deliveries.open();
   let lockstep: LockstepResult;

@@ -55,6 +55,8 @@ export interface ExternalProgress {
 
 export interface ExternalRunOptions {
   dir: string;
+  /** the dataset's answer-key folder (default: found beside it) */
+  truthDir?: string;
   /** the shell command line of the detector */
   command: string;
   /** its working directory */
@@ -107,7 +109,7 @@ export function latencyScaling(speed: SpeedMode): string | null {
 
 export async function runExternalOnDataset(o: ExternalRunOptions): Promise<ExternalRun> {
   const t0 = wallNow();
-  const key = openDatasetKey(o.dir);
+  const key = openDatasetKey(o.dir, o.truthDir);
   const publication = loadDataset(o.dir);
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
   const drainMs = o.drainMs ?? DEFAULT_DRAIN_MS;

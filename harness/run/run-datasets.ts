@@ -24,7 +24,10 @@ import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderr
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
 /** How detectors that are separate programs are run (process:): everything but the dataset and command. */
-export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'> & {
+export type ExternalSettings = Omit<
+  ExternalRunOptions,
+  'dir' | 'truthDir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'
+> & {
   /** the run's output folder: the detector's stderr is kept under detector/ */
   outDir: string;
 };
@@ -32,6 +35,8 @@ export type ExternalSettings = Omit<ExternalRunOptions, 'dir' | 'command' | 'cwd
 export interface RunDatasetsOptions {
   /** dataset directories (as `generate --out DIR` writes them) */
   datasets: readonly string[];
+  /** the answer-key folder of each dataset, same order (default: each found beside its dataset) */
+  keys?: readonly string[];
   /** e.g. builtin:volume, module:./my-detector.js */
   detector: string;
   detectorOptions?: Record<string, unknown>;
@@ -104,8 +109,9 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const detectorFailures: string[] = [];
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
-  for (const dir of o.datasets) {
+  for (const [i, dir] of o.datasets.entries()) {
     throwIfInterrupted();
+    const truthDir = o.keys?.[i];
     let run: DatasetRun;
     let name: string;
     let stderrTail: string[] = [];
@@ -116,6 +122,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       const ext = await runExternalOnDataset({
         ...settings,
         dir,
+        ...(truthDir !== undefined ? { truthDir } : {}),
         command: spec.command,
         cwd: o.cwd,
         stderrFile: stderrFileFor(outDir, dir),
@@ -149,6 +156,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
         o.onReplay?.({ dataset: dir });
         run = await runOnDataset({
           dir,
+          ...(truthDir !== undefined ? { truthDir } : {}),
           detector,
           ...(o.onReplay
             ? {

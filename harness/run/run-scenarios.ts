@@ -1,16 +1,23 @@
 /**
  * From `run` inputs to dataset directories: a scenario file is generated (once per seed) into
- * `<out>/datasets/<scenario>/seed-<n>/`; a dataset directory is used as it is. The datasets then go
+ * `<out>/datasets/<scenario>/seed-<n>/`, its answer key into `<out>.truth/datasets/<scenario>/seed-<n>/`
+ * or, with `truthRoot`, into `<truthRoot>/<scenario>/seed-<n>/` (`run` keeps it there, in a private
+ * temporary folder, until every detector has stopped); a dataset directory is used as it is, its
+ * answer key found beside it or where `--truth` says, and refused when it holds its key inside or
+ * its key lies in the output folder. The output folder must hold no answer key at all while a
+ * detector runs (docs/dataset.md "The answer key"). The datasets then go
  * through runDatasets (lockstep replay, scoring, gates). Seeds: the scenario's seed (or `--seed`)
  * for one run; with `--seeds N` or `repeat: N`, N seeds derived from it — judging seeds by default,
  * tuning seeds with `seedPurpose: 'tune'` (src/scoring/seeds.ts), so the two never mix.
  */
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../../src/core/catalog.js';
+import { ANSWER_KEY_FILES } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
+import { findAnswerKey, isWithin, refuseAnswerKeyInside, runKeyDir } from '../dataset/answer-key.js';
 import { generateWithJobs, resolveJobs } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
 
@@ -24,6 +31,8 @@ export interface PreparedInput {
   scenario: Scenario | null;
   seeds: number[];
   datasets: string[];
+  /** the answer-key folder of each dataset, in the same order */
+  keys: string[];
 }
 
 export interface PrepareOptions {
@@ -37,6 +46,10 @@ export interface PrepareOptions {
   /** overrides each scenario's `repeat` */
   seeds?: number;
   seedPurpose?: SeedPurpose;
+  /** write generated answer keys under this folder (`<truthRoot>/<scenario>/seed-<n>`), not in `<out>.truth/` */
+  truthRoot?: string;
+  /** `--truth`: the answer-key folder of each dataset-directory input, in order */
+  truths?: readonly string[];
   /** generation threads (1: this thread; more: worker threads, the same bytes; auto: autoJobs for each scenario's tenant). Default 1. */
   jobs?: number | 'auto';
   onGenerate?: (e: {
@@ -58,21 +71,37 @@ export function seedsFor(base: number, n: number, purpose: SeedPurpose = 'judge'
 
 export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]> {
   // validate every input before generating anything (a typo fails in milliseconds)
-  const loaded: { input: string; path: string; scenario: Scenario | null; hash: string | null }[] = [];
+  const loaded: { input: string; path: string; scenario: Scenario | null; hash: string | null; key: string | null }[] =
+    [];
   const diagnostics = [];
+  const truths = o.truths ?? [];
+  const dirInputs = o.inputs.filter((i) => isDirectory(resolve(o.cwd, i)));
+  if (truths.length > 0 && truths.length !== dirInputs.length) {
+    throw new EnumbenchError(
+      'E_OPTION',
+      `--truth names the answer key of each dataset directory given: ${truths.length} --truth for ${dirInputs.length} dataset director${dirInputs.length === 1 ? 'y' : 'ies'}`,
+      { hint: 'give one --truth per dataset directory, in the same order, or none to find each beside its dataset' },
+    );
+  }
   for (const input of o.inputs) {
     const path = resolve(o.cwd, input);
-    if (existsSync(path) && statSync(path).isDirectory()) {
-      if (!existsSync(join(path, 'truth.json')) || !existsSync(join(path, 'delivery.jsonl'))) {
+    if (isDirectory(path)) {
+      if (!existsSync(join(path, 'delivery.jsonl'))) {
+        throw new EnumbenchError('E_INPUT', `${input} is a directory but not a dataset (no delivery.jsonl)`, {
+          hint: 'give a scenario YAML file, or a directory written by `enumbench generate --out DIR`',
+        });
+      }
+      refuseAnswerKeyInside(path, input);
+      const given = truths[dirInputs.indexOf(input)];
+      const key = findAnswerKey(path, given !== undefined ? resolve(o.cwd, given) : undefined);
+      if (isWithin(key.dir, o.out)) {
         throw new EnumbenchError(
-          'E_INPUT',
-          `${input} is a directory but not a dataset (no truth.json / delivery.jsonl)`,
-          {
-            hint: 'give a scenario YAML file, or a directory written by `enumbench generate --out DIR`',
-          },
+          'E_OPTION',
+          `the answer key of ${input} (${relative(o.cwd, key.dir) || key.dir}) is inside the output folder ${relative(o.cwd, o.out) || o.out}: a detector that looks there could read it`,
+          { hint: 'give another --out, outside the folder that holds the key' },
         );
       }
-      loaded.push({ input, path, scenario: null, hash: null });
+      loaded.push({ input, path, scenario: null, hash: null, key: key.dir });
       continue;
     }
     const r = await loadScenarioFile(input.startsWith('/') ? input : join(o.cwd, input), o.catalog);
@@ -82,7 +111,7 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
       );
       continue;
     }
-    loaded.push({ input, path, scenario: r.scenario, hash: r.hash });
+    loaded.push({ input, path, scenario: r.scenario, hash: r.hash, key: null });
   }
   if (diagnostics.length) {
     throw new EnumbenchError('E_SCENARIO', `${diagnostics.length} problem(s) in the scenarios`, { diagnostics });
@@ -99,6 +128,31 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     names.set(l.scenario.name, l.input);
   }
 
+  // the output folder holds no answer key while a detector runs: the keys of the datasets about to
+  // be regenerated go with them; any other (a dataset of an older version, a key put there) is refused
+  const regenerated = loaded.flatMap((l) =>
+    l.scenario
+      ? seedsFor(o.seed ?? l.scenario.seed, o.seeds ?? l.scenario.repeat, o.seedPurpose).map((seed) =>
+          join(o.out, 'datasets', (l.scenario as Scenario).name, `seed-${seed}`),
+        )
+      : [],
+  );
+  const stale = keyFilesUnder(o.out, 4).filter((f) => !regenerated.some((d) => isWithin(f, d)));
+  if (stale.length) {
+    throw new EnumbenchError(
+      'E_OUTPUT_HOLDS_KEY',
+      `the output folder ${relative(o.cwd, o.out) || o.out} holds an answer key (${stale
+        .slice(0, 3)
+        .map((f) => relative(o.cwd, f) || f)
+        .join(
+          ', ',
+        )}${stale.length > 3 ? `, … ${stale.length - 3} more` : ''}): a detector that looks there could read it`,
+      {
+        hint: `move it out (a dataset's key goes beside it: mkdir DIR.truth && mv DIR/truth.json DIR/labels.jsonl DIR.truth/), delete it, or give another --out`,
+      },
+    );
+  }
+
   const out: PreparedInput[] = [];
   const total = loaded.reduce(
     (n, l) =>
@@ -108,19 +162,30 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
   let index = 0;
   for (const l of loaded) {
     if (!l.scenario) {
-      out.push({ input: l.input, kind: 'dataset', name: l.input, scenario: null, seeds: [], datasets: [l.path] });
+      out.push({
+        input: l.input,
+        kind: 'dataset',
+        name: l.input,
+        scenario: null,
+        seeds: [],
+        datasets: [l.path],
+        keys: [l.key as string],
+      });
       continue;
     }
     const s = l.scenario;
     const seeds = seedsFor(o.seed ?? s.seed, o.seeds ?? s.repeat, o.seedPurpose);
     const datasets: string[] = [];
+    const keys: string[] = [];
     for (const seed of seeds) {
       // replaced when the new one is complete (generateWithJobs)
       const dir = join(o.out, 'datasets', s.name, `seed-${seed}`);
+      const key = o.truthRoot ? join(o.truthRoot, s.name, `seed-${seed}`) : runKeyDir(o.out, dir);
       index++;
       o.onGenerate?.({ scenario: s.name, seed, index, of: total });
       const genOpts = {
         out: dir,
+        truthOut: key,
         seed,
         scenarioHash: l.hash as string,
         scenarioFile: l.input,
@@ -130,8 +195,27 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
       const g = await generateWithJobs(s, genOpts, resolveJobs(o.jobs ?? 1, s.tenant.users));
       o.onGenerate?.({ scenario: s.name, seed, index, of: total, records: g.records, ms: g.ms });
       datasets.push(dir);
+      keys.push(key);
     }
-    out.push({ input: l.input, kind: 'scenario', name: s.name, scenario: s, seeds, datasets });
+    out.push({ input: l.input, kind: 'scenario', name: s.name, scenario: s, seeds, datasets, keys });
+  }
+  return out;
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+/** Answer-key files (truth.json, labels.jsonl) in `dir` and its folders, `depth` levels down. */
+export function keyFilesUnder(dir: string, depth: number): string[] {
+  if (!isDirectory(dir)) return [];
+  const names = new Set<string>(Object.values(ANSWER_KEY_FILES));
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth > 0) out.push(...keyFilesUnder(p, depth - 1));
+    } else if (names.has(e.name)) out.push(p);
   }
   return out;
 }

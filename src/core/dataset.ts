@@ -1,19 +1,33 @@
 /**
- * The dataset on disk (CONTRACTS.md §3): a complete, versioned input for `serve`, `run` and `score`.
+ * The dataset on disk (CONTRACTS.md §3, docs/dataset.md): a complete, versioned input for `serve`,
+ * `run` and `score`, in two folders.
  *
+ * The dataset directory — what a detector may be pointed at:
  *   manifest.json          what it is (scenario, seed, versions, collection, hypotheses, counts, sha256s)
  *   <source>.jsonl         records exactly as served, one per line, event-time order (see SOURCES[].file)
  *   delivery.jsonl         the seeded availability schedule, one DeliveryEntry per line
- *   truth.json, labels.jsonl   ground truth: never served to a detector
+ *
+ * The answer key — a folder outside it (`DIR.truth/` by default; harness/dataset/answer-key.ts),
+ * read by scoring only:
+ *   truth.json, labels.jsonl   ground truth
+ *
+ * Format 2 (this one) keeps the key outside; format 1 wrote it into the dataset directory, and is
+ * still read once the key is moved out (`run` and `serve` refuse it before, saying how).
  */
 import type { EpochMs } from './clock.js';
 import type { SourceId } from './sources.js';
 
-export const DATASET_FORMAT_VERSION = 1;
+export const DATASET_FORMAT_VERSION = 2;
+/** dataset formats this version reads (format 1 once its answer key is moved out) */
+export const DATASET_FORMATS_READ: readonly number[] = [1, 2];
 
 export const DATASET_FILES = {
   manifest: 'manifest.json',
   delivery: 'delivery.jsonl',
+} as const;
+
+/** The answer key's files: never in the dataset directory, never served. */
+export const ANSWER_KEY_FILES = {
   truth: 'truth.json',
   labels: 'labels.jsonl',
 } as const;

@@ -100,5 +100,6 @@ export async function measureBaselines(scenario: Scenario): Promise<BaselineFigu
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.truth`, { recursive: true, force: true }); // its answer key, beside it
   }
 }

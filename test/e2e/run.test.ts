@@ -69,7 +69,7 @@ describe('enumbench run', () => {
       [
         'score',
         '--truth',
-        join(dataset, 'truth.json'),
+        dataset, // the dataset directory: its answer key is found beside the output folder (a.truth/)
         '--alerts',
         join(out, 'alerts', 'small', 'seed-7.jsonl'),
         '--report',

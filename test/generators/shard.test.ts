@@ -29,12 +29,19 @@ const root = mkdtempSync(join(tmpdir(), 'enumbench-shard-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const gen = (out: string, shard: { index: number; count: number } | null = null, logAnalytics = false) =>
   generateDataset(s, { out: join(root, out), shard, scenarioHash: 'h', toolVersion: '0.0.0-test', logAnalytics });
-const files = (dir: string) =>
-  Object.fromEntries(
+/** a dataset's files, and its answer key's (beside it, DIR.truth/) as `key/<file>` */
+const files = (dir: string) => ({
+  ...Object.fromEntries(
     readdirSync(join(root, dir))
       .sort()
       .map((f) => [f, readFileSync(join(root, dir, f), 'utf8')]),
-  );
+  ),
+  ...Object.fromEntries(
+    readdirSync(join(root, `${dir}.truth`))
+      .sort()
+      .map((f) => [`key/${f}`, readFileSync(join(root, `${dir}.truth`, f), 'utf8')]),
+  ),
+});
 
 describe('datasets on disk', () => {
   const full = gen('full');
@@ -47,15 +54,18 @@ describe('datasets on disk', () => {
         'delivery.jsonl',
         'endpoint-powershell.jsonl',
         'graph-activity.jsonl',
-        'labels.jsonl',
         'manifest.json',
         'signins.jsonl',
-        'truth.json',
         'ual.jsonl',
       ].sort(),
     );
     for (const f of names.filter((n) => n !== 'manifest.json'))
       expect(full.manifest.files[f]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // the answer key: beside the dataset, never listed in its manifest
+    expect(readdirSync(join(root, 'full.truth')).sort()).toEqual(['labels.jsonl', 'truth.json']);
+    expect(full.truthDir).toBe(join(root, 'full.truth'));
+    expect(Object.keys(full.manifest.files).filter((f) => /truth|labels/.test(f))).toEqual([]);
+    expect(full.manifest.formatVersion).toBe(2);
   });
 
   it('is byte-identical when generated twice', () => {

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { CliIO } from '../../harness/cli/io.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -68,4 +69,23 @@ export async function runInProcess(
   };
   const code = await runCli(['node', 'enumbench', ...args], cli);
   return { code, ...io };
+}
+
+/**
+ * Start the built `enumbench serve … --json` and wait for its first stdout line (the CONTRACTS.md
+ * §4 object). The caller stops the child (SIGINT).
+ */
+export async function startServe(
+  args: string[],
+  opts: { cwd?: string } = {},
+): Promise<{ child: ChildProcess; env: Record<string, string> }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--json'], {
+    cwd: opts.cwd ?? ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  return { child, env: JSON.parse(line) as Record<string, string> };
 }

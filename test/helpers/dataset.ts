@@ -167,7 +167,9 @@ export function writeDataset(dir: string, f: Fixture, seed: number): void {
   writeFileSync(join(dir, 'signins.jsonl'), bySource.signIns?.map((l) => `${l}\n`).join('') ?? '');
   writeFileSync(join(dir, 'graph-activity.jsonl'), bySource.graphActivity?.map((l) => `${l}\n`).join('') ?? '');
   writeFileSync(join(dir, 'delivery.jsonl'), f.deliveries.map((d) => `${JSON.stringify(d)}\n`).join(''));
-  writeFileSync(join(dir, 'truth.json'), '{"campaigns": "THE MOCK MUST NEVER READ THIS"');
+  // the answer key beside the dataset (DIR.truth/), as generate writes it: deliberately broken JSON
+  mkdirSync(`${dir}.truth`, { recursive: true });
+  writeFileSync(join(`${dir}.truth`, 'truth.json'), '{"campaigns": "THE MOCK MUST NEVER READ THIS"');
   const manifest: DatasetManifest = {
     formatVersion: DATASET_FORMAT_VERSION,
     tool: { name: 'enumbench', version: '0.1.0' },

@@ -20,5 +20,6 @@ export function tempDir(prefix: string): string {
 
 afterAll(() => {
   if (process.env.ENUMBENCH_KEEP_TMP === '1') return;
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  // a dataset generated into the directory itself has its answer key beside it (DIR.truth/)
+  for (const dir of made.splice(0)) for (const d of [dir, `${dir}.truth`]) rmSync(d, { recursive: true, force: true });
 });

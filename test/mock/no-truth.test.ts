@@ -22,7 +22,7 @@ describe('the truth stays on the bench side', () => {
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
       expect(text, f).not.toMatch(
-        /truth\.json|labels\.jsonl|DATASET_FILES\.(truth|labels)|core\/truth\.js|\/records\.js/,
+        /truth\.json|labels\.jsonl|DATASET_FILES\.(truth|labels)|ANSWER_KEY_FILES|answer-key\.js|core\/truth\.js|\/records\.js/,
       );
     }
   });

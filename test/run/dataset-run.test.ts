@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../harness/cli/io.js';
@@ -13,8 +13,10 @@ import { buildSynthetic } from './synthetic.js';
 function writeDataset(): string {
   const dir = tempDir('enumbench-ds-');
   const ds = buildSynthetic();
-  writeFileSync(join(dir, 'truth.json'), JSON.stringify(ds.truth));
-  writeFileSync(join(dir, 'labels.jsonl'), `${ds.labels.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  // the answer key beside the dataset, as generate writes it
+  mkdirSync(`${dir}.truth`);
+  writeFileSync(join(`${dir}.truth`, 'truth.json'), JSON.stringify(ds.truth));
+  writeFileSync(join(`${dir}.truth`, 'labels.jsonl'), `${ds.labels.map((l) => JSON.stringify(l)).join('\n')}\n`);
   writeFileSync(join(dir, 'delivery.jsonl'), `${ds.delivery.map((d) => JSON.stringify(d)).join('\n')}\n`);
   for (const source of ['graphActivity', 'signIns'] as const) {
     const ids = ds.labels.filter((l) => l.source === source).map((l) => l.id);
@@ -80,8 +82,8 @@ describe('runDatasets', () => {
   it('runs several seeds of a scenario, combines them, gates, and reports detector failures', async () => {
     const a = writeDataset();
     const b = writeDataset();
-    const truth = JSON.parse(readFileSync(join(b, 'truth.json'), 'utf8'));
-    writeFileSync(join(b, 'truth.json'), JSON.stringify({ ...truth, seed: 43 }));
+    const truth = JSON.parse(readFileSync(join(`${b}.truth`, 'truth.json'), 'utf8'));
+    writeFileSync(join(`${b}.truth`, 'truth.json'), JSON.stringify({ ...truth, seed: 43 }));
     const th = parseThresholdLine('recall.lower>=0.3');
     if (!th.ok) throw new Error('threshold');
     const r = await runDatasets({

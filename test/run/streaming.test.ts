@@ -5,7 +5,7 @@
  * as the reference), on generated datasets over seeds, detectors and random alert sets, and for
  * the errors a bad line gives: its file:line, never a stack trace.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,8 +85,8 @@ const dirOf = (seed: number) => datasets.get(seed) as string;
 
 /** The whole-dataset pipeline `run DIR` used before it streamed: every file read and parsed whole. */
 async function runWhole(dir: string, detector: Detector) {
-  const truth = parseTruthText(readFileSync(join(dir, 'truth.json'), 'utf8'));
-  const labels = parseLabelsText(readFileSync(join(dir, 'labels.jsonl'), 'utf8')).items;
+  const truth = parseTruthText(readFileSync(join(`${dir}.truth`, 'truth.json'), 'utf8'));
+  const labels = parseLabelsText(readFileSync(join(`${dir}.truth`, 'labels.jsonl'), 'utf8')).items;
   const delivery = parseDeliveryText(readFileSync(join(dir, 'delivery.jsonl'), 'utf8')).items;
   const records = new Map<string, TelemetryRecord>();
   for (const source of truth.sources as SourceId[]) {
@@ -170,7 +170,7 @@ describe('run DIR streams the dataset and scores exactly as the whole-dataset pi
   it('the generated datasets exercise what the streaming must keep: endpoint events, history, campaigns cited', async () => {
     const dir = dirOf(SEEDS[0] as number);
     const delivery = parseDeliveryText(readFileSync(join(dir, 'delivery.jsonl'), 'utf8')).items;
-    const truth = parseTruthText(readFileSync(join(dir, 'truth.json'), 'utf8'));
+    const truth = parseTruthText(readFileSync(join(`${dir}.truth`, 'truth.json'), 'utf8'));
     expect(delivery.some((d) => d.source === 'endpointPowerShell')).toBe(true);
     expect(delivery.some((d) => d.duplicate === true)).toBe(true);
     expect(delivery.some((d) => d.at < truth.window.start)).toBe(true);
@@ -184,8 +184,8 @@ describe('run DIR streams the dataset and scores exactly as the whole-dataset pi
 describe('the streaming scorer equals the in-memory one', () => {
   /** alerts over a generated dataset: cited ids from its files (case and blanks varied), unknown ids, entities */
   function alertsArb(dir: string): fc.Arbitrary<ReceivedAlert[]> {
-    const truth = parseTruthText(readFileSync(join(dir, 'truth.json'), 'utf8'));
-    const labels = parseLabelsText(readFileSync(join(dir, 'labels.jsonl'), 'utf8')).items;
+    const truth = parseTruthText(readFileSync(join(`${dir}.truth`, 'truth.json'), 'utf8'));
+    const labels = parseLabelsText(readFileSync(join(`${dir}.truth`, 'labels.jsonl'), 'utf8')).items;
     const malicious = labels.filter((l) => l.campaign !== undefined).map((l) => l.id);
     const benign = labels.filter((_, i) => i % 97 === 0 && labels[i]?.campaign === undefined).map((l) => l.id);
     const id = fc.oneof(
@@ -221,8 +221,8 @@ describe('the streaming scorer equals the in-memory one', () => {
   it('from the files, with and without labels, schedule and ledger, over random alert sets', () => {
     for (const seed of SEEDS.slice(0, 2)) {
       const dir = dirOf(seed);
-      const truth = parseTruthText(readFileSync(join(dir, 'truth.json'), 'utf8'));
-      const labels = parseLabelsText(readFileSync(join(dir, 'labels.jsonl'), 'utf8')).items;
+      const truth = parseTruthText(readFileSync(join(`${dir}.truth`, 'truth.json'), 'utf8'));
+      const labels = parseLabelsText(readFileSync(join(`${dir}.truth`, 'labels.jsonl'), 'utf8')).items;
       const delivery = parseDeliveryText(readFileSync(join(dir, 'delivery.jsonl'), 'utf8')).items;
       fc.assert(
         fc.property(
@@ -238,7 +238,7 @@ describe('the streaming scorer equals the in-memory one', () => {
             });
             const subset = new ScoringSubset(alerts, given);
             feedScoringSubset(subset, {
-              labels: given.labels ? join(dir, 'labels.jsonl') : null,
+              labels: given.labels ? join(`${dir}.truth`, 'labels.jsonl') : null,
               delivery: given.delivery ? join(dir, 'delivery.jsonl') : null,
               onProblem: (d) => {
                 throw new Error(d.message);
@@ -266,9 +266,11 @@ describe('a bad line still stops run and score with its file:line', () => {
       'manifest.json',
       ...Object.values(SOURCES).map((s) => s.file),
     ]) {
+      // the answer key beside the dataset, as generate writes it
+      const key = f === 'truth.json' || f === 'labels.jsonl';
       let body: string;
       try {
-        body = readFileSync(join(src, f), 'utf8');
+        body = readFileSync(join(key ? `${src}.truth` : src, f), 'utf8');
       } catch {
         continue;
       }
@@ -277,7 +279,8 @@ describe('a bad line still stops run and score with its file:line', () => {
         lines[lineNo - 1] = text;
         body = lines.join('\n');
       }
-      writeFileSync(join(dir, f), body);
+      if (key) mkdirSync(`${dir}.truth`, { recursive: true });
+      writeFileSync(join(key ? `${dir}.truth` : dir, f), body);
     }
     return dir;
   }

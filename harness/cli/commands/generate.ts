@@ -1,18 +1,20 @@
 /**
- * `enumbench generate <scenario> --out DIR [--seed N] [--shard i/n] [--jobs N|auto] [--no-progress]`:
- * write a dataset (docs/dataset.md), by default on one worker thread per core (at most two; one
- * for tenants over 5,000 users). Prints the seed and the command that reproduces the run.
+ * `enumbench generate <scenario> --out DIR [--truth-out KEY] [--seed N] [--shard i/n] [--jobs N|auto]`:
+ * write a dataset (docs/dataset.md) into DIR and its answer key (truth.json, labels.jsonl) outside
+ * it, by default into the sibling DIR.truth/; by default on one worker thread per core (at most
+ * two; one for tenants over 5,000 users). Prints the seed and the command that reproduces the run.
  */
 
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { EnumbenchError, formatDiagnostic, userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
+import { checkKeyDirReplaceable } from '../../dataset/answer-key.js';
+import { answerKeyDirOf, type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
 import { generateWithJobs, resolveJobs } from '../../dataset/generate-parallel.js';
 import { onInterrupt } from '../../interrupt.js';
 import { loadScenarioFile } from '../../scenario-files.js';
@@ -58,7 +60,11 @@ export const generateCommand: CommandModule = {
       .command('generate')
       .description('generate a dataset: records per source, delivery schedule, truth and manifest')
       .argument('<scenario>', 'scenario YAML file')
-      .requiredOption('--out <dir>', 'output directory')
+      .requiredOption('--out <dir>', 'the dataset directory (what a detector may be given)')
+      .option(
+        '--truth-out <dir>',
+        'where the answer key (truth.json, labels.jsonl) goes, outside --out (default: <out>.truth beside it)',
+      )
       .option('--seed <n>', 'seed (overrides the scenario)', parseSeed)
       .addOption(
         new Option('--shard <i/n>', 'write the i-th of n disjoint parts (actors partitioned, same tenant)').argParser(
@@ -88,6 +94,10 @@ export const generateCommand: CommandModule = {
         }
         const scenario = r.scenario;
         const seed = opts.seed ?? scenario.seed;
+        // the key must not land inside the dataset: refused before any work
+        checkKeyDirReplaceable(
+          answerKeyDirOf({ out: opts.out, ...(opts.truthOut !== undefined ? { truthOut: opts.truthOut } : {}) }),
+        );
         if (opts.logAnalytics && !scenario.telemetry.sources.includes('graphActivity')) {
           io.err(
             `${s.red('error')} ${file}: --log-analytics writes the Graph activity logs as Log Analytics rows, but this scenario's collection (${scenario.telemetry.collection ?? 'custom'}) does not collect them\n`,
@@ -157,6 +167,7 @@ export const generateCommand: CommandModule = {
         let result: GenerateResult;
         const genOpts = {
           out: opts.out,
+          ...(opts.truthOut !== undefined ? { truthOut: opts.truthOut } : {}),
           seed,
           shard: opts.shard ?? null,
           scenarioHash: r.hash,
@@ -183,10 +194,10 @@ export const generateCommand: CommandModule = {
         }
         progress.stop();
         const rate = Math.round(result.records / (result.ms / 1000));
-        const rerun = `enumbench generate ${file} --out ${opts.out} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
+        const rerun = `enumbench generate ${file} --out ${opts.out}${opts.truthOut !== undefined ? ` --truth-out ${opts.truthOut}` : ''} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
         if (opts.json) {
           io.out(
-            `${JSON.stringify({ ok: true, out: opts.out, seed, records: result.records, ms: Math.round(result.ms), jobs, manifest: result.manifest, rerun }, null, 2)}\n`,
+            `${JSON.stringify({ ok: true, out: opts.out, truth: result.truthDir, seed, records: result.records, ms: Math.round(result.ms), jobs, manifest: result.manifest, rerun }, null, 2)}\n`,
           );
         } else if (!opts.quiet) {
           const counts = Object.entries(result.manifest.counts)
@@ -196,6 +207,9 @@ export const generateCommand: CommandModule = {
             `${s.green('✓')} ${opts.out}: ${result.records} records in ${(result.ms / 1000).toFixed(1)} s (${rate} rec/s, ${jobs === 1 ? 'one thread' : `${jobs} worker threads`})\n`,
           );
           io.err(`  ${s.dim(counts)}\n`);
+          io.err(
+            `  answer key (truth.json, labels.jsonl; never give it to a detector): ${relative(io.cwd, result.truthDir) || result.truthDir}\n`,
+          );
           if (scenario.telemetry.hypotheses.length)
             io.err(`  ${s.yellow('hypotheses on:')} ${scenario.telemetry.hypotheses.join(', ')}\n`);
           io.err(`  seed ${seed} · reproduce: ${rerun}\n`);

@@ -2,8 +2,14 @@
  * `enumbench run <scenario.yaml|DIR...> --detector SPEC`: the whole bench — generate (each scenario
  * once per seed), replay in lockstep into an in-process detector, score, gate, report. Exit codes:
  * 0 passed, 1 a gate crossed, 2 the detector failed, 4 invalid input.
+ *
+ * The answer key is never where the detector could be pointed: generated keys are written to a
+ * private folder in the system temp folder, read from there by scoring, and moved beside the output
+ * folder (`<out>.truth/datasets/<scenario>/seed-<n>/`) only after every detector has stopped; the
+ * output folder itself never holds one (docs/dataset.md "The answer key").
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { EnumbenchError } from '../../../src/core/errors.js';
@@ -14,6 +20,7 @@ import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresh
 import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
+import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js';
 import { prepareKqlRule } from '../../kql/index.js';
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
@@ -28,7 +35,7 @@ import {
 } from '../../run/external-run.js';
 import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js';
 import { runDatasets } from '../../run/run-datasets.js';
-import { prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
+import { type PreparedInput, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
 import { prepareSigmaRules } from '../../sigma/index.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
@@ -40,6 +47,21 @@ import { parseFaults } from './serve.js';
 function formatSpeed(x: number): string {
   if (!Number.isFinite(x)) return 'max';
   return x >= 100 ? `${Math.round(x)}×` : `${x.toFixed(1)}×`;
+}
+
+/**
+ * Move the answer keys generated into `truthRoot` beside the output folder
+ * (`<out>.truth/datasets/<scenario>/seed-<n>/`, where findAnswerKey finds them). Only once no
+ * detector runs; a key already moved is skipped.
+ */
+function settleKeys(prepared: readonly PreparedInput[], truthRoot: string, outDir: string): void {
+  for (const p of prepared) {
+    if (p.kind !== 'scenario') continue;
+    p.datasets.forEach((dir, i) => {
+      const key = p.keys[i];
+      if (key !== undefined && isWithin(key, truthRoot) && existsSync(key)) moveAnswerKey(key, runKeyDir(outDir, dir));
+    });
+  }
 }
 
 export const runCommand: CommandModule = {
@@ -55,6 +77,12 @@ export const runCommand: CommandModule = {
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
+      .addOption(
+        new Option(
+          '--truth <dir>',
+          'the answer-key folder of each dataset directory given, in order (default: found beside each, DIR.truth/)',
+        ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+      )
       .option('--query-frequency <duration>', 'kql: detectors: how often the rule runs, e.g. 5m (docs/kql.md)')
       .option('--query-period <duration>', 'kql: detectors: how far back each run looks, e.g. 1h (docs/kql.md)')
       .option('--seed <n>', 'base seed (overrides the scenario)', parseSeed)
@@ -243,11 +271,25 @@ export const runCommand: CommandModule = {
           enabled: opts.progress && !opts.quiet && !opts.json,
           ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
         });
+        // generated answer keys stay out of --out (and of the working directory) until every
+        // detector has stopped; then, or at exit whatever happened, they go beside the output folder
+        const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
+        let generated: PreparedInput[] = [];
+        const settle = () => {
+          try {
+            settleKeys(generated, truthRoot, outDir);
+          } finally {
+            rmSync(truthRoot, { recursive: true, force: true });
+          }
+        };
+        process.once('exit', settle);
         const prepared = await prepareInputs({
           inputs,
           catalog: ctx.catalog,
           cwd,
           out: outDir,
+          truthRoot,
+          ...(opts.truth ? { truths: opts.truth } : {}),
           version: ctx.version,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
@@ -272,8 +314,10 @@ export const runCommand: CommandModule = {
         say(
           `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
         );
+        generated = prepared;
         const result = await runDatasets({
           datasets,
+          keys: prepared.flatMap((p) => p.keys),
           detector: opts.detector,
           detectorOptions,
           cwd,
@@ -339,6 +383,7 @@ export const runCommand: CommandModule = {
               if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
               if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
             }
+            if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
             args.push('--detector', opts.detector);
             if (opts.speed !== undefined) args.push('--speed', opts.speed);
             if (opts.faults !== undefined) args.push('--faults', opts.faults);
@@ -352,6 +397,10 @@ export const runCommand: CommandModule = {
             return `${commandLine(args)}  # seed ${truth.seed}`;
           },
         });
+
+        // every detector has stopped: the generated keys go beside the output folder
+        process.off('exit', settle);
+        settle();
 
         // alerts files: `enumbench score` on them reproduces the scorecard
         for (const a of result.alerts) {
@@ -368,7 +417,7 @@ export const runCommand: CommandModule = {
           for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
           const first = result.alerts[0];
           if (first) {
-            const truth = relative(cwd, join(first.dataset, 'truth.json'));
+            const truth = relative(cwd, first.dataset) || '.';
             const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
             say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
           }

@@ -6,7 +6,7 @@
  * 1 a gate crossed, 4 invalid input (malformed alerts, a threshold the scorecard cannot answer,
  * mismatched files).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import type { Catalog } from '../../../src/core/catalog.js';
@@ -48,6 +48,7 @@ import {
   checkBaseline,
   parseMaxRegression,
 } from '../../../src/thresholds/index.js';
+import { checkAnswerKeyMatches, type ScoringFiles, scoringFilesOf } from '../../dataset/answer-key.js';
 import { type GateInput, gateScenario, manifestExpect } from '../../run/gate.js';
 import { feedScoringSubset } from '../../run/scoring-files.js';
 import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
@@ -84,12 +85,16 @@ interface PairInput {
 interface LoadedTruth {
   path: string;
   truth: Truth;
+  /** the key's labels and the dataset directory, as found from --truth */
+  files: ScoringFiles;
 }
 
+/** `--truth X`: a dataset directory (its answer key found beside it), an answer-key folder, or its truth.json. */
 function loadTruth(arg: string, cwd: string): LoadedTruth {
-  let path = resolve(cwd, arg);
-  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, DATASET_FILES.truth);
-  return { path, truth: parseTruthText(readText(path, 'truth'), arg) };
+  const files = scoringFilesOf(resolve(cwd, arg));
+  const truth = parseTruthText(readText(files.truth, 'truth'), arg);
+  if (files.dataset !== null) checkAnswerKeyMatches(files.dataset, truth, files.truth);
+  return { path: files.truth, truth, files };
 }
 
 /**
@@ -122,13 +127,15 @@ function scorePair(
   problems: string[],
   note: (s: string) => void,
 ): Scorecard {
-  const { truth, path: truthPath } = loaded;
-  const near = (name: string) => {
-    const p = join(dirname(truthPath), name);
-    return existsSync(p) ? p : undefined;
-  };
-  const labelsPath = pair.labels !== undefined ? resolve(cwd, pair.labels) : near(DATASET_FILES.labels);
-  const deliveryPath = pair.delivery !== undefined ? resolve(cwd, pair.delivery) : near(DATASET_FILES.delivery);
+  const { truth, files } = loaded;
+  const schedule = files.dataset !== null ? join(files.dataset, DATASET_FILES.delivery) : undefined;
+  const labelsPath = pair.labels !== undefined ? resolve(cwd, pair.labels) : (files.labels ?? undefined);
+  const deliveryPath =
+    pair.delivery !== undefined
+      ? resolve(cwd, pair.delivery)
+      : schedule !== undefined && existsSync(schedule)
+        ? schedule
+        : undefined;
   // the truth side is streamed (memory does not grow with the dataset): the alerts first, to know
   // which records they cite; problems are listed in the order of the files, as before
   const lineProblems = { labels: new ListedProblems(), delivery: new ListedProblems() };
@@ -227,9 +234,12 @@ export const scoreCommand: CommandModule = {
   register(program, ctx) {
     program
       .command('score')
-      .description('score alerts from a file (JSON lines or a JSON array) against a dataset truth file')
+      .description("score alerts from a file (JSON lines or a JSON array) against a dataset's answer key")
       .addOption(
-        new Option('--truth <file>', 'truth.json of the dataset, or its directory (repeat in pairs with --alerts)')
+        new Option(
+          '--truth <path>',
+          'the dataset directory (its answer key is found beside it), the answer-key folder or its truth.json (repeat in pairs with --alerts)',
+        )
           .argParser(collect)
           .makeOptionMandatory(),
       )
@@ -241,8 +251,8 @@ export const scoreCommand: CommandModule = {
           .argParser(collect)
           .makeOptionMandatory(),
       )
-      .option('--labels <file>', 'labels.jsonl (default: beside the truth file, when present)')
-      .option('--delivery <file>', 'delivery.jsonl (default: beside the truth file, when present)')
+      .option('--labels <file>', "labels.jsonl (default: the answer key's, beside truth.json)")
+      .option('--delivery <file>', "delivery.jsonl (default: the dataset directory's, when found)")
       .addOption(
         new Option('--threshold <expr>', 'a gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
           .argParser(collect)
@@ -296,7 +306,7 @@ export const scoreCommand: CommandModule = {
         }
         if (truths.length > 1 && (opts.labels !== undefined || opts.delivery !== undefined)) {
           throw new EnumbenchError('E_OPTION', '--labels and --delivery name the files of a single dataset', {
-            hint: 'with several --truth, keep labels.jsonl and delivery.jsonl beside each truth.json',
+            hint: 'with several --truth, give each dataset directory (its key beside it, DIR.truth/)',
           });
         }
         const tol = parseDuration(opts.tolerance);
@@ -419,7 +429,10 @@ export const scoreCommand: CommandModule = {
             name,
             cards: g.cards,
             expect: manifestExpect(
-              g.pairs.map((i) => dirname((loaded[i] as LoadedTruth).path)),
+              g.pairs.map((i) => {
+                const l = loaded[i] as LoadedTruth;
+                return l.files.dataset ?? dirname(l.path);
+              }),
               { catalog, cwd, ignore: !opts.expect },
             ),
             cli: thresholds,

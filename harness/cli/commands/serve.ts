@@ -4,15 +4,19 @@
  * object with the names of CONTRACTS.md §4 (`--ready-file` writes the same object to a file,
  * atomically, once the services answer: the signal a script waits for). Runs until interrupted, or
  * (`--exit-when-done`) until everything published has been collected, or `--drain` has passed
- * since the last publication — the drain of `run` (harness/run/drain.ts).
+ * since the last publication — the drain of `run` (harness/run/drain.ts). The answer key is never
+ * served: a dataset directory holding its key (the format 1 layout) is refused, saying how to move
+ * it out; a scenario's key is written beside the output folder (`<out>.truth/`, docs/dataset.md
+ * "The answer key").
  */
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Argument, Option } from '@commander-js/extra-typings';
 import { wallNow } from '../../../src/core/clock.js';
 import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
+import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
 import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
@@ -200,12 +204,17 @@ export const serveCommand: CommandModule = {
             onProgress: (done, records, simTime) => progress.update({ done, records, simTime }),
           });
           dir = prepared?.datasets[0] as string;
+          // never served; said for `enumbench score` once an outside detector has run
+          io.err(`answer key (never served): ${relative(io.cwd, prepared?.keys[0] as string)}\n`);
         } else if (!existsSync(join(path, 'delivery.jsonl'))) {
           throw userError(
             'E_DATASET',
             `${input} is not a dataset directory`,
             'pass a directory written by `enumbench generate --out DIR`, or a scenario file',
           );
+        } else {
+          // the served tree holds no answer key
+          refuseAnswerKeyInside(path, input);
         }
         const publication = loadDataset(dir);
         let tls: { cert: string; key: string; ca: string } | undefined;

@@ -105,7 +105,7 @@ describe('exo-powershell-recon', () => {
       const r = generateDataset(s, { out: dir, scenarioHash: 'x', toolVersion: 'test' });
       expect(r.manifest.hypotheses).toEqual([HYP]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      for (const d of [dir, `${dir}.truth`]) rmSync(d, { recursive: true, force: true });
     }
     for (const lines of Object.values(an1089.lines)) for (const l of lines) expect(l).not.toContain(HYP);
   });
