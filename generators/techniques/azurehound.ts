@@ -35,6 +35,7 @@ import {
   emitGraph,
   initialSignIn,
   listOption,
+  operatorSessionBehaviour,
   type RunArgs,
   rawHttpClientBehaviour,
   StreamPool,
@@ -310,6 +311,7 @@ export const azurehound: TechniqueModule = {
         "AzureHound's Go net/http client (client/rest sets only User-Agent, Accept and Content-Type)",
       ),
       "Microsoft Graph activity: `requestUri` query strings with their keys sorted and `$` and `,` percent-encoded (`?%24select=id%2CdisplayName&%24top=999`, the service's `$skiptoken` re-sent as `%24skiptoken`): Go's `url.Values.Encode` re-encodes the whole query, where Microsoft's clients and the portals send a literal `$`. The log is taken to keep the client's encoding — telemetry.md's AzureHound row shows `%24`, though whether Graph ever decodes it is unverified [U].",
+      operatorSessionBehaviour(),
     ],
     observability: [
       {

@@ -23,7 +23,7 @@ import type { StreamItem, TechniqueModule } from '../registry-types.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan, ServicePrincipal, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause, perMinute, planListing } from './campaign.js';
-import { rawHttpClientBehaviour } from './tool-support.js';
+import { operatorSessionBehaviour, rawHttpClientBehaviour } from './tool-support.js';
 
 const ID = 'compromised-app';
 const ATTACK = ['T1098.001', 'T1087.004', 'T1069.003'] as const;
@@ -298,6 +298,7 @@ export const compromisedApp: TechniqueModule = {
       rawHttpClientBehaviour(
         "the python-requests script (as the raw-HTTP clients of the tenant's own integrations, such as the backup and governance apps, do too)",
       ),
+      operatorSessionBehaviour(),
     ],
     observability: [
       {

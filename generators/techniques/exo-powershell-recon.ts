@@ -19,6 +19,7 @@ import { APP, RESOURCE } from '../world/apps.js';
 import type { NetworkPoint } from '../world/networks.js';
 import type { AttackPlan, Device, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause } from './campaign.js';
+import { operatorSessionBehaviour } from './tool-support.js';
 
 const ID = 'exo-powershell-recon';
 const ATTACK = ['T1087.003', 'T1087.004', 'T1069.003'] as const;
@@ -217,6 +218,7 @@ export const exoPowershellRecon: TechniqueModule = {
     description:
       'A compromised Exchange or Global administrator connects with Connect-ExchangeOnline and dumps every recipient, mailbox and user with -ResultSize Unlimited, exporting each to CSV — the classic AN1089 recon. EXO V3 sends every cmdlet as a REST InvokeCommand call to outlook.office365.com, which no Microsoft log records, and Exchange Online does not audit Get-* cmdlets ("Cmdlets that begin with the verbs Get-, Search-, or Test- aren\'t logged"). What really remains: the sign-in to the Exchange REST PowerShell app (fb78d390-0c51-40cd-8e17-fdbfab77341b, resource Office 365 Exchange Online) and, where script-block logging or Defender for Endpoint covers the admin\'s host, PowerShell 4104 events carrying the command lines. A detection written for RecordType 1 Get-Mailbox records will never fire in production; run it under the exo-get-cmdlets-audited hypothesis to exercise it anyway, and the report says so. Nothing appears in the Microsoft Graph activity logs.',
     options: OPTIONS,
+    behaviour: [operatorSessionBehaviour()],
     observability: [
       {
         source: 'signIns',

@@ -18,6 +18,7 @@ import { sessionEpoch, sessionIdFor } from '../sessions/session-ids.js';
 import { APP, RESOURCE } from '../world/apps.js';
 import type { AttackPlan, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause } from './campaign.js';
+import { operatorSessionBehaviour } from './tool-support.js';
 
 const ID = 'gal-dump';
 const ATTACK = ['T1087.003'] as const;
@@ -139,6 +140,7 @@ export const galDump: TechniqueModule = {
     options: OPTIONS,
     behaviour: [
       "Entra sign-in logs and UAL RecordType 15: the sign-in names Exchange Online (`00000002-0000-0ff1-ce00-000000000000`) as both the client app and the resource, as an Outlook on the web sign-in does (samples/ual-15.jsonl L5): which app the tool drives is what it does, so the leak classifier reads only an app id's encoding (a GUID, its case), not which well-known id it is.",
+      operatorSessionBehaviour(),
     ],
     observability: [],
   },

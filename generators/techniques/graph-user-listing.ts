@@ -22,7 +22,7 @@ import { mix32 } from '../world/hash.js';
 import { rotatingV4 } from '../world/networks.js';
 import type { AttackPlan, User } from '../world/types.js';
 import { intoBusinessHours } from './campaign.js';
-import { rawHttpClientBehaviour } from './tool-support.js';
+import { operatorSessionBehaviour, rawHttpClientBehaviour } from './tool-support.js';
 
 const OPTIONS = {
   pageSize: {
@@ -294,7 +294,7 @@ export const graphUserListing: TechniqueModule = {
     description:
       "The attacker holds a user's credentials or tokens, signs in (or replays a stolen session) and lists every user through Microsoft Graph, following @odata.nextLink until the directory is exhausted — what GraphRunner's Get-AzureADUsers, TeamFiltration and AzureHound's user collection do. Only the Microsoft Graph activity logs see the listing itself; the sign-in logs see the session and token it used, and the UAL sees at most the interactive sign-in. Page size, pace and concurrency make it loud (999 per page, many workers) or low and slow (100 per page, one a minute); with `hours: business`, a first-party app id and a browser user agent it pauses every evening and blends into the working day.",
     options: OPTIONS,
-    behaviour: [rawHttpClientBehaviour('the python-requests script')],
+    behaviour: [rawHttpClientBehaviour('the python-requests script'), operatorSessionBehaviour()],
     observability: [
       { source: 'graphActivity', shows: 'every GET /v1.0/users page with the session and token' },
       { source: 'signIns', context: true, shows: 'the sign-in and token refreshes from the attacker network' },

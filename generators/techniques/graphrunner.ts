@@ -36,6 +36,7 @@ import {
   type CallSpec,
   emitGraph,
   listOption,
+  operatorSessionBehaviour,
   type RunArgs,
   rawHttpClientBehaviour,
   StreamPool,
@@ -236,7 +237,10 @@ export const graphrunner: TechniqueModule = {
     description:
       "The attacker phishes a device code for the Microsoft Office client (GraphRunner's Get-GraphTokens) and works through GraphRunner's recon modules by hand, one request at a time: Invoke-GraphRecon reads /me, the organization, domains, sync settings, the authorization policy and POSTs roleManagement/directory/estimateAccess to learn what the stolen token may do; Get-AzureADUsers pages through every user 100 at a time; Get-SecurityGroups lists the security groups and each one's members; Invoke-DumpApps lists applications, service principals, their app role assignments and OAuth2 grants. The sign-in logs show the device-code sign-in (AuthenticationProtocol deviceCode) with a forged browser user agent; the Microsoft Graph activity logs show every request, the recon modules with the forged UA and the group and app modules with Windows PowerShell's. Published rules: Cloudbrothers' GraphRunner path signature (≥ 9 of 12 normalised paths), Chronicle's GraphRecon rule (estimateAccess + /me + authorizationPolicy within 5 minutes from one IP and session), Chronicle's user-and-group enumeration rule.",
     options: OPTIONS,
-    behaviour: [rawHttpClientBehaviour("GraphRunner's Invoke-RestMethod, under its forged browser user agent,")],
+    behaviour: [
+      rawHttpClientBehaviour("GraphRunner's Invoke-RestMethod, under its forged browser user agent,"),
+      operatorSessionBehaviour(),
+    ],
     observability: [
       {
         source: 'graphActivity',

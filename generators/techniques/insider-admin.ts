@@ -17,6 +17,7 @@ import { APP, RESOURCE, scopesFor } from '../world/apps.js';
 import type { AttackPlan, User } from '../world/types.js';
 import { type CampaignParts, campaignActor, pause, perMinute, planListing } from './campaign.js';
 import { recordIdAt, whereFor } from './exo-powershell-recon.js';
+import { operatorSessionBehaviour } from './tool-support.js';
 
 const ID = 'insider-admin';
 const ATTACK = ['T1087.004', 'T1087.003', 'T1069.003'] as const;
@@ -231,6 +232,7 @@ export const insiderAdmin: TechniqueModule = {
     description:
       "An administrator runs a licence report every week (Get-MgUser -All from Microsoft Graph PowerShell on their admin workstation, or Get-Mailbox -ResultSize Unlimited in Exchange Online PowerShell): a bulk listing every volume rule has learned to allow. One night, from the same host, app, user agent and device session, they dump everything: every user with every useful property, every group and its members, or every mailbox and recipient. No new principal, app, client or token flow appears; the sign-in is a silent refresh of the weekly run's cached token. What gives it away is behaviour against the admin's own baseline: the hour, the breadth (groups and members, wide property lists), and 4104 script blocks exporting to CSV where the host's PowerShell is logged. Options make it blend more (the report's own $select, a slower pace, business hours via `at`) or less (a personal machine, every collection). Pair it with the admin-report profile for the same account.",
     options: OPTIONS,
+    behaviour: [operatorSessionBehaviour()],
     observability: [
       {
         source: 'graphActivity',

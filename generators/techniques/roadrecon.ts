@@ -42,6 +42,7 @@ import {
   type CallSpec,
   emitAadGraph,
   initialSignIn,
+  operatorSessionBehaviour,
   type RunArgs,
   StreamPool,
   type ToolCtx,
@@ -242,6 +243,7 @@ export const roadrecon: TechniqueModule = {
       'ROADrecon `gather`: every directory collection and per-object links over Azure AD Graph (1.61-internal), aiohttp UA, AADGraphActivityLogs only',
     description: `The attacker authenticates with ROADrecon to the Azure AD PowerShell client (ROPC, device code or a refresh token, through python-requests) and runs \`roadrecon gather\`: aiohttp tasks list every collection of Azure AD Graph (users, tenant details, policies, service principals, groups, administrative units, applications, devices, directory roles, role definitions, contacts, OAuth2 grants, the authorization policy, settings) with api-version 1.61-internal and 100 objects per page, then every group's and role's members, every owner, every service principal's app role assignments and every role assignment — a few thousand requests a minute, all with the "Python/3.x aiohttp/3.x" user agent. None of it reaches the Microsoft Graph activity logs: only AzureADGraphActivityLogs (request path, app, user, session, token) and the sign-in logs see it, so a tenant that exports only Microsoft Graph activity is blind. Elastic's aiohttp rule fires on five or more Azure AD Graph object types from one user within a minute. Valid for tenants from ${AAD_GRAPH_VALIDITY.from} to ${AAD_GRAPH_VALIDITY.until}: Azure AD Graph is being retired, and a scenario dated later models a tenant where it still answers.`,
     options: OPTIONS,
+    behaviour: [operatorSessionBehaviour()],
     observability: [
       { source: 'aadGraphActivity', shows: 'every gather request (path, aiohttp UA, user, session, token)' },
       {

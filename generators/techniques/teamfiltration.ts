@@ -26,6 +26,7 @@ import {
   type CallSpec,
   emitAadGraph,
   emitGraph,
+  operatorSessionBehaviour,
   type RunArgs,
   rawHttpClientBehaviour,
   StreamPool,
@@ -173,7 +174,10 @@ export const teamfiltration: TechniqueModule = {
     description:
       "After a password spray finds working credentials, the attacker runs TeamFiltration's exfiltration mode: it signs in as the Microsoft Teams client (ROPC, or a refresh token imported from roadtx when MFA stops ROPC) and lists every user through Microsoft Graph 100 at a time, then every group 800 at a time with only mailNickname, id and displayName — the address book a follow-on phishing campaign needs. Requests are sequential and carry a fixed Edge 131 user agent, so the listing looks like a browser of a first-party FOCI client. Only the Microsoft Graph activity logs (or, with the Azure AD Graph fallback, AzureADGraphActivityLogs) see the listing; the sign-in logs see the non-interactive sign-in to Teams from the attacker's network.",
     options: OPTIONS,
-    behaviour: [rawHttpClientBehaviour("TeamFiltration's own .NET HttpClient, under its browser user agent,")],
+    behaviour: [
+      rawHttpClientBehaviour("TeamFiltration's own .NET HttpClient, under its browser user agent,"),
+      operatorSessionBehaviour(),
+    ],
     observability: [
       { source: 'graphActivity', shows: 'the /v1.0/users and /v1.0/groups pages with the Teams app id and Edge UA' },
       { source: 'aadGraphActivity', shows: 'the listing instead, with the aadGraph fallback' },

@@ -263,6 +263,15 @@ export function* emitGraph(c: ToolCtx, calls: readonly Call[], token: Token): Ge
 }
 
 /**
+ * What sets a campaign's records apart by population (the leak classifier's population family,
+ * docs/adversarial.md): the session is the operator's, not the victim's everyday one. Listed on the
+ * page of every technique whose records that family tells apart, with why a rule on it still loses.
+ */
+export function operatorSessionBehaviour(): string {
+  return "Population: the campaign's session is the operator's, not the victim's everyday one — by default a hosting-provider address (`network`: a user-token campaign's session defaults to `vps`; `session.network` moves it to a residential proxy, a home ISP or the tenant's own egress), a device the tenant does not know (`device` empty, `managed` false; the UAL's `DeviceProperties`), and a password sign-in with a pushed second factor or none (`methods`; the UAL's `UserAuthenticationMethod`, `method`). Record by record these traits set the campaign apart (docs/adversarial.md: population balanced accuracy near 1), because one session carries hundreds of records; benign users reach hosting addresses, sign in from unknown devices and with a password too, so a rule on any of them alone loses at the principal and day (adversarial baselines hosting-prefix, no-device-id, failed-or-single-factor).";
+}
+
+/**
  * The behaviour line (ModuleInfo.behaviour) of a tool whose raw HTTP client sends no
  * `client-request-id`: its Graph rows repeat the request id, whatever user agent it claims.
  */

@@ -87,6 +87,31 @@ describe('leak classifier', () => {
     expect(benignDelegated.length).toBeGreaterThan(0);
   });
 
+  // #12 item 5: where the population family still tells a held-out tool apart, what it reads is
+  // the campaign's behaviour (the operator's own session), and the technique's page must say so and
+  // why: the two traits that weigh most for the held-out tool are named on its page.
+  it('declares as behaviour what the population family reads: every held-out tool it tells apart names its two heaviest traits on its page', () => {
+    let told = 0;
+    for (const source of SOURCE_IDS) {
+      const r = leaveOneTechniqueOut(samples, source, 'population', true);
+      for (const f of r.folds) {
+        const ba = (f.tp / (f.tp + f.fn) + f.tn / (f.tn + f.fp)) / 2;
+        if (!(ba > CHANCE + MARGIN)) continue;
+        told++;
+        const heaviest = [...(f.evidence?.attack ?? new Map<string, number>()).entries()]
+          .filter(([, llr]) => llr > 0)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 2)
+          .map(([k]) => k.split(' = ')[0] as string);
+        expect(heaviest.length, `${f.technique} on ${source}`).toBeGreaterThan(0);
+        const page = TECHNIQUES.find((t) => t.info.id === f.technique)?.info.behaviour?.join(' ') ?? '';
+        for (const trait of heaviest)
+          expect(page, `${f.technique} on ${source}: \`${trait}\``).toContain(`\`${trait}\``);
+      }
+    }
+    expect(told).toBeGreaterThan(0);
+  });
+
   for (const source of SOURCE_IDS) {
     for (const family of FAMILIES) {
       const measured = MEASURED[source][family];
