@@ -3,12 +3,16 @@
  * Records and bytes come from generating a sample in memory — one shard of the tenant's actors (about
  * SAMPLE_USERS users) over at most the first SAMPLE_DAYS of the window — through the generation's
  * own loop, counting the bytes of every line instead of writing it, then scaled up by the shards and
- * the days left out. Time is the records at the rates `npm run bench` measured (measured-rates.ts).
+ * the days left out. Time is the sample's own time on this machine, scaled the same way, with the
+ * ratios `npm run bench` measured (measured-rates.ts: two threads against one, replay against
+ * generation).
  *
  * An estimate, not a promise: attack records fall in one shard (counted once per shard in the scale
- * up, or not at all), weekdays and weekends differ, and the rates are the bench machine's.
+ * up, or not at all), weekdays and weekends differ, a busy machine makes every time longer,
+ * and the sample's share of building the tenant's world is scaled up with it, so a tenant of
+ * thousands of users (a sample of 1/200 of its actors) is estimated several times too slow.
  */
-import { DAY } from '../../src/core/clock.js';
+import { DAY, wallNow } from '../../src/core/clock.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { splitSteps } from './generate.js';
 import { autoJobs } from './generate-parallel.js';
@@ -52,17 +56,23 @@ export function estimateDataset(scenario: Scenario, seed: number = scenario.seed
     { index: 0, count: shards },
     { record: (_s, l) => count(l), delivery: count, label: count },
   );
+  const began = wallNow();
   let r = steps.next();
   while (!r.done) r = steps.next();
+  // this machine's speed: the sample's own time, scaled like its records
+  const sampleSeconds = Math.max(0.001, (wallNow() - began) / 1000);
   const scale = shards * timeScale;
   const records = Math.round(r.value.records * scale);
   const jobs = autoJobs(scenario.tenant.users);
-  const genRate = jobs > 1 ? MEASURED_RATES.generateTwoThreads.perSecond : MEASURED_RATES.generateOneThread.perSecond;
+  const { generateOneThread, generateTwoThreads, replayVolume } = MEASURED_RATES;
+  const oneThreadSeconds = sampleSeconds * scale;
   return {
     records,
     bytes: Math.round(bytes * scale),
-    generateSeconds: records / genRate,
-    replaySeconds: records / MEASURED_RATES.replayVolume.perSecond,
+    // the bench's ratios (two threads against one, replay against generation) applied to this machine's time
+    generateSeconds:
+      jobs > 1 ? (oneThreadSeconds * generateOneThread.perSecond) / generateTwoThreads.perSecond : oneThreadSeconds,
+    replaySeconds: (oneThreadSeconds * generateOneThread.perSecond) / replayVolume.perSecond,
     sample: { shards, days: (sampleEnd - scenario.time.start) / DAY, records: r.value.records },
   };
 }

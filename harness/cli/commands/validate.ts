@@ -16,7 +16,7 @@ function duration(seconds: number): string {
 
 /** "estimate: about 105,000 records, 250 MiB, generated in 2 s, replayed in 4 s (…)" */
 export function describeEstimate(e: DatasetEstimate): string {
-  return `estimate: about ${e.records.toLocaleString('en-US')} records, ${gib(e.bytes)} on disk; generate ≈ ${duration(e.generateSeconds)}, replay into builtin:volume ≈ ${duration(e.replaySeconds)} (from a sample of ${e.sample.records.toLocaleString('en-US')} records: 1/${e.sample.shards} of the actors${e.sample.days < 1 ? '' : `, ${+e.sample.days.toFixed(2)} day`}; rates of \`npm run bench\`)`;
+  return `estimate: about ${e.records.toLocaleString('en-US')} records, ${gib(e.bytes)} on disk; generate ≈ ${duration(e.generateSeconds)}, replay into builtin:volume ≈ ${duration(e.replaySeconds)} (from a sample of ${e.sample.records.toLocaleString('en-US')} records: 1/${e.sample.shards} of the actors${e.sample.days < 1 ? '' : `, ${+e.sample.days.toFixed(2)} day`}; timed on this machine)`;
 }
 
 export const validateCommand: CommandModule = {
