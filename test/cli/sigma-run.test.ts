@@ -3,7 +3,7 @@
  * on a (shrunk) azurehound-helpdesk; a broken rule is refused before anything is generated; a rule
  * for a source the scenario does not collect is refused before any record, saying what it collects.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runInProcess as run } from '../helpers/cli.js';
@@ -44,11 +44,23 @@ describe('run --detector sigma:', () => {
     expect(r.stderr).not.toContain('generating');
   });
 
-  it('a rule for a source the scenario does not collect is refused, saying what it collects', async () => {
-    const r = await run(dir, ['run', 'hound-ual.yaml', '--detector', `sigma:${RULE}`, '--no-progress']);
+  it('a rule for a source the scenario does not collect is refused before generation, saying what it collects', async () => {
+    const r = await run(dir, [
+      'run',
+      'hound-ual.yaml',
+      '--detector',
+      `sigma:${RULE}`,
+      '--out',
+      'out-ual',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('reads Entra sign-in logs');
-    expect(r.stderr).toContain('this scenario collects ual');
+    expect(r.stderr).toMatch(
+      /azure_ad_azurehound_discovery\.yml:\d+: rule "Discovery Using AzureHound" reads Entra sign-in logs/,
+    );
+    expect(r.stderr).toContain('scenario "azurehound-helpdesk" (hound-ual.yaml) collects ual:');
+    expect(r.stderr).not.toContain('generating');
+    expect(existsSync(join(dir, 'out-ual', 'datasets'))).toBe(false);
   });
 
   it('`list detectors` names the sigma: and kql: forms', async () => {
