@@ -63,6 +63,30 @@ describe('run --detector sigma:', () => {
     expect(existsSync(join(dir, 'out-ual', 'datasets'))).toBe(false);
   });
 
+  it.each([
+    ['sigma:', `sigma:${RULE}`],
+    ['kql:', `kql:${join(ROOT, 'detectors', 'kql', 'cloudbrothers-azurehound.yaml')}`],
+  ])('%s over two seeds: one thread runs both datasets, each with a fresh detector', async (_, detector) => {
+    const r = await run(dir, [
+      'run',
+      'hound.yaml',
+      '--seeds',
+      '2',
+      '--detector',
+      detector,
+      '--out',
+      `out-seeds-${_.slice(0, -1)}`,
+      '--no-progress',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s.seeds).toHaveLength(2);
+    // each seed's campaign is caught (weakly): the second dataset's detector is not the first one's
+    expect(s.metrics.weak_recall.value).toBe(1);
+    expect(s.metrics.weak_incidents.value).toBe(2);
+  });
+
   it('`list detectors` names the sigma: and kql: forms', async () => {
     const r = await run(dir, ['list', 'detectors']);
     expect(r.code).toBe(0);
