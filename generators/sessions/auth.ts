@@ -113,7 +113,8 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
   // Conditional Access, as Microsoft tells tenants to do (Entra Connect prerequisites) [U: per tenant]
   const sync = c.user.kind === 'sync';
   const exempt = c.mfaExempt === true;
-  const mfaByScope = !sync && !exempt && (policy.mfaScope === 'all' || !trusted);
+  const inScope = !sync && (policy.mfaScope === 'all' || !trusted);
+  const mfaByScope = inScope && !exempt;
   const mfaByAdmin = !sync && policy.mfaForAdmins && admin;
   const mfaByRisk = !sync && policy.riskPolicy && (riskLevel === 'medium' || riskLevel === 'high');
   const needMfa = mfaByScope || mfaByAdmin || mfaByRisk;
@@ -172,6 +173,13 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
       });
   }
   let requirement: SignInOutcome['authenticationRequirement'] = 'singleFactorAuthentication';
+  const prompts =
+    !(c.mfaInSession || c.method === 'refreshToken' || c.method === 'stolenToken') &&
+    !(c.method === 'password' && !c.interactive) &&
+    (c.method === 'mfa' || c.interactive || c.method === 'deviceCode');
+  // an exclusion takes the prompt away, not the draw: the person's random stream stays as it was,
+  // so setting singleFactorShare changes authentication and nothing else of the day
+  if (!needMfa && exempt && inScope && prompts) rng.logNormal(9_000, 40_000);
   if (needMfa) {
     requirement = 'multiFactorAuthentication';
     if (c.mfaInSession || c.method === 'refreshToken' || c.method === 'stolenToken') {

@@ -17,6 +17,8 @@ import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 let dir = '';
+/** generating, replaying twice and scoring the quickstart is CPU-bound work: the limit only catches a hang */
+const HANG_LIMIT_MS = 10 * 60_000;
 
 beforeAll(async () => {
   const catalog = buildCatalog();
@@ -24,7 +26,7 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   dir = tempDir('enumbench-quickstart-');
   generateDataset(r.scenario, { out: dir, scenarioHash: r.hash, toolVersion: 'test' });
-});
+}, HANG_LIMIT_MS);
 
 describe('quickstart, in process', () => {
   it('builtin:volume catches the listing; two runs give byte-identical summary.json; score reproduces it', async () => {
@@ -54,5 +56,5 @@ describe('quickstart, in process', () => {
       0,
     );
     expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(card?.metrics)));
-  });
+  }, HANG_LIMIT_MS);
 });
