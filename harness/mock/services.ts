@@ -204,7 +204,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const blobs = new AppendBlobStore(spill, opts.spillChunkBytes);
   const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
-  const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs, ledger.notified);
+  const webhooks = new Webhooks(
+    { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks },
+    pub.seed,
+    () => subs,
+    ledger.notified,
+  );
   const replay = new Replay(pub, {
     speed: opts.speed,
     lateBlob: faults.lateBy,

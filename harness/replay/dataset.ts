@@ -26,10 +26,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMs } from '../../src/core/clock.js';
 import {
+  type ContentType,
   DATASET_FILES,
   DATASET_FORMAT_VERSION,
   DATASET_FORMATS_READ,
-  type ContentType,
   type DatasetManifest,
   type DeliveryEntry,
 } from '../../src/core/dataset.js';

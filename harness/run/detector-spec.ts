@@ -53,9 +53,13 @@ export function parseDetectorSpec(spec: string): DetectorSpec {
       });
     }
     if (kind === 'webhook' && /^https?:\/\//i.test(rest)) {
-      throw new EnumbenchError('E_DETECTOR_SPEC', `"webhook:" takes the command that starts the detector, not a URL (${rest})`, {
-        hint: `the detector starts its own receiver and gives its address when it subscribes (docs/detectors.md "webhook:"), e.g. --detector webhook:"${EXAMPLE.webhook}"`,
-      });
+      throw new EnumbenchError(
+        'E_DETECTOR_SPEC',
+        `"webhook:" takes the command that starts the detector, not a URL (${rest})`,
+        {
+          hint: `the detector starts its own receiver and gives its address when it subscribes (docs/detectors.md "webhook:"), e.g. --detector webhook:"${EXAMPLE.webhook}"`,
+        },
+      );
     }
     return { kind, command: rest };
   }

@@ -143,7 +143,7 @@ export function unsubscribed(svc: Pick<MockServices, 'subscriptions' | 'webhooks
         : `; the validation request to ${v.address} was answered HTTP ${v.status}`
       : '';
     if (sub?.status === 'enabled' && sub.webhook?.status === 'enabled') continue;
-    if (!sub || sub.status !== 'enabled') out.push(`${ct} (no subscription${tried})`);
+    if (sub?.status !== 'enabled') out.push(`${ct} (no subscription${tried})`);
     else if (!sub.webhook) out.push(`${ct} (subscribed without a webhook${tried})`);
     else out.push(`${ct} (webhook ${sub.webhook.status}${tried})`);
   }
@@ -257,9 +257,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     if (kind === 'webhook') {
       const need = webhookContentTypes(publication);
       if (need.length === 0)
-        warnings.push(
-          'the dataset publishes no Management Activity API content: the webhook received no notification',
-        );
+        warnings.push('the dataset publishes no Management Activity API content: the webhook received no notification');
       const limit = o.subscribeTimeoutMs ?? DEFAULT_SUBSCRIBE_TIMEOUT_MS;
       const until = wallNow() + limit;
       while (unsubscribed(svc, need).length > 0 && child.running && !failure && wallNow() < until) await nap(50);

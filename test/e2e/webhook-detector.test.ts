@@ -7,15 +7,14 @@
  * validation with 500, one that reads every notification looking for more than Microsoft sends.
  * Crashes, hangs, floods and garbage are the adapter contract's, test/contract/webhook.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBin } from '../helpers/cli.js';
-import { smallScenario } from '../helpers/small-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { smallDatasetRuns } from '../helpers/small-run.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('enumbench-webhook-run-');
-const DATASET = join(tmp, 'ds');
 const EXAMPLE = join(ROOT, 'examples', 'detectors', 'webhook.mjs');
 const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
 const metric = (dir: string, name: string) => summary(dir).scenarios[0].metrics[name]?.value;
@@ -59,19 +58,7 @@ const DETECTORS: Record<string, string> = {
   )}\nsetInterval(() => {}, 1000);`,
 };
 
-beforeAll(async () => {
-  writeFileSync(join(tmp, 'small.yaml'), smallScenario());
-  for (const [f, text] of Object.entries(DETECTORS)) writeFileSync(join(tmp, f), text);
-  const g = await runBin(['generate', join(tmp, 'small.yaml'), '--out', DATASET], { cwd: tmp });
-  expect(g.code).toBe(0);
-}, 120_000);
-
-const run = (detector: string, out: string, extra: string[] = [], env: Record<string, string> = {}) =>
-  runBin(['run', DATASET, '--detector', detector, '--out', join(tmp, out), '--allow-no-gates', ...extra], {
-    cwd: tmp,
-    env,
-    timeoutMs: 120_000,
-  });
+const { run } = smallDatasetRuns(tmp, DETECTORS);
 const node = (file: string) => `webhook:${process.execPath} ${join(tmp, file)}`;
 
 describe('run --detector webhook:', () => {
@@ -85,7 +72,7 @@ describe('run --detector webhook:', () => {
     expect(r.stderr).toMatch(/never collected 0/);
     expect(metric(join(tmp, 'all'), 'recall')).toBe(1);
     expect(metric(join(tmp, 'all'), 'missed_never_collected')).toBe(0);
-  });
+  }, 300_000);
 
   it('in lockstep, two runs give byte-identical summary.json: each tick is pushed before it is announced', async () => {
     const args = ['--speed', 'lockstep', '--tick', '10m'];
@@ -98,7 +85,7 @@ describe('run --detector webhook:', () => {
       readFileSync(join(tmp, 'ls2', 'summary.json'), 'utf8'),
     );
     expect(metric(join(tmp, 'ls1'), 'recall')).toBe(1);
-  });
+  }, 300_000);
 
   it('a detector that never subscribes: a clear error naming every content type, exit 2, nothing published', async () => {
     const r = await run(node('silent.mjs'), 'silent', ['--subscribe-timeout', '2s', '--grace', '1s']);
@@ -112,7 +99,7 @@ describe('run --detector webhook:', () => {
     // nothing was published: every miss is "never collected", none "collected, not detected"
     expect(metric(join(tmp, 'silent'), 'missed_not_detected')).toBe(0);
     expect(metric(join(tmp, 'silent'), 'missed_never_collected')).toBe(1);
-  });
+  }, 300_000);
 
   it('a receiver that answers the validation with 500: the error says so, no hang', async () => {
     const r = await run(node('refuses.mjs'), 'refuses', ['--subscribe-timeout', '3s', '--grace', '1s']);
@@ -122,7 +109,7 @@ describe('run --detector webhook:', () => {
     );
     const log = readFileSync(join(tmp, /stderr kept in (\S+)/.exec(r.stderr)?.[1] as string), 'utf8');
     expect(log).toMatch(/start Audit.AzureActiveDirectory 400/);
-  });
+  }, 300_000);
 
   it('a notification carries what Microsoft documents and nothing more', async () => {
     const r = await run(node('snoop.mjs'), 'snoop', ['--drain', '3s', '--grace', '1s']);
@@ -159,11 +146,11 @@ describe('run --detector webhook:', () => {
       expect(n.authId).toBe('our-secret');
       for (const h of n.headers) expect([...transport, 'webhook-authid']).toContain(h);
     }
-  });
+  }, 300_000);
 
   it('a URL instead of a command is refused at once (exit 4)', async () => {
     const r = await run('webhook:https://hooks.example/notify', 'url');
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/takes the command that starts the detector, not a URL/);
-  });
+  }, 300_000);
 });
