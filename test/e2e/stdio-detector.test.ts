@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector stdio:"CMD"` end to end through the built binary: the Python example
  * over the pipe protocol of docs/detectors.md, and byte-identical results run after run. The
