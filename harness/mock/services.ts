@@ -257,15 +257,31 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
+      // what the detector sent before this acknowledgement belongs to this tick: its stdout lines
+      // already in the pipe are read first (the next turn of the event loop), and alert POSTs that
+      // have begun arriving are taken first
+      await alertsSettled();
       const r = lockstep.ack(n);
       await replay.listable();
       res.status(r.accepted ? 200 : 409).json(r.state);
     });
   }
   const intake = opts.alerts;
+  let alertPostsInFlight = 0;
+  const alertsSettled = async () => {
+    await new Promise((r) => setImmediate(r));
+    while (alertPostsInFlight > 0) await new Promise((r) => setTimeout(r, 1));
+  };
   if (intake) {
     let posts = 0;
-    api.post('/enumbench/alerts', express.text({ type: () => true, limit: '16mb' }), (req, res) => {
+    const inFlight: express.RequestHandler = (_req, res, next) => {
+      alertPostsInFlight++;
+      res.once('close', () => {
+        alertPostsInFlight--;
+      });
+      next();
+    };
+    api.post('/enumbench/alerts', inFlight, express.text({ type: () => true, limit: '16mb' }), (req, res) => {
       const n = ++posts;
       const text = typeof req.body === 'string' ? req.body : '';
       const r = intake.body(text, `POST #${n}`);

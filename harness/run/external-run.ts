@@ -18,8 +18,10 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { wallNow } from '../../src/core/clock.js';
+import type { ReceivedAlert } from '../../src/core/alerts.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
+import { alertContentKey } from '../../src/scoring/score.js';
 import type { ScoringOptions } from '../../src/scoring/types.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
@@ -246,6 +248,11 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     });
   progress();
 
+  // in lockstep, alerts stamped with one tick have no order between them (stdout lines and POSTs,
+  // concurrent POSTs, records fetched concurrently): they are listed in a canonical order, so
+  // alerts.jsonl is the same bytes run after run
+  if (o.speed.kind === 'lockstep') canonicalOrder(intake.alerts);
+
   const missing = new Set<string>();
   for (const m of svc.ledger.neverCollected()) missing.add(`${m.source}\u0000${m.id}`);
   const ledger = svc.ledgerSummary();
@@ -298,6 +305,16 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     warnings,
     wallMs: wallNow() - t0,
   };
+}
+
+/** Sort received alerts by arrival, then content (alertContentKey), and number them in that order. */
+export function canonicalOrder(alerts: ReceivedAlert[]): void {
+  const keyed = alerts.map((a) => ({ a, k: alertContentKey(a.alert) }));
+  keyed.sort((x, y) => x.a.arrivedAt - y.a.arrivedAt || (x.k < y.k ? -1 : x.k > y.k ? 1 : x.a.seq - y.a.seq));
+  keyed.forEach(({ a }, i) => {
+    alerts[i] = a;
+    a.seq = i;
+  });
 }
 
 /** where a dataset's detector stderr is kept: <out>/detector/<dataset folder name>.stderr.log */

@@ -347,6 +347,7 @@ export const runCommand: CommandModule = {
                   drainMs,
                   graceMs,
                   ackTimeoutMs,
+                  tickMs: tick.value,
                   ...(faults ? { faults } : {}),
                   acceptScaledLatency: opts.acceptScaledLatency === true,
                   ...(opts.quiet || opts.json || !opts.progress
