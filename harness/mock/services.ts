@@ -126,6 +126,8 @@ export interface MockServices {
   strays(): StrayRequests;
   /** lockstep only: the tick the replay waits to have acknowledged */
   lockstepState?: () => LockstepState;
+  /** lockstep: wall time at which the detector first read the current tick, undefined until it has */
+  lockstepReadAt?: () => number | undefined;
   /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
   traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
@@ -249,6 +251,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     // every answer waits until what it announces is listable with endTime = the collector's now
     api.get('/enumbench/lockstep', async (_req, res) => {
       await replay.listable();
+      lockstep.noteRead(wallNow());
       res.json(lockstep.state());
     });
     api.post('/enumbench/lockstep', express.json({ limit: '4kb', type: () => true }), async (req, res) => {
@@ -489,7 +492,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
-    ...(lockstep ? { lockstepState: () => lockstep.state() } : {}),
+    ...(lockstep ? { lockstepState: () => lockstep.state(), lockstepReadAt: () => lockstep.readAt() } : {}),
     traffic: () => ({ ...traffic }),
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },

@@ -17,8 +17,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { wallNow } from '../../src/core/clock.js';
 import type { ReceivedAlert } from '../../src/core/alerts.js';
+import { wallNow } from '../../src/core/clock.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { alertContentKey } from '../../src/scoring/score.js';
@@ -38,6 +38,8 @@ import type { DetectorFailure, LockstepResult } from './lockstep.js';
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
+/** lockstep: wall time a program has to start and read the first tick, whatever --ack-timeout says */
+export const STARTUP_MS = 30_000;
 
 export interface ExternalProgress {
   /** records published / planned */
@@ -208,20 +210,30 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   try {
     svc.start();
     // the replay
+    // a tick's acknowledgement timer starts when the detector first reads that tick's state; the
+    // first tick's, before that, also gives the program time to start (a JVM, a pipeline)
+    const ackTimeoutMs = o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     let lastTick = -1;
     let tickSince = wallNow();
     while (!svc.replay.clock.done && !svc.replay.failure && child.running && !failure) {
       await nap(250);
       if (o.speed.kind === 'lockstep') {
         const st = svc.lockstepState?.();
+        const readAt = svc.lockstepReadAt?.();
+        const limit = readAt === undefined && lastTick <= 0 ? Math.max(ackTimeoutMs, STARTUP_MS) : ackTimeoutMs;
         if (st && st.tick !== lastTick) {
           lastTick = st.tick;
-          tickSince = wallNow();
-        } else if (wallNow() - tickSince > (o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS)) {
+          tickSince = readAt ?? wallNow();
+        } else if (readAt !== undefined && readAt > tickSince) {
+          tickSince = readAt;
+        } else if (wallNow() - tickSince > limit) {
           fail({
             phase: 'run',
             kind: 'timeout',
-            message: `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round((o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
+            message:
+              readAt === undefined && lastTick <= 0
+                ? `the detector did not read lockstep tick 0 within ${Math.round(limit / 1000)} s of starting (GET ENUMBENCH_LOCKSTEP_URL, collect, then POST {"tick": 0})`
+                : `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round(ackTimeoutMs / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
           });
         }
       }
