@@ -120,6 +120,8 @@ export interface MockServices {
   spillDir: string;
   env(): DetectorEnvironment;
   subscriptions: Map<string, Subscription>;
+  /** the webhook notifications: validations seen, and whether any is still being sent */
+  webhooks: Webhooks;
   start(): void;
   ledgerSummary(): LedgerSummary;
   faultReport(): FaultReport;
@@ -204,7 +206,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const blobs = new AppendBlobStore(spill, opts.spillChunkBytes);
   const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
-  const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
+  const webhooks = new Webhooks(
+    { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks },
+    pub.seed,
+    () => subs,
+    ledger.notified,
+  );
   const replay = new Replay(pub, {
     speed: opts.speed,
     lateBlob: faults.lateBy,
@@ -248,9 +255,11 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    // every answer waits until what it announces is listable with endTime = the collector's now
+    // every answer waits until what it announces is listable with endTime = the collector's now,
+    // and has been pushed to the webhooks subscribed (each notification answered, or given up)
     api.get('/enumbench/lockstep', async (_req, res) => {
       await replay.listable();
+      await webhooks.settled();
       lockstep.noteRead(wallNow());
       res.json(lockstep.state());
     });
@@ -266,6 +275,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       await alertsSettled();
       const r = lockstep.ack(n);
       await replay.listable();
+      await webhooks.settled();
       res.status(r.accepted ? 200 : 409).json(r.state);
     });
   }
@@ -373,6 +383,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }
     const published = replay.advanceTo(target);
     await replay.listable();
+    await webhooks.settled();
     res.json({ published, clock: replay.clock.snapshot() });
   });
   bench.use((_req, res) => {
@@ -477,6 +488,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     listening,
     spillDir: spill.root,
     subscriptions: subs,
+    webhooks,
     start,
     env: () => ({
       ENUMBENCH_TENANT_ID: identity.tenantId,

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector kql:` through the built binary: bad rules are refused before anything is
  * generated, with file:line:col and a hint, exit 4, never a stack trace.
