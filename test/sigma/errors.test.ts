@@ -9,8 +9,10 @@ import { signIn, T0 } from '../detectors/published/fixtures.js';
 import { refusal, rules, run, signInRule } from './helpers.js';
 
 describe('refused Sigma input', () => {
-  it('a YAML syntax error, positioned', () => {
-    expect(refusal('title: t\ndetection:\n  selection: [a\n')).toMatch(/rule\.yml:\d+:\d+: YAML: /);
+  it('a YAML syntax error, positioned, with a hint', () => {
+    const m = refusal('title: t\ndetection:\n  selection: [a\n');
+    expect(m).toMatch(/rule\.yml:\d+:\d+: YAML: /);
+    expect(m).toContain('hint: fix the YAML syntax at this position');
   });
 
   it('a condition syntax error at its column in the file, with a hint', () => {
@@ -60,6 +62,22 @@ correlation:
     expect(refusal(corr.replace('rules: [base]', 'rules: [bsae]'))).toMatch(
       /no rule named "bsae"[\s\S]*did you mean "base"/,
     );
+  });
+
+  it('a correlation without a timespan would count without bound: refused, positioned, with a hint', () => {
+    const corr = `${signInRule('userAgent: x').replace('title: t', 'title: t\nname: base')}---
+title: c
+correlation:
+  type: event_count
+  rules: [base]
+  group-by: [UserId]
+  condition: {gte: 3}
+`;
+    const m = refusal(corr);
+    expect(m).toMatch(
+      /rule\.yml:\d+:\d+: a correlation needs a timespan: without one it would count over the whole replay, without bound/,
+    );
+    expect(m).toContain('hint: e.g. timespan: 1h');
   });
 
   it('a logsource enumbench does not produce, with the ones it does', () => {
