@@ -30,32 +30,36 @@ beforeAll(async () => {
 }, HANG_LIMIT_MS);
 
 describe('quickstart, in process', () => {
-  it('builtin:volume catches the listing; two runs give byte-identical summary.json; score reproduces it', async () => {
-    const run = () => runDatasets({ datasets: [dir], detector: 'builtin:volume', cwd: dir, version: 'test' });
-    const a = await run();
-    const b = await run();
-    expect(a.detectorFailures).toEqual([]);
-    const card = a.report.scenarios[0]?.card;
-    expect(card?.metrics.recall?.value).toBe(1);
-    expect(card?.metrics.leaks?.value).toBe(0);
-    expect(card?.campaigns[0]?.matchedBy).toBe('evidence');
-    expect(renderSummaryJson(a.report)).toBe(renderSummaryJson(b.report));
+  it(
+    'builtin:volume catches the listing; two runs give byte-identical summary.json; score reproduces it',
+    async () => {
+      const run = () => runDatasets({ datasets: [dir], detector: 'builtin:volume', cwd: dir, version: 'test' });
+      const a = await run();
+      const b = await run();
+      expect(a.detectorFailures).toEqual([]);
+      const card = a.report.scenarios[0]?.card;
+      expect(card?.metrics.recall?.value).toBe(1);
+      expect(card?.metrics.leaks?.value).toBe(0);
+      expect(card?.campaigns[0]?.matchedBy).toBe('evidence');
+      expect(renderSummaryJson(a.report)).toBe(renderSummaryJson(b.report));
 
-    writeFileSync(join(dir, 'alerts.jsonl'), a.alerts[0]?.text ?? '');
-    let out = '';
-    const io: CliIO = {
-      out: (t) => {
-        out += t;
-      },
-      err: () => {},
-      env: { NO_COLOR: '1' },
-      cwd: dir,
-      stdoutIsTTY: false,
-      stderrIsTTY: false,
-    };
-    expect(await runCli(['node', 'enumbench', 'score', '--truth', dir, '--alerts', 'alerts.jsonl', '--json'], io)).toBe(
-      0,
-    );
-    expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(card?.metrics)));
-  }, HANG_LIMIT_MS);
+      writeFileSync(join(dir, 'alerts.jsonl'), a.alerts[0]?.text ?? '');
+      let out = '';
+      const io: CliIO = {
+        out: (t) => {
+          out += t;
+        },
+        err: () => {},
+        env: { NO_COLOR: '1' },
+        cwd: dir,
+        stdoutIsTTY: false,
+        stderrIsTTY: false,
+      };
+      expect(
+        await runCli(['node', 'enumbench', 'score', '--truth', dir, '--alerts', 'alerts.jsonl', '--json'], io),
+      ).toBe(0);
+      expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(card?.metrics)));
+    },
+    HANG_LIMIT_MS,
+  );
 });
