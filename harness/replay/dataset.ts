@@ -33,6 +33,7 @@ import {
   type DeliveryEntry,
 } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
+import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { recordIdOf, SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
 import { LineReader, RangeReader } from './line-reader.js';
 import { type DeliveryStream, type PendingDelivery, type Publication, recordKey } from './publication.js';
@@ -41,6 +42,7 @@ import { type DeliveryStream, type PendingDelivery, type Publication, recordKey 
 export const SERVED_FILES: readonly string[] = [
   DATASET_FILES.manifest,
   DATASET_FILES.delivery,
+  IP_NETWORKS_FILE,
   ...SOURCE_IDS.map((s) => SOURCES[s].file),
 ];
 

@@ -144,7 +144,8 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
   };
   const det: ThreadedDetector = {
     name: info.name,
-    start: (c) => call({ op: 'start', now: c.now(), sources: c.sources }, c),
+    start: (c) =>
+      call({ op: 'start', now: c.now(), sources: c.sources, ...(c.networks ? { networks: c.networks.rows } : {}) }, c),
     ingest: (batch: readonly DeliveredRecord[], c) => call({ op: 'ingest', now: c.now(), batch }, c),
     stop: (c) => call({ op: 'stop', now: c.now() }, c),
     close,

@@ -21,6 +21,7 @@ import { wallNow } from '../../src/core/clock.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { ScoringOptions } from '../../src/scoring/types.js';
+import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
 import { type StrayRequests, startMockServices } from '../mock/services.js';
@@ -136,6 +137,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     speed: o.speed,
     deferStart: true,
     alerts: intake,
+    ipNetworksFile: ipNetworksFileFor(o.dir),
     ...(o.faults ? { faults: o.faults } : {}),
     ...(o.tickMs !== undefined ? { lockstepTickMs: o.tickMs } : {}),
   });
