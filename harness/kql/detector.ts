@@ -25,6 +25,7 @@ import type { Alert } from '../../src/core/alerts.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import type { Detector } from '../../src/core/detector.js';
 import type { SourceId } from '../../src/core/sources.js';
+import { refuseUnmetNeeds, type SourceNeed } from '../source-needs.js';
 import type { CompiledQuery } from './compile.js';
 import type { EntityColumns, KqlRule } from './rule.js';
 import { type Row, TABLE_ID_COLUMNS, TABLE_SOURCES, tableRow } from './tables.js';
@@ -86,6 +87,24 @@ function details(row: Row, query: CompiledQuery): Record<string, unknown> {
 
 export interface KqlDetectorOptions {
   maxEvidence: number;
+}
+
+/** What a rule reads: the tables of its query and the sources that fill them. */
+export function kqlNeeds(rule: KqlRule, query: CompiledQuery): SourceNeed[] {
+  const tables = [...query.tables].sort().flatMap((table) => {
+    const source = TABLE_SOURCES[table];
+    return source ? [{ table, source }] : [];
+  });
+  if (tables.length === 0) return [];
+  return [
+    {
+      code: 'E_KQL_SOURCE',
+      where: rule.query.file,
+      rule: `rule "${rule.name}"`,
+      reads: tables.map((t) => t.table).join(', '),
+      tables,
+    },
+  ];
 }
 
 export function kqlDetector(rule: KqlRule, query: CompiledQuery, opts: KqlDetectorOptions): Detector {
@@ -172,7 +191,8 @@ export function kqlDetector(rule: KqlRule, query: CompiledQuery, opts: KqlDetect
     }
   }
 
-  return scheduledRule<HeldRow>({
+  const needs = kqlNeeds(rule, query);
+  const scheduled = scheduledRule<HeldRow>({
     name: rule.id,
     intervalMs: rule.frequencyMs,
     retainMs: rule.periodMs,
@@ -181,4 +201,12 @@ export function kqlDetector(rule: KqlRule, query: CompiledQuery, opts: KqlDetect
     id: () => undefined,
     run,
   });
+  return {
+    ...scheduled,
+    start(ctx) {
+      // `run` checked this before generating; a dataset replayed by other means is checked here
+      refuseUnmetNeeds(needs, ctx.sources);
+      return scheduled.start(ctx);
+    },
+  };
 }

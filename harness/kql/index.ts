@@ -12,7 +12,7 @@ import { type KqlRule, readKqlRule } from './rule.js';
 
 export { compileQuery } from './check.js';
 export { MAX_ROWS_PER_RUN } from './compile.js';
-export { DEFAULT_ENTITY_COLUMNS, kqlDetector, MAX_ALERTS_PER_RUN } from './detector.js';
+export { DEFAULT_ENTITY_COLUMNS, kqlDetector, kqlNeeds, MAX_ALERTS_PER_RUN } from './detector.js';
 export { readKqlRule } from './rule.js';
 export { TABLE_SCHEMAS } from './tables.js';
 

@@ -334,7 +334,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }
     next();
   });
-  bench.get('/bench/status', (_req, res) => {
+  bench.get('/bench/status', async (_req, res) => {
+    await replay.listable();
     res.json({ clock: replay.clock.snapshot(), replay: replay.status() });
   });
   bench.get('/bench/ledger', (_req, res) => {

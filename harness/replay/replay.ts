@@ -240,12 +240,20 @@ export class Replay {
     }
   };
 
+  /**
+   * The replay is over: `clock.done` is set at once (lockstep refuses further acknowledgements),
+   * but `done` resolves, and the listeners hear of it, only once everything published is listable
+   * (see `listable`): whoever waits for `done` and then lists content up to its own now gets all of
+   * it, even when the last blob was stamped in the very millisecond the replay ended.
+   */
   private finish(): void {
     if (this.clock.done) return;
     this.clock.setCursor(this.clock.simEnd);
     this.clock.done = true;
-    for (const l of this.listeners) l.onDone?.();
-    this.resolveDone();
+    void this.listable().then(() => {
+      for (const l of this.listeners) l.onDone?.();
+      this.resolveDone();
+    });
   }
 
   /** publish events available by `sim`, about `budget` records at most; returns the last one's time */

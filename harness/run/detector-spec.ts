@@ -10,9 +10,10 @@ import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import { IP_NETWORKS_ENV } from '../../src/core/ip-networks.js';
-import { createKqlDetector } from '../kql/index.js';
+import { createKqlDetector, kqlNeeds, prepareKqlRule } from '../kql/index.js';
 import { resourceError } from '../output-files.js';
-import { createSigmaDetector } from '../sigma/index.js';
+import { createSigmaDetector, prepareSigmaRules, sigmaNeeds } from '../sigma/index.js';
+import type { SourceNeed } from '../source-needs.js';
 import { stdioDetector } from './stdio-detector.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
@@ -45,6 +46,22 @@ export function parseDetectorSpec(spec: string): DetectorSpec {
   }
   if (kind === 'webhook') return { kind, url: rest };
   return { kind: 'in-process', prefix: kind, rest };
+}
+
+/**
+ * What a rule-based detector (`kql:`, `sigma:`) reads, for the check against what a scenario
+ * collects before generation (harness/source-needs.ts); nothing for other detectors. The rules are
+ * read and compiled once per thread (cached): call after resolveDetector, on the same thread.
+ */
+export function detectorNeeds(spec: string, options: Record<string, unknown> = {}, cwd = '.'): SourceNeed[] {
+  const parsed = parseDetectorSpec(spec);
+  if (parsed.kind !== 'in-process') return [];
+  if (parsed.prefix === 'kql') {
+    const p = prepareKqlRule(parsed.rest, options, cwd);
+    return kqlNeeds(p.rule, p.query);
+  }
+  if (parsed.prefix === 'sigma') return sigmaNeeds(prepareSigmaRules(parsed.rest, options, cwd));
+  return [];
 }
 
 function isDetector(x: unknown): x is Detector {

@@ -13,11 +13,23 @@ import { Worker } from 'node:worker_threads';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import type { SourceNeed } from '../source-needs.js';
 import { builtWorkerFile } from '../worker-file.js';
 import type { DetectorCall, DetectorWorkerInput, DetectorWorkerMessage } from './detector-worker.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ALERTS } from './lockstep.js';
 
 export interface ThreadedDetector extends Detector {
+  /** what the detector's rules read (kql:, sigma:), for the check against what a scenario collects */
+  readonly needs: readonly SourceNeed[];
+  /**
+   * A fresh detector from the same spec on the same thread (the next dataset): what the thread
+   * loaded (a rule compiled, the Kusto language service) is not loaded again. Only for the bench's
+   * own detectors (kql:, sigma:, builtin:), whose state lives in the detector object; a module:
+   * keeps module-level state, so it gets a new thread.
+   */
+  renew(): Promise<void>;
+  /** whether the thread still runs (a detector that hung is stopped with its thread) */
+  readonly alive: boolean;
   /** terminate the thread (a detector stuck in a loop included); safe to call twice */
   close(): Promise<void>;
 }
@@ -30,6 +42,15 @@ export interface DetectorThreadOptions {
   /** how long building the detector (loading the module, its factory) may take (default 30 s) */
   loadTimeoutMs?: number;
 }
+
+/** renew emits nothing: no runner context yet */
+const NO_CONTEXT: DetectorContext = {
+  now: () => 0,
+  emit: () => {
+    throw new Error('a detector emitted while it was being built');
+  },
+  sources: [],
+};
 
 export async function startDetectorThread(o: DetectorThreadOptions): Promise<ThreadedDetector> {
   const input: DetectorWorkerInput = {
@@ -50,7 +71,7 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
     p?.reject(new Error(`the detector's thread stopped: ${why}`));
   };
 
-  const ready = new Promise<{ name: string; hasTick: boolean }>((resolve, reject) => {
+  const ready = new Promise<{ name: string; hasTick: boolean; needs: SourceNeed[] }>((resolve, reject) => {
     const timeoutMs = o.loadTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // counted from when the thread starts loading the detector (the bench's own modules are loaded)
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -79,7 +100,13 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
           return;
         case 'failed':
           clearTimeout(timer);
-          reject(new EnumbenchError(m.code, m.message, { kind: m.kind, ...(m.hint ? { hint: m.hint } : {}) }));
+          reject(
+            new EnumbenchError(m.code, m.message, {
+              kind: m.kind,
+              ...(m.hint ? { hint: m.hint } : {}),
+              ...(m.diagnostics ? { diagnostics: m.diagnostics } : {}),
+            }),
+          );
           return;
         case 'emit':
           // the runner's emit throws once the detector floods: the runner has recorded it
@@ -126,7 +153,7 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
     closed = true;
     await worker.terminate();
   };
-  let info: { name: string; hasTick: boolean };
+  let info: { name: string; hasTick: boolean; needs: SourceNeed[] };
   try {
     info = await ready;
   } catch (e) {
@@ -144,6 +171,11 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
   };
   const det: ThreadedDetector = {
     name: info.name,
+    needs: info.needs,
+    get alive() {
+      return !closed && stopped === null;
+    },
+    renew: () => call({ op: 'renew', now: 0 }, NO_CONTEXT),
     start: (c) =>
       call({ op: 'start', now: c.now(), sources: c.sources, ...(c.networks ? { networks: c.networks.rows } : {}) }, c),
     ingest: (batch: readonly DeliveredRecord[], c) => call({ op: 'ingest', now: c.now(), batch }, c),

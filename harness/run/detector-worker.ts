@@ -8,10 +8,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
-import { EnumbenchError } from '../../src/core/errors.js';
+import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
 import { type IpNetwork, IpNetworkTable } from '../../src/core/ip-networks.js';
 import type { SourceId } from '../../src/core/sources.js';
-import { resolveDetector } from './detector-spec.js';
+import type { SourceNeed } from '../source-needs.js';
+import { detectorNeeds, resolveDetector } from './detector-spec.js';
 
 export interface DetectorWorkerInput {
   spec: string;
@@ -25,12 +26,21 @@ export type DetectorCall =
   | { op: 'start'; now: number; sources: readonly SourceId[]; networks?: readonly IpNetwork[] }
   | { op: 'stop'; now: number }
   | { op: 'tick'; now: number }
-  | { op: 'ingest'; now: number; batch: readonly DeliveredRecord[] };
+  | { op: 'ingest'; now: number; batch: readonly DeliveredRecord[] }
+  /** a fresh detector from the same spec, on this thread (the next dataset): what was loaded stays loaded */
+  | { op: 'renew'; now: number };
 
 export type DetectorWorkerMessage =
   | { type: 'loading' }
-  | { type: 'ready'; name: string; hasTick: boolean }
-  | { type: 'failed'; code: string; message: string; hint?: string; kind: EnumbenchError['kind'] }
+  | { type: 'ready'; name: string; hasTick: boolean; needs: SourceNeed[] }
+  | {
+      type: 'failed';
+      code: string;
+      message: string;
+      hint?: string;
+      kind: EnumbenchError['kind'];
+      diagnostics?: readonly Diagnostic[];
+    }
   | { type: 'emit'; alert: unknown }
   | { type: 'done' }
   | { type: 'error'; message: string; code?: string; hint?: string; kind?: EnumbenchError['kind'] };
@@ -63,8 +73,10 @@ async function main(): Promise<void> {
   // the bench's own modules are loaded: from here the detector's time is counted
   post({ type: 'loading' });
   let det: Detector;
+  let needs: SourceNeed[];
   try {
     det = await resolveDetector(input.spec, input.options, input.cwd);
+    needs = detectorNeeds(input.spec, input.options, input.cwd);
   } catch (e) {
     if (e instanceof EnumbenchError) {
       post({
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
         message: e.message,
         kind: e.kind,
         ...(e.hint !== undefined ? { hint: e.hint } : {}),
+        ...(e.diagnostics.length ? { diagnostics: e.diagnostics } : {}),
       });
     } else post({ type: 'failed', code: 'E_DETECTOR_MODULE', message: String(e), kind: 'detector' });
     return;
@@ -80,9 +93,14 @@ async function main(): Promise<void> {
   (port as NonNullable<typeof port>).on('message', async (call: DetectorCall) => {
     now = call.now;
     try {
-      if (call.op === 'start') {
+      if (call.op === 'renew') {
+        det = await resolveDetector(input.spec, input.options, input.cwd);
+        emitted = 0;
+        ctx.sources = [];
+      } else if (call.op === 'start') {
         ctx.sources = call.sources;
         if (call.networks) ctx.networks = new IpNetworkTable(call.networks);
+        else delete ctx.networks;
         await det.start(ctx);
       } else if (call.op === 'ingest') await det.ingest(call.batch, ctx);
       else if (call.op === 'tick') await det.tick?.(call.now, ctx);
@@ -102,7 +120,12 @@ async function main(): Promise<void> {
       else post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   });
-  post({ type: 'ready', name: det.name, hasTick: typeof det.tick === 'function' });
+  post({
+    type: 'ready',
+    name: det.name,
+    hasTick: typeof det.tick === 'function',
+    needs,
+  });
 }
 
 void main();

@@ -20,7 +20,7 @@ import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import { throwIfInterrupted } from '../interrupt.js';
 import { type DatasetRun, runOnDataset } from './dataset-run.js';
 import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
-import { startDetectorThread } from './detector-thread.js';
+import { startDetectorThread, type ThreadedDetector } from './detector-thread.js';
 import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
@@ -40,6 +40,12 @@ export interface RunDatasetsOptions {
   keys?: readonly string[];
   /** e.g. builtin:volume, module:./my-detector.js */
   detector: string;
+  /**
+   * The detector's thread, already started (`run` starts a kql: or sigma: detector before generating,
+   * so its rules are checked once, on the thread that runs them). Used for the first dataset; closed
+   * by runDatasets.
+   */
+  thread?: ThreadedDetector;
   detectorOptions?: Record<string, unknown>;
   cwd: string;
   /** `--threshold` flags */
@@ -80,27 +86,34 @@ export interface RunDatasetsResult {
   detectorFailures: string[];
 }
 
+/** A dataset's manifest.json, or a clear error saying which dataset could not be read. */
+export function readDatasetManifest(dir: string): DatasetManifest {
+  const path = join(dir, DATASET_FILES.manifest);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
+  } catch (e) {
+    throw new EnumbenchError(
+      'E_DATASET',
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      { hint: 'pass a directory written by `enumbench generate --out DIR`' },
+    );
+  }
+}
+
 /** name, hash and seed of each dataset, from its manifest (before any replay) */
 export function datasetSubjects(dirs: readonly string[]): BaselineSubject[] {
   const byName = new Map<string, { hash: string; seeds: number[] }>();
   for (const dir of dirs) {
-    const path = join(dir, DATASET_FILES.manifest);
-    let m: DatasetManifest;
-    try {
-      m = JSON.parse(readFileSync(path, 'utf8')) as DatasetManifest;
-    } catch (e) {
-      throw new EnumbenchError(
-        'E_DATASET',
-        `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        { hint: 'pass a directory written by `enumbench generate --out DIR`' },
-      );
-    }
+    const m = readDatasetManifest(dir);
     const g = byName.get(m.scenario.name) ?? { hash: m.scenario.hash, seeds: [] };
     g.seeds.push(m.seed);
     byName.set(m.scenario.name, g);
   }
   return [...byName.entries()].map(([name, g]) => ({ name, ...g }));
 }
+
+/** Detectors whose thread is kept from one dataset to the next (their state lives in the detector object). */
+const RENEWABLE = ['kql', 'sigma'];
 
 export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
   // a baseline of another scenario or seed set is refused before the detector runs
@@ -110,99 +123,123 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const detectorFailures: string[] = [];
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
-  for (const [i, dir] of o.datasets.entries()) {
-    throwIfInterrupted();
-    const truthDir = o.keys?.[i];
-    let run: DatasetRun;
-    let name: string;
-    let stderrTail: string[] = [];
-    let malformedCount: number;
-    if (spec.kind === 'process') {
-      if (!o.external) throw new Error('runDatasets: process: detectors need `external` settings');
-      const { outDir, ...settings } = o.external;
-      const ext = await runExternalOnDataset({
-        ...settings,
-        dir,
-        ...(truthDir !== undefined ? { truthDir } : {}),
-        command: spec.command,
-        cwd: o.cwd,
-        stderrFile: stderrFileFor(outDir, dir),
-        ...(o.scoring ? { scoring: o.scoring } : {}),
-      });
-      o.onExternalRun?.(dir, ext);
-      run = ext;
-      name = `process:${spec.command}`;
-      stderrTail = ext.stderrTail;
-      malformedCount = ext.malformedCount;
-    } else {
-      const program =
-        spec.kind === 'stdio'
-          ? {
-              env: o.external?.env ?? process.env,
-              stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
-              ipNetworksFile: ipNetworksFileFor(dir),
-              ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
-            }
-          : undefined;
-      // builtin:, module:, kql: on their own thread: one that blocks its event loop is stopped by the call watchdog
-      const detector =
-        spec.kind === 'in-process'
-          ? await startDetectorThread({
-              spec: o.detector,
-              options: o.detectorOptions ?? {},
-              cwd: o.cwd,
-              ...(o.callTimeoutMs !== undefined ? { loadTimeoutMs: o.callTimeoutMs } : {}),
-            })
-          : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
-      try {
-        o.onReplay?.({ dataset: dir });
-        run = await runOnDataset({
+  // kql: and sigma: keep their thread from one dataset to the next, with a fresh detector
+  // (ThreadedDetector.renew): loading the Kusto language service and compiling the rules is paid once
+  const renewable = spec.kind === 'in-process' && RENEWABLE.includes(spec.prefix);
+  let spare: { thread: ThreadedDetector; used: boolean } | undefined = o.thread
+    ? { thread: o.thread, used: false }
+    : undefined;
+  const threadFor = async (): Promise<ThreadedDetector> => {
+    const s = spare;
+    spare = undefined;
+    if (s?.thread.alive) {
+      if (s.used) await s.thread.renew();
+      return s.thread;
+    }
+    await s?.thread.close();
+    return startDetectorThread({
+      spec: o.detector,
+      options: o.detectorOptions ?? {},
+      cwd: o.cwd,
+      ...(o.callTimeoutMs !== undefined ? { loadTimeoutMs: o.callTimeoutMs } : {}),
+    });
+  };
+  try {
+    for (const [i, dir] of o.datasets.entries()) {
+      throwIfInterrupted();
+      const truthDir = o.keys?.[i];
+      let run: DatasetRun;
+      let name: string;
+      let stderrTail: string[] = [];
+      let malformedCount: number;
+      if (spec.kind === 'process') {
+        if (!o.external) throw new Error('runDatasets: process: detectors need `external` settings');
+        const { outDir, ...settings } = o.external;
+        const ext = await runExternalOnDataset({
+          ...settings,
           dir,
           ...(truthDir !== undefined ? { truthDir } : {}),
-          detector,
-          ...(o.onReplay
-            ? {
-                onProgress: (done: number, records: number, simTime: number) =>
-                  o.onReplay?.({ dataset: dir, done, records, simTime }),
-              }
-            : {}),
-          ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-          ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
-          ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
-            ? { callTimeoutMs: o.external.ackTimeoutMs }
-            : o.callTimeoutMs !== undefined
-              ? { callTimeoutMs: o.callTimeoutMs }
-              : {}),
+          command: spec.command,
+          cwd: o.cwd,
+          stderrFile: stderrFileFor(outDir, dir),
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
-      } finally {
-        o.onReplay?.({ dataset: dir, end: true });
-        await (detector as { kill?: () => Promise<void> }).kill?.();
-        await (detector as { close?: () => Promise<void> }).close?.();
+        o.onExternalRun?.(dir, ext);
+        run = ext;
+        name = `process:${spec.command}`;
+        stderrTail = ext.stderrTail;
+        malformedCount = ext.malformedCount;
+      } else {
+        const program =
+          spec.kind === 'stdio'
+            ? {
+                env: o.external?.env ?? process.env,
+                stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
+                ipNetworksFile: ipNetworksFileFor(dir),
+                ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
+              }
+            : undefined;
+        // builtin:, module:, kql: on their own thread: one that blocks its event loop is stopped by the call watchdog
+        const detector =
+          spec.kind === 'in-process'
+            ? await threadFor()
+            : await resolveDetector(o.detector, o.detectorOptions ?? {}, o.cwd, program);
+        let keep = false;
+        try {
+          o.onReplay?.({ dataset: dir });
+          run = await runOnDataset({
+            dir,
+            ...(truthDir !== undefined ? { truthDir } : {}),
+            detector,
+            ...(o.onReplay
+              ? {
+                  onProgress: (done: number, records: number, simTime: number) =>
+                    o.onReplay?.({ dataset: dir, done, records, simTime }),
+                }
+              : {}),
+            ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
+            ...(o.drainMs !== undefined ? { drainMs: o.drainMs } : {}),
+            ...(spec.kind === 'stdio' && o.external?.ackTimeoutMs !== undefined
+              ? { callTimeoutMs: o.external.ackTimeoutMs }
+              : o.callTimeoutMs !== undefined
+                ? { callTimeoutMs: o.callTimeoutMs }
+                : {}),
+            ...(o.scoring ? { scoring: o.scoring } : {}),
+          });
+          keep = renewable && !run.lockstep.failure;
+        } finally {
+          o.onReplay?.({ dataset: dir, end: true });
+          await (detector as { kill?: () => Promise<void> }).kill?.();
+          if (keep) spare = { thread: detector as ThreadedDetector, used: true };
+          else await (detector as { close?: () => Promise<void> }).close?.();
+        }
+        name = detector.name;
+        malformedCount = run.lockstep.malformed.length;
       }
-      name = detector.name;
-      malformedCount = run.lockstep.malformed.length;
+      const f = run.lockstep.failure;
+      if (f) {
+        const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
+        detectorFailures.push(
+          `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
+        );
+      }
+      for (const m of run.lockstep.malformed.slice(0, 20)) {
+        problems.push(
+          `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+        );
+      }
+      if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
+      const scenarioName = run.truth.scenario.name;
+      alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
+      const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
+      group.cards.push(run.card);
+      group.truths.push(run.truth);
+      group.dirs.push(dir);
+      byScenario.set(scenarioName, group);
     }
-    const f = run.lockstep.failure;
-    if (f) {
-      const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
-      detectorFailures.push(
-        `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
-      );
-    }
-    for (const m of run.lockstep.malformed.slice(0, 20)) {
-      problems.push(
-        `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
-      );
-    }
-    if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
-    const scenarioName = run.truth.scenario.name;
-    alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
-    const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
-    group.cards.push(run.card);
-    group.truths.push(run.truth);
-    group.dirs.push(dir);
-    byScenario.set(scenarioName, group);
+  } finally {
+    await spare?.thread.close();
+    await o.thread?.close();
   }
   const scenarios = [...byScenario.entries()].map(([name, g]) => {
     const truth = g.truths[0] as Truth;

@@ -15,11 +15,13 @@ import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../../src/core/catalog.js';
 import { ANSWER_KEY_FILES } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { judgingSeeds, tuningSeeds } from '../../src/scoring/seeds.js';
 import { findAnswerKey, isWithin, refuseAnswerKeyInside, runKeyDir } from '../dataset/answer-key.js';
 import { generateWithJobs, resolveJobs } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
+import { readDatasetManifest } from './run-datasets.js';
 
 export type SeedPurpose = 'judge' | 'tune';
 
@@ -61,6 +63,14 @@ export interface PrepareOptions {
     ms?: number;
   }) => void;
   onProgress?: (done: number, records: number, simTime: number) => void;
+  /**
+   * Called once every input is read and checked, before anything is generated, with what each input
+   * collects (a scenario's telemetry sources, a dataset's manifest): a detector that can see none of
+   * it is refused here (harness/source-needs.ts).
+   */
+  beforeGenerate?: (
+    inputs: readonly { input: string; kind: 'scenario' | 'dataset'; name: string; sources: readonly SourceId[] }[],
+  ) => void;
 }
 
 /** The seeds a scenario runs with. One seed: the base seed itself; N: N derived seeds. */
@@ -153,6 +163,14 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     );
   }
 
+  o.beforeGenerate?.(
+    loaded.map((l) =>
+      l.scenario
+        ? { input: l.input, kind: 'scenario' as const, name: l.scenario.name, sources: l.scenario.telemetry.sources }
+        : { input: l.input, kind: 'dataset' as const, name: l.input, sources: collectedBy(l.path) },
+    ),
+  );
+
   const out: PreparedInput[] = [];
   const total = loaded.reduce(
     (n, l) =>
@@ -200,6 +218,12 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     out.push({ input: l.input, kind: 'scenario', name: s.name, scenario: s, seeds, datasets, keys });
   }
   return out;
+}
+
+/** The sources a dataset collected, from its manifest (every source when an old manifest does not say). */
+function collectedBy(dir: string): SourceId[] {
+  const m = readDatasetManifest(dir);
+  return Array.isArray(m.collection?.sources) ? m.collection.sources : [...SOURCE_IDS];
 }
 
 function isDirectory(path: string): boolean {

@@ -18,11 +18,10 @@
 import { alert, iso } from '../../detectors/published/engine.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import type { Detector, DetectorContext } from '../../src/core/detector.js';
-import { EnumbenchError } from '../../src/core/errors.js';
-import type { SourceId } from '../../src/core/sources.js';
 import { DEFAULT_ENTITY_COLUMNS, KQL_WORKSPACE_ID } from '../kql/detector.js';
-import { TABLE_ID_COLUMNS, TABLE_SOURCES, tableRow } from '../kql/tables.js';
-import type { CorrelationRule, DetectionRule, Row, SigmaRule } from './rule.js';
+import { TABLE_ID_COLUMNS, tableRow } from '../kql/tables.js';
+import { refuseUnmetNeeds } from '../source-needs.js';
+import { type CorrelationRule, type DetectionRule, type Row, type SigmaRule, sigmaNeeds } from './rule.js';
 
 /** How late (event time) a record may arrive and still join a correlation window. */
 export const LATE_MS = 12 * 60 * 60_000;
@@ -166,24 +165,12 @@ export function sigmaDetector(rules: readonly SigmaRule[], name: string, maxEvid
   const states = correlations.map((c) => new CorrelationState(c, maxEvidence));
   const tables = new Set(detections.flatMap((d) => d.logsource.tables));
   const seen = new Map<DetectionRule, Set<string>>();
+  const needs = sigmaNeeds(rules);
   return {
     name,
     start(ctx: DetectorContext) {
-      const collected = new Set<SourceId>(ctx.sources);
-      const missing: string[] = [];
-      for (const d of detections) {
-        const sources = [...new Set(d.logsource.tables.map((t) => TABLE_SOURCES[t] as SourceId))];
-        if (!sources.some((s) => collected.has(s))) {
-          missing.push(
-            `${d.file}:${d.line}: rule "${d.title}" reads ${d.logsource.what} (${sources.join(', ')}), which this scenario does not collect`,
-          );
-        }
-      }
-      if (missing.length) {
-        throw new EnumbenchError('E_SIGMA_LOGSOURCE', missing.join('\n'), {
-          hint: `this scenario collects ${ctx.sources.join(', ') || 'nothing'}: collect the source (telemetry.collection or sources in the scenario) or pick a rule for what is collected`,
-        });
-      }
+      // `run` checked this before generating; a dataset replayed by other means is checked here
+      refuseUnmetNeeds(needs, ctx.sources);
     },
     ingest(batch, ctx) {
       for (const d of batch) {

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_EVIDENCE, sigmaDetector } from './detector.js';
 import { loadSigmaRules, type SigmaRule } from './rule.js';
 
 export { LATE_MS, sigmaDetector } from './detector.js';
-export { FIELD_ALIASES, LOGSOURCES, loadSigmaRules, resolveField, rulesSources } from './rule.js';
+export { FIELD_ALIASES, LOGSOURCES, loadSigmaRules, resolveField, sigmaNeeds } from './rule.js';
 
 const OPTION_KEYS = ['maxEvidence'];
 const prepared = new Map<string, SigmaRule[]>();

@@ -20,6 +20,7 @@ import type { SourceId } from '../../src/core/sources.js';
 import { closest } from '../../src/scenario/suggest.js';
 import { type DocPath, locate, type ParsedYaml, type PathSegment } from '../../src/scenario/yaml.js';
 import { TABLE_SCHEMAS, TABLE_SOURCES } from '../kql/tables.js';
+import type { SourceNeed } from '../source-needs.js';
 import { type Condition, conditionRefs, evaluateCondition, namePattern, parseCondition } from './condition.js';
 import { compileValues, REFUSED_MODIFIERS, SUPPORTED_MODIFIERS, type ValueTest } from './values.js';
 
@@ -749,12 +750,19 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
   };
 }
 
-/** The sources a set of rules reads. */
-export function rulesSources(rules: readonly SigmaRule[]): SourceId[] {
-  const out = new Set<SourceId>();
-  for (const r of rules) {
-    const ds = r.kind === 'detection' ? [r] : r.rules;
-    for (const d of ds) for (const t of d.logsource.tables) out.add(TABLE_SOURCES[t] as SourceId);
-  }
-  return [...out].sort();
+/** What each detection rule reads: its logsource's tables and the sources that fill them. */
+export function sigmaNeeds(rules: readonly SigmaRule[]): SourceNeed[] {
+  return rules.flatMap((r) =>
+    r.kind === 'detection'
+      ? [
+          {
+            code: 'E_SIGMA_LOGSOURCE',
+            where: `${r.file}:${r.line}`,
+            rule: `rule "${r.title}"`,
+            reads: r.logsource.what,
+            tables: r.logsource.tables.map((table) => ({ table, source: TABLE_SOURCES[table] as SourceId })),
+          },
+        ]
+      : [],
+  );
 }

@@ -3,7 +3,7 @@
  * on a (shrunk) azurehound-helpdesk; a broken rule is refused before anything is generated; a rule
  * for a source the scenario does not collect is refused before any record, saying what it collects.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runInProcess as run } from '../helpers/cli.js';
@@ -44,11 +44,47 @@ describe('run --detector sigma:', () => {
     expect(r.stderr).not.toContain('generating');
   });
 
-  it('a rule for a source the scenario does not collect is refused, saying what it collects', async () => {
-    const r = await run(dir, ['run', 'hound-ual.yaml', '--detector', `sigma:${RULE}`, '--no-progress']);
+  it('a rule for a source the scenario does not collect is refused before generation, saying what it collects', async () => {
+    const r = await run(dir, [
+      'run',
+      'hound-ual.yaml',
+      '--detector',
+      `sigma:${RULE}`,
+      '--out',
+      'out-ual',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('reads Entra sign-in logs');
-    expect(r.stderr).toContain('this scenario collects ual');
+    expect(r.stderr).toMatch(
+      /azure_ad_azurehound_discovery\.yml:\d+: rule "Discovery Using AzureHound" reads Entra sign-in logs/,
+    );
+    expect(r.stderr).toContain('scenario "azurehound-helpdesk" (hound-ual.yaml) collects ual:');
+    expect(r.stderr).not.toContain('generating');
+    expect(existsSync(join(dir, 'out-ual', 'datasets'))).toBe(false);
+  });
+
+  it.each([
+    ['sigma:', `sigma:${RULE}`],
+    ['kql:', `kql:${join(ROOT, 'detectors', 'kql', 'cloudbrothers-azurehound.yaml')}`],
+  ])('%s over two seeds: one thread runs both datasets, each with a fresh detector', async (_, detector) => {
+    const r = await run(dir, [
+      'run',
+      'hound.yaml',
+      '--seeds',
+      '2',
+      '--detector',
+      detector,
+      '--out',
+      `out-seeds-${_.slice(0, -1)}`,
+      '--no-progress',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    expect(s.seeds).toHaveLength(2);
+    // each seed's campaign is caught (weakly): the second dataset's detector is not the first one's
+    expect(s.metrics.weak_recall.value).toBe(1);
+    expect(s.metrics.weak_incidents.value).toBe(2);
   });
 
   it('`list detectors` names the sigma: and kql: forms', async () => {

@@ -2,7 +2,7 @@
  * `enumbench run --detector kql:` through the built binary: bad rules are refused before anything is
  * generated, with file:line:col and a hint, exit 4, never a stack trace.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
@@ -53,6 +53,36 @@ describe('enumbench run --detector kql: (bad input)', () => {
     const r = await run('--detector', `kql:${rule}`);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/kind NRT is outside what kql: runs/);
+  }, 150_000);
+
+  it('a rule whose tables the scenario does not collect is refused before generation, saying what it collects', async () => {
+    const scenario = file(
+      'ual-only.yaml',
+      readFileSync(SCENARIO, 'utf8').replace('collection: e5-diagnostics', 'collection: ual-only'),
+    );
+    const rule = file('graph.kql', 'MicrosoftGraphActivityLogs\n| summarize count() by UserId\n');
+    const out = join(tmp, 'out-ual');
+    const r = await runBin(
+      [
+        'run',
+        scenario,
+        '--out',
+        out,
+        '--no-progress',
+        '--detector',
+        `kql:${rule}`,
+        '--query-frequency',
+        '5m',
+        '--query-period',
+        '1h',
+      ],
+      { timeoutMs: 120_000 },
+    );
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${rule}: rule "graph" reads MicrosoftGraphActivityLogs (graphActivity)`);
+    expect(r.stderr).toContain(`scenario "azurehound-helpdesk" (${scenario}) collects ual:`);
+    expect(r.stderr).not.toMatch(/generating/);
+    expect(existsSync(join(out, 'datasets'))).toBe(false);
   }, 150_000);
 
   it('--query-frequency belongs to kql: detectors', async () => {

@@ -21,11 +21,11 @@ import { parseDuration } from '../../../src/scenario/units.js';
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline, parseMaxRegression } from '../../../src/thresholds/index.js';
 import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js';
-import { prepareKqlRule } from '../../kql/index.js';
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
+import { startDetectorThread } from '../../run/detector-thread.js';
 import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
 import {
   DEFAULT_ACK_TIMEOUT_MS,
@@ -37,7 +37,7 @@ import { type Baseline, manifestExpect, scenarioExpect } from '../../run/gate.js
 import { runDatasets } from '../../run/run-datasets.js';
 import { type PreparedInput, prepareInputs, type SeedPurpose } from '../../run/run-scenarios.js';
 import { parseReportFormats, removeStaleOutputs, writeReports } from '../../run/write-reports.js';
-import { prepareSigmaRules } from '../../sigma/index.js';
+import { refuseUnmetNeeds } from '../../source-needs.js';
 import { ALLOW_NO_GATES_HELP, type CommandModule, NO_EXPECT_HELP, outcomeExitCode } from '../command.js';
 import { parseSeed, parseSeedCount, parseWallDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
@@ -218,216 +218,240 @@ export const runCommand: CommandModule = {
           if (opts.queryFrequency !== undefined) detectorOptions.queryFrequency = opts.queryFrequency;
           if (opts.queryPeriod !== undefined) detectorOptions.queryPeriod = opts.queryPeriod;
         }
-        // a kql: rule is read and compiled before anything is generated
-        if (opts.detector.startsWith('kql:')) prepareKqlRule(opts.detector.slice(4), detectorOptions, cwd);
-        // so are sigma: rules
-        if (opts.detector.startsWith('sigma:')) prepareSigmaRules(opts.detector.slice(6), detectorOptions, cwd);
-        const thresholds: Threshold[] = [];
-        for (const line of opts.threshold) {
-          const r = parseThresholdLine(line, { catalog: ctx.catalog });
-          if (r.ok) thresholds.push(r.value);
-          else
-            for (const p of r.problems)
-              problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
-        }
-        if (problems.length) {
-          throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
-        }
-        const formats = parseReportFormats(opts.report);
-        let baseline: Baseline | null = null;
-        if (opts.baseline !== undefined) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(readFileSync(resolve(cwd, opts.baseline), 'utf8'));
-          } catch (e) {
-            throw new EnumbenchError('E_BASELINE', `${opts.baseline}: ${(e as Error).message}`, {
-              hint: 'give the summary.json of an earlier run (--report json)',
+        // a kql: or sigma: detector starts on its thread before anything is generated: its rules are
+        // read, checked and compiled there once (the Kusto language service loaded once), refused
+        // here when they are wrong, and the same thread then runs them (runDatasets)
+        const thread =
+          spec.kind === 'in-process' && (spec.prefix === 'kql' || spec.prefix === 'sigma')
+            ? await startDetectorThread({
+                spec: opts.detector,
+                options: detectorOptions,
+                cwd,
+                loadTimeoutMs: callTimeout.value,
+              })
+            : undefined;
+        try {
+          const thresholds: Threshold[] = [];
+          for (const line of opts.threshold) {
+            const r = parseThresholdLine(line, { catalog: ctx.catalog });
+            if (r.ok) thresholds.push(r.value);
+            else
+              for (const p of r.problems)
+                problems.push(`--threshold "${line}": ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`);
+          }
+          if (problems.length) {
+            throw new EnumbenchError('E_OPTION', problems.join('\n'), { hint: 'see docs/scenarios.md "Thresholds"' });
+          }
+          const formats = parseReportFormats(opts.report);
+          let baseline: Baseline | null = null;
+          if (opts.baseline !== undefined) {
+            let parsed: unknown;
+            try {
+              parsed = JSON.parse(readFileSync(resolve(cwd, opts.baseline), 'utf8'));
+            } catch (e) {
+              throw new EnumbenchError('E_BASELINE', `${opts.baseline}: ${(e as Error).message}`, {
+                hint: 'give the summary.json of an earlier run (--report json)',
+              });
+            }
+            const summary = checkBaseline(
+              parsed,
+              { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: TRUTH_FORMAT_VERSION },
+              opts.baseline,
+            );
+            const allowances =
+              opts.maxRegression !== undefined
+                ? parseMaxRegression(opts.maxRegression)
+                : { ok: true as const, value: [] };
+            if (!allowances.ok)
+              throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
+            baseline = { summary, allowances: allowances.value, file: opts.baseline };
+          } else if (opts.maxRegression !== undefined) {
+            throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
+              hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
             });
           }
-          const summary = checkBaseline(
-            parsed,
-            { schemaVersion: SCORECARD_SCHEMA_VERSION, datasetFormatVersion: TRUTH_FORMAT_VERSION },
-            opts.baseline,
-          );
-          const allowances =
-            opts.maxRegression !== undefined
-              ? parseMaxRegression(opts.maxRegression)
-              : { ok: true as const, value: [] };
-          if (!allowances.ok)
-            throw new EnumbenchError('E_OPTION', `--max-regression: ${allowances.problems.join('; ')}`);
-          baseline = { summary, allowances: allowances.value, file: opts.baseline };
-        } else if (opts.maxRegression !== undefined) {
-          throw new EnumbenchError('E_OPTION', '--max-regression needs --baseline', {
-            hint: 'e.g. --baseline previous/summary.json --max-regression recall=0.02',
+
+          // the previous run's reports, alerts and logs go before anything else is written
+          removeStaleOutputs(outDir, 'run');
+
+          // generate
+          const progress = createProgress({
+            io,
+            enabled: opts.progress && !opts.quiet && !opts.json,
+            ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
           });
-        }
-
-        // the previous run's reports, alerts and logs go before anything else is written
-        removeStaleOutputs(outDir, 'run');
-
-        // generate
-        const progress = createProgress({
-          io,
-          enabled: opts.progress && !opts.quiet && !opts.json,
-          ...(opts.progressInterval !== undefined ? { intervalMs: opts.progressInterval } : {}),
-        });
-        // generated answer keys stay out of --out (and of the working directory) until every
-        // detector has stopped; then, or at exit whatever happened, they go beside the output folder
-        const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
-        let generated: PreparedInput[] = [];
-        const settle = () => {
-          try {
-            settleKeys(generated, truthRoot, outDir);
-          } finally {
-            rmSync(truthRoot, { recursive: true, force: true });
-          }
-        };
-        process.once('exit', settle);
-        const prepared = await prepareInputs({
-          inputs,
-          catalog: ctx.catalog,
-          cwd,
-          out: outDir,
-          truthRoot,
-          ...(opts.truth ? { truths: opts.truth } : {}),
-          version: ctx.version,
-          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-          ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
-          seedPurpose: opts.seedPurpose as SeedPurpose,
-          jobs: opts.jobs ?? 'auto',
-          onGenerate: (e) => {
-            if (e.records === undefined) {
-              say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
-              progress.start(`generating ${e.scenario} · seed ${e.seed}`);
-            } else {
-              progress.stop();
-              say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
+          // generated answer keys stay out of --out (and of the working directory) until every
+          // detector has stopped; then, or at exit whatever happened, they go beside the output folder
+          const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
+          let generated: PreparedInput[] = [];
+          const settle = () => {
+            try {
+              settleKeys(generated, truthRoot, outDir);
+            } finally {
+              rmSync(truthRoot, { recursive: true, force: true });
             }
-          },
-          onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
-        });
-        const datasets = prepared.flatMap((p) => p.datasets);
-        const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
-        const byName = new Map(prepared.map((p) => [p.name, p]));
-
-        // replay, detect, score, gate
-        say(
-          `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
-        );
-        generated = prepared;
-        const result = await runDatasets({
-          datasets,
-          keys: prepared.flatMap((p) => p.keys),
-          detector: opts.detector,
-          detectorOptions,
-          cwd,
-          thresholds,
-          expectFor: (name, dirs) => {
-            const p = byScenarioName.get(name);
-            return p?.scenario
-              ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
-              : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
-          },
-          allowNoGates: opts.allowNoGates === true,
-          baseline,
-          onReplay: (e) => {
-            if (e.end) progress.stop();
-            else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
-            else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
-          },
-          tickMs: tick.value,
-          callTimeoutMs: callTimeout.value,
-          version: ctx.version,
-          ...(external || spec.kind === 'stdio'
-            ? {
-                external: {
-                  outDir,
-                  env: io.env,
-                  speed,
-                  drainMs,
-                  graceMs,
-                  ackTimeoutMs,
-                  ...(faults ? { faults } : {}),
-                  acceptScaledLatency: opts.acceptScaledLatency === true,
-                  ...(opts.quiet || opts.json || !opts.progress
-                    ? {}
-                    : {
-                        onProgress: (p: ExternalProgress) =>
-                          say(
-                            ctx.errStyle.dim(
-                              `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
-                            ),
-                          ),
-                        progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
-                      }),
-                },
-                onExternalRun: (dir: string, r: ExternalRun) => {
-                  const l = r.ledger;
-                  say(
-                    `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
-                  );
-                  if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
-                  for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
-                },
+          };
+          process.once('exit', settle);
+          const prepared = await prepareInputs({
+            inputs,
+            catalog: ctx.catalog,
+            cwd,
+            out: outDir,
+            truthRoot,
+            ...(opts.truth ? { truths: opts.truth } : {}),
+            version: ctx.version,
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+            ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
+            seedPurpose: opts.seedPurpose as SeedPurpose,
+            jobs: opts.jobs ?? 'auto',
+            onGenerate: (e) => {
+              if (e.records === undefined) {
+                say(`${ctx.errStyle.dim(`[${e.index}/${e.of}]`)} generating ${e.scenario} · seed ${e.seed}`);
+                progress.start(`generating ${e.scenario} · seed ${e.seed}`);
+              } else {
+                progress.stop();
+                say(`      ${e.records} records in ${((e.ms ?? 0) / 1000).toFixed(1)} s`);
               }
-            : {}),
-          replayFor: (name, dirs, truth) => {
-            const p = byName.get(name);
-            const args = [
-              'enumbench',
-              'run',
-              ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
-            ];
-            if (p?.kind === 'scenario' && p.scenario) {
-              args.push('--seed', String(opts.seed ?? p.scenario.seed));
-              if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
-              if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
-            }
-            if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
-            args.push('--detector', opts.detector);
-            if (opts.speed !== undefined) args.push('--speed', opts.speed);
-            if (opts.faults !== undefined) args.push('--faults', opts.faults);
-            if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
-            if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
-            if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
-            if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
-            for (const t of opts.threshold) args.push('--threshold', t);
-            if (!opts.expect) args.push('--no-expect');
-            if (opts.allowNoGates) args.push('--allow-no-gates');
-            return `${commandLine(args)}  # seed ${truth.seed}`;
-          },
-        });
+            },
+            onProgress: (done: number, records: number, simTime: number) => progress.update({ done, records, simTime }),
+            // a rule that can see nothing an input collects is refused before anything is generated
+            beforeGenerate: (inputs) => {
+              for (const i of inputs)
+                for (const w of refuseUnmetNeeds(
+                  thread?.needs ?? [],
+                  i.sources,
+                  i.kind === 'scenario' ? `scenario "${i.name}" (${i.input})` : `dataset ${i.input}`,
+                ))
+                  io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+            },
+          });
+          const datasets = prepared.flatMap((p) => p.datasets);
+          const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
+          const byName = new Map(prepared.map((p) => [p.name, p]));
 
-        // every detector has stopped: the generated keys go beside the output folder
-        process.off('exit', settle);
-        settle();
+          // replay, detect, score, gate
+          say(
+            `replaying ${datasets.length} dataset${datasets.length === 1 ? '' : 's'} ${external ? `through the mock services at speed ${speedLabel(speed)}` : 'in lockstep'} into ${opts.detector}`,
+          );
+          generated = prepared;
+          const result = await runDatasets({
+            datasets,
+            keys: prepared.flatMap((p) => p.keys),
+            detector: opts.detector,
+            ...(thread ? { thread } : {}),
+            detectorOptions,
+            cwd,
+            thresholds,
+            expectFor: (name, dirs) => {
+              const p = byScenarioName.get(name);
+              return p?.scenario
+                ? scenarioExpect(p.scenario.expect, p.input, !opts.expect)
+                : manifestExpect(dirs, { catalog: ctx.catalog, cwd, ignore: !opts.expect });
+            },
+            allowNoGates: opts.allowNoGates === true,
+            baseline,
+            onReplay: (e) => {
+              if (e.end) progress.stop();
+              else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
+              else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
+            },
+            tickMs: tick.value,
+            callTimeoutMs: callTimeout.value,
+            version: ctx.version,
+            ...(external || spec.kind === 'stdio'
+              ? {
+                  external: {
+                    outDir,
+                    env: io.env,
+                    speed,
+                    drainMs,
+                    graceMs,
+                    ackTimeoutMs,
+                    ...(faults ? { faults } : {}),
+                    acceptScaledLatency: opts.acceptScaledLatency === true,
+                    ...(opts.quiet || opts.json || !opts.progress
+                      ? {}
+                      : {
+                          onProgress: (p: ExternalProgress) =>
+                            say(
+                              ctx.errStyle.dim(
+                                `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                              ),
+                            ),
+                          progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
+                        }),
+                  },
+                  onExternalRun: (dir: string, r: ExternalRun) => {
+                    const l = r.ledger;
+                    say(
+                      `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                    );
+                    if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
+                    for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
+                  },
+                }
+              : {}),
+            replayFor: (name, dirs, truth) => {
+              const p = byName.get(name);
+              const args = [
+                'enumbench',
+                'run',
+                ...(p?.kind === 'scenario' ? [p.input] : dirs.map((d) => relative(cwd, d) || '.')),
+              ];
+              if (p?.kind === 'scenario' && p.scenario) {
+                args.push('--seed', String(opts.seed ?? p.scenario.seed));
+                if (p.seeds.length > 1) args.push('--seeds', String(p.seeds.length));
+                if (opts.seedPurpose === 'tune') args.push('--seed-purpose', 'tune');
+              }
+              if (p?.kind !== 'scenario' && opts.truth) for (const t of opts.truth) args.push('--truth', t);
+              args.push('--detector', opts.detector);
+              if (opts.speed !== undefined) args.push('--speed', opts.speed);
+              if (opts.faults !== undefined) args.push('--faults', opts.faults);
+              if (opts.acceptScaledLatency) args.push('--accept-scaled-latency');
+              if (opts.detectorOptions !== undefined) args.push('--detector-options', opts.detectorOptions);
+              if (opts.queryFrequency !== undefined) args.push('--query-frequency', opts.queryFrequency);
+              if (opts.queryPeriod !== undefined) args.push('--query-period', opts.queryPeriod);
+              for (const t of opts.threshold) args.push('--threshold', t);
+              if (!opts.expect) args.push('--no-expect');
+              if (opts.allowNoGates) args.push('--allow-no-gates');
+              return `${commandLine(args)}  # seed ${truth.seed}`;
+            },
+          });
 
-        // alerts files: `enumbench score` on them reproduces the scorecard
-        for (const a of result.alerts) {
-          const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
-          mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
-          writeFileAtomic(file, a.text);
-        }
-        const written = writeReports(result.report, formats, outDir, io.env, (m) =>
-          io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
-        );
-        if (opts.json) io.out(renderSummaryJson(result.report));
-        else {
-          io.out(renderConsole(result.report, ctx.outStyle));
-          for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
-          const first = result.alerts[0];
-          if (first) {
-            const truth = relative(cwd, first.dataset) || '.';
-            const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
-            say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+          // every detector has stopped: the generated keys go beside the output folder
+          process.off('exit', settle);
+          settle();
+
+          // alerts files: `enumbench score` on them reproduces the scorecard
+          for (const a of result.alerts) {
+            const file = join(outDir, 'alerts', a.scenario, `seed-${a.seed}.jsonl`);
+            mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
+            writeFileAtomic(file, a.text);
           }
+          const written = writeReports(result.report, formats, outDir, io.env, (m) =>
+            io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
+          );
+          if (opts.json) io.out(renderSummaryJson(result.report));
+          else {
+            io.out(renderConsole(result.report, ctx.outStyle));
+            for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
+            const first = result.alerts[0];
+            if (first) {
+              const truth = relative(cwd, first.dataset) || '.';
+              const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
+              say(ctx.errStyle.dim(`score these alerts again: enumbench score --truth ${truth} --alerts ${alerts}`));
+            }
+          }
+          if (result.detectorFailures.length) {
+            for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
+            ctx.exit(ExitCode.DetectorFailed);
+            return;
+          }
+          ctx.exit(outcomeExitCode(reportOutcome(result.report)));
+        } finally {
+          // runDatasets closes it; an error before the replay (a scenario, generation) must too
+          await thread?.close();
         }
-        if (result.detectorFailures.length) {
-          for (const f of result.detectorFailures) io.err(`${ctx.errStyle.red('detector failed:')} ${f}\n`);
-          ctx.exit(ExitCode.DetectorFailed);
-          return;
-        }
-        ctx.exit(outcomeExitCode(reportOutcome(result.report)));
       });
   },
 };
