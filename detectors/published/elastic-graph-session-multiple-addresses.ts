@@ -35,7 +35,7 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { DAY, type EpochMs, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
-import type { IpNetworkLookup } from '../../src/core/ip-networks.js';
+import { type IpNetworkLookup, ipv6Hextets } from '../../src/core/ip-networks.js';
 import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
 import { readGraph, readSignIn } from './fields.js';
 
@@ -104,7 +104,7 @@ export class AsnByPrefix {
 /** The lookup keys of an address, most specific first. */
 export function prefixKeys(ip: string): string[] {
   if (ip.includes(':')) {
-    const h = expandV6(ip);
+    const h = ipv6Hextets(ip);
     if (!h) return [ip];
     return [
       ip,
@@ -117,19 +117,6 @@ export function prefixKeys(ip: string): string[] {
   return parts.length === 4
     ? [ip, `${parts.slice(0, 3).join('.')}.0/24`, `${parts.slice(0, 2).join('.')}.0.0/16`]
     : [ip];
-}
-
-/** The eight hextets of an IPv6 address (lower case, no leading zeros), or undefined if malformed. */
-function expandV6(ip: string): string[] | undefined {
-  const [head, tail, ...rest] = ip.toLowerCase().split('::');
-  if (rest.length) return undefined;
-  const a = head ? head.split(':') : [];
-  const b = tail ? tail.split(':') : [];
-  const fill = tail === undefined ? 0 : 8 - a.length - b.length;
-  if (fill < 0 || (tail === undefined && a.length !== 8)) return undefined;
-  const all = [...a, ...Array.from({ length: fill }, () => '0'), ...b];
-  if (all.some((x) => !/^[0-9a-f]{1,4}$/.test(x))) return undefined;
-  return all.map((x) => x.replace(/^0+(?=.)/, ''));
 }
 
 const create: DetectorFactory = (options) => {

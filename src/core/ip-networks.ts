@@ -126,21 +126,26 @@ export function parseIpNetworksCsv(text: string, file = IP_NETWORKS_FILE): IpNet
   });
 }
 
+/** The eight hextets of an IPv6 address (lower case, no leading zeros, `::` expanded), or undefined if malformed. */
+export function ipv6Hextets(ip: string): string[] | undefined {
+  const [head, tail, ...rest] = ip.toLowerCase().split('::');
+  if (rest.length) return undefined;
+  const a = head ? head.split(':') : [];
+  const b = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? 0 : 8 - a.length - b.length;
+  if (fill < 0 || (tail === undefined && a.length !== 8)) return undefined;
+  const all = [...a, ...Array.from({ length: fill }, () => '0'), ...b];
+  if (all.some((x) => !/^[0-9a-f]{1,4}$/.test(x))) return undefined;
+  return all.map((x) => x.replace(/^0+(?=.)/, ''));
+}
+
 /** An address as [family, bits]: 32 bits for IPv4, 128 for IPv6; undefined when malformed. */
 export function parseIp(ip: string): { v6: boolean; bits: bigint } | undefined {
   if (ip.includes(':')) {
-    const [head, tail, ...rest] = ip.toLowerCase().split('::');
-    if (rest.length) return undefined;
-    const a = head ? head.split(':') : [];
-    const b = tail ? tail.split(':') : [];
-    const fill = tail === undefined ? 0 : 8 - a.length - b.length;
-    if (fill < 0 || (tail === undefined && a.length !== 8)) return undefined;
-    const all = [...a, ...Array.from({ length: fill }, () => '0'), ...b];
+    const hextets = ipv6Hextets(ip);
+    if (!hextets) return undefined;
     let bits = 0n;
-    for (const h of all) {
-      if (!/^[0-9a-f]{1,4}$/.test(h)) return undefined;
-      bits = (bits << 16n) | BigInt(Number.parseInt(h, 16));
-    }
+    for (const h of hextets) bits = (bits << 16n) | BigInt(Number.parseInt(h, 16));
     return { v6: true, bits };
   }
   const parts = ip.split('.');
