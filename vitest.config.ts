@@ -12,6 +12,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    tags: [
+      {
+        name: 'slow',
+        description: 'spawns the CLI or other processes, or generates a dataset of 100k records or more',
+      },
+    ],
     globalSetup: ['test/global-setup.ts'],
   },
 });

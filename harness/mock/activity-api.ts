@@ -214,7 +214,7 @@ export function activityRouter(ctx: ActivityContext): Router {
           cur.expiration === desired.expiration);
       if (same) return sendAf(res, AF.alreadyEnabled());
     }
-    if (desired && !(await ctx.webhooks.validate(desired.address, desired.authId)))
+    if (desired && !(await ctx.webhooks.validate(desired.address, desired.authId, ct)))
       return sendAf(res, AF.webhook(desired.address, 'status'));
     const locals = res.locals as Locals;
     if (!sub) {

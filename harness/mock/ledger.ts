@@ -31,6 +31,11 @@ export interface LedgerSummary {
     failedFetches: number;
   };
   neverCollected: { count: number; bySource: Record<string, number>; sample: { source: SourceId; id: string }[] };
+  /**
+   * webhook notifications (Management Activity API): blobs named in batches the webhook answered
+   * with 200, and attempts that failed (each is retried; docs/mock.md "Webhooks")
+   */
+  notified: { blobs: number; batches: number; failedAttempts: number };
 }
 
 /** byte ranges [start, end), sorted, disjoint and not touching */
@@ -74,6 +79,7 @@ export class Ledger {
   private contentFetches = 0;
   private storageReads = 0;
   private failedFetches = 0;
+  private readonly notifications = { blobs: 0, batches: 0, failedAttempts: 0 };
   private readonly fetchedContent = new Set<StoredBlob>();
   private readonly readRanges = new Map<AppendBlob, Ranges>();
 
@@ -119,8 +125,15 @@ export class Ledger {
   }
 
   /** the running counts, without reading the stores back (cheap: for progress lines) */
-  counters(): { records: number; contentFetches: number; storageReads: number; failedFetches: number } {
+  counters(): {
+    records: number;
+    contentFetches: number;
+    storageReads: number;
+    failedFetches: number;
+    notifiedBlobs: number;
+  } {
     return {
+      notifiedBlobs: this.notifications.blobs,
       records: this.records,
       contentFetches: this.contentFetches,
       storageReads: this.storageReads,
@@ -146,6 +159,14 @@ export class Ledger {
   failedFetch(): void {
     this.failedFetches++;
   }
+
+  /** a webhook notification batch naming `blobs` content blobs was answered, with 200 or not */
+  notified = (blobs: number, ok: boolean): void => {
+    if (ok) {
+      this.notifications.blobs += blobs;
+      this.notifications.batches++;
+    } else this.notifications.failedAttempts++;
+  };
 
   /** every delivery published, read back from the stores' id lists, one blob at a time */
   private visit(fn: Visit): void {
@@ -214,6 +235,7 @@ export class Ledger {
         failedFetches: this.failedFetches,
       },
       neverCollected: { count: missing, bySource: missBySource, sample },
+      notified: { ...this.notifications },
     };
   }
 }

@@ -124,12 +124,16 @@ export interface MockServices {
   spillDir: string;
   env(): DetectorEnvironment;
   subscriptions: Map<string, Subscription>;
+  /** the webhook notifications: validations seen, and whether any is still being sent */
+  webhooks: Webhooks;
   start(): void;
   ledgerSummary(): LedgerSummary;
   faultReport(): FaultReport;
   strays(): StrayRequests;
   /** lockstep only: the tick the replay waits to have acknowledged */
   lockstepState?: () => LockstepState;
+  /** lockstep: wall time at which the detector first read the current tick, undefined until it has */
+  lockstepReadAt?: () => number | undefined;
   /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
   traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
@@ -206,7 +210,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const blobs = new AppendBlobStore(spill, opts.spillChunkBytes);
   const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
-  const webhooks = new Webhooks({ ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks }, pub.seed, () => subs);
+  const webhooks = new Webhooks(
+    { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks },
+    pub.seed,
+    () => subs,
+    ledger.notified,
+  );
   const replay = new Replay(pub, {
     speed: opts.speed,
     lateBlob: faults.lateBy,
@@ -250,9 +259,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    // every answer waits until what it announces is listable with endTime = the collector's now
+    // every answer waits until what it announces is listable with endTime = the collector's now,
+    // and has been pushed to the webhooks subscribed (each notification answered, or given up)
     api.get('/enumbench/lockstep', async (_req, res) => {
       await replay.listable();
+      await webhooks.settled();
+      lockstep.noteRead(wallNow());
       res.json(lockstep.state());
     });
     api.post('/enumbench/lockstep', express.json({ limit: '4kb', type: () => true }), async (req, res) => {
@@ -261,15 +273,32 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
+      // what the detector sent before this acknowledgement belongs to this tick: its stdout lines
+      // already in the pipe are read first (the next turn of the event loop), and alert POSTs that
+      // have begun arriving are taken first
+      await alertsSettled();
       const r = lockstep.ack(n);
       await replay.listable();
+      await webhooks.settled();
       res.status(r.accepted ? 200 : 409).json(r.state);
     });
   }
   const intake = opts.alerts;
+  let alertPostsInFlight = 0;
+  const alertsSettled = async () => {
+    await new Promise((r) => setImmediate(r));
+    while (alertPostsInFlight > 0) await new Promise((r) => setTimeout(r, 1));
+  };
   if (intake) {
     let posts = 0;
-    api.post('/enumbench/alerts', express.text({ type: () => true, limit: '16mb' }), (req, res) => {
+    const inFlight: express.RequestHandler = (_req, res, next) => {
+      alertPostsInFlight++;
+      res.once('close', () => {
+        alertPostsInFlight--;
+      });
+      next();
+    };
+    api.post('/enumbench/alerts', inFlight, express.text({ type: () => true, limit: '16mb' }), (req, res) => {
       const n = ++posts;
       const text = typeof req.body === 'string' ? req.body : '';
       const r = intake.body(text, `POST #${n}`);
@@ -358,6 +387,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }
     const published = replay.advanceTo(target);
     await replay.listable();
+    await webhooks.settled();
     res.json({ published, clock: replay.clock.snapshot() });
   });
   bench.use((_req, res) => {
@@ -462,6 +492,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     listening,
     spillDir: spill.root,
     subscriptions: subs,
+    webhooks,
     start,
     env: () => ({
       ENUMBENCH_TENANT_ID: identity.tenantId,
@@ -478,7 +509,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
-    ...(lockstep ? { lockstepState: () => lockstep.state() } : {}),
+    ...(lockstep ? { lockstepState: () => lockstep.state(), lockstepReadAt: () => lockstep.readAt() } : {}),
     traffic: () => ({ ...traffic }),
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },

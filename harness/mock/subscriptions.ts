@@ -100,7 +100,19 @@ export async function postJson(
   }
 }
 
+/** The last validation handshake of a content type: where, and what the endpoint answered (0: no answer). */
+export interface ValidationOutcome {
+  address: string;
+  status: number;
+}
+
+/** A notification batch was answered: how many blobs it named, whether with HTTP 200. */
+export type NotificationListener = (blobs: number, ok: boolean) => void;
+
 export class Webhooks {
+  /** per content type, the last validation handshake */
+  readonly validations = new Map<ContentType, ValidationOutcome>();
+  private readonly waiters: (() => void)[] = [];
   private readonly queues = new Map<ContentType, NotificationItem[]>();
   private readonly timers = new Map<ContentType, NodeJS.Timeout>();
   private readonly sending = new Set<ContentType>();
@@ -116,14 +128,39 @@ export class Webhooks {
     readonly opts: WebhookOptions,
     private readonly seed: number,
     private readonly subs: () => Map<ContentType, Subscription>,
+    private readonly onNotified?: NotificationListener,
   ) {}
 
   /** the validation handshake: true when the endpoint answered HTTP 200 */
-  async validate(address: string, authId: string): Promise<boolean> {
+  async validate(address: string, authId: string, contentType?: ContentType): Promise<boolean> {
     const code = rngStream(this.seed, 'mock', 'webhook-validation', ++this.validationCounter).hex(32);
     const headers: Record<string, string> = { 'Webhook-ValidationCode': code };
     if (authId) headers['Webhook-AuthID'] = authId;
-    return (await postJson(address, { validationCode: code }, headers, this.opts.timeoutMs)) === 200;
+    const status = await postJson(address, { validationCode: code }, headers, this.opts.timeoutMs);
+    if (contentType) this.validations.set(contentType, { address, status });
+    return status === 200;
+  }
+
+  /** whether no notification is waiting, being sent or retried */
+  get idle(): boolean {
+    if (this.timers.size > 0 || this.sending.size > 0) return false;
+    for (const q of this.queues.values()) if (q.length > 0) return false;
+    return true;
+  }
+
+  /**
+   * Resolves once every notification enqueued so far has been answered (or has failed all its
+   * attempts): the lockstep answers wait for it, so what a tick publishes has been pushed to the
+   * webhooks before the detector hears of the tick.
+   */
+  settled(): Promise<void> {
+    if (this.idle || this.closed) return Promise.resolve();
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  private wakeIfIdle(): void {
+    if (!this.idle && !this.closed) return;
+    for (const w of this.waiters.splice(0)) w();
   }
 
   enqueue(item: NotificationItem, createdAt: EpochMs): void {
@@ -198,6 +235,7 @@ export class Webhooks {
               createdAt: (b as NotificationItem & { createdAt?: EpochMs }).createdAt ?? sent,
             });
           }
+          this.onNotified?.(batch.length, ok);
           if (ok) break;
         }
         if (ok) sub.failures = 0;
@@ -211,6 +249,7 @@ export class Webhooks {
       }
     } finally {
       this.sending.delete(ct);
+      this.wakeIfIdle();
     }
   }
 
@@ -244,6 +283,7 @@ export class Webhooks {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.wakeIfIdle();
     await Promise.allSettled([...this.inflight]);
   }
 }

@@ -26,6 +26,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMs } from '../../src/core/clock.js';
 import {
+  type ContentType,
   DATASET_FILES,
   DATASET_FORMAT_VERSION,
   DATASET_FORMATS_READ,
@@ -36,7 +37,13 @@ import { userError } from '../../src/core/errors.js';
 import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { recordIdOf, SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
 import { LineReader, RangeReader } from './line-reader.js';
-import { type DeliveryStream, type PendingDelivery, type Publication, recordKey } from './publication.js';
+import {
+  contentTypeSet,
+  type DeliveryStream,
+  type PendingDelivery,
+  type Publication,
+  recordKey,
+} from './publication.js';
 
 /** Files of a dataset the replay may read. truth.json and labels.jsonl are deliberately absent. */
 export const SERVED_FILES: readonly string[] = [
@@ -169,6 +176,7 @@ export function loadDataset(dir: string): LoadedDataset {
     counts: d.counts,
     deliveryCount: d.count,
     deliveryCounts: d.deliveryCounts,
+    contentTypes: d.contentTypes,
     tenantId: findTenant(dir) ?? '00000000-0000-0000-0000-000000000000',
     seed: manifest.seed,
     domain: undefined,
@@ -201,6 +209,8 @@ export interface DatasetDeliveries {
   counts: Partial<Record<SourceId, number>>;
   /** deliveries per source, duplicates included */
   deliveryCounts: Partial<Record<SourceId, number>>;
+  /** the content types of the UAL deliveries (Publication.contentTypes) */
+  contentTypes: ContentType[] | undefined;
   blobEnd(blob: string): EpochMs | undefined;
   /** a new stream over every delivery in availability order (ties: the order of the lines) */
   open(): DeliveryStream;
@@ -218,6 +228,7 @@ export function scanDeliveries(dir: string, opts: DeliveryScanOptions = {}): Dat
   const duplicates = new Map<string, number>();
   const deliveryCounts: Partial<Record<SourceId, number>> = {};
   const counts: Partial<Record<SourceId, number>> = {};
+  const types = contentTypeSet();
   let n = 0;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
@@ -242,6 +253,7 @@ export function scanDeliveries(dir: string, opts: DeliveryScanOptions = {}): Dat
       if (e.at < first) first = e.at;
       if (e.at > last) last = e.at;
       deliveryCounts[e.source] = (deliveryCounts[e.source] ?? 0) + 1;
+      types.add(e);
       if (e.duplicate === true) {
         const k = recordKey(e.source, e.id);
         duplicates.set(k, (duplicates.get(k) ?? 0) + 1);
@@ -263,6 +275,7 @@ export function scanDeliveries(dir: string, opts: DeliveryScanOptions = {}): Dat
     last: n === 0 ? undefined : last,
     counts,
     deliveryCounts,
+    contentTypes: types.result(),
     blobEnd: (blob) => blobEnds.get(blob),
     open: () => new DatasetStream(dir, deliveryPath, schedule),
   };

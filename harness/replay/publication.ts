@@ -6,7 +6,7 @@
  * publication carries records and delivery only.
  */
 import type { EpochMs } from '../../src/core/clock.js';
-import type { DeliveryEntry } from '../../src/core/dataset.js';
+import type { ContentType, DeliveryEntry } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 
 /** One delivery and a way to read its record. */
@@ -40,10 +40,29 @@ export interface Publication {
   readonly simEnd: EpochMs;
   /** deliveries per source, duplicates included */
   readonly deliveryCounts: Readonly<Partial<Record<SourceId, number>>>;
+  /**
+   * the Management Activity API content types its UAL deliveries land in (sorted); undefined when
+   * some UAL delivery names none (its type is then read from the record as it is published)
+   */
+  readonly contentTypes?: readonly ContentType[] | undefined;
   /** the latest availability of a delivery naming `blob`; undefined when none does */
   blobEnd(blob: string): EpochMs | undefined;
   /** a new stream over every delivery, in availability order */
   open(): DeliveryStream;
+}
+
+/** Collects the content types of UAL deliveries as they are scanned (Publication.contentTypes). */
+export function contentTypeSet(): { add(e: DeliveryEntry): void; result(): ContentType[] | undefined } {
+  const seen = new Set<ContentType>();
+  let unknown = false;
+  return {
+    add: (e) => {
+      if (e.source !== 'ual') return;
+      if (e.contentType) seen.add(e.contentType);
+      else unknown = true;
+    },
+    result: () => (unknown ? undefined : [...seen].sort()),
+  };
 }
 
 /** Sort deliveries by availability (stable), as the schedule promises. */
@@ -89,7 +108,9 @@ export function memoryPublication(opts: {
   const last = deliveries[deliveries.length - 1]?.at ?? first;
   const counts: Partial<Record<SourceId, number>> = {};
   const ends = new Map<string, EpochMs>();
+  const types = contentTypeSet();
   for (const e of deliveries) {
+    types.add(e);
     counts[e.source] = (counts[e.source] ?? 0) + 1;
     if (e.blob) ends.set(e.blob, Math.max(ends.get(e.blob) ?? e.at, e.at));
   }
@@ -108,6 +129,7 @@ export function memoryPublication(opts: {
     simStart: Math.min(opts.simStart ?? first, first),
     simEnd: Math.max(opts.simEnd ?? last, last),
     deliveryCounts: counts,
+    contentTypes: types.result(),
     blobEnd: (blob) => ends.get(blob),
     open: () => arrayStream(items),
   };

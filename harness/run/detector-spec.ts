@@ -1,8 +1,8 @@
 /**
  * Detector specs (CONTRACTS.md §4) for in-process detectors: `builtin:NAME` (detectors/registry.ts)
  * and `module:./path.js` (a file whose default export or `createDetector` is a DetectorFactory, or
- * whose default export is a Detector). Process, stdio and webhook detectors arrive with the issue
- * "Any detector": `stdio:` here (harness/run/stdio-detector.ts), `process:` in external-run.ts.
+ * whose default export is a Detector). Detectors that are separate programs: `stdio:` here
+ * (harness/run/stdio-detector.ts), `process:` and `webhook:` in external-run.ts.
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,31 +20,51 @@ export const DEFAULT_DETECTOR = 'builtin:volume';
 
 /** A detector spec: a program (`process:`, `stdio:`), or an in-process detector resolved by resolveDetector. */
 export type DetectorSpec =
-  | { kind: 'process' | 'stdio'; command: string }
-  | { kind: 'webhook'; url: string }
+  | { kind: ProgramKind; command: string }
   | { kind: 'in-process'; prefix: string; rest: string };
 
+/** detectors that are programs: `process:` polls, `webhook:` subscribes with a webhook, `stdio:` reads a pipe */
+export type ProgramKind = 'process' | 'stdio' | 'webhook';
+
+const EXAMPLE: Record<ProgramKind, string> = {
+  process: 'python3 examples/detectors/poller.py',
+  stdio: 'python3 examples/detectors/stdio_detector.py',
+  webhook: 'node examples/detectors/webhook.mjs',
+};
+
+/** every spec form, for hints */
+export const SPEC_FORMS =
+  'builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS", webhook:"CMD ARGS" or stdio:"CMD ARGS"';
+
 /**
- * Read a detector spec. `process:` and `stdio:` take a shell command line; quotes around it (as a
- * shell leaves them when the whole argument was quoted) are removed. Other specs are checked by
- * resolveDetector.
+ * Read a detector spec. `process:`, `webhook:` and `stdio:` take a shell command line; quotes
+ * around it (as a shell leaves them when the whole argument was quoted) are removed. Other specs
+ * are checked by resolveDetector.
  */
 export function parseDetectorSpec(spec: string): DetectorSpec {
   const i = spec.indexOf(':');
   const kind = i < 0 ? '' : spec.slice(0, i);
   let rest = i < 0 ? spec : spec.slice(i + 1);
-  if (kind === 'process' || kind === 'stdio') {
+  if (kind === 'process' || kind === 'stdio' || kind === 'webhook') {
     rest = rest.trim();
     const q = /^(["'])(.*)\1$/s.exec(rest);
     if (q) rest = (q[2] as string).trim();
     if (rest === '') {
       throw new EnumbenchError('E_DETECTOR_SPEC', `"${kind}:" needs a command`, {
-        hint: `e.g. --detector ${kind}:"python3 examples/detectors/${kind === 'stdio' ? 'stdio_detector' : 'poller'}.py"`,
+        hint: `e.g. --detector ${kind}:"${EXAMPLE[kind]}"`,
       });
+    }
+    if (kind === 'webhook' && /^https?:\/\//i.test(rest)) {
+      throw new EnumbenchError(
+        'E_DETECTOR_SPEC',
+        `"webhook:" takes the command that starts the detector, not a URL (${rest})`,
+        {
+          hint: `the detector starts its own receiver and gives its address when it subscribes (docs/detectors.md "webhook:"), e.g. --detector webhook:"${EXAMPLE.webhook}"`,
+        },
+      );
     }
     return { kind, command: rest };
   }
-  if (kind === 'webhook') return { kind, url: rest };
   return { kind: 'in-process', prefix: kind, rest };
 }
 
@@ -162,17 +182,12 @@ export async function resolveDetector(
   }
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'sigma') return createSigmaDetector(rest, options, cwd);
-  if (kind === 'process') {
-    throw new EnumbenchError('E_DETECTOR_SPEC', 'a process: detector is not an in-process Detector', {
+  if (kind === 'process' || kind === 'webhook') {
+    throw new EnumbenchError('E_DETECTOR_SPEC', `a ${kind}: detector is not an in-process Detector`, {
       kind: 'internal',
     });
   }
-  if (kind === 'webhook') {
-    throw new EnumbenchError('E_DETECTOR_SPEC', '"webhook:" detectors are not available yet', {
-      hint: 'use builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS"',
-    });
-  }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
-    hint: 'write builtin:NAME, module:./path.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS", e.g. --detector builtin:volume',
+    hint: `write ${SPEC_FORMS}, e.g. --detector builtin:volume`,
   });
 }

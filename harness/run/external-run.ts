@@ -1,9 +1,15 @@
 /**
- * `run` with a `process:` detector (CONTRACTS.md §4): the dataset is replayed through the mock
+ * `run` with a `process:` or `webhook:` detector (CONTRACTS.md §4): the dataset is replayed through the mock
  * services exactly as `serve` replays it (startMockServices, the same code), the detector is a child
  * process configured by the ENUMBENCH_* environment that polls the mock (or follows the HTTP
  * lockstep), and its alerts arrive by HTTP POST to ENUMBENCH_ALERTS_URL or as JSON lines on its
  * stdout, each stamped with the mock's simulated clock at arrival.
+ *
+ * A `webhook:` detector is the same program, but it subscribes with a webhook: the replay does not
+ * publish until every content type the dataset publishes has a subscription whose webhook answered
+ * the validation request with 200 (the subscribed barrier; past `subscribeTimeoutMs` the run fails
+ * naming what never subscribed, and nothing is published). Then the mock pushes a notification for
+ * each blob as it is published, as `serve` does (the same code, harness/mock/subscriptions.ts).
  *
  * Sequence: start the mock (publication deferred), start the detector, publish; when everything is
  * published, drain — keep the detector running `drainMs` of wall time so a poller on its own
@@ -17,14 +23,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ReceivedAlert } from '../../src/core/alerts.js';
 import { wallNow } from '../../src/core/clock.js';
+import { CONTENT_TYPES, type ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
+import { alertContentKey } from '../../src/scoring/score.js';
 import type { ScoringOptions } from '../../src/scoring/types.js';
 import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
-import { type StrayRequests, startMockServices } from '../mock/services.js';
+import { type MockServices, type StrayRequests, startMockServices } from '../mock/services.js';
 import { resourceError } from '../output-files.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
 import { loadDataset } from '../replay/dataset.js';
@@ -37,6 +46,10 @@ import type { DetectorFailure, LockstepResult } from './lockstep.js';
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
+/** lockstep: wall time a program has to start and read the first tick, whatever --ack-timeout says */
+export const STARTUP_MS = 30_000;
+/** webhook: how long the detector has to subscribe every content type with a validated webhook */
+export const DEFAULT_SUBSCRIBE_TIMEOUT_MS = 30_000;
 
 export interface ExternalProgress {
   /** records published / planned */
@@ -45,6 +58,8 @@ export interface ExternalProgress {
   /** content blobs and storage reads the detector fetched */
   contentFetches: number;
   storageReads: number;
+  /** content blobs named in webhook notifications the detector answered with 200 */
+  notifiedBlobs: number;
   alerts: number;
   /** the simulated now, as the records are dated (ISO) */
   simNow: string;
@@ -60,6 +75,10 @@ export interface ExternalRunOptions {
   truthDir?: string;
   /** the shell command line of the detector */
   command: string;
+  /** `process:` (default) polls; `webhook:` subscribes with a webhook, and the replay waits for it */
+  kind?: 'process' | 'webhook';
+  /** webhook: wall time the detector has to subscribe with validated webhooks before the run fails */
+  subscribeTimeoutMs?: number;
   /** its working directory */
   cwd: string;
   /** the environment it inherits (ENUMBENCH_* are replaced by the mock's) */
@@ -100,12 +119,40 @@ export interface ExternalRun extends DatasetRun {
 }
 
 /** Why latency is scaled for this speed, or null when it is honest as measured. */
-export function latencyScaling(speed: SpeedMode): string | null {
+export function latencyScaling(speed: SpeedMode, kind: 'process' | 'webhook' = 'process'): string | null {
+  const own =
+    kind === 'webhook'
+      ? 'the detector handles notifications in its own wall-clock time'
+      : 'the detector polls on its own wall-clock schedule';
   if (speed.kind === 'factor' && speed.factor > 1)
-    return `replayed at ${speed.factor}× while the detector polls on its own wall-clock schedule: each second it waits is ${speed.factor} simulated seconds`;
+    return `replayed at ${speed.factor}× while ${own}: each second it takes is ${speed.factor} simulated seconds`;
   if (speed.kind === 'max')
-    return 'replayed at --speed max while the detector polls on its own wall-clock schedule: everything is published at once and arrivals are stamped at the end';
+    return `replayed at --speed max while ${own}: everything is published at once and arrivals are stamped at the end`;
   return null;
+}
+
+/** The content types a webhook: detector must subscribe to: those the dataset publishes (all when unknown). */
+export function webhookContentTypes(publication: { contentTypes?: readonly ContentType[] | undefined }) {
+  return publication.contentTypes ?? CONTENT_TYPES;
+}
+
+/** What keeps each content type of `need` from the subscribed barrier, or [] when every one has a validated webhook. */
+export function unsubscribed(svc: Pick<MockServices, 'subscriptions' | 'webhooks'>, need: readonly ContentType[]) {
+  const out: string[] = [];
+  for (const ct of need) {
+    const sub = svc.subscriptions.get(ct);
+    const v = svc.webhooks.validations.get(ct);
+    const tried = v
+      ? v.status === 0
+        ? `; the validation request to ${v.address} got no HTTP answer`
+        : `; the validation request to ${v.address} was answered HTTP ${v.status}`
+      : '';
+    if (sub?.status === 'enabled' && sub.webhook?.status === 'enabled') continue;
+    if (sub?.status !== 'enabled') out.push(`${ct} (no subscription${tried})`);
+    else if (!sub.webhook) out.push(`${ct} (subscribed without a webhook${tried})`);
+    else out.push(`${ct} (webhook ${sub.webhook.status}${tried})`);
+  }
+  return out;
 }
 
 export async function runExternalOnDataset(o: ExternalRunOptions): Promise<ExternalRun> {
@@ -132,12 +179,15 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
       wake();
     },
   });
+  const kind = o.kind ?? 'process';
   const svc = await startMockServices({
     publication,
     speed: o.speed,
     deferStart: true,
     alerts: intake,
     ipNetworksFile: ipNetworksFileFor(o.dir),
+    // every receiver of a run is on this machine: plain http:// webhook addresses are accepted
+    webhooks: { allowHttp: true },
     ...(o.faults ? { faults: o.faults } : {}),
     ...(o.tickMs !== undefined ? { lockstepTickMs: o.tickMs } : {}),
   });
@@ -170,6 +220,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
       planned: st.records.planned,
       contentFetches: summary.contentFetches,
       storageReads: summary.storageReads,
+      notifiedBlobs: summary.notifiedBlobs,
       alerts: intake.received,
       simNow: new Date(clock.simNow() + clock.shift).toISOString(),
       achievedSpeed: (clock.simNow() - clock.simStart) / wall,
@@ -195,7 +246,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
       fail({ phase, kind: 'spawn', message: `the detector ${describeExit()}` });
     } else if (e.code !== 0) {
       fail({ phase, kind: 'crash', message: `the detector ${describeExit()}` });
-    } else if (phase === 'run') {
+    } else if (phase === 'run' || phase === 'start') {
       fail({
         phase,
         kind: 'exit',
@@ -205,33 +256,67 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   };
 
   let stopped: { killed: boolean } = { killed: false };
+  const warnings: string[] = [];
+  /** webhook: false when the detector never subscribed, so nothing was published */
+  let published = true;
   try {
-    svc.start();
+    if (kind === 'webhook') {
+      const need = webhookContentTypes(publication);
+      if (need.length === 0)
+        warnings.push('the dataset publishes no Management Activity API content: the webhook received no notification');
+      const limit = o.subscribeTimeoutMs ?? DEFAULT_SUBSCRIBE_TIMEOUT_MS;
+      const until = wallNow() + limit;
+      while (unsubscribed(svc, need).length > 0 && child.running && !failure && wallNow() < until) await nap(50);
+      const missing = unsubscribed(svc, need);
+      if (!child.running) exitFailure('start');
+      if (missing.length > 0) {
+        published = false;
+        fail({
+          phase: 'start',
+          kind: 'timeout',
+          message: `the detector did not subscribe with a validated webhook to every content type the dataset publishes within ${Math.round(limit / 1000)} s, so nothing was published: ${missing.join(', ')}. A webhook: detector POSTs subscriptions/start?contentType=… with {"webhook": {"address": …}} for each and answers the validation request with HTTP 200 (docs/detectors.md "webhook:")`,
+        });
+      }
+    }
+    if (published && !failure) svc.start();
+    else published = false;
     // the replay
+    // a tick's acknowledgement timer starts when the detector first reads that tick's state; the
+    // first tick's, before that, also gives the program time to start (a JVM, a pipeline)
+    const ackTimeoutMs = o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     let lastTick = -1;
     let tickSince = wallNow();
-    while (!svc.replay.clock.done && !svc.replay.failure && child.running && !failure) {
+    while (published && !svc.replay.clock.done && !svc.replay.failure && child.running && !failure) {
       await nap(250);
       if (o.speed.kind === 'lockstep') {
         const st = svc.lockstepState?.();
+        const readAt = svc.lockstepReadAt?.();
+        const limit = readAt === undefined && lastTick <= 0 ? Math.max(ackTimeoutMs, STARTUP_MS) : ackTimeoutMs;
         if (st && st.tick !== lastTick) {
           lastTick = st.tick;
-          tickSince = wallNow();
-        } else if (wallNow() - tickSince > (o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS)) {
+          tickSince = readAt ?? wallNow();
+        } else if (readAt !== undefined && readAt > tickSince) {
+          tickSince = readAt;
+        } else if (wallNow() - tickSince > limit) {
           fail({
             phase: 'run',
             kind: 'timeout',
-            message: `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round((o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
+            message:
+              readAt === undefined && lastTick <= 0
+                ? `the detector did not read lockstep tick 0 within ${Math.round(limit / 1000)} s of starting (GET ENUMBENCH_LOCKSTEP_URL, collect, then POST {"tick": 0})`
+                : `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round(ackTimeoutMs / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
           });
         }
       }
     }
     if (svc.replay.failure)
       throw resourceError(svc.replay.failure, svc.spillDir, 'a TMPDIR with space') ?? svc.replay.failure;
-    if (!child.running) exitFailure('run');
-    // the drain
-    await drain({ drainMs, over: () => !child.running || failure !== null, nap });
-    if (!child.running) exitFailure('drain');
+    if (published) {
+      if (!child.running) exitFailure('run');
+      // the drain
+      await drain({ drainMs, over: () => !child.running || failure !== null, nap });
+      if (!child.running) exitFailure('drain');
+    }
   } catch (e) {
     if (progressTimer) clearInterval(progressTimer);
     await child.stop(graceMs);
@@ -248,6 +333,11 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     });
   progress();
 
+  // in lockstep, alerts stamped with one tick have no order between them (stdout lines and POSTs,
+  // concurrent POSTs, records fetched concurrently): they are listed in a canonical order, so
+  // alerts.jsonl is the same bytes run after run
+  if (o.speed.kind === 'lockstep') canonicalOrder(intake.alerts);
+
   const missing = new Set<string>();
   for (const m of svc.ledger.neverCollected()) missing.add(`${m.source}\u0000${m.id}`);
   const ledger = svc.ledgerSummary();
@@ -255,8 +345,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   const strays = svc.strays();
   await svc.close();
 
-  const warnings: string[] = [];
-  const scaled = o.acceptScaledLatency ? null : latencyScaling(o.speed);
+  const scaled = o.acceptScaledLatency ? null : latencyScaling(o.speed, kind);
   if (scaled) warnings.push(`latency gates are refused: ${scaled} (pass --accept-scaled-latency to gate anyway)`);
   if (strays.wrongUrl.count > 0)
     warnings.push(
@@ -271,7 +360,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     key,
     { alerts: intake.alerts, malformed: intake.malformedCount },
     {
-      collected: (id, source) => served.has(source) && !missing.has(`${source}\u0000${id}`),
+      collected: (id, source) => published && served.has(source) && !missing.has(`${source}\u0000${id}`),
       ...(o.scoring ? { scoring: o.scoring } : {}),
       ...(scaled ? { latencyScaled: scaled } : {}),
     },
@@ -300,6 +389,16 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     warnings,
     wallMs: wallNow() - t0,
   };
+}
+
+/** Sort received alerts by arrival, then content (alertContentKey), and number them in that order. */
+export function canonicalOrder(alerts: ReceivedAlert[]): void {
+  const keyed = alerts.map((a) => ({ a, k: alertContentKey(a.alert) }));
+  keyed.sort((x, y) => x.a.arrivedAt - y.a.arrivedAt || (x.k < y.k ? -1 : x.k > y.k ? 1 : x.a.seq - y.a.seq));
+  keyed.forEach(({ a }, i) => {
+    alerts[i] = a;
+    a.seq = i;
+  });
 }
 
 /** where a dataset's detector stderr is kept: <out>/detector/<dataset folder name>.stderr.log */

@@ -24,10 +24,10 @@ import { startDetectorThread, type ThreadedDetector } from './detector-thread.js
 import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
 
-/** How detectors that are separate programs are run (process:): everything but the dataset and command. */
+/** How detectors that are separate programs are run (process:, webhook:): everything but the dataset and command. */
 export type ExternalSettings = Omit<
   ExternalRunOptions,
-  'dir' | 'truthDir' | 'command' | 'cwd' | 'stderrFile' | 'scoring'
+  'dir' | 'truthDir' | 'command' | 'kind' | 'cwd' | 'stderrFile' | 'scoring'
 > & {
   /** the run's output folder: the detector's stderr is kept under detector/ */
   outDir: string;
@@ -152,21 +152,22 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       let name: string;
       let stderrTail: string[] = [];
       let malformedCount: number;
-      if (spec.kind === 'process') {
-        if (!o.external) throw new Error('runDatasets: process: detectors need `external` settings');
+      if (spec.kind === 'process' || spec.kind === 'webhook') {
+        if (!o.external) throw new Error(`runDatasets: ${spec.kind}: detectors need \`external\` settings`);
         const { outDir, ...settings } = o.external;
         const ext = await runExternalOnDataset({
           ...settings,
           dir,
           ...(truthDir !== undefined ? { truthDir } : {}),
           command: spec.command,
+          kind: spec.kind,
           cwd: o.cwd,
           stderrFile: stderrFileFor(outDir, dir),
           ...(o.scoring ? { scoring: o.scoring } : {}),
         });
         o.onExternalRun?.(dir, ext);
         run = ext;
-        name = `process:${spec.command}`;
+        name = `${spec.kind}:${spec.command}`;
         stderrTail = ext.stderrTail;
         malformedCount = ext.malformedCount;
       } else {

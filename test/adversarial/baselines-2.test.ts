@@ -1,3 +1,4 @@
+// @module-tag slow
 /** The adversarial-baseline suite (baselines-suite.ts), half 2 of the library scenarios. */
 import { baselineSuite } from './baselines-suite.js';
 

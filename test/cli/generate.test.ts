@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench generate` end to end (the built binary): the quickstart dataset, identical sha256s on a
  * second run, on one thread and with --jobs 2 (the default is --jobs auto), no Get-* ExchangeAdmin

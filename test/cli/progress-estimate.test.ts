@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Progress and estimates (issue 14 item 5): replay showed no progress at all and generation a bar
  * only on a terminal, so CI logs were silent until the end. Now a plain line every interval without

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench score` through the built binary, as a CI job runs it. Like test/cli/cli.test.ts it
  * needs `npm run build` first (`npm test` does it).

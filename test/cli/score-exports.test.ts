@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench score` on real SIEM export samples (test/fixtures/siem/) against the hand-built world:
  * each scores the same (both campaigns detected, one false positive on the sync account); latency

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run … --detector sigma:RULE` through the CLI (in process): the published rule scores
  * on a (shrunk) azurehound-helpdesk; a broken rule is refused before anything is generated; a rule

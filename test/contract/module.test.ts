@@ -1,3 +1,4 @@
+// @module-tag slow
 /** The adapter contract (adapter-contract.ts) through `module:`: an in-process detector on its own thread. */
 import { adapterContract } from './adapter-contract.js';
 import { moduleDetector } from './detectors.js';

@@ -1,3 +1,4 @@
+// @module-tag slow
 /** The adapter contract (adapter-contract.ts) through `process:` in HTTP lockstep (ENUMBENCH_LOCKSTEP_URL). */
 import { adapterContract } from './adapter-contract.js';
 import { processDetector } from './detectors.js';

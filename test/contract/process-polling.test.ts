@@ -1,3 +1,4 @@
+// @module-tag slow
 /** The adapter contract (adapter-contract.ts) through `process:` polling on its own schedule at --speed max. */
 import { adapterContract } from './adapter-contract.js';
 import { processDetector } from './detectors.js';

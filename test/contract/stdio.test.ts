@@ -1,3 +1,4 @@
+// @module-tag slow
 /** The adapter contract (adapter-contract.ts) through `stdio:`: lockstep across a pipe. */
 import { adapterContract } from './adapter-contract.js';
 import { stdioDetector } from './detectors.js';

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The answer key is never where a detector is pointed (issue 12, item 2; docs/dataset.md "The
  * answer key"): hostile detectors — a `module:` one and a `process:` script — walk their working

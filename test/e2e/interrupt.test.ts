@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * SIGINT and SIGTERM (issue 14): a signal to `generate` used to exit the parent at once and orphan
  * its re-executed child, which kept writing; an interrupted regeneration left the old manifest and

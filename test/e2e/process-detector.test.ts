@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector process:"CMD"` end to end through the built binary: the mock services
  * as `serve` runs them, a child process configured by the ENUMBENCH_* environment, alerts by HTTP

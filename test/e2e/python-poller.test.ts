@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * examples/detectors/poller.py end to end: the Python 3 standard-library poller of the Management
  * Activity API and the Graph activity feed, run unchanged by `enumbench run --detector process:`

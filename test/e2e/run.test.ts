@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run` end to end through the built binary: generate → lockstep replay → detect →
  * score → gate → reports, with its exit codes, its JUnit file, reproducibility, and `score`

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Issue 6's "done" criterion: `enumbench serve scenarios/quickstart.yaml --speed max` generates and
  * serves the quickstart dataset, and a collector written only from Microsoft's documentation

@@ -1,34 +1,23 @@
+// @module-tag slow
 /**
  * `enumbench run --detector stdio:"CMD"` end to end through the built binary: the Python example
  * over the pipe protocol of docs/detectors.md, and byte-identical results run after run. The
  * adapter contract's test detectors (always, never, late, crash, hang, flood, garbage) run in
  * test/contract/stdio.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runBin } from '../helpers/cli.js';
-import { smallScenario } from '../helpers/small-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.js';
+import { smallDatasetRuns } from '../helpers/small-run.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir('enumbench-stdio-run-');
-const DATASET = join(tmp, 'ds');
 const EXAMPLE = join(ROOT, 'examples', 'detectors', 'stdio_detector.py');
 const summary = (dir: string) => JSON.parse(readFileSync(join(tmp, dir, 'summary.json'), 'utf8'));
 const metric = (dir: string, name: string) => summary(dir).scenarios[0].metrics[name]?.value;
 
-beforeAll(async () => {
-  writeFileSync(join(tmp, 'small.yaml'), smallScenario());
-  const g = await runBin(['generate', join(tmp, 'small.yaml'), '--out', DATASET], { cwd: tmp });
-  expect(g.code).toBe(0);
-}, 120_000);
-
-const run = (detector: string, out: string, extra: string[] = [], env: Record<string, string> = {}) =>
-  runBin(['run', DATASET, '--detector', detector, '--out', join(tmp, out), '--allow-no-gates', ...extra], {
-    cwd: tmp,
-    env,
-    timeoutMs: 120_000,
-  });
+const { run } = smallDatasetRuns(tmp);
 
 describe('run --detector stdio:', () => {
   it('the Python example detects the listing, and two runs give byte-identical summary.json', async () => {

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The generator contract: every profile and every technique in the registries runs it.
  * Deterministic bytes for a seed, time order, every record valid against its source's schema,

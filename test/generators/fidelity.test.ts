@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Fidelity: joins hold where they should and fail where they do in reality; Exchange Get-* cmdlets
  * are audited only under the hypothesis; sessions change IP; risk fires on anonymising networks.

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The generator contract's leak classifier (issue #12 item 5, docs/adversarial.md; it replaces the
  * label-leak test, which covered graph-user-listing and formatting only, on its own training data):

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Shape tests against the real records in ../shared/reference/samples/ (issue #13 item 3): for every
  * field a real record of a kind has, every record of ours of that kind has it too (minus the

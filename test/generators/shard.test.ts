@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `--shard i/n`: disjoint parts of the same dataset (actors partitioned, world plan shared) whose
  * merge equals the unsharded dataset byte for byte; and a dataset written twice has identical sha256s.

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector kql:` through the built binary: bad rules are refused before anything is
  * generated, with file:line:col and a hint, exit 4, never a stack trace.
@@ -25,6 +26,7 @@ describe('enumbench run --detector kql: (bad input)', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`${rule}:2:`);
     expect(r.stderr).toMatch(/Missing expression/);
+    expect(r.stderr).toMatch(/hint: the query is read by Microsoft's own KQL parser/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   }, 150_000);

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The published rules' KQL (detectors/kql/) run through `kql:` and raise the same alerts as their
  * TypeScript ports (`builtin:`) on the same generated datasets: the ports are the check on the

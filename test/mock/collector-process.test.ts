@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The issue's "done" criterion in small: `enumbench serve DIR --speed max` in one process, and a
  * collector written from Microsoft's documentation in another, configured only by the

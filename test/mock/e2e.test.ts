@@ -1,3 +1,4 @@
+// @module-tag slow
 import { afterEach, describe, expect, it } from 'vitest';
 import { PollingCollector } from '../../detectors/collect/activity-client.js';
 import { DiagnosticsClient, diagnosticId } from '../../detectors/collect/diagnostics-client.js';

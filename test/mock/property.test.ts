@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * For random seeds, blob sizes, delays and duplicate rates, a collector that follows the documented
  * protocol (token, start, content windows with NextPageUri, blob fetch) and dedupes on Id ends with

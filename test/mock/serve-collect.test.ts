@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `serve` wired to an outside collector by hand, over real HTTP on loopback, the way docs/mock.md
  * tells a user to: `--ready-file` is the signal to start the collector (no `sleep`), the collector

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Unmodified third-party clients against the mock: @azure/msal-node for tokens (over HTTPS with
  * the mock's local CA, since MSAL demands https authorities) and @azure/storage-blob for the

@@ -98,7 +98,10 @@ describe('resolveDetector', () => {
     expect((await resolveDetector('builtin:volume', { window: '5m' })).name).toBe('builtin:volume');
     await expect(resolveDetector('builtin:nope')).rejects.toThrow(/no builtin detector "nope"/);
     await expect(resolveDetector('builtin:volume', { bogus: 1 })).rejects.toThrow(/unknown option/);
-    await expect(resolveDetector('webhook:https://x.example/hook')).rejects.toThrow(/not available yet/);
+    await expect(resolveDetector('webhook:https://x.example/hook')).rejects.toThrow(
+      /takes the command that starts the detector, not a URL/,
+    );
+    await expect(resolveDetector('webhook:')).rejects.toThrow(/"webhook:" needs a command/);
     await expect(resolveDetector('volume')).rejects.toThrow(/cannot read detector spec/);
   });
 

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * In-process detectors run on their own worker thread (issue 14): a `module:` detector stuck in
  * synchronous code (`for (;;) {}`) used to hang `run` forever — the call timeout could not fire

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Gates travel with the data (issue 14): a dataset's manifest carries the scenario's `expect:`
  * block and its sha256; `run DIR` and `score` apply it unless `--no-expect`; every report says where

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `run` and `serve` generate a scenario's dataset with `--jobs` worker threads (default auto): the
  * datasets are the bytes one thread writes, for every seed of a `--seeds` run.

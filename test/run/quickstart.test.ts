@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The real pipeline on the quickstart: the generators write a dataset, builtin:volume replays it in
  * lockstep, scoring judges it; twice, byte for byte; and `score` on the run's alerts file gives the

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Resource errors are the environment's, not bugs (issue 14): a full disk used to print
  * "internal error … this is a bug" with a stack trace (exit 3) and leave a 0-byte summary.json; an

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `run` and `score` stream the dataset (DESIGN.md "Scale"): labels.jsonl and delivery.jsonl pass
  * line by line into a ScoringSubset, and the replay reads delivery.jsonl in availability order and

@@ -24,12 +24,13 @@ import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js'
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
-import { DEFAULT_DETECTOR, parseDetectorSpec } from '../../run/detector-spec.js';
+import { DEFAULT_DETECTOR, parseDetectorSpec, SPEC_FORMS } from '../../run/detector-spec.js';
 import { startDetectorThread } from '../../run/detector-thread.js';
 import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
 import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_GRACE_MS,
+  DEFAULT_SUBSCRIBE_TIMEOUT_MS,
   type ExternalProgress,
   type ExternalRun,
 } from '../../run/external-run.js';
@@ -73,7 +74,7 @@ export const runCommand: CommandModule = {
       .argument('<inputs...>', 'scenario YAML files or dataset directories (from `enumbench generate`)')
       .option(
         '--detector <spec>',
-        'builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS" or stdio:"CMD ARGS" (see `enumbench list detectors`, docs/kql.md, docs/sigma.md, docs/detectors.md)',
+        `${SPEC_FORMS} (see \`enumbench list detectors\`, docs/kql.md, docs/sigma.md, docs/detectors.md)`,
         DEFAULT_DETECTOR,
       )
       .option('--detector-options <json>', 'options passed to the detector factory, as a JSON object')
@@ -95,7 +96,7 @@ export const runCommand: CommandModule = {
       )
       .option(
         '--speed <mode>',
-        'replay clock: lockstep (always, for builtin:, module: and stdio:); for process: max (default), realtime, a factor such as 60, or lockstep',
+        'replay clock: lockstep (always, for builtin:, module: and stdio:); for process: and webhook: max (default), realtime, a factor such as 60, or lockstep',
       )
       .option(
         '--detector-timeout <duration>',
@@ -106,28 +107,42 @@ export const runCommand: CommandModule = {
       .addOption(
         new Option(
           '--drain <duration>',
-          'process: how long (wall time) the detector keeps running after the last publication',
+          'process: and webhook: how long (wall time) the detector keeps running after the last publication',
         )
           .argParser(parseWallDuration('--drain'))
           .default(DEFAULT_DRAIN_MS, '6m'),
       )
       .addOption(
-        new Option('--grace <duration>', 'process: time between SIGTERM and SIGKILL when the detector is stopped')
+        new Option(
+          '--grace <duration>',
+          'process: and webhook: time between SIGTERM and SIGKILL when the detector is stopped',
+        )
           .argParser(parseWallDuration('--grace'))
           .default(DEFAULT_GRACE_MS, '5s'),
       )
       .addOption(
         new Option(
           '--ack-timeout <duration>',
-          'process: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
+          'process: and webhook: in lockstep, and stdio:, how long (wall time) a tick may wait for its acknowledgement',
         )
           .argParser(parseWallDuration('--ack-timeout'))
           .default(DEFAULT_ACK_TIMEOUT_MS, '30s'),
       )
-      .option('--faults <spec>', 'process: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms')
+      .addOption(
+        new Option(
+          '--subscribe-timeout <duration>',
+          'webhook: how long (wall time) the detector has to subscribe every content type with a validated webhook; nothing is published before',
+        )
+          .argParser(parseWallDuration('--subscribe-timeout'))
+          .default(DEFAULT_SUBSCRIBE_TIMEOUT_MS, '30s'),
+      )
+      .option(
+        '--faults <spec>',
+        'process: and webhook: fault injection in the mock, e.g. error=0.05,throttle=0.02,slow=0.1:500ms',
+      )
       .option(
         '--accept-scaled-latency',
-        'process: gate on latency measured above 1× (a wall-clock poller at --speed max or a factor)',
+        'process: and webhook: gate on latency measured above 1× (a detector on its own wall clock at --speed max or a factor)',
       )
       .addOption(
         new Option('--threshold <expr>', 'an extra gate, e.g. "recall>=0.9" or "latency.p95<=2h" (repeatable)')
@@ -169,15 +184,15 @@ export const runCommand: CommandModule = {
           );
         }
         const spec = parseDetectorSpec(opts.detector);
-        const external = spec.kind === 'process';
+        const external = spec.kind === 'process' || spec.kind === 'webhook';
         const speedText = opts.speed ?? (external ? 'max' : 'lockstep');
         const speed = parseSpeed(speedText);
         if (!external && speed.kind !== 'lockstep' && speed.kind !== 'max') {
           throw new EnumbenchError(
             'E_OPTION',
-            `--speed ${speedText}: only process: detectors run at another speed than lockstep`,
+            `--speed ${speedText}: only process: and webhook: detectors run at another speed than lockstep`,
             {
-              hint: 'drop --speed, or run a process: detector',
+              hint: 'drop --speed, or run a process: or webhook: detector',
             },
           );
         }
@@ -191,12 +206,12 @@ export const runCommand: CommandModule = {
             ['--accept-scaled-latency', opts.acceptScaledLatency === true],
           ] as const) {
             if (given)
-              throw new EnumbenchError('E_OPTION', `${flag} applies to process: detectors only`, {
+              throw new EnumbenchError('E_OPTION', `${flag} applies to process: and webhook: detectors only`, {
                 hint: 'in-process and stdio: detectors are handed their records in lockstep, without the mock services',
               });
           }
         }
-        if (spec.kind === 'process' || spec.kind === 'stdio') checkCommand(spec.command, cwd, io.env);
+        if (spec.kind !== 'in-process') checkCommand(spec.command, cwd, io.env);
         let detectorOptions: Record<string, unknown> = {};
         if (opts.detectorOptions !== undefined) {
           try {
@@ -367,6 +382,8 @@ export const runCommand: CommandModule = {
                     drainMs,
                     graceMs,
                     ackTimeoutMs,
+                    tickMs: tick.value,
+                    subscribeTimeoutMs: opts.subscribeTimeout,
                     ...(faults ? { faults } : {}),
                     acceptScaledLatency: opts.acceptScaledLatency === true,
                     ...(opts.quiet || opts.json || !opts.progress
@@ -375,7 +392,7 @@ export const runCommand: CommandModule = {
                           onProgress: (p: ExternalProgress) =>
                             say(
                               ctx.errStyle.dim(
-                                `  ${p.phase} · ${p.published}/${p.planned} records published · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
+                                `  ${p.phase} · ${p.published}/${p.planned} records published${spec.kind === 'webhook' ? ` · ${p.notifiedBlobs} blobs notified` : ''} · ${p.contentFetches} blobs and ${p.storageReads} feed reads fetched · ${p.alerts} alerts · simulated ${p.simNow} · speed ${p.requestedSpeed} asked, ${formatSpeed(p.achievedSpeed)} achieved`,
                               ),
                             ),
                           progressEveryMs: opts.progressInterval ?? (io.stderrIsTTY ? 2_000 : 10_000),
@@ -384,7 +401,7 @@ export const runCommand: CommandModule = {
                   onExternalRun: (dir: string, r: ExternalRun) => {
                     const l = r.ledger;
                     say(
-                      `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends); the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
+                      `${relative(cwd, dir) || dir}: published ${l.published.records} records (${l.published.contentBlobs} content blobs, ${l.published.appends} feed appends)${spec.kind === 'webhook' ? `; ${l.notified.blobs} blobs notified in ${l.notified.batches} webhook batches (${l.notified.failedAttempts} failed attempts)` : ''}; the detector fetched ${l.fetched.records} (${l.fetched.contentFetches} blobs, ${l.fetched.storageReads} feed reads); never collected ${l.neverCollected.count}; ${r.lockstep.alerts.length + r.droppedAlerts + r.malformedCount} alerts received (${r.malformedCount} malformed${r.droppedAlerts ? `, ${r.droppedAlerts} past the flood limit` : ''}); detector ${r.exit ? (r.exit.signal ? `stopped by ${r.exit.signal}` : `exited ${r.exit.code}`) : 'gone'}; stderr kept in ${relative(cwd, r.stderrFile)}`,
                     );
                     if (r.faults) say(`  faults injected: ${JSON.stringify(r.faults)}`);
                     for (const w of r.warnings) io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The false-positive scenarios have teeth: generated whole (workforce included), the trap tenant
  * trips the published hourly volume rule on its benign look-alikes, and the sync storm shows its burst.

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The workforce's everyday imperfections, counted from the generated JSONL (the lines `generate`
  * writes): failed sign-ins by cause with a consistent UAL mirror, device-less delegated calls,

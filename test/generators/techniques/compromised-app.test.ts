@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * compromised-app against the published facts: the credential event is a UAL RecordType 8
  * directory-audit record ("Add service principal credentials." / "Update application – Certificates

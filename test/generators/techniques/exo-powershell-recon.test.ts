@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * exo-powershell-recon against the published facts: Exchange Online does not audit Get-* cmdlets
  * (management-activity-api.md §9), EXO V3 is the Exchange REST PowerShell app against the Exchange

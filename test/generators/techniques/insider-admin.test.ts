@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * insider-admin: the hard case blends by construction. The dump runs under the admin's own account,
  * app (Microsoft Graph PowerShell), user agent, device and device session, with a silent token

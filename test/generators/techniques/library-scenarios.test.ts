@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * The library's fidelity pair and collection presets say what they claim: fidelity-real and
  * fidelity-an1089 differ only in the hypothesis and in the Get-* RecordType 1 records it adds; the

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * Every scenario of the library (except those marked `# enumbench-test: slow`, whose modules the
  * contract suite covers) generates the same bytes twice, and each of its attacks leaves evidence of

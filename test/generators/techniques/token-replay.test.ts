@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * token-replay against the published facts: one attacker session seen from two networks
  * (telemetry.md §5 "Session": `SessionId`/`c_sid` from more than one IP and ASN), and the published
