@@ -5,7 +5,7 @@
  */
 export type { Alert } from './core/alerts.js';
 export type { EpochMs } from './core/clock.js';
-export type { ConnectionType, IpNetwork, IpNetworkLookup } from './core/ip-networks.js';
 export type { DeliveredRecord, Detector, DetectorContext, DetectorFactory } from './core/detector.js';
+export type { ConnectionType, IpNetwork, IpNetworkLookup } from './core/ip-networks.js';
 export type { TelemetryRecord } from './core/records.js';
 export type { SourceId } from './core/sources.js';

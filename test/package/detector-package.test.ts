@@ -7,41 +7,20 @@
  * with its file and line.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
 import { smallDatasetRuns } from '../helpers/small-run.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const DETECTOR_TS = `import type { Alert, DeliveredRecord, Detector, DetectorContext } from 'enumbench';
-
-interface Options { minRequests?: number }
-
-/** Alerts once per principal that makes minRequests Microsoft Graph requests. */
-export default function createDetector(options: Options): Detector {
-  const min = options.minRequests ?? 50;
-  const counts = new Map<string, number>();
-  return {
-    name: 'typed-counter',
-    start(_ctx: DetectorContext) {},
-    ingest(batch: readonly DeliveredRecord[], ctx: DetectorContext) {
-      for (const { source, record } of batch) {
-        if (source !== 'graphActivity') continue;
-        const p = record.properties as { userId?: string; requestId: string };
-        if (!p.userId) continue;
-        const n = (counts.get(p.userId) ?? 0) + 1;
-        counts.set(p.userId, n);
-        if (n === min) {
-          const alert: Alert = { rule: 'typed-counter', principal: p.userId, evidence: [p.requestId] };
-          ctx.emit(alert);
-        }
-      }
-    },
-    stop() {},
-  };
-}
-`;
+/** The example detector of docs/detectors.md, as the page prints it. */
+const DETECTOR_TS = (() => {
+  const page = readFileSync(join(ROOT, 'docs', 'detectors.md'), 'utf8');
+  const block = /```ts\n\/\/ my-detector\.ts\n([\s\S]*?)```/.exec(page)?.[1];
+  if (!block) throw new Error('docs/detectors.md: the ```ts block starting with // my-detector.ts is gone');
+  return block;
+})();
 
 /** An alert without its required rule, and a detector without stop: both must be type errors. */
 const WRONG_TS = `import type { Alert, Detector } from 'enumbench';
@@ -101,7 +80,7 @@ describe('the package for detector authors', () => {
 describe('module: detectors', () => {
   const tmp = tempDir('enumbench-module-ts-');
   const { run } = smallDatasetRuns(tmp, {
-    // the run's detector imports the package's types like an author's would: a link beside it
+    // `import type` is erased as the file loads: the run needs no package beside it
     'typed.ts': DETECTOR_TS,
     'bad.ts': 'export default function (o: number) {\n  return {\n    name: "x",,\n  };\n}\n',
     'bad.mjs': 'export default function () {\n  return {\n    name: "x",,\n  };\n}\n',
