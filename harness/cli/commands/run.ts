@@ -332,11 +332,14 @@ export const runCommand: CommandModule = {
             // a rule that can see nothing an input collects is refused before anything is generated
             beforeGenerate: (inputs) => {
               for (const i of inputs)
-                for (const w of refuseUnmetNeeds(
-                  thread?.needs ?? [],
-                  i.sources,
-                  i.kind === 'scenario' ? `scenario "${i.name}" (${i.input})` : `dataset ${i.input}`,
-                ))
+                for (const w of i.kind === 'scenario'
+                  ? refuseUnmetNeeds(thread?.needs ?? [], i.sources, `scenario "${i.name}" (${i.input})`)
+                  : refuseUnmetNeeds(
+                      thread?.needs ?? [],
+                      i.sources,
+                      `dataset ${i.input}`,
+                      'generate it from a scenario that collects the source',
+                    ))
                   io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
             },
           });
