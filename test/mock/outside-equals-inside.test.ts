@@ -72,7 +72,7 @@ class SkipsLastPage extends ActivityClient {
 async function outside(f: Fixture, speed: string, pageSize: number, mutant: boolean): Promise<Set<string>> {
   const svc = await startMockServices({ publication: f.publication, speed: parseSpeed(speed), pageSize });
   try {
-    const env = svc.env();
+    const env: Record<string, string | undefined> = { ...svc.env() };
     const alerted = new Set<string>();
     await collectUntilDone({
       env,
