@@ -40,9 +40,9 @@ export interface RunDatasetsOptions {
   /** e.g. builtin:volume, module:./my-detector.js */
   detector: string;
   /**
-   * The detector's thread, already started (`run` starts a kql: or sigma: detector before generating,
-   * so its rules are checked once, on the thread that runs them). Used for the first dataset; closed
-   * by runDatasets.
+   * The detector's thread, already started (`run` starts an in-process detector before generating,
+   * so its name, options, module or rules are checked once, on the thread that runs them). Used for
+   * the first dataset (kql: and sigma: for every dataset); closed by runDatasets.
    */
   thread?: ThreadedDetector;
   detectorOptions?: Record<string, unknown>;

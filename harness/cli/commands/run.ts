@@ -233,11 +233,12 @@ export const runCommand: CommandModule = {
           if (opts.queryFrequency !== undefined) detectorOptions.queryFrequency = opts.queryFrequency;
           if (opts.queryPeriod !== undefined) detectorOptions.queryPeriod = opts.queryPeriod;
         }
-        // a kql: or sigma: detector starts on its thread before anything is generated: its rules are
-        // read, checked and compiled there once (the Kusto language service loaded once), refused
-        // here when they are wrong, and the same thread then runs them (runDatasets)
+        // an in-process detector (builtin:, module:, kql:, sigma:) starts on its thread before anything
+        // is generated: an unknown name, wrong options, a module that does not load or a rule that is
+        // wrong is refused here, and the same thread then runs the first dataset (runDatasets); kql:
+        // and sigma: keep it for every dataset, so the Kusto language service loads once
         const thread =
-          spec.kind === 'in-process' && (spec.prefix === 'kql' || spec.prefix === 'sigma')
+          spec.kind === 'in-process'
             ? await startDetectorThread({
                 spec: opts.detector,
                 options: detectorOptions,
