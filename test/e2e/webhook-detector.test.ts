@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector webhook:"CMD"` end to end through the built binary: the example
  * webhook detector (examples/detectors/webhook.mjs) subscribes with a webhook, the replay waits for
