@@ -24,12 +24,15 @@ import { carryIngestion, compareValues, keyOf, parseTimespan } from './values.js
 export interface RunInput {
   now: number;
   tables: ReadonlyMap<string, readonly Row[]>;
+  /** the most rows the run's operators may produce (default MAX_ROWS_PER_RUN) */
+  maxRows?: number;
 }
 
 interface TRun extends Run {
   tables: ReadonlyMap<string, readonly Row[]>;
   /** rows produced so far, to stop a query that explodes (join, mv-expand) */
   produced: number;
+  maxRows: number;
 }
 
 interface Tab {
@@ -162,7 +165,13 @@ export class Compiler {
       readsIngestionTime: /\bingestion_time\s*\(/.test(this.text),
       columns,
       run(input) {
-        const run: TRun = { now: input.now, tables: input.tables, cache: new Map(), produced: 0 };
+        const run: TRun = {
+          now: input.now,
+          tables: input.tables,
+          cache: new Map(),
+          produced: 0,
+          maxRows: input.maxRows ?? MAX_ROWS_PER_RUN,
+        };
         return tab.fn(run);
       },
     };
@@ -511,8 +520,10 @@ export class Compiler {
           const matches = index.get(keyL(l));
           if (matches) for (const r of matches) rows.push(combine(l, r));
           else if (kind === 'leftouter') rows.push(combine(l, undefined));
-          if (rows.length + run.produced > MAX_ROWS_PER_RUN)
-            throw new KqlRunLimit(`a join produced more than ${MAX_ROWS_PER_RUN} rows in one run`);
+          if (rows.length + run.produced > run.maxRows)
+            throw new KqlRunLimit(
+              `a join produced more than ${run.maxRows} rows in one run: a join on a key many rows share multiplies them; filter both sides first, or join on a more selective key`,
+            );
         }
         run.produced += rows.length;
         return rows;
@@ -585,8 +596,10 @@ export class Compiler {
             });
             rows.push(o);
           }
-          if (rows.length + run.produced > MAX_ROWS_PER_RUN)
-            throw new KqlRunLimit(`mv-expand produced more than ${MAX_ROWS_PER_RUN} rows in one run`);
+          if (rows.length + run.produced > run.maxRows)
+            throw new KqlRunLimit(
+              `mv-expand produced more than ${run.maxRows} rows in one run: filter the rows first, or expand smaller arrays`,
+            );
         }
         run.produced += rows.length;
         return rows;

@@ -128,6 +128,8 @@ export interface MockServices {
   strays(): StrayRequests;
   /** lockstep only: the tick the replay waits to have acknowledged */
   lockstepState?: () => LockstepState;
+  /** lockstep: wall time at which the detector first read the current tick, undefined until it has */
+  lockstepReadAt?: () => number | undefined;
   /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
   traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
@@ -258,6 +260,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     api.get('/enumbench/lockstep', async (_req, res) => {
       await replay.listable();
       await webhooks.settled();
+      lockstep.noteRead(wallNow());
       res.json(lockstep.state());
     });
     api.post('/enumbench/lockstep', express.json({ limit: '4kb', type: () => true }), async (req, res) => {
@@ -266,6 +269,10 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
+      // what the detector sent before this acknowledgement belongs to this tick: its stdout lines
+      // already in the pipe are read first (the next turn of the event loop), and alert POSTs that
+      // have begun arriving are taken first
+      await alertsSettled();
       const r = lockstep.ack(n);
       await replay.listable();
       await webhooks.settled();
@@ -273,9 +280,21 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     });
   }
   const intake = opts.alerts;
+  let alertPostsInFlight = 0;
+  const alertsSettled = async () => {
+    await new Promise((r) => setImmediate(r));
+    while (alertPostsInFlight > 0) await new Promise((r) => setTimeout(r, 1));
+  };
   if (intake) {
     let posts = 0;
-    api.post('/enumbench/alerts', express.text({ type: () => true, limit: '16mb' }), (req, res) => {
+    const inFlight: express.RequestHandler = (_req, res, next) => {
+      alertPostsInFlight++;
+      res.once('close', () => {
+        alertPostsInFlight--;
+      });
+      next();
+    };
+    api.post('/enumbench/alerts', inFlight, express.text({ type: () => true, limit: '16mb' }), (req, res) => {
       const n = ++posts;
       const text = typeof req.body === 'string' ? req.body : '';
       const r = intake.body(text, `POST #${n}`);
@@ -485,7 +504,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),
-    ...(lockstep ? { lockstepState: () => lockstep.state() } : {}),
+    ...(lockstep ? { lockstepState: () => lockstep.state(), lockstepReadAt: () => lockstep.readAt() } : {}),
     traffic: () => ({ ...traffic }),
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },

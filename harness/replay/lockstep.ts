@@ -23,6 +23,10 @@ export class LockstepDriver {
   private tick = 0;
   private sim: EpochMs;
   private lastPublished = 0;
+  /** the tick whose state the detector has read (GET), or -1 before its first read */
+  private readTick = -1;
+  /** wall time of the first read of `readTick` */
+  private readAtWall = 0;
 
   constructor(
     private readonly replay: Replay,
@@ -47,6 +51,18 @@ export class LockstepDriver {
       published: this.lastPublished,
       done: this.replay.clock.done,
     };
+  }
+
+  /** the detector read the state (its first read of a tick starts that tick's acknowledgement timer) */
+  noteRead(wallMs: number): void {
+    if (this.readTick === this.tick) return;
+    this.readTick = this.tick;
+    this.readAtWall = wallMs;
+  }
+
+  /** when the detector first read the current tick, or undefined while it has not read it yet */
+  readAt(): number | undefined {
+    return this.readTick === this.tick ? this.readAtWall : undefined;
   }
 
   /** acknowledge tick `n`: the next tick is published. A stale or future ack changes nothing. */

@@ -23,10 +23,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { ReceivedAlert } from '../../src/core/alerts.js';
 import { wallNow } from '../../src/core/clock.js';
 import { CONTENT_TYPES, type ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
+import { alertContentKey } from '../../src/scoring/score.js';
 import type { ScoringOptions } from '../../src/scoring/types.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
@@ -43,6 +45,8 @@ import type { DetectorFailure, LockstepResult } from './lockstep.js';
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
+/** lockstep: wall time a program has to start and read the first tick, whatever --ack-timeout says */
+export const STARTUP_MS = 30_000;
 /** webhook: how long the detector has to subscribe every content type with a validated webhook */
 export const DEFAULT_SUBSCRIBE_TIMEOUT_MS = 30_000;
 
@@ -284,20 +288,30 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     if (published && !failure) svc.start();
     else published = false;
     // the replay
+    // a tick's acknowledgement timer starts when the detector first reads that tick's state; the
+    // first tick's, before that, also gives the program time to start (a JVM, a pipeline)
+    const ackTimeoutMs = o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     let lastTick = -1;
     let tickSince = wallNow();
     while (published && !svc.replay.clock.done && !svc.replay.failure && child.running && !failure) {
       await nap(250);
       if (o.speed.kind === 'lockstep') {
         const st = svc.lockstepState?.();
+        const readAt = svc.lockstepReadAt?.();
+        const limit = readAt === undefined && lastTick <= 0 ? Math.max(ackTimeoutMs, STARTUP_MS) : ackTimeoutMs;
         if (st && st.tick !== lastTick) {
           lastTick = st.tick;
-          tickSince = wallNow();
-        } else if (wallNow() - tickSince > (o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS)) {
+          tickSince = readAt ?? wallNow();
+        } else if (readAt !== undefined && readAt > tickSince) {
+          tickSince = readAt;
+        } else if (wallNow() - tickSince > limit) {
           fail({
             phase: 'run',
             kind: 'timeout',
-            message: `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round((o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS) / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
+            message:
+              readAt === undefined && lastTick <= 0
+                ? `the detector did not read lockstep tick 0 within ${Math.round(limit / 1000)} s of starting (GET ENUMBENCH_LOCKSTEP_URL, collect, then POST {"tick": 0})`
+                : `the detector did not acknowledge lockstep tick ${lastTick} within ${Math.round(ackTimeoutMs / 1000)} s (POST {"tick": ${lastTick}} to ENUMBENCH_LOCKSTEP_URL once everything available is collected)`,
           });
         }
       }
@@ -325,6 +339,11 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
       message: `the detector ignored SIGTERM for ${graceMs} ms and was killed (SIGKILL)`,
     });
   progress();
+
+  // in lockstep, alerts stamped with one tick have no order between them (stdout lines and POSTs,
+  // concurrent POSTs, records fetched concurrently): they are listed in a canonical order, so
+  // alerts.jsonl is the same bytes run after run
+  if (o.speed.kind === 'lockstep') canonicalOrder(intake.alerts);
 
   const missing = new Set<string>();
   for (const m of svc.ledger.neverCollected()) missing.add(`${m.source}\u0000${m.id}`);
@@ -377,6 +396,16 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     warnings,
     wallMs: wallNow() - t0,
   };
+}
+
+/** Sort received alerts by arrival, then content (alertContentKey), and number them in that order. */
+export function canonicalOrder(alerts: ReceivedAlert[]): void {
+  const keyed = alerts.map((a) => ({ a, k: alertContentKey(a.alert) }));
+  keyed.sort((x, y) => x.a.arrivedAt - y.a.arrivedAt || (x.k < y.k ? -1 : x.k > y.k ? 1 : x.a.seq - y.a.seq));
+  keyed.forEach(({ a }, i) => {
+    alerts[i] = a;
+    a.seq = i;
+  });
 }
 
 /** where a dataset's detector stderr is kept: <out>/detector/<dataset folder name>.stderr.log */

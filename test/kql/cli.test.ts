@@ -26,6 +26,7 @@ describe('enumbench run --detector kql: (bad input)', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`${rule}:2:`);
     expect(r.stderr).toMatch(/Missing expression/);
+    expect(r.stderr).toMatch(/hint: the query is read by Microsoft's own KQL parser/);
     expect(r.stderr).not.toMatch(/generating/);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   }, 150_000);

@@ -282,10 +282,25 @@ describe('kql: bad input', () => {
     }
     throw new Error('expected an error');
   };
-  it('a syntax error gives its position', () => {
+  it('a syntax error gives its position and a hint', () => {
     const e = err(`${G}\n| where UserId == `);
     expect(e.code).toBe('E_KQL_SYNTAX');
     expect(e.message).toMatch(/^rule\.kql:2:\d+: /);
+    expect(e.hint).toMatch(/Microsoft's own KQL parser \(KS\d+\); docs\/kql\.md shows the supported subset/);
+  });
+  it('a query whose rows multiply without bound stops at the run limit, saying what to do', () => {
+    const tables = new Map([[G, GRAPH]]);
+    const limited = (q: string, maxRows: number) => () =>
+      compileQuery({ text: q, file: 'rule.kql' }).run({ now: T0 + 3_600_000, tables, maxRows });
+    // every row shares the key: the join yields rows² rows
+    const join = `${G} | extend k = 1 | join kind=inner (${G} | extend k = 1) on k`;
+    expect(limited(join, GRAPH.length ** 2)()).toHaveLength(GRAPH.length ** 2);
+    expect(limited(join, GRAPH.length ** 2 - 1)).toThrow(
+      new RegExp(`a join produced more than ${GRAPH.length ** 2 - 1} rows in one run: .*filter both sides first`),
+    );
+    const expand = `${G} | extend a = dynamic([1, 2, 3]) | mv-expand a`;
+    expect(limited(expand, 3 * GRAPH.length)()).toHaveLength(3 * GRAPH.length);
+    expect(limited(expand, 3 * GRAPH.length - 1)).toThrow(/mv-expand produced more than \d+ rows in one run: filter/);
   });
   it('an unknown column gets a did-you-mean over the real columns', () => {
     const e = err(`${G} | where RequestUir has "x"`);

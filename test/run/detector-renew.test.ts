@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * A kql: or sigma: detector's thread is started before generation and kept from one dataset to the
  * next (harness/run/detector-thread.ts): its rules are read and compiled there once, it reports what

@@ -8,8 +8,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { importAlerts } from '../../src/scoring/export-alerts.js';
+import {
+  ELASTIC_KIBANA_FIELDS,
+  ELASTIC_OTHER_PREFIXES,
+  LOG_ANALYTICS_STANDARD,
+  SECURITY_ALERT_COLUMNS,
+  SECURITY_INCIDENT_COLUMNS,
+  SPLUNK_NOTABLE_FIELDS,
+  SPLUNK_SEARCH_RESULT_FIELDS,
+} from '../fixtures/siem/schemas.js';
 import { ATTACKER_IP, HELPDESK, SYNC, VICTIM } from './world.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'siem');
@@ -34,6 +44,76 @@ function summary(name: string, opts: Parameters<typeof importAlerts>[1] = {}) {
     })),
   };
 }
+
+/** dotted keys of a nested document; arrays of objects count as their parent key */
+function dotted(o: Record<string, unknown>, p = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? dotted(v as Record<string, unknown>, `${p}${k}.`) : [`${p}${k}`],
+  );
+}
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+describe('the samples follow the documented export schemas (fixtures/siem/README.md)', () => {
+  const alertColumns = sorted([...SECURITY_ALERT_COLUMNS, ...LOG_ANALYTICS_STANDARD]);
+  const csvHeader = (name: string) =>
+    (parseCsv(read(name), { to_line: 1, bom: true }) as string[][])[0]!.map((h) => h.replace(/ \[UTC\]$/, ''));
+
+  it('Sentinel SecurityAlert: the query API columns and the portal CSV header are the table reference', () => {
+    const api = JSON.parse(read('sentinel-securityalert-api.json')) as { tables: { columns: { name: string }[] }[] };
+    expect(sorted(api.tables[0]!.columns.map((c) => c.name))).toEqual(alertColumns);
+    expect(sorted(csvHeader('sentinel-securityalert-portal.csv'))).toEqual(alertColumns);
+  });
+
+  it('Sentinel SecurityIncident with its alerts: each row has its table’s columns', () => {
+    const rows = JSON.parse(read('sentinel-incidents-union.json')) as Record<string, unknown>[];
+    expect(rows.some((r) => r.Type === 'SecurityIncident') && rows.some((r) => r.Type === 'SecurityAlert')).toBe(true);
+    for (const r of rows)
+      expect(sorted(Object.keys(r))).toEqual(
+        r.Type === 'SecurityIncident' ? sorted(SECURITY_INCIDENT_COLUMNS) : alertColumns,
+      );
+  });
+
+  it('Splunk notables: every documented notable field, the rest returned by the correlation search', () => {
+    const json = read('splunk-notable-export.json')
+      .trim()
+      .split('\n')
+      .map((l) => Object.keys((JSON.parse(l) as { result: Record<string, unknown> }).result));
+    for (const keys of [csvHeader('splunk-notable.csv'), ...json]) {
+      expect(keys).toEqual(expect.arrayContaining(SPLUNK_NOTABLE_FIELDS));
+      expect(keys.filter((k) => !SPLUNK_NOTABLE_FIELDS.includes(k))).toEqual(
+        keys.filter((k) => SPLUNK_SEARCH_RESULT_FIELDS.includes(k)),
+      );
+    }
+  });
+
+  it('Elastic alerts: kibana.* fields from the alert schema, ECS and source-document fields otherwise', () => {
+    const docs = read('elastic-alerts.ndjson')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const documented = (k: string) =>
+      ELASTIC_KIBANA_FIELDS.some((f) =>
+        f.endsWith('.*') ? k.startsWith(f.slice(0, -1)) || k === f.slice(0, -2) : k === f,
+      );
+    for (const d of docs) {
+      const keys = dotted(d);
+      expect(keys.filter((k) => k.startsWith('kibana.') && !documented(k))).toEqual([]);
+      expect(
+        keys.filter((k) => !k.startsWith('kibana.') && !ELASTIC_OTHER_PREFIXES.some((p) => k.startsWith(p))),
+      ).toEqual([]);
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          '@timestamp',
+          'ecs.version',
+          'event.kind',
+          'kibana.alert.rule.name',
+          'kibana.alert.uuid',
+        ]),
+      );
+      expect((d.event as Record<string, unknown>).kind).toBe('signal');
+    }
+  });
+});
 
 describe('Sentinel SecurityAlert', () => {
   const want = [

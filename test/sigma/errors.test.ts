@@ -9,8 +9,10 @@ import { signIn, T0 } from '../detectors/published/fixtures.js';
 import { refusal, rules, run, signInRule } from './helpers.js';
 
 describe('refused Sigma input', () => {
-  it('a YAML syntax error, positioned', () => {
-    expect(refusal('title: t\ndetection:\n  selection: [a\n')).toMatch(/rule\.yml:\d+:\d+: YAML: /);
+  it('a YAML syntax error, positioned, with a hint', () => {
+    const m = refusal('title: t\ndetection:\n  selection: [a\n');
+    expect(m).toMatch(/rule\.yml:\d+:\d+: YAML: /);
+    expect(m).toContain('hint: fix the YAML syntax at this position');
   });
 
   it('a condition syntax error at its column in the file, with a hint', () => {

@@ -382,6 +382,7 @@ export const runCommand: CommandModule = {
                     drainMs,
                     graceMs,
                     ackTimeoutMs,
+                    tickMs: tick.value,
                     subscribeTimeoutMs: opts.subscribeTimeout,
                     ...(faults ? { faults } : {}),
                     acceptScaledLatency: opts.acceptScaledLatency === true,

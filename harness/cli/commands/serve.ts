@@ -134,7 +134,7 @@ export const serveCommand: CommandModule = {
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
       .option('--spill-dir <dir>', 'where published blobs are kept while serving (default: the OS temp directory)')
-      .option('--json', 'print one JSON object (CONTRACTS.md §4 names) on stdout')
+      .option('--json', 'print one JSON object (the ENUMBENCH_* names of docs/detectors.md) on stdout')
       .option(
         '--ready-file <path>',
         'write the --json object to this file, atomically, once the services answer (removed when serve exits)',
