@@ -29,6 +29,25 @@ const MODULE: Record<Behaviour, string> = {
   garbage: `once: true, ingest(batch, ctx) { if (this.once) { this.once = false; ctx.emit({ rule: 7, principal: 'x' }); ctx.emit({ rule: 'r', evidence: 'not-a-list' }); ctx.emit(${OK}); } },`,
 };
 
+/** what the programs (process:, webhook:) share: POST alerts, wait forever, flood (a million alerts on stdout as fast as the pipe takes them), and each behaviour after a pass */
+const PROGRAM = `const post = async (alerts) => {
+  if (alerts.length) await fetch(process.env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify(alerts) });
+};
+const forever = () => new Promise(() => setInterval(() => {}, 1000));
+const flood = async () => {
+  const chunk = (JSON.stringify({ rule: 'flood', ${SOMEONE} }) + '\\n').repeat(10_000);
+  for (let n = 0; n < 100; n++) if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+};
+// what the behaviour does after each pass over the feeds (the first is 1)
+const afterPass = async (passes) => {
+  if (B === 'always') await post(pending.splice(0));
+  if (B === 'crash' && passes === 1) await post([{ rule: 'before-crash', ${SOMEONE} }]);
+  if (B === 'crash' && passes === 2) { console.error('fatal: rule engine exploded'); process.exit(3); }
+  if (B === 'hang') { await post([{ rule: 'before-hang', ${SOMEONE} }]); await forever(); }
+  if (B === 'flood' && passes === 1) await flood();
+  if (B === 'garbage' && passes === 1) { console.log('not json'); await post([{ rule: 'r', evidence: 'not-a-list' }, ${OK}]); }
+};`;
+
 /** module: — an in-process detector on its own thread */
 export function moduleDetector(b: Behaviour, dir: string): string {
   const body = MODULE[b];
@@ -74,15 +93,7 @@ export function processDetector(b: Behaviour, dir: string): string {
   const text = `import { collectUntilDone } from ${JSON.stringify(client)};
 ${ID}
 const B = ${JSON.stringify(b)};
-const post = async (alerts) => {
-  if (alerts.length) await fetch(process.env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify(alerts) });
-};
-const forever = () => new Promise(() => setInterval(() => {}, 1000));
-// a million alerts on stdout, as fast as the pipe takes them
-const flood = async () => {
-  const chunk = (JSON.stringify({ rule: 'flood', ${SOMEONE} }) + '\\n').repeat(10_000);
-  for (let n = 0; n < 100; n++) if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-};
+${PROGRAM}
 let pending = [];
 const ids = [];
 let passes = 0;
@@ -94,15 +105,7 @@ await collectUntilDone({
     if (B === 'always') pending.push({ rule: 'all', evidence: [idOf(r)] });
     if (B === 'late') ids.push(idOf(r));
   },
-  afterPass: async () => {
-    passes++;
-    if (B === 'always') await post(pending.splice(0));
-    if (B === 'crash' && passes === 1) await post([{ rule: 'before-crash', ${SOMEONE} }]);
-    if (B === 'crash' && passes === 2) { console.error('fatal: rule engine exploded'); process.exit(3); }
-    if (B === 'hang') { await post([{ rule: 'before-hang', ${SOMEONE} }]); await forever(); }
-    if (B === 'flood' && passes === 1) await flood();
-    if (B === 'garbage' && passes === 1) { console.log('not json'); await post([{ rule: 'r', evidence: 'not-a-list' }, ${OK}]); }
-  },
+  afterPass: () => afterPass(++passes),
 });
 if (B === 'late') await post(ids.map((id) => ({ rule: 'late', evidence: [id] })));
 if (B === 'flood') await forever(); // until stopped
@@ -122,14 +125,7 @@ import { activityClientFromEnv, DiagnosticsClient } from ${JSON.stringify(collec
 ${ID}
 const B = ${JSON.stringify(b)};
 const env = process.env;
-const post = async (alerts) => {
-  if (alerts.length) await fetch(env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify(alerts) });
-};
-const forever = () => new Promise(() => setInterval(() => {}, 1000));
-const flood = async () => {
-  const chunk = (JSON.stringify({ rule: 'flood', ${SOMEONE} }) + '\\n').repeat(10_000);
-  for (let n = 0; n < 100; n++) if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-};
+${PROGRAM}
 const pending = [];
 const ids = [];
 const onRecord = (r) => {
@@ -161,12 +157,7 @@ const stateUrl = env.ENUMBENCH_LOCKSTEP_URL ?? env.ENUMBENCH_CLOCK_URL;
 for (let passes = 1; ; passes++) {
   const state = await (await fetch(stateUrl)).json();
   for (const r of await diag.pollRecords()) onRecord(r);
-  if (B === 'always') await post(pending.splice(0));
-  if (B === 'crash' && passes === 1) await post([{ rule: 'before-crash', ${SOMEONE} }]);
-  if (B === 'crash' && passes === 2) { console.error('fatal: rule engine exploded'); process.exit(3); }
-  if (B === 'hang') { await post([{ rule: 'before-hang', ${SOMEONE} }]); await forever(); }
-  if (B === 'flood' && passes === 1) await flood();
-  if (B === 'garbage' && passes === 1) { console.log('not json'); await post([{ rule: 'r', evidence: 'not-a-list' }, ${OK}]); }
+  await afterPass(passes);
   if (state.done) break;
   if (env.ENUMBENCH_LOCKSTEP_URL) await fetch(stateUrl, { method: 'POST', body: JSON.stringify({ tick: state.tick }) });
   else await new Promise((r) => setTimeout(r, 200));
