@@ -29,6 +29,7 @@ export function refuseUnmetNeeds(
   needs: readonly SourceNeed[],
   collected: readonly SourceId[],
   scenario = 'this scenario',
+  howToCollect = 'collect the source (telemetry.collection or telemetry.sources in the scenario)',
 ): string[] {
   const have = new Set(collected);
   const refused: SourceNeed[] = [];
@@ -50,7 +51,7 @@ export function refuseUnmetNeeds(
   const first = refused[0];
   if (first) {
     throw new EnumbenchError(first.code, lines.join('\n'), {
-      hint: `${scenario} collects ${collected.join(', ') || 'nothing'}: collect the source (telemetry.collection or telemetry.sources in the scenario) or pick a rule for what is collected`,
+      hint: `${scenario} collects ${collected.join(', ') || 'nothing'}: ${howToCollect}, or pick a rule for what is collected`,
     });
   }
   return warnings;

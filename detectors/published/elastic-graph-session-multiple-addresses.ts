@@ -18,14 +18,16 @@
  * written, and then never alerts.
  *
  * Porting decisions:
- * - ASNs: sign-in records carry `autonomousSystemNumber`; Graph records carry none (Elastic adds it by
- *   GeoIP lookup of source.ip, and a GeoIP ASN database maps routed prefixes, not single addresses).
- *   The port learns prefix → ASN from every sign-in it has seen: the exact address, its IPv6 /64,
- *   /48 and /32, and its IPv4 /24 and /16, and looks a Graph address up most specific first. So a dual-stack
- *   home whose sign-in came over IPv4 and whose Graph call goes out over IPv6 resolves to the ISP's
- *   ASN as soon as any sign-in from that ISP's IPv6 space was seen (an ISP's customers share its
- *   /32), instead of counting as a new network. A Graph address in no learned prefix gets an ASN of
- *   its own (`ip:<address>`), standing for "some other network".
+ * - ASNs: Elastic's Azure integration adds `source.as.number` to every event by a GeoIP ASN lookup
+ *   of source.ip (a GeoLite2-ASN database maps routed prefixes, not single addresses). The port does
+ *   the same with the dataset's IP enrichment table (`ctx.networks`, ip-networks.csv,
+ *   docs/dataset.md "Enrichment") for sign-in and Graph rows alike. Without a table (a context that
+ *   has none, or option `{enrichment: false}`), it falls back to what it can learn: the sign-in's own
+ *   `autonomousSystemNumber`, and for Graph rows prefix → ASN learned from every sign-in seen (the
+ *   exact address, its IPv6 /64, /48 and /32, its IPv4 /24 and /16, most specific first); a Graph
+ *   address in no learned prefix then gets an ASN of its own (`ip:<address>`), so a dual-stack home
+ *   whose Graph call leaves over an IPv6 prefix no sign-in came from counts as a second network — the
+ *   false positives the table removes (docs/published-detections.md).
  * - MICROSOFT-CORP-MSN-AS-BLOCK is AS8075: sign-in rows with ASN 8075, and Graph rows whose learned
  *   ASN is 8075, are excluded.
  * Schedule: every 30 min over the rows ingested in the last 31 min.
@@ -33,6 +35,7 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { DAY, type EpochMs, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
+import { type IpNetworkLookup, ipv6Hextets } from '../../src/core/ip-networks.js';
 import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
 import { readGraph, readSignIn } from './fields.js';
 
@@ -101,7 +104,7 @@ export class AsnByPrefix {
 /** The lookup keys of an address, most specific first. */
 export function prefixKeys(ip: string): string[] {
   if (ip.includes(':')) {
-    const h = expandV6(ip);
+    const h = ipv6Hextets(ip);
     if (!h) return [ip];
     return [
       ip,
@@ -116,27 +119,24 @@ export function prefixKeys(ip: string): string[] {
     : [ip];
 }
 
-/** The eight hextets of an IPv6 address (lower case, no leading zeros), or undefined if malformed. */
-function expandV6(ip: string): string[] | undefined {
-  const [head, tail, ...rest] = ip.toLowerCase().split('::');
-  if (rest.length) return undefined;
-  const a = head ? head.split(':') : [];
-  const b = tail ? tail.split(':') : [];
-  const fill = tail === undefined ? 0 : 8 - a.length - b.length;
-  if (fill < 0 || (tail === undefined && a.length !== 8)) return undefined;
-  const all = [...a, ...Array.from({ length: fill }, () => '0'), ...b];
-  if (all.some((x) => !/^[0-9a-f]{1,4}$/.test(x))) return undefined;
-  return all.map((x) => x.replace(/^0+(?=.)/, ''));
-}
-
 const create: DetectorFactory = (options) => {
   const { maxEvidence } = commonOptions(options);
   const literal = options.literal === true;
+  if (options.enrichment !== undefined && typeof options.enrichment !== 'boolean') {
+    throw new TypeError(`option enrichment must be true or false, got ${JSON.stringify(options.enrichment)}`);
+  }
+  const useTable = options.enrichment !== false;
+  /** the dataset's enrichment table, from the context at start */
+  let table: IpNetworkLookup | undefined;
+  const asnOf = (ip: string | undefined, own: number | undefined): number | undefined => {
+    if (table) return ip === undefined ? undefined : table.lookup(ip)?.asn;
+    return own;
+  };
   const excluded = new Set(EXCLUDED_APP_IDS);
   const asns = new AsnByPrefix();
   const interval = 30 * MINUTE;
   const lookback = 31 * MINUTE;
-  return scheduledRule<Row>({
+  const rule = scheduledRule<Row>({
     name: ID,
     intervalMs: interval,
     retainMs: lookback,
@@ -146,7 +146,8 @@ const create: DetectorFactory = (options) => {
         const s = readSignIn(d.record);
         if (!s) return undefined;
         if (s.ipAddress !== undefined && s.asn !== undefined) asns.learn(s.ipAddress, s.asn);
-        if (s.sessionId === undefined || s.sessionId === '' || s.asn === MICROSOFT_ASN) return undefined;
+        const asn = asnOf(s.ipAddress, s.asn);
+        if (s.sessionId === undefined || s.sessionId === '' || asn === MICROSOFT_ASN) return undefined;
         if (s.appId !== undefined && excluded.has(s.appId)) return undefined;
         return {
           type: 'signin',
@@ -156,7 +157,7 @@ const create: DetectorFactory = (options) => {
           user: s.userId,
           app: s.appId,
           ip: s.ipAddress,
-          signinAsn: s.asn === undefined ? undefined : String(s.asn),
+          signinAsn: asn === undefined ? undefined : String(asn),
           graphAsn: undefined,
         };
       }
@@ -182,7 +183,7 @@ const create: DetectorFactory = (options) => {
         if (h.ingestedAt <= runAt - lookback) continue;
         let r = h.row;
         if (r.type === 'graph') {
-          const asn = r.ip === undefined ? undefined : asns.lookup(r.ip);
+          const asn = r.ip === undefined ? undefined : table ? table.lookup(r.ip)?.asn : asns.lookup(r.ip);
           if (asn === MICROSOFT_ASN) continue;
           r = { ...r, graphAsn: asn !== undefined ? String(asn) : r.ip !== undefined ? `ip:${r.ip}` : undefined };
         }
@@ -252,6 +253,13 @@ const create: DetectorFactory = (options) => {
       }
     },
   });
+  return {
+    ...rule,
+    start(ctx) {
+      table = useTable ? ctx.networks : undefined;
+      return rule.start(ctx);
+    },
+  };
 };
 
 export const elasticGraphSessionMultipleAddresses = {

@@ -1,4 +1,5 @@
 export * from './apps.js';
+export * from './ip-networks.js';
 export * from './networks.js';
 export {
   assertTenantSatisfiable,

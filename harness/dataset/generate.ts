@@ -22,12 +22,14 @@ import {
   DATASET_FORMAT_VERSION,
   type DatasetManifest,
 } from '../../src/core/dataset.js';
+import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { expectBlock, expectHash } from '../../src/scenario/thresholds.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import { throwIfInterrupted } from '../interrupt.js';
 import { checkAnswerKeyOutside, keyFolderBeside } from './answer-key.js';
+import { writeIpNetworks } from './ip-networks.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
@@ -108,6 +110,7 @@ export function finishDataset(
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of outputs.records) files[SOURCES[s].file] = w.close();
   files[DATASET_FILES.delivery] = outputs.delivery.close();
+  files[IP_NETWORKS_FILE] = writeIpNetworks(opts.out);
   outputs.labels.close();
   if (opts.logAnalytics && scenario.telemetry.sources.includes('graphActivity')) {
     const { rows: _rows, ...file } = writeGraphLaRows(opts.out, seed);

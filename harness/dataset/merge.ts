@@ -12,6 +12,7 @@ import { Heap } from 'heap-js';
 import { DeliveryLines } from '../../generators/compose/index.js';
 import { ANSWER_KEY_FILES, DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { SOURCES, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { DeliverySchedule, ualContentType } from '../../src/delivery/index.js';
@@ -19,6 +20,7 @@ import type { Scenario } from '../../src/scenario/types.js';
 import { LineReader } from '../replay/line-reader.js';
 import { findAnswerKey } from './answer-key.js';
 import { answerKeyDirOf, sortKeys, writeManifest, writeTruth } from './generate.js';
+import { writeIpNetworks } from './ip-networks.js';
 import { JsonlWriter } from './jsonl-writer.js';
 import { LA_GRAPH_FILE, writeGraphLaRows } from './log-analytics.js';
 
@@ -134,6 +136,7 @@ export function mergeShards(
   const files: DatasetManifest['files'] = {};
   for (const [s, w] of writers) files[SOURCES[s].file] = w.close();
   files[DATASET_FILES.delivery] = delivery.close();
+  files[IP_NETWORKS_FILE] = writeIpNetworks(out);
   labels.close();
   // truth: campaigns and benign actors are disjoint across shards
   // Log Analytics rows (generate --log-analytics): converted again from the merged Graph file

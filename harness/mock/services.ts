@@ -65,6 +65,8 @@ export interface MockServicesOptions {
    * (ENUMBENCH_ALERTS_URL), one JSON object, an array or JSON lines; each body is handed over whole
    */
   alerts?: AlertReceiver;
+  /** the dataset's IP enrichment table (ip-networks.csv), told to detectors as ENUMBENCH_IP_NETWORKS */
+  ipNetworksFile?: string;
 }
 
 /** Where alert bodies go (harness/run/alert-intake.ts). */
@@ -91,6 +93,8 @@ export interface DetectorEnvironment {
   ENUMBENCH_LOCKSTEP_URL?: string;
   /** set when the mock takes alerts (run with a process: detector) */
   ENUMBENCH_ALERTS_URL?: string;
+  /** the path of the dataset's IP enrichment table (docs/dataset.md "Enrichment") */
+  ENUMBENCH_IP_NETWORKS?: string;
 }
 
 export interface MockServices {
@@ -501,6 +505,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       ENUMBENCH_CLOCK_URL: urls.clock,
       ...(urls.lockstep ? { ENUMBENCH_LOCKSTEP_URL: urls.lockstep } : {}),
       ...(urls.alerts ? { ENUMBENCH_ALERTS_URL: urls.alerts } : {}),
+      ...(opts.ipNetworksFile ? { ENUMBENCH_IP_NETWORKS: opts.ipNetworksFile } : {}),
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),

@@ -34,6 +34,7 @@ import {
   type DeliveryEntry,
 } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
+import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { recordIdOf, SOURCE_IDS, SOURCES, type SourceId } from '../../src/core/sources.js';
 import { LineReader, RangeReader } from './line-reader.js';
 import {
@@ -48,6 +49,7 @@ import {
 export const SERVED_FILES: readonly string[] = [
   DATASET_FILES.manifest,
   DATASET_FILES.delivery,
+  IP_NETWORKS_FILE,
   ...SOURCE_IDS.map((s) => SOURCES[s].file),
 ];
 

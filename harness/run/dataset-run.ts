@@ -35,6 +35,7 @@ import {
   scoreWithLookups,
 } from '../../src/scoring/index.js';
 import { checkAnswerKeyMatches, findAnswerKey, refuseAnswerKeyInside } from '../dataset/answer-key.js';
+import { datasetIpNetworks } from '../dataset/ip-networks.js';
 import { type DatasetDeliveries, type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
 import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
 import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
@@ -240,6 +241,7 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
       detector: o.detector,
       items: replayItems(stream, truth.sources),
       sources: truth.sources,
+      networks: datasetIpNetworks(o.dir),
       start,
       end,
       ...(onProgress

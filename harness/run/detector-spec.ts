@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import { IP_NETWORKS_ENV } from '../../src/core/ip-networks.js';
 import { createKqlDetector, kqlNeeds, prepareKqlRule } from '../kql/index.js';
 import { resourceError } from '../output-files.js';
 import { createSigmaDetector, prepareSigmaRules, sigmaNeeds } from '../sigma/index.js';
@@ -100,6 +101,8 @@ export interface ProgramContext {
   /** where its stderr is kept */
   stderrFile: string;
   graceMs?: number;
+  /** the dataset's IP enrichment table, told to the program as ENUMBENCH_IP_NETWORKS */
+  ipNetworksFile?: string;
 }
 
 export async function resolveDetector(
@@ -116,6 +119,7 @@ export async function resolveDetector(
     const env: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(program.env)) if (!k.startsWith('ENUMBENCH_')) env[k] = v;
     env.ENUMBENCH_SPEED = 'lockstep';
+    if (program.ipNetworksFile !== undefined) env[IP_NETWORKS_ENV] = program.ipNetworksFile;
     return stdioDetector({
       command: parsed.command,
       cwd,

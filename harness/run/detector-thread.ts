@@ -176,7 +176,8 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
       return !closed && stopped === null;
     },
     renew: () => call({ op: 'renew', now: 0 }, NO_CONTEXT),
-    start: (c) => call({ op: 'start', now: c.now(), sources: c.sources }, c),
+    start: (c) =>
+      call({ op: 'start', now: c.now(), sources: c.sources, ...(c.networks ? { networks: c.networks.rows } : {}) }, c),
     ingest: (batch: readonly DeliveredRecord[], c) => call({ op: 'ingest', now: c.now(), batch }, c),
     stop: (c) => call({ op: 'stop', now: c.now() }, c),
     close,

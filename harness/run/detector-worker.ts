@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
+import { type IpNetwork, IpNetworkTable } from '../../src/core/ip-networks.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { SourceNeed } from '../source-needs.js';
 import { detectorNeeds, resolveDetector } from './detector-spec.js';
@@ -22,7 +23,7 @@ export interface DetectorWorkerInput {
 }
 
 export type DetectorCall =
-  | { op: 'start'; now: number; sources: readonly SourceId[] }
+  | { op: 'start'; now: number; sources: readonly SourceId[]; networks?: readonly IpNetwork[] }
   | { op: 'stop'; now: number }
   | { op: 'tick'; now: number }
   | { op: 'ingest'; now: number; batch: readonly DeliveredRecord[] }
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
         ctx.sources = [];
       } else if (call.op === 'start') {
         ctx.sources = call.sources;
+        if (call.networks) ctx.networks = new IpNetworkTable(call.networks);
+        else delete ctx.networks;
         await det.start(ctx);
       } else if (call.op === 'ingest') await det.ingest(call.batch, ctx);
       else if (call.op === 'tick') await det.tick?.(call.now, ctx);

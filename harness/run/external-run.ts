@@ -30,6 +30,7 @@ import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { alertContentKey } from '../../src/scoring/score.js';
 import type { ScoringOptions } from '../../src/scoring/types.js';
+import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
 import { type MockServices, type StrayRequests, startMockServices } from '../mock/services.js';
@@ -184,6 +185,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     speed: o.speed,
     deferStart: true,
     alerts: intake,
+    ipNetworksFile: ipNetworksFileFor(o.dir),
     // every receiver of a run is on this machine: plain http:// webhook addresses are accepted
     webhooks: { allowHttp: true },
     ...(o.faults ? { faults: o.faults } : {}),

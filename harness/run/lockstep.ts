@@ -16,6 +16,7 @@ import { SimClock } from '../../src/core/clock.js';
 import type { DeliveryEntry } from '../../src/core/dataset.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
+import type { IpNetworkLookup } from '../../src/core/ip-networks.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import type { SourceId } from '../../src/core/sources.js';
 
@@ -31,6 +32,8 @@ export interface LockstepOptions {
   items: Iterable<ReplayItem> | AsyncIterable<ReplayItem>;
   /** the sources this tenant collects (told to the detector) */
   sources: readonly SourceId[];
+  /** the dataset's IP enrichment table, given to the detector as `ctx.networks` */
+  networks?: IpNetworkLookup;
   /** simulated time at which the replay starts (e.g. the history start) */
   start: EpochMs;
   /** simulated time until which the detector is ticked after the last delivery (window end + drain) */
@@ -139,6 +142,7 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
       }
     },
     sources: opts.sources,
+    ...(opts.networks ? { networks: opts.networks } : {}),
   };
 
   let phase: NonNullable<LockstepResult['failure']>['phase'] = 'start';

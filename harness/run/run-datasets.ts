@@ -16,6 +16,7 @@ import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
+import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import { throwIfInterrupted } from '../interrupt.js';
 import { type DatasetRun, runOnDataset } from './dataset-run.js';
 import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
@@ -40,9 +41,9 @@ export interface RunDatasetsOptions {
   /** e.g. builtin:volume, module:./my-detector.js */
   detector: string;
   /**
-   * The detector's thread, already started (`run` starts a kql: or sigma: detector before generating,
-   * so its rules are checked once, on the thread that runs them). Used for the first dataset; closed
-   * by runDatasets.
+   * The detector's thread, already started (`run` starts an in-process detector before generating,
+   * so its name, options, module or rules are checked once, on the thread that runs them). Used for
+   * the first dataset (kql: and sigma: for every dataset); closed by runDatasets.
    */
   thread?: ThreadedDetector;
   detectorOptions?: Record<string, unknown>;
@@ -175,6 +176,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
             ? {
                 env: o.external?.env ?? process.env,
                 stderrFile: stderrFileFor(o.external?.outDir ?? '.', dir),
+                ipNetworksFile: ipNetworksFileFor(dir),
                 ...(o.external?.graceMs !== undefined ? { graceMs: o.external.graceMs } : {}),
               }
             : undefined;

@@ -684,7 +684,16 @@ function compileCorrelation(d: RawDoc, detections: DetectionRule[], problems: Pr
   let timespanMs = 0;
   const ts = String(c.timespan ?? '');
   const tm = TIMESPAN.exec(ts);
-  if (!tm || TIMESPAN_MS[tm[2] as string] === undefined) {
+  if (c.timespan === undefined || c.timespan === null) {
+    problems.push(
+      at(
+        p,
+        ['correlation'],
+        'a correlation needs a timespan: without one it would count over the whole replay, without bound',
+        'e.g. timespan: 1h',
+      ),
+    );
+  } else if (!tm || TIMESPAN_MS[tm[2] as string] === undefined) {
     problems.push(
       at(p, ['correlation', 'timespan'], `timespan "${ts}" is not one of Ns, Nm, Nh, Nd, Nw`, 'e.g. timespan: 1h'),
     );

@@ -4,6 +4,7 @@
  */
 import type { Alert } from './alerts.js';
 import type { EpochMs } from './clock.js';
+import type { IpNetworkLookup } from './ip-networks.js';
 import type { TelemetryRecord } from './records.js';
 import type { SourceId } from './sources.js';
 
@@ -20,6 +21,12 @@ export interface DetectorContext {
   emit(alert: Alert): void;
   /** the sources this tenant collects */
   sources: readonly SourceId[];
+  /**
+   * the IP enrichment table published with the dataset (`ip-networks.csv`): address → ASN, AS
+   * organisation, country, network kind, hosting/VPN/Tor flags (docs/detectors.md "Enrichment").
+   * Given by `enumbench run`; optional so a hand-made context (a test) may leave it out.
+   */
+  networks?: IpNetworkLookup;
 }
 
 export interface Detector {

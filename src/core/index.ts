@@ -8,6 +8,7 @@ export * from './directory-roles.js';
 export * from './errors.js';
 export * from './exit-codes.js';
 export * from './first-party-apps.js';
+export * from './ip-networks.js';
 export * from './metrics.js';
 export * from './records.js';
 export * from './rng.js';

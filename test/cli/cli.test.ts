@@ -1,5 +1,5 @@
 // @module-tag slow
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
@@ -103,6 +103,35 @@ describe('enumbench CLI (the built binary, end to end)', () => {
       expect(r.code, args.join(' ')).toBe(4);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/generating|generated/);
+    }
+  });
+
+  it('every invalid detector or option of run and serve is refused before any work (issue 18 item 1)', async () => {
+    const out = join(tmp, 'never-run');
+    for (const [args, message] of [
+      [['run', '--detector', 'builtin:nope'], /no builtin detector "nope"/],
+      [['run', '--detector', 'module:./nowhere.js'], /cannot load detector module/],
+      [['run', '--detector-options', '{"zz":1}'], /unknown option "zz"/],
+      [['run', '--detector-options', 'not json'], /--detector-options/],
+      [['run', '--tick', '0'], /tick/],
+      [['run', '--report', 'pdf'], /unknown report format "pdf"/],
+      [['run', '--threshold', 'recall >= lots'], /--threshold/],
+      [['run', '--speed', '60'], /only process: and webhook: detectors/],
+      [['serve', '--speed', 'fast'], /realtime, a factor/],
+      [['serve', '--port', '99999'], /port/],
+      [['serve', '--faults', 'nonsense'], /kind=rate/],
+    ] as const) {
+      const [command, ...rest] = args;
+      const r = await runBin(
+        command === 'run'
+          ? ['run', 'scenarios/quickstart.yaml', '--out', out, ...rest]
+          : ['serve', 'scenarios/quickstart.yaml', ...rest],
+      );
+      expect(r.code, args.join(' ')).toBe(4);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr, args.join(' ')).not.toMatch(/generating|generated/);
+      expect(existsSync(out), args.join(' ')).toBe(false);
+      expect(existsSync(`${out}.truth`), args.join(' ')).toBe(false);
     }
   });
 

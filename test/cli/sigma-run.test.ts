@@ -64,6 +64,19 @@ describe('run --detector sigma:', () => {
     expect(existsSync(join(dir, 'out-ual', 'datasets'))).toBe(false);
   });
 
+  it('a dataset directory is checked against the sources its manifest says it collected, before the replay', async () => {
+    // generate reads its paths from the process's working directory: absolute here
+    const g = await run(dir, ['generate', join(dir, 'hound-ual.yaml'), '--out', join(dir, 'ds-ual'), '--quiet']);
+    expect(g.code, g.stderr).toBe(0);
+    const r = await run(dir, ['run', 'ds-ual', '--detector', `sigma:${RULE}`, '--out', 'out-ds-ual', '--no-progress']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(
+      /rule "Discovery Using AzureHound" reads Entra sign-in logs[^\n]*\(signIns\), which dataset ds-ual does not collect/,
+    );
+    expect(r.stderr).toContain('dataset ds-ual collects ual: generate it from a scenario that collects the source');
+    expect(r.stderr).not.toContain('replaying');
+  });
+
   it.each([
     ['sigma:', `sigma:${RULE}`],
     ['kql:', `kql:${join(ROOT, 'detectors', 'kql', 'cloudbrothers-azurehound.yaml')}`],
@@ -86,6 +99,9 @@ describe('run --detector sigma:', () => {
     // each seed's campaign is caught (weakly): the second dataset's detector is not the first one's
     expect(s.metrics.weak_recall.value).toBe(1);
     expect(s.metrics.weak_incidents.value).toBe(2);
+    // the rules were checked and run on the detector's thread only: the Kusto language service
+    // (which installs a global `Kusto` where it loads) was never loaded on the run's own thread
+    expect((globalThis as { Kusto?: unknown }).Kusto).toBeUndefined();
   });
 
   it('`list detectors` names the sigma: and kql: forms', async () => {

@@ -55,6 +55,7 @@ describe('datasets on disk', () => {
         'delivery.jsonl',
         'endpoint-powershell.jsonl',
         'graph-activity.jsonl',
+        'ip-networks.csv',
         'manifest.json',
         'signins.jsonl',
         'ual.jsonl',

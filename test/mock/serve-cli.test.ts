@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../harness/cli/commands/serve.js';
 import type { CliIO } from '../../harness/cli/io.js';
@@ -43,9 +44,12 @@ describe('enumbench serve', () => {
       'ENUMBENCH_DIAGNOSTICS_URL',
       'ENUMBENCH_SPEED',
       'ENUMBENCH_CLOCK_URL',
+      'ENUMBENCH_IP_NETWORKS',
     ]) {
       expect(typeof out[k]).toBe('string');
     }
+    // the dataset's enrichment table, a file of the dataset directory
+    expect(readFileSync(String(out.ENUMBENCH_IP_NETWORKS), 'utf8')).toMatch(/^network,asn,as_org,country,/);
     expect(String(out.ENUMBENCH_MANAGEMENT_URL)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(out.ENUMBENCH_SPEED).toBe('max');
     expect(o.stderr).toContain('served 110 records');

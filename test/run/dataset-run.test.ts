@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
+import { startDetectorThread } from '../../harness/run/detector-thread.js';
 import { resolveDetector, runDatasets, runOnDataset } from '../../harness/run/index.js';
+import { IP_NETWORKS_FILE } from '../../src/core/ip-networks.js';
 import { SOURCES } from '../../src/core/sources.js';
 import { reportOutcome } from '../../src/report/index.js';
 import { parseThresholdLine } from '../../src/scenario/thresholds.js';
@@ -53,6 +55,41 @@ describe('runOnDataset', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(out).scenarios[0].metrics).toEqual(JSON.parse(JSON.stringify(run.card.metrics)));
+  });
+});
+
+describe('the IP enrichment table reaches a detector on its thread as ctx.networks', () => {
+  const probe = `export default () => ({
+  name: 'probe',
+  start(ctx) {
+    const row = ctx.networks?.lookup('188.166.1.2');
+    ctx.emit({ rule: 'probe', principal: 'p', details: { rows: ctx.networks?.rows.length ?? 0, asn: row?.asn ?? null, org: row?.asOrg ?? null } });
+  },
+  ingest() {},
+  stop() {},
+});
+`;
+  const details = async (dir: string) => {
+    writeFileSync(join(dir, 'probe.mjs'), probe);
+    const det = await startDetectorThread({ spec: 'module:./probe.mjs', cwd: dir });
+    try {
+      const run = await runOnDataset({ dir, detector: det });
+      return run.lockstep.alerts[0]?.alert.details;
+    } finally {
+      await det.close();
+    }
+  };
+
+  it("the dataset's ip-networks.csv, or the world's table for a dataset written without one", async () => {
+    const dir = writeDataset();
+    const world = await details(dir);
+    expect(world).toMatchObject({ asn: 14061, org: 'DigitalOcean, LLC' });
+    expect(Number(world?.rows)).toBeGreaterThan(300);
+    writeFileSync(
+      join(dir, IP_NETWORKS_FILE),
+      'network,asn,as_org,country,connection_type,hosting,vpn,tor\n188.166.0.0/16,64512,Example Hosting,NL,hosting,true,false,false\n',
+    );
+    expect(await details(dir)).toEqual({ rows: 1, asn: 64512, org: 'Example Hosting' });
   });
 });
 

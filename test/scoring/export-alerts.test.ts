@@ -217,20 +217,31 @@ describe('Elastic detection alerts', () => {
       return out;
     };
     const a = importAlerts(docs.map((d) => JSON.stringify(flat(d))).join('\n'));
-    const hits = importAlerts(
-      JSON.stringify({
-        hits: {
-          hits: docs.map((d, i) => ({
-            _index: '.internal.alerts-security.alerts-default-000001',
-            _id: `id${i}`,
-            _source: d,
-          })),
-        },
-      }),
-    );
+    // a search response: each hit's document as `_source`, or through the search API's `fields`
+    // option (what Elastic's alert schema page recommends): dotted names, every value an array
+    const searchHits = (hit: (d: Record<string, unknown>) => Record<string, unknown>) =>
+      importAlerts(
+        JSON.stringify({
+          hits: {
+            hits: docs.map((d, i) => ({
+              _index: '.internal.alerts-security.alerts-default-000001',
+              _id: `id${i}`,
+              ...hit(d),
+            })),
+          },
+        }),
+      );
+    const hits = searchHits((d) => ({ _source: d }));
+    const fieldHits = searchHits((d) => ({
+      fields: Object.fromEntries(Object.entries(flat(d)).map(([k, v]) => [k, Array.isArray(v) ? v : [v]])),
+    }));
     const b = importAlerts(read('elastic-alerts.ndjson'));
     expect(a.alerts).toEqual(b.alerts);
     expect(hits.alerts.map((x) => x.alert.principal)).toEqual(b.alerts.map((x) => x.alert.principal));
+    expect(fieldHits.malformed).toEqual([]);
+    expect(fieldHits.alerts.map((x) => [x.arrivedAt, x.alert.principal, x.alert.ip, x.alert.sessionId])).toEqual(
+      b.alerts.map((x) => [x.arrivedAt, x.alert.principal, x.alert.ip, x.alert.sessionId]),
+    );
   });
 });
 

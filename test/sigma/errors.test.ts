@@ -64,6 +64,22 @@ correlation:
     );
   });
 
+  it('a correlation without a timespan would count without bound: refused, positioned, with a hint', () => {
+    const corr = `${signInRule('userAgent: x').replace('title: t', 'title: t\nname: base')}---
+title: c
+correlation:
+  type: event_count
+  rules: [base]
+  group-by: [UserId]
+  condition: {gte: 3}
+`;
+    const m = refusal(corr);
+    expect(m).toMatch(
+      /rule\.yml:\d+:\d+: a correlation needs a timespan: without one it would count over the whole replay, without bound/,
+    );
+    expect(m).toContain('hint: e.g. timespan: 1h');
+  });
+
   it('a logsource enumbench does not produce, with the ones it does', () => {
     const m = refusal(signInRule('Image: x').replace('service: signinlogs', 'service: auditlogs'));
     expect(m).toContain('matches nothing enumbench produces');

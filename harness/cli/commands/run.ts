@@ -233,11 +233,12 @@ export const runCommand: CommandModule = {
           if (opts.queryFrequency !== undefined) detectorOptions.queryFrequency = opts.queryFrequency;
           if (opts.queryPeriod !== undefined) detectorOptions.queryPeriod = opts.queryPeriod;
         }
-        // a kql: or sigma: detector starts on its thread before anything is generated: its rules are
-        // read, checked and compiled there once (the Kusto language service loaded once), refused
-        // here when they are wrong, and the same thread then runs them (runDatasets)
+        // an in-process detector (builtin:, module:, kql:, sigma:) starts on its thread before anything
+        // is generated: an unknown name, wrong options, a module that does not load or a rule that is
+        // wrong is refused here, and the same thread then runs the first dataset (runDatasets); kql:
+        // and sigma: keep it for every dataset, so the Kusto language service loads once
         const thread =
-          spec.kind === 'in-process' && (spec.prefix === 'kql' || spec.prefix === 'sigma')
+          spec.kind === 'in-process'
             ? await startDetectorThread({
                 spec: opts.detector,
                 options: detectorOptions,
@@ -332,11 +333,14 @@ export const runCommand: CommandModule = {
             // a rule that can see nothing an input collects is refused before anything is generated
             beforeGenerate: (inputs) => {
               for (const i of inputs)
-                for (const w of refuseUnmetNeeds(
-                  thread?.needs ?? [],
-                  i.sources,
-                  i.kind === 'scenario' ? `scenario "${i.name}" (${i.input})` : `dataset ${i.input}`,
-                ))
+                for (const w of i.kind === 'scenario'
+                  ? refuseUnmetNeeds(thread?.needs ?? [], i.sources, `scenario "${i.name}" (${i.input})`)
+                  : refuseUnmetNeeds(
+                      thread?.needs ?? [],
+                      i.sources,
+                      `dataset ${i.input}`,
+                      'generate it from a scenario that collects the source',
+                    ))
                   io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
             },
           });

@@ -17,6 +17,7 @@ import { userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { formatDuration } from '../../../src/scenario/units.js';
 import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
+import { ipNetworksFileFor } from '../../dataset/ip-networks.js';
 import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
@@ -236,6 +237,7 @@ export const serveCommand: CommandModule = {
           ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
           ...(faults ? { faults } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
+          ipNetworksFile: ipNetworksFileFor(dir),
           lockstepTickMs,
           ...(opts.spillDir ? { spillDir: resolve(io.cwd, opts.spillDir) } : {}),
         });

@@ -11,6 +11,7 @@ import {
 } from '../../../detectors/published/elastic-graph-session-multiple-addresses.js';
 import { elasticRoadreconAiohttp, roadreconBucket } from '../../../detectors/published/elastic-roadrecon-aiohttp.js';
 import { MINUTE, SECOND } from '../../../src/core/clock.js';
+import { type IpNetwork, IpNetworkTable } from '../../../src/core/ip-networks.js';
 import {
   ALICE,
   aadGraph,
@@ -254,6 +255,69 @@ describe('elastic-graph-session-multiple-addresses', () => {
     ];
     const alerts = await drive(await elasticGraphSessionMultipleAddresses.create({}), recs, { end: T0 + 60 * MINUTE });
     expect(alerts).toHaveLength(0);
+  });
+
+  describe("with the dataset's IP enrichment table (ctx.networks)", () => {
+    const net = (network: string, asn: number, asOrg: string): IpNetwork => ({
+      network,
+      asn,
+      asOrg,
+      country: 'US',
+      connectionType: 'residential',
+      hosting: false,
+      vpn: false,
+      tor: false,
+    });
+    const networks = new IpNetworkTable([
+      net('198.51.100.0/24', 7922, 'Comcast Cable'),
+      net('2601:18c::/32', 7922, 'Comcast Cable'),
+      net('203.0.113.0/24', 14061, 'DigitalOcean, LLC'),
+      net('20.190.0.0/16', 8075, 'Microsoft Corporation'),
+    ]);
+    const v6Home = '2601:18c:4a1:22::7';
+
+    it('a dual-stack home is one network even when no sign-in came over its IPv6 prefix', async () => {
+      const withTable = await drive(
+        await elasticGraphSessionMultipleAddresses.create({}),
+        records(2 * MINUTE, v6Home),
+        {
+          end: T0 + 60 * MINUTE,
+          networks,
+        },
+      );
+      expect(withTable).toHaveLength(0);
+      // without the table the port counts the unseen IPv6 address as a network of its own
+      const learned = await drive(
+        await elasticGraphSessionMultipleAddresses.create({ enrichment: false }),
+        records(2 * MINUTE, v6Home),
+        { end: T0 + 60 * MINUTE, networks },
+      );
+      expect(learned).toHaveLength(1);
+    });
+
+    it('still fires when the session is used from another ASN, and names both ASNs', async () => {
+      const alerts = await drive(await elasticGraphSessionMultipleAddresses.create({}), records(2 * MINUTE), {
+        end: T0 + 60 * MINUTE,
+        networks,
+      });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.alert.details).toMatchObject({ signinAsns: ['7922'], graphAsns: ['14061'] });
+    });
+
+    it("looks sign-in addresses up too (GeoIP on every event), and drops Microsoft's", async () => {
+      const alerts = await drive(
+        await elasticGraphSessionMultipleAddresses.create({}),
+        records(2 * MINUTE, '20.190.3.4'),
+        { end: T0 + 60 * MINUTE, networks },
+      );
+      expect(alerts).toHaveLength(0);
+    });
+
+    it('refuses a non-boolean enrichment option', async () => {
+      await expect(async () => elasticGraphSessionMultipleAddresses.create({ enrichment: 'yes' })).rejects.toThrow(
+        /enrichment must be true or false/,
+      );
+    });
   });
 
   it('prefix keys: exact, IPv6 /64 /48 /32 (with :: expanded), IPv4 /24 /16', () => {

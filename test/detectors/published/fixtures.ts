@@ -5,6 +5,7 @@
 import type { Alert } from '../../../src/core/alerts.js';
 import { type EpochMs, MINUTE } from '../../../src/core/clock.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../../src/core/detector.js';
+import type { IpNetworkLookup } from '../../../src/core/ip-networks.js';
 import type { TelemetryRecord } from '../../../src/core/records.js';
 import type { SourceId } from '../../../src/core/sources.js';
 
@@ -251,7 +252,7 @@ export interface Emitted {
 export async function drive(
   detector: Detector,
   deliveries: readonly Delivery[],
-  opts: { start?: EpochMs; end?: EpochMs; sources?: SourceId[]; tickEvery?: number } = {},
+  opts: { start?: EpochMs; end?: EpochMs; sources?: SourceId[]; tickEvery?: number; networks?: IpNetworkLookup } = {},
 ): Promise<Emitted[]> {
   let now = opts.start ?? T0;
   const out: Emitted[] = [];
@@ -259,6 +260,7 @@ export async function drive(
     now: () => now,
     emit: (alert) => out.push({ alert, at: now }),
     sources: opts.sources ?? ['ual', 'signIns', 'graphActivity', 'aadGraphActivity'],
+    ...(opts.networks ? { networks: opts.networks } : {}),
   };
   const tickTo = async (t: EpochMs) => {
     if (opts.tickEvery) {
