@@ -23,6 +23,8 @@ export interface RunOptions {
    */
   afterPass?(done: boolean): void | Promise<void>;
   pollMs?: number;
+  /** the Management Activity API client (default: one configured by the environment) */
+  client?: ActivityClient;
 }
 
 function need(env: RunOptions['env'], name: string): string {
@@ -46,7 +48,7 @@ export function activityClientFromEnv(env: RunOptions['env']): ActivityClient {
 export async function collectUntilDone(
   o: RunOptions,
 ): Promise<{ ual: number; diagnostics: number; duplicates: number }> {
-  const client = activityClientFromEnv(o.env);
+  const client = o.client ?? activityClientFromEnv(o.env);
   const ual = new PollingCollector(client, CONTENT_TYPES, { retain: false, onRecord: (r) => o.emit('ual', r) });
   const diagUrl = o.env.ENUMBENCH_DIAGNOSTICS_URL;
   const diag = diagUrl ? new DiagnosticsClient({ url: diagUrl }) : undefined;

@@ -30,15 +30,18 @@ async function onNotification(req) {
   }
   if (!Array.isArray(items)) return 400;
   // an array of content descriptors: tenantId, clientId, contentType, contentId, contentUri, contentCreated, …
-  let ok = true;
-  for (const item of items) {
-    if (item.tenantId !== tenant) continue; // one webhook may serve several tenants: not ours
-    ok = (await fetchBlob(item)) && ok;
-  }
-  await sendAlerts();
-  // anything but 200 and the service sends the notification again, later (exponential backoff)
-  return ok ? 200 : 503;
+  // Answer at once and fetch afterwards, in order: a slow answer is a failed notification, sent again later.
+  // One webhook may serve several tenants: only ours are fetched. A blob that cannot be fetched now is
+  // fetched at the end, from the list of available content.
+  work = work
+    .then(async () => {
+      for (const item of items) if (item.tenantId === tenant) await fetchBlob(item);
+      await sendAlerts();
+    })
+    .catch((e) => console.error(`fetching notified content: ${e.message}`));
+  return 200;
 }
+let work = Promise.resolve();
 
 const server = createServer((req, res) => {
   onNotification(req).then(
@@ -57,8 +60,9 @@ console.error(`listening for notifications at ${address}`);
 
 // subscribe: the service validates the webhook before it answers (our server answers meanwhile)
 await subscribe(JSON.stringify({ webhook: { address, authId, expiration: '' } }));
-// the notifications come by themselves; the storage feeds are polled on our schedule (or each lockstep tick)
-await untilDone(pollGraph);
+// the notifications come by themselves; the storage feeds are polled on our schedule (or each lockstep tick,
+// once the blobs notified for it are fetched)
+await untilDone(async () => [await work, await pollGraph()]);
 // the end: a notification may have failed for good, so list what is available and fetch anything missed
 await pollAudit();
 await sendAlerts();

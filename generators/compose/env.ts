@@ -118,6 +118,8 @@ export interface SignInSpec {
   failWith?: number;
   /** a legacy-protocol client: "Block legacy authentication" applies */
   legacy?: boolean;
+  /** the user is outside the tenant's MFA policy (its exclusions): only the admins' and risk policies can ask for MFA */
+  mfaExempt?: boolean;
 }
 
 export interface SignInResult {
@@ -255,6 +257,7 @@ export class RecordKit {
         mfaInSession: s.mfaInSession,
         failWith: s.failWith,
         legacy: s.legacy,
+        mfaExempt: s.mfaExempt,
       },
       rng,
     );

@@ -28,6 +28,7 @@ export interface Imperfection {
   volumeSigma: number;
   nightSync: boolean;
   rawHttpShare: number;
+  singleFactorShare: number;
 }
 
 /**
@@ -93,6 +94,12 @@ export interface UserTraits {
   tor: NetworkPoint | null;
   /** a legacy mail client (IMAP, POP, SMTP AUTH, ActiveSync basic auth) that keeps trying and is blocked */
   legacy: (typeof LEGACY_CLIENTS)[number] | null;
+  /**
+   * outside the tenant's MFA policy (its exclusions, or never registered): "Require MFA for all
+   * users" / "outside corporate networks" does not apply, so the user's sign-ins are single-factor
+   * unless the administrators' or the risk policy steps in
+   */
+  mfaExempt: boolean;
 }
 
 const PERSONAL_LAPTOPS: readonly Device[] = [
@@ -194,11 +201,14 @@ export function userTraits(u: User, r: Rng, o: Imperfection, hasPhone: boolean):
     tor: r.bool(o.torShare) ? pointOn(r, r.pick(TOR_EXITS), 1, 0) : null,
     legacy: r.bool(o.legacyClientShare) ? r.pick(LEGACY_CLIENTS) : null,
     bareBrowser: null,
+    mfaExempt: false,
   };
   // drawn last, so adding it left every other habit as it was
   const computer = u.devices[0];
   if (r.bool(o.bareBrowserShare) && computer && computer.kind !== 'mobile')
     traits.bareBrowser = bareBrowserOf(computer);
+  // drawn after every other habit, for the same reason
+  traits.mfaExempt = r.bool(o.singleFactorShare);
   return traits;
 }
 

@@ -258,6 +258,14 @@ const OPTIONS = {
     description:
       'scales every benign sign-in failure rate (wrong password 50126, MFA interrupt 50074, MFA denied 500121, KMSI interrupt 50140, Conditional Access 53003, expired or revoked sessions 70043/700082/50173); 0 turns them off',
   },
+  singleFactorShare: {
+    type: 'number',
+    default: 0.62,
+    min: 0,
+    max: 1,
+    description:
+      "share of users the tenant's MFA policy does not reach (excluded from it, or never registered): their sign-ins are single-factor (authenticationRequirement singleFactorAuthentication) wherever they sign in, unless they hold a directory role or a risk policy steps in; default from Microsoft's figure that 38 % of Entra ID monthly active users use MFA (February 2024)",
+  },
   unmanagedShare: {
     type: 'number',
     default: 0.3,
@@ -380,6 +388,7 @@ function imperfectionOf(opts: Record<string, unknown>): Imperfection {
     volumeSigma: n('volumeSigma', 0.9),
     nightSync: opts.nightSync !== false,
     rawHttpShare: n('rawHttpShare', 0.015),
+    singleFactorShare: n('singleFactorShare', 0.62),
   };
 }
 
@@ -426,6 +435,9 @@ function* userStream(
   const phone = registeredPhone ?? traits.personalPhone;
   const rawHttp: RawHttpClient | null = rawHttpClient(user, rng.fork('raw-http'), imp);
   const failRng = rng.fork('failures');
+  /** every sign-in of the user: the MFA policy's exclusion (singleFactorShare) goes with each one */
+  const signIn = (r: Rng, lb: Label, spec: SignInSpec) =>
+    kit.signIn(r, lb, traits.mfaExempt ? { ...spec, mfaExempt: true } : spec);
   /** where the computer egresses today when not in the office (VPN, jump box, Tor, travel), else home */
   let away: NetworkPoint | null = null;
   const isExoAdmin = user.roles.some((r) => r.name === 'Exchange Administrator' || r.name === 'Global Administrator');
@@ -566,7 +578,7 @@ function* userStream(
     const cur = st.tokens[A_SPFX];
     if (cur && cur.exp > t + 5 * MINUTE) return;
     const ms = microsoftPoint(w, r);
-    const res = kit.signIn(r, lb, {
+    const res = signIn(r, lb, {
       time: t,
       category: 'NonInteractiveUserSignInLogs',
       user: u,
@@ -594,7 +606,7 @@ function* userStream(
   function legacyAttempt(u: User, lb: Label, t: number, net: NetworkPoint, ip: string): void {
     const legacy = traits.legacy;
     if (!legacy) return;
-    const res = kit.signIn(failRng, lb, {
+    const res = signIn(failRng, lb, {
       time: t,
       category: 'SignInLogs',
       user: u,
@@ -678,7 +690,7 @@ function* userStream(
     let tok = st.rawToken;
     if (!tok || tok.exp < t0 + 10 * MINUTE) {
       // the tool redeems the refresh token it cached when the user signed in to it (at some earlier time)
-      const res = kit.signIn(r, lb, {
+      const res = signIn(r, lb, {
         time: t0,
         category: 'NonInteractiveUserSignInLogs',
         user: u,
@@ -723,7 +735,7 @@ function* userStream(
   ): void {
     let tok = st.tokens[A_PORTAL];
     if (!tok || tok.exp < ev.t) {
-      const res = kit.signIn(r, lb, {
+      const res = signIn(r, lb, {
         time: ev.t,
         category: 'SignInLogs',
         user: u,
@@ -789,7 +801,8 @@ function* userStream(
         const app = CLIENT_APPS[ev.a] as ClientApp;
         let interactive =
           fresh || (ev.x & X_INTERACTIVE) !== 0 || (ev.a === A_OFFICEHOME && r.bool(0.25)) || !registered;
-        const fail = pickFailure(failRng, imp.failures, interactive, fresh, app.clientAppUsed === 'Browser');
+        const mfa = !traits.mfaExempt || u.roles.length > 0;
+        const fail = pickFailure(failRng, imp.failures, interactive, fresh && mfa, app.clientAppUsed === 'Browser');
         let t = ev.t;
         const spec: SignInSpec = {
           time: t,
@@ -809,7 +822,7 @@ function* userStream(
         };
         if (fail) {
           // the failed attempt first; the user (or the app, signing the user in again) then succeeds
-          const failed = kit.signIn(failRng, lb, { ...spec, failWith: fail });
+          const failed = signIn(failRng, lb, { ...spec, failWith: fail });
           for (const x of failed.records) built.push(x);
           t += failRng.int(4, 45) * 1000;
           if (!interactive) {
@@ -818,7 +831,7 @@ function* userStream(
             spec.method = 'password';
           }
         }
-        const res = kit.signIn(r, lb, { ...spec, time: t });
+        const res = signIn(r, lb, { ...spec, time: t });
         st.tokens[ev.a] = res.token;
         for (const x of res.records) built.push(x);
         return;
@@ -895,7 +908,7 @@ function* userStream(
       }
       case K_EXO_CONNECT: {
         const epoch = sessionEpoch(w, u, 0, ev.t);
-        const res = kit.signIn(r, lb, {
+        const res = signIn(r, lb, {
           time: ev.t,
           category: 'SignInLogs',
           user: u,
@@ -967,7 +980,7 @@ function* userStream(
         let tok = st.tokens[A_PORTAL];
         if (!tok || tok.exp < ev.t) {
           const epoch = sessionEpoch(w, u, 0, ev.t);
-          const res = kit.signIn(r, lb, {
+          const res = signIn(r, lb, {
             time: ev.t - r.int(3, 20) * 1000,
             category: 'SignInLogs',
             user: u,
@@ -1741,7 +1754,7 @@ export const workforce: ProfileModule = {
     summary:
       "every user's working day: sign-ins, token refreshes, people-picker searches, lookups, first-party noise, admin work",
     description:
-      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on. It carries every imperfection an attacker's traffic has, each rate an option (no published per-tenant rate exists for any of them: every default is a judgement, marked so; error codes and their meanings from Microsoft's AADSTS reference, learn.microsoft.com/entra/identity-platform/reference-error-codes): failed sign-ins by cause — wrong password 50126 (3 % of interactive sign-ins), the MFA prompt interrupting a new session's first leg 50074 (30 % of session-opening sign-ins) or denied 500121 (1.5 %), the Keep-me-signed-in interrupt 50140 (5 % of browser sign-ins), a Conditional Access block 53003 (0.4 %), expired or revoked refresh tokens 70043/700082/50173 (0.5 % of refreshes, then an interactive sign-in) — each mirrored in the UAL RecordType 15 record (UserLoginFailed, LogonError, ErrorNumber); legacy mail clients that keep trying IMAP/POP/SMTP AUTH/ActiveSync and are blocked by the legacy-authentication policy (2 % of users; single-factor, no device); personal, unregistered laptops and phones (30 % of users) whose sign-ins and Graph calls carry no device id; a browser on the work computer that does not pass the device's identity (15 % of users: Chrome without the Microsoft Single Sign On extension or the CloudAPAuthEnabled policy, learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions) — their browser sign-ins, Office on the web, intranet web parts and admin-centre pages carry no device id all working day, while Teams and Outlook on the same computer carry it; Microsoft Graph PowerShell scripts (3 % of users, role holders 8× as often), signed in through WAM (on by default on Windows, learn.microsoft.com/powershell/module/microsoft.graph.authentication/set-mggraphoption) with the computer's device id; raw HTTP scripts on a delegated token (1.5 % of users — half as many as use the Graph PowerShell SDK — role holders 5× as often; on 40 % of their working days a session of 1–3 runs of one job — every page of a users or groups export, then a detail per listed user or the members of some groups, or a few users' details — a fraction of a second between requests): Windows PowerShell 5.1 and PowerShell 7 Invoke-RestMethod with a token from Get-AzAccessToken (Azure PowerShell app), python-requests, Postman and curl with one from az account get-access-token (Azure CLI app), each client's default user agent, no device id and no client-request-id header, so their Graph rows repeat the request id as clientRequestId just as the attack tools' raw clients do (telemetry.md §1a; the agents are those telemetry.md §5 and Elastic's user-agent rule in published-detections.md §3e list as tool agents; the client mix is a judgement); the tenant's own and vendors' integrations reading the directory app-only around the clock from cloud VMs and hosting VPSs (4 apps, 4–12 calls an hour each, ClientAuthMethod 1 or 2, the app-only wids 0997a1d0-… as the live record in reference/telemetry.md §1b carries it); hosting and anonymising egress — commercial VPNs on hosting ASNs (5 % of users, a third of their home days), admins' cloud jump boxes (30 % of role holders, 40 % of their days), Tor (0.2 % of users), travel on guest networks abroad (2 % of user-days); a 24-hour rhythm — phones refresh and sync overnight (22:00–06:30, about every 100 minutes, weekends included), night-shift staff (4 %) and remote staff on another zone's hours (10 %); a heavy-tailed per-user volume (log-normal multiplier, σ 0.9, mean 1); and admins browsing the Entra and Intune admin centres (1–4 bursts a working day), whose blades read owners, members, role assignments, registered owners and app role assignments — the paths the published path-signature rules list.",
+      "Every user signs in on working days in their own time zone, from the office, from home (IPv4 and IPv6) or from a phone; device sessions live for days and each app refreshes its token every hour or so. Teams, Outlook and Office on the web make people-picker searches, single-object lookups and photo requests; intranet pages in SharePoint run SPFx web parts that call Graph from the browser (people cards, photos, the org chart, a people picker) with a token SharePoint obtains on the user's behalf from a Microsoft address; Microsoft's own services call Graph on the user's behalf from Microsoft addresses with tokens that have no sign-in row. Role holders do their admin work: Exchange admins connect with Exchange Online PowerShell and run read cmdlets (never audited) and state-changing ones (audited as RecordType 1); helpdesk and user admins page through users in the admin portal and update or reset accounts (RecordType 8). This is the baseline an enumeration detector must stay quiet on. It carries every imperfection an attacker's traffic has, each rate an option (no published per-tenant rate exists for them but one, the single-factor share: every other default is a judgement, marked so; error codes and their meanings from Microsoft's AADSTS reference, learn.microsoft.com/entra/identity-platform/reference-error-codes): failed sign-ins by cause — wrong password 50126 (3 % of interactive sign-ins), the MFA prompt interrupting a new session's first leg 50074 (30 % of session-opening sign-ins) or denied 500121 (1.5 %), the Keep-me-signed-in interrupt 50140 (5 % of browser sign-ins), a Conditional Access block 53003 (0.4 %), expired or revoked refresh tokens 70043/700082/50173 (0.5 % of refreshes, then an interactive sign-in) — each mirrored in the UAL RecordType 15 record (UserLoginFailed, LogonError, ErrorNumber); legacy mail clients that keep trying IMAP/POP/SMTP AUTH/ActiveSync and are blocked by the legacy-authentication policy (2 % of users; single-factor, no device); users the tenant's MFA policy does not reach — its exclusions, accounts never registered — sign in single-factor wherever they are, the MFA policy shown notApplied, unless they hold a role or the risk policy steps in (62 % of users, `singleFactorShare`: 38 % of Entra ID monthly active users used MFA in February 2024 and 26.64 % in September 2022, Alex Weinert (Microsoft) as reported at practical365.com/entra-id-multifactor-authentication-reaches-38-percent; the figure spans tenants with no MFA policy at all, so a tenant that enforces MFA for nearly everyone sets a lower share), while the other users' sign-ins within a session carry the MFA claim as 'Previously satisfied'; personal, unregistered laptops and phones (30 % of users) whose sign-ins and Graph calls carry no device id; a browser on the work computer that does not pass the device's identity (15 % of users: Chrome without the Microsoft Single Sign On extension or the CloudAPAuthEnabled policy, learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-conditions) — their browser sign-ins, Office on the web, intranet web parts and admin-centre pages carry no device id all working day, while Teams and Outlook on the same computer carry it; Microsoft Graph PowerShell scripts (3 % of users, role holders 8× as often), signed in through WAM (on by default on Windows, learn.microsoft.com/powershell/module/microsoft.graph.authentication/set-mggraphoption) with the computer's device id; raw HTTP scripts on a delegated token (1.5 % of users — half as many as use the Graph PowerShell SDK — role holders 5× as often; on 40 % of their working days a session of 1–3 runs of one job — every page of a users or groups export, then a detail per listed user or the members of some groups, or a few users' details — a fraction of a second between requests): Windows PowerShell 5.1 and PowerShell 7 Invoke-RestMethod with a token from Get-AzAccessToken (Azure PowerShell app), python-requests, Postman and curl with one from az account get-access-token (Azure CLI app), each client's default user agent, no device id and no client-request-id header, so their Graph rows repeat the request id as clientRequestId just as the attack tools' raw clients do (telemetry.md §1a; the agents are those telemetry.md §5 and Elastic's user-agent rule in published-detections.md §3e list as tool agents; the client mix is a judgement); the tenant's own and vendors' integrations reading the directory app-only around the clock from cloud VMs and hosting VPSs (4 apps, 4–12 calls an hour each, ClientAuthMethod 1 or 2, the app-only wids 0997a1d0-… as the live record in reference/telemetry.md §1b carries it); hosting and anonymising egress — commercial VPNs on hosting ASNs (5 % of users, a third of their home days), admins' cloud jump boxes (30 % of role holders, 40 % of their days), Tor (0.2 % of users), travel on guest networks abroad (2 % of user-days); a 24-hour rhythm — phones refresh and sync overnight (22:00–06:30, about every 100 minutes, weekends included), night-shift staff (4 %) and remote staff on another zone's hours (10 %); a heavy-tailed per-user volume (log-normal multiplier, σ 0.9, mean 1); and admins browsing the Entra and Intune admin centres (1–4 bursts a working day), whose blades read owners, members, role assignments, registered owners and app role assignments — the paths the published path-signature rules list.",
     options: OPTIONS,
     observability: [
       { source: 'signIns', shows: 'interactive and non-interactive sign-ins, sessions and tokens' },

@@ -70,6 +70,12 @@ export interface SignInContext {
   failWith?: number | undefined;
   /** a legacy-protocol client (IMAP, POP, SMTP AUTH, ActiveSync basic auth): "Block legacy authentication" applies */
   legacy?: boolean | undefined;
+  /**
+   * the user is excluded from the tenant's MFA policy ("Require MFA for all users" or "outside
+   * corporate networks": the policy shows notApplied); the administrators' and the risk policy
+   * still apply
+   */
+  mfaExempt?: boolean | undefined;
 }
 
 export interface SignInOutcome {
@@ -106,7 +112,9 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
   // Directory synchronization accounts sign in with a password (ROPC) and are excluded from
   // Conditional Access, as Microsoft tells tenants to do (Entra Connect prerequisites) [U: per tenant]
   const sync = c.user.kind === 'sync';
-  const mfaByScope = !sync && (policy.mfaScope === 'all' || !trusted);
+  const exempt = c.mfaExempt === true;
+  const inScope = !sync && (policy.mfaScope === 'all' || !trusted);
+  const mfaByScope = inScope && !exempt;
   const mfaByAdmin = !sync && policy.mfaForAdmins && admin;
   const mfaByRisk = !sync && policy.riskPolicy && (riskLevel === 'medium' || riskLevel === 'high');
   const needMfa = mfaByScope || mfaByAdmin || mfaByRisk;
@@ -114,8 +122,8 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
   const applied: AppliedPolicy[] = policy.caPolicies.map((p) => {
     let applies = false;
     if (sync) applies = false;
-    else if (p.target === 'allUsers') applies = true;
-    else if (p.target === 'outsideTrusted') applies = !trusted;
+    else if (p.target === 'allUsers') applies = !exempt;
+    else if (p.target === 'outsideTrusted') applies = !exempt && !trusted;
     else if (p.target === 'admins') applies = admin;
     else if (p.target === 'risk') applies = mfaByRisk;
     else if (p.target === 'legacyAuth') applies = c.legacy === true;
@@ -165,6 +173,13 @@ export function evaluateSignIn(policy: TenantPolicy, c: SignInContext, rng: Rng)
       });
   }
   let requirement: SignInOutcome['authenticationRequirement'] = 'singleFactorAuthentication';
+  const prompts =
+    !(c.mfaInSession || c.method === 'refreshToken' || c.method === 'stolenToken') &&
+    !(c.method === 'password' && !c.interactive) &&
+    (c.method === 'mfa' || c.interactive || c.method === 'deviceCode');
+  // an exclusion takes the prompt away, not the draw: the person's random stream stays as it was,
+  // so setting singleFactorShare changes authentication and nothing else of the day
+  if (!needMfa && exempt && inScope && prompts) rng.logNormal(9_000, 40_000);
   if (needMfa) {
     requirement = 'multiFactorAuthentication';
     if (c.mfaInSession || c.method === 'refreshToken' || c.method === 'stolenToken') {

@@ -268,15 +268,24 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
       const until = wallNow() + limit;
       while (unsubscribed(svc, need).length > 0 && child.running && !failure && wallNow() < until) await nap(50);
       const missing = unsubscribed(svc, need);
-      if (!child.running) exitFailure('start');
       if (missing.length > 0) {
         published = false;
+        const e = child.exit;
+        const how = ' with a validated webhook to every content type the dataset publishes';
+        const fix =
+          'A webhook: detector POSTs subscriptions/start?contentType=… with {"webhook": {"address": …}} for each and answers the validation request with HTTP 200 (docs/detectors.md "webhook:")';
         fail({
           phase: 'start',
-          kind: 'timeout',
-          message: `the detector did not subscribe with a validated webhook to every content type the dataset publishes within ${Math.round(limit / 1000)} s, so nothing was published: ${missing.join(', ')}. A webhook: detector POSTs subscriptions/start?contentType=… with {"webhook": {"address": …}} for each and answers the validation request with HTTP 200 (docs/detectors.md "webhook:")`,
+          kind: !e
+            ? 'timeout'
+            : child.spawnError || e.code === 127 || e.code === 126
+              ? 'spawn'
+              : e.code === 0
+                ? 'exit'
+                : 'crash',
+          message: `the detector ${e ? `${describeExit()} before it subscribed${how}` : `did not subscribe${how} within ${Math.round(limit / 1000)} s`}, so nothing was published: ${missing.join(', ')}. ${fix}`,
         });
-      }
+      } else if (!child.running) exitFailure('start');
     }
     if (published && !failure) svc.start();
     else published = false;

@@ -1,6 +1,6 @@
 /**
  * The adapter contract (STYLE.md 6): one suite every detector adapter runs — `module:`, `stdio:`,
- * `process:` polling on its own schedule, `process:` in HTTP lockstep — with the same seven test
+ * `process:` polling on its own schedule, `process:` in HTTP lockstep, `webhook:` — with the same seven test
  * detectors written for each (always alerts, never alerts, alerts late, crashes, hangs, floods,
  * writes garbage) and the same expectations, through the built binary on the end-to-end tests'
  * small scenario. A skip or a weaker expectation is written down with its reason (`reasons`).
@@ -44,6 +44,11 @@ export interface AdapterUnderTest {
   deterministic: boolean;
   /** expectations this adapter cannot meet, each with its reason */
   reasons?: { lateLatency?: string };
+  /** the adapter's own hostile cases, over the same dataset: `run(spec, out, args)` runs the bench with `args` */
+  extra?: (ctx: {
+    tmp: string;
+    run: (spec: string, out: string, args: readonly string[]) => ReturnType<typeof runBin>;
+  }) => void;
 }
 
 const summaryOf = (dir: string) =>
@@ -55,12 +60,13 @@ const summaryOf = (dir: string) =>
 export function adapterContract(a: AdapterUnderTest): void {
   const tmp = tempDir('enumbench-contract-');
   const dataset = join(tmp, 'ds');
-  const run = (b: Behaviour, out: string = b) =>
-    runBin(['run', dataset, '--detector', a.detector(b, tmp), '--out', join(tmp, out), '--allow-no-gates', ...a.args], {
+  const runSpec = (spec: string, out: string, args: readonly string[], env: Record<string, string> = {}) =>
+    runBin(['run', dataset, '--detector', spec, '--out', join(tmp, out), '--allow-no-gates', ...args], {
       cwd: tmp,
-      env: a.env?.(b) ?? {},
+      env,
       timeoutMs: 180_000,
     });
+  const run = (b: Behaviour, out: string = b) => runSpec(a.detector(b, tmp), out, a.args, a.env?.(b) ?? {});
   const metrics = (out: string) => summaryOf(join(tmp, out)).scenarios[0]?.metrics ?? {};
   const alertsFile = (out: string) => readFileSync(join(tmp, out, 'alerts', 'small', 'seed-7.jsonl'), 'utf8');
 
@@ -142,5 +148,7 @@ export function adapterContract(a: AdapterUnderTest): void {
       for (const where of a.garbagePositions ?? []) expect(problems).toMatch(where);
       expect(alertsFile('garbage')).toContain('"rule":"ok"');
     });
+
+    a.extra?.({ tmp, run: (spec, out, args) => runSpec(spec, out, args) });
   });
 }

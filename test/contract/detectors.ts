@@ -29,6 +29,25 @@ const MODULE: Record<Behaviour, string> = {
   garbage: `once: true, ingest(batch, ctx) { if (this.once) { this.once = false; ctx.emit({ rule: 7, principal: 'x' }); ctx.emit({ rule: 'r', evidence: 'not-a-list' }); ctx.emit(${OK}); } },`,
 };
 
+/** what the programs (process:, webhook:) share: POST alerts, wait forever, flood (a million alerts on stdout as fast as the pipe takes them), and each behaviour after a pass */
+const PROGRAM = `const post = async (alerts) => {
+  if (alerts.length) await fetch(process.env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify(alerts) });
+};
+const forever = () => new Promise(() => setInterval(() => {}, 1000));
+const flood = async () => {
+  const chunk = (JSON.stringify({ rule: 'flood', ${SOMEONE} }) + '\\n').repeat(10_000);
+  for (let n = 0; n < 100; n++) if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+};
+// what the behaviour does after each pass over the feeds (the first is 1)
+const afterPass = async (passes) => {
+  if (B === 'always') await post(pending.splice(0));
+  if (B === 'crash' && passes === 1) await post([{ rule: 'before-crash', ${SOMEONE} }]);
+  if (B === 'crash' && passes === 2) { console.error('fatal: rule engine exploded'); process.exit(3); }
+  if (B === 'hang') { await post([{ rule: 'before-hang', ${SOMEONE} }]); await forever(); }
+  if (B === 'flood' && passes === 1) await flood();
+  if (B === 'garbage' && passes === 1) { console.log('not json'); await post([{ rule: 'r', evidence: 'not-a-list' }, ${OK}]); }
+};`;
+
 /** module: — an in-process detector on its own thread */
 export function moduleDetector(b: Behaviour, dir: string): string {
   const body = MODULE[b];
@@ -74,15 +93,7 @@ export function processDetector(b: Behaviour, dir: string): string {
   const text = `import { collectUntilDone } from ${JSON.stringify(client)};
 ${ID}
 const B = ${JSON.stringify(b)};
-const post = async (alerts) => {
-  if (alerts.length) await fetch(process.env.ENUMBENCH_ALERTS_URL, { method: 'POST', body: JSON.stringify(alerts) });
-};
-const forever = () => new Promise(() => setInterval(() => {}, 1000));
-// a million alerts on stdout, as fast as the pipe takes them
-const flood = async () => {
-  const chunk = (JSON.stringify({ rule: 'flood', ${SOMEONE} }) + '\\n').repeat(10_000);
-  for (let n = 0; n < 100; n++) if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
-};
+${PROGRAM}
 let pending = [];
 const ids = [];
 let passes = 0;
@@ -94,18 +105,67 @@ await collectUntilDone({
     if (B === 'always') pending.push({ rule: 'all', evidence: [idOf(r)] });
     if (B === 'late') ids.push(idOf(r));
   },
-  afterPass: async () => {
-    passes++;
-    if (B === 'always') await post(pending.splice(0));
-    if (B === 'crash' && passes === 1) await post([{ rule: 'before-crash', ${SOMEONE} }]);
-    if (B === 'crash' && passes === 2) { console.error('fatal: rule engine exploded'); process.exit(3); }
-    if (B === 'hang') { await post([{ rule: 'before-hang', ${SOMEONE} }]); await forever(); }
-    if (B === 'flood' && passes === 1) await flood();
-    if (B === 'garbage' && passes === 1) { console.log('not json'); await post([{ rule: 'r', evidence: 'not-a-list' }, ${OK}]); }
-  },
+  afterPass: () => afterPass(++passes),
 });
 if (B === 'late') await post(ids.map((id) => ({ rule: 'late', evidence: [id] })));
 if (B === 'flood') await forever(); // until stopped
 `;
   return `process:${process.execPath} ${write(dir, `process-${b}.mjs`, text)}`;
+}
+
+/**
+ * webhook: — a program that subscribes every content type with a webhook (its own receiver on
+ * loopback, answering the validation and fetching each notified blob before answering 200), polls
+ * the diagnostic-settings feeds (they have no webhook) and follows the lockstep or the clock
+ */
+export function webhookDetector(b: Behaviour, dir: string): string {
+  const collect = join(ROOT, 'dist', 'detectors', 'collect', 'index.js');
+  const text = `import { createServer } from 'node:http';
+import { activityClientFromEnv, DiagnosticsClient } from ${JSON.stringify(collect)};
+${ID}
+const B = ${JSON.stringify(b)};
+const env = process.env;
+${PROGRAM}
+const pending = [];
+const ids = [];
+const onRecord = (r) => {
+  if (B === 'always') pending.push({ rule: 'all', evidence: [idOf(r)] });
+  if (B === 'late') ids.push(idOf(r));
+};
+const client = activityClientFromEnv(env);
+const seen = new Set();
+const server = createServer(async (req, res) => {
+  let text = '';
+  for await (const c of req) text += c;
+  if (req.headers['webhook-validationcode'] === undefined) {
+    if (req.headers['webhook-authid'] !== 'contract') return res.writeHead(401).end();
+    for (const item of JSON.parse(text)) {
+      if (seen.has(item.contentId)) continue;
+      seen.add(item.contentId);
+      for (const r of await client.fetchContent(item.contentUri)) onRecord(r);
+    }
+  }
+  res.writeHead(200).end();
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const address = 'http://127.0.0.1:' + server.address().port + '/';
+for (const ct of ['Audit.AzureActiveDirectory', 'Audit.Exchange', 'Audit.SharePoint', 'Audit.General', 'DLP.All'])
+  await client.start(ct, { address, authId: 'contract' });
+const diag = new DiagnosticsClient({ url: env.ENUMBENCH_DIAGNOSTICS_URL });
+if (B === 'hang') process.on('SIGTERM', () => console.error('ignoring SIGTERM'));
+const stateUrl = env.ENUMBENCH_LOCKSTEP_URL ?? env.ENUMBENCH_CLOCK_URL;
+for (let passes = 1; ; passes++) {
+  const state = await (await fetch(stateUrl)).json();
+  for (const r of await diag.pollRecords()) onRecord(r);
+  await afterPass(passes);
+  if (state.done) break;
+  if (env.ENUMBENCH_LOCKSTEP_URL) await fetch(stateUrl, { method: 'POST', body: JSON.stringify({ tick: state.tick }) });
+  else await new Promise((r) => setTimeout(r, 200));
+}
+if (B === 'late') await post(ids.map((id) => ({ rule: 'late', evidence: [id] })));
+if (B === 'flood') await forever(); // until stopped
+server.close();
+server.closeAllConnections();
+`;
+  return `webhook:${process.execPath} ${write(dir, `webhook-${b}.mjs`, text)}`;
 }

@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/cli.js';
 
 const SLOW_TAG = /^\/\/ @module-tag slow$/m;
 /** Starting the CLI, a child process or a worker thread. */
-const STARTS_A_PROCESS = /\b(runBin|startServe)\(|from 'node:child_process'|new Worker\(/;
+const STARTS_A_PROCESS = /\b(runBin|startServe|smallDatasetRuns)\(|from 'node:child_process'|new Worker\(/;
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * HTTP lockstep with an outside detector: what it sends before acknowledging tick T is stamped T,
  * whichever channel it uses (a line on stdout, a POST), and alerts of one tick are written in one

@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `enumbench run --detector webhook:"CMD"` end to end through the built binary: the example
  * webhook detector (examples/detectors/webhook.mjs) subscribes with a webhook, the replay waits for
@@ -7,7 +8,7 @@
  * validation with 500, one that reads every notification looking for more than Microsoft sends.
  * Crashes, hangs, floods and garbage are the adapter contract's, test/contract/webhook.test.ts.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli.js';
@@ -146,6 +147,20 @@ describe('run --detector webhook:', () => {
       expect(n.authId).toBe('our-secret');
       for (const h of n.headers) expect([...transport, 'webhook-authid']).toContain(h);
     }
+  }, 300_000);
+
+  it('the complete example of docs/detectors.md runs as written: subscribed, notified, every notified blob fetched', async () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'detectors.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## `webhook:`'), doc.indexOf('## `stdio:`'));
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1] as string;
+    expect(code).toContain('subscriptions/start');
+    writeFileSync(join(tmp, 'doc-example.mjs'), code);
+    const r = await run(node('doc-example.mjs'), 'doc', ['--drain', '5s', '--grace', '1s']);
+    expect(r.code, r.stderr).toBe(0);
+    const blobs = Number(/\((\d+) content blobs/.exec(r.stderr)?.[1]);
+    expect(blobs).toBeGreaterThan(0);
+    expect(r.stderr).toContain(`; ${blobs} blobs notified in`);
+    expect(r.stderr).toMatch(new RegExp(`the detector fetched \\d+ \\(${blobs} blobs, 0 feed reads\\)`));
   }, 300_000);
 
   it('a URL instead of a command is refused at once (exit 4)', async () => {

@@ -17,13 +17,13 @@ import { makeScenario } from '../helpers/scenario.js';
 type Obj = Record<string, unknown>;
 const HOSTING_ASNS = new Set(HOSTING.map((o) => o.asn));
 
-function generate(options: Record<string, OptionValue> = {}) {
+function generate(options: Record<string, OptionValue> = {}, seed = 4242, users = 160, hours = 48) {
   const s = makeScenario({
-    users: 160,
-    seed: 4242,
+    users,
+    seed,
     // Friday and Saturday, New York
     start: '2026-11-06T05:00:00Z',
-    durationMs: 48 * 3_600_000,
+    durationMs: hours * 3_600_000,
     sources: ['signIns', 'graphActivity', 'ual'],
     roles: { 'Global Administrator': 2, 'Helpdesk Administrator': 3, 'Directory Synchronization Accounts': 1 },
     activity: [{ id: 'workforce', profile: 'workforce', actors: null, schedule: null, app: null, options }],
@@ -216,5 +216,64 @@ describe('workforce imperfection is settable', () => {
       (r) => props(r).C_Idtyp === 'user' && props(r).clientRequestId === props(r).requestId,
     );
     expect(repeats).toHaveLength(0);
+  });
+});
+
+/**
+ * singleFactorShare: the share of users the tenant's MFA policy does not reach. Counted per user in
+ * a tenant whose policy is "Require MFA for all users" (so a trusted network cannot make a sign-in
+ * single-factor): a user is single-factor when every successful interactive sign-in is.
+ */
+describe('single-factor sign-ins (singleFactorShare)', () => {
+  function perUser(options: Record<string, OptionValue>) {
+    // one working day (Friday, New York)
+    const d = generate(options, 1089, 240, 20);
+    const interactive = d.signIns.filter(
+      (r) => r.category === 'SignInLogs' && (props(r).status as { errorCode: number }).errorCode === 0,
+    );
+    const policies = new Set(
+      interactive.flatMap((r) => (props(r).appliedConditionalAccessPolicies as Obj[]).map((p) => p.displayName)),
+    );
+    // the guard: in this tenant only an exclusion makes a sign-in single-factor
+    expect(policies.has('Require MFA for all users'), [...policies].join(', ')).toBe(true);
+    const single = new Map<string, boolean>();
+    for (const r of interactive) {
+      const p = props(r);
+      const sf = p.authenticationRequirement === 'singleFactorAuthentication';
+      const all = (p.appliedConditionalAccessPolicies as Obj[]).find(
+        (x) => x.displayName === 'Require MFA for all users',
+      );
+      // an excluded user's sign-in shows the all-users policy not applied (an excluded administrator
+      // still meets MFA through the administrators' policy); an included user's sign-in needs MFA
+      if (sf) expect(all?.result, String(p.userPrincipalName)).toBe('notApplied');
+      if (all?.result === 'success') expect(sf, String(p.userPrincipalName)).toBe(false);
+      const id = p.userId as string;
+      single.set(id, (single.get(id) ?? true) && sf);
+    }
+    const users = [...single.values()];
+    return { users: users.length, share: users.filter(Boolean).length / users.length, interactive };
+  }
+
+  it('by default about 62 % of users sign in single-factor (38 % of Entra ID monthly active users use MFA)', () => {
+    const { users, share, interactive } = perUser({});
+    expect(users).toBeGreaterThan(150);
+    // 240 users: the binomial standard deviation is about 0.03
+    expect(share).toBeGreaterThan(0.5);
+    expect(share).toBeLessThan(0.74);
+    // the other users' sign-ins within a session carry the MFA claim: "Previously satisfied"
+    const prev = interactive.filter((r) =>
+      (props(r).authenticationDetails as Obj[]).some(
+        (a) => a.authenticationStepRequirement === 'MFA' && a.authenticationMethod === 'Previously satisfied',
+      ),
+    );
+    expect(prev.length).toBeGreaterThan(0);
+  });
+
+  it("0 makes every interactive sign-in multi-factor, 1 every one but the administrators'", () => {
+    expect(perUser({ singleFactorShare: 0 }).share).toBe(0);
+    const all = perUser({ singleFactorShare: 1 });
+    // administrators (the administrators' policy) and risky sign-ins (the risk policy) still meet MFA
+    expect(all.share).toBeGreaterThan(0.9);
+    expect(all.share).toBeLessThan(1);
   });
 });
