@@ -3,6 +3,7 @@
  * (docs/baseline.md). `enumbench list detectors` prints them from BASELINE_OPTION_SPECS.
  */
 import type { OptionSpecs } from '../../src/core/catalog.js';
+import { duration as volumeDuration } from '../volume/index.js';
 
 export interface BaselineWeights {
   newAsn: number;
@@ -142,16 +143,7 @@ export const BASELINE_OPTION_SPECS: OptionSpecs = {
   ),
 };
 
-const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-function duration(v: unknown, name: string): number {
-  if (typeof v === 'number' && v >= 0) return v;
-  if (typeof v === 'string') {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(v.trim());
-    if (m) return Number(m[1]) * (UNIT[m[2] as string] as number);
-  }
-  throw new Error(`builtin:baseline: option ${name} must be a duration such as "1h", not ${JSON.stringify(v)}`);
-}
+const duration = (v: unknown, name: string) => volumeDuration(v, name, 'builtin:baseline');
 
 function num(v: unknown, name: string, min: number, integer = false): number {
   if (typeof v === 'number' && Number.isFinite(v) && v >= min && (!integer || Number.isInteger(v))) return v;

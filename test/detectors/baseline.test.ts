@@ -14,7 +14,7 @@ import {
 import { HOUR, MINUTE } from '../../src/core/clock.js';
 import { type IpNetwork, IpNetworkTable } from '../../src/core/ip-networks.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
-import { ALICE, batch, type Delivery, drive, GRAPH, graph, SP, signIn, T0 } from './published/fixtures.js';
+import { batch, type Delivery, drive, GRAPH, graph, SP, signIn, T0 } from './published/fixtures.js';
 
 const row = (network: string, asn: number, country: string, more: Partial<IpNetwork> = {}): IpNetwork => ({
   network,
