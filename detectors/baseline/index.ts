@@ -63,6 +63,8 @@ interface PrincipalState {
   countries: Map<string, number>;
   /** reads of the current window, in event-time order */
   reads: Read[];
+  /** the ids of those reads and of reads already folded away (a record delivered twice counts once) */
+  readIds: Map<string, number>;
   /** objects read per hour (start of hour → objects), for hours not yet folded into the peak */
   hours: Map<number, number>;
   /** the most objects read in one hour before the current window */
@@ -159,6 +161,7 @@ export class BaselineDetector implements Detector {
         asns: new Map(),
         countries: new Map(),
         reads: [],
+        readIds: new Map(),
         hours: new Map(),
         peak: 0,
         appOnly: false,
@@ -245,7 +248,8 @@ export class BaselineDetector implements Detector {
       if (net && !net.microsoft) s.asns.add(net.asn);
     }
     this.learnNet(p, net, f.time);
-    if (!read) return;
+    if (!read || p.readIds.has(f.id)) return;
+    p.readIds.set(f.id, f.time);
     const r: Read = { ...f, read, appId: asString(pick(record, ['appId', 'AppId'])), appOnly, net };
     let i = p.reads.length;
     while (i > 0 && (p.reads[i - 1] as Read).time > r.time) i--;
@@ -286,6 +290,8 @@ export class BaselineDetector implements Detector {
       let drop = 0;
       while (drop < p.reads.length && (p.reads[drop] as Read).time < from) drop++;
       if (drop) p.reads.splice(0, drop);
+      // a duplicate arrives within hours of its first copy: ids are kept a day past the window
+      for (const [rid, t] of p.readIds) if (t < from - 24 * HOUR) p.readIds.delete(rid);
       if (newest <= p.quietUntil) continue;
       const objects = objectsRead(p.reads);
       if (objects < o.minObjects) continue;
