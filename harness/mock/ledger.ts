@@ -182,8 +182,14 @@ export class Ledger {
     }
   }
 
-  /** calls `missing` for each record none of whose deliveries was fetched; returns the fetched */
-  private walk(missing: (source: SourceId, id: string) => void): {
+  /**
+   * calls `missing` for each record none of whose deliveries was fetched (and `fetchedOne` for each
+   * of the others); returns the fetched
+   */
+  private walk(
+    missing: (source: SourceId, id: string) => void,
+    fetchedOne?: (source: SourceId, id: string) => void,
+  ): {
     fetched: number;
     fetchedBySource: Record<string, number>;
   } {
@@ -199,9 +205,23 @@ export class Ledger {
       if (fetched || (dupFetched.size > 0 && dupFetched.has(`${source}\u0000${id}`))) {
         count++;
         fetchedBySource[source] = (fetchedBySource[source] ?? 0) + 1;
+        fetchedOne?.(source, id);
       } else missing(source, id);
     });
     return { fetched: count, fetchedBySource };
+  }
+
+  /**
+   * `source\0id` of every record fetched: what a replay that stopped early (its detector failed)
+   * scores as collected — a record never published was never collected either
+   */
+  collectedKeys(): Set<string> {
+    const out = new Set<string>();
+    this.walk(
+      () => {},
+      (source, id) => out.add(`${source}\u0000${id}`),
+    );
+    return out;
   }
 
   neverCollected(): { source: SourceId; id: string }[] {

@@ -347,8 +347,13 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
   // alerts.jsonl is the same bytes run after run
   if (o.speed.kind === 'lockstep') canonicalOrder(intake.alerts);
 
+  // a replay that ran to its end: collected unless the ledger says it was never fetched; one that
+  // stopped early (the detector failed): collected only if fetched — what was never published was
+  // never collected either
+  const complete = svc.replay.clock.done;
   const missing = new Set<string>();
-  for (const m of svc.ledger.neverCollected()) missing.add(`${m.source}\u0000${m.id}`);
+  if (complete) for (const m of svc.ledger.neverCollected()) missing.add(`${m.source}\u0000${m.id}`);
+  const fetched = complete ? null : svc.ledger.collectedKeys();
   const ledger = svc.ledgerSummary();
   const faults = o.faults ? svc.faultReport() : null;
   const strays = svc.strays();
@@ -369,7 +374,11 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     key,
     { alerts: intake.alerts, malformed: intake.malformedCount },
     {
-      collected: (id, source) => published && served.has(source) && !missing.has(`${source}\u0000${id}`),
+      collected: (id, source) => {
+        if (!published || !served.has(source)) return false;
+        const k = `${source}\u0000${id}`;
+        return fetched ? fetched.has(k) : !missing.has(k);
+      },
       ...(o.scoring ? { scoring: o.scoring } : {}),
       ...(scaled ? { latencyScaled: scaled } : {}),
     },

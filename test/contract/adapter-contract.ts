@@ -42,6 +42,11 @@ export interface AdapterUnderTest {
   garbagePositions?: readonly RegExp[];
   /** lockstep: two runs must give byte-identical summary.json */
   deterministic: boolean;
+  /**
+   * the crash comes (in lockstep, through the mock) before the campaign is published: its miss must
+   * be "never collected", not "collected, not detected"
+   */
+  crashBeforeCampaign?: boolean;
   /** expectations this adapter cannot meet, each with its reason */
   reasons?: { lateLatency?: string };
   /** the adapter's own hostile cases, over the same dataset: `run(spec, out, args)` runs the bench with `args` */
@@ -123,6 +128,10 @@ export function adapterContract(a: AdapterUnderTest): void {
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(alertsFile('crash')).toContain('"rule":"before-crash"');
       expect(existsSync(join(tmp, 'crash', 'junit.xml'))).toBe(true);
+      if (a.crashBeforeCampaign) {
+        expect(metrics('crash').missed_never_collected?.value).toBe(1);
+        expect(metrics('crash').missed_not_detected?.value).toBe(0);
+      }
     });
 
     it('hangs: stopped, exit 2 with what it emitted before', async () => {

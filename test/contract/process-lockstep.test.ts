@@ -11,4 +11,6 @@ adapterContract({
   crashMessage: /failed \(crash\).*exited with status 3/,
   hangMessage: /did not acknowledge lockstep tick \d+ within 2 s/,
   deterministic: true,
+  // the second pass is tick 1 (10 min in); the campaign starts 30 min in
+  crashBeforeCampaign: true,
 });

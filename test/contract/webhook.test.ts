@@ -19,6 +19,8 @@ adapterContract({
   crashMessage: /failed \(crash\).*exited with status 3/,
   hangMessage: /did not acknowledge lockstep tick \d+ within 2 s/,
   deterministic: true,
+  // the second pass is tick 1 (10 min in); the campaign starts 30 min in
+  crashBeforeCampaign: true,
   extra: ({ tmp, run }) => {
     it('never subscribes, or refuses the validation: a clear error naming why, exit 2, no hang', async () => {
       writeFileSync(join(tmp, 'mute.mjs'), 'setInterval(() => {}, 1000);');

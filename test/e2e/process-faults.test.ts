@@ -1,3 +1,4 @@
+// @module-tag slow
 /**
  * `run --detector process: --faults`: a detector built on the documentation-written collector
  * (detectors/collect) meets the faults the mock injects — server errors, throttling (403 AF429,
