@@ -1,6 +1,6 @@
 import { type EpochMs, HOUR } from '../../src/core/clock.js';
 import type { Detector, DetectorContext, DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, evidenceOf, firstRunAfter, iso } from './engine.js';
+import { alert, COMMON_OPTIONS, commonOptions, compare, evidenceOf, firstRunAfter, iso } from './engine.js';
 import { isEmpty, readGraph, urlPath } from './fields.js';
 
 export const ID = 'bertjanp-azurehound-volume';
@@ -146,6 +146,20 @@ export const bertjanpAzurehoundVolume = {
     id: ID,
     summary:
       'Bert-JanP (Sentinel): per identity, user agent and clock hour, >= 1000 distinct successful GETs on >= 4 of 7 recon resources with >= 1 MB of responses',
+    options: {
+      ...COMMON_OPTIONS,
+      lateDataAllowance: {
+        type: 'number',
+        default: 2 * HOUR,
+        min: 0,
+        description: 'how long after its hour ends a bin is still re-evaluated, in ms',
+      },
+      whitelistedObjects: {
+        type: 'list',
+        default: [],
+        description: 'object ids left out (the published WhitelistedObjects placeholder)',
+      },
+    },
   },
   create,
 };

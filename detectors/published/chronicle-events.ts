@@ -15,7 +15,7 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { type EpochMs, HOUR } from '../../src/core/clock.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
-import { commonOptions, compare } from './engine.js';
+import { COMMON_OPTIONS, commonOptions, compare } from './engine.js';
 import { type GraphRow, readGraph } from './fields.js';
 
 export interface KeyedEvent<K extends string> {
@@ -108,7 +108,22 @@ export function chronicleDetector<K extends string>(
 
 export function chronicleModule<K extends string>(rule: ChronicleRule<K>, summary: string) {
   const create: DetectorFactory = (options) => chronicleDetector(rule, options);
-  return { info: { id: rule.id, summary }, create };
+  return {
+    info: {
+      id: rule.id,
+      summary,
+      options: {
+        ...COMMON_OPTIONS,
+        lateness: {
+          type: 'number',
+          default: 3 * HOUR,
+          min: 0,
+          description: 'how long events are held after ingestion beyond the match window, in ms',
+        },
+      },
+    },
+    create,
+  };
 }
 
 /** YARA-L `field = "literal" nocase`: exact equality, ignoring case. */

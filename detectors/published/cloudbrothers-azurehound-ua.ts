@@ -15,7 +15,16 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { type GraphRow, isEmpty, readGraph } from './fields.js';
 import { kqlHas } from './kql.js';
 
@@ -94,6 +103,7 @@ export const cloudbrothersAzurehoundUa = {
   info: {
     id: ID,
     summary: 'Cloudbrothers (Sentinel NRT): any Graph request whose UserAgent has the term "azurehound"',
+    options: COMMON_OPTIONS,
   },
   create,
 };

@@ -19,7 +19,17 @@ import type { EpochMs } from '../../src/core/clock.js';
 import { MINUTE } from '../../src/core/clock.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { normaliseRequestUri, SIGNATURE_PREFIX } from './cloudbrothers-normalise.js';
-import { alert, commonOptions, compare, evidenceOf, type Held, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  type Held,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { type GraphRow, isEmpty, readGraph } from './fields.js';
 
 export const CLOUDBROTHERS_SCHEDULE = {
@@ -144,7 +154,7 @@ export function pathSignatureDetector(rule: PathSignatureRule, options: Record<s
 
 export function pathSignatureModule(rule: PathSignatureRule, summary: string) {
   const create: DetectorFactory = (options) => pathSignatureDetector(rule, options);
-  return { info: { id: rule.id, summary }, create, rule };
+  return { info: { id: rule.id, summary, options: COMMON_OPTIONS }, create, rule };
 }
 
 /** The signature entries a set of request URIs hits (after normalisation), in signature order. */

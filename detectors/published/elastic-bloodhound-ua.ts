@@ -21,7 +21,7 @@ import type { Alert } from '../../src/core/alerts.js';
 import { type EpochMs, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
 import type { SourceId } from '../../src/core/sources.js';
-import { alert, commonOptions, compare, iso, scheduledRule } from './engine.js';
+import { alert, COMMON_OPTIONS, commonOptions, compare, iso, scheduledRule } from './engine.js';
 import { isEmpty, readGraph, readSignIn, readUal } from './fields.js';
 
 export const ID = 'elastic-bloodhound-ua';
@@ -141,6 +141,7 @@ export const elasticBloodhoundUa = {
     id: ID,
     summary:
       'Elastic (EQL): any Graph, sign-in or O365 audit event whose user agent starts with azurehound/, sharphound/ or bloodhound/',
+    options: COMMON_OPTIONS,
   },
   create,
 };

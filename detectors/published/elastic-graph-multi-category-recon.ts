@@ -23,7 +23,16 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { type GraphRow, readGraph, urlPath } from './fields.js';
 
 export const ID = 'elastic-graph-multi-category-recon';
@@ -149,6 +158,7 @@ export const elasticGraphMultiCategoryRecon = {
     id: ID,
     summary:
       'Elastic (ES|QL): a delegated public-client session makes >= 20 Graph calls over >= 4 recon categories within 60 s',
+    options: COMMON_OPTIONS,
   },
   create,
 };

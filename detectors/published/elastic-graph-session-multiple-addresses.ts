@@ -36,7 +36,16 @@ import type { Alert } from '../../src/core/alerts.js';
 import { DAY, type EpochMs, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
 import { type IpNetworkLookup, ipv6Hextets } from '../../src/core/ip-networks.js';
-import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { readGraph, readSignIn } from './fields.js';
 
 export const ID = 'elastic-graph-session-multiple-addresses';
@@ -267,6 +276,20 @@ export const elasticGraphSessionMultipleAddresses = {
     id: ID,
     summary:
       'Elastic (ES|QL, evident intent): a sign-in session from one ASN is used for Graph calls from another ASN 1 min to 1 day later',
+    options: {
+      ...COMMON_OPTIONS,
+      literal: {
+        type: 'boolean',
+        default: false,
+        description: 'true applies the published row filter as written, and the rule then never fires',
+      },
+      enrichment: {
+        type: 'boolean',
+        default: true,
+        description:
+          "look every address up in the dataset's IP enrichment table (ctx.networks), as Elastic's GeoIP ASN lookup does; false falls back to ASNs learned from sign-ins",
+      },
+    },
   },
   create,
 };

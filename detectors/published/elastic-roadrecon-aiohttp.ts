@@ -16,7 +16,16 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { type EpochMs, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { type AadGraphRow, readAadGraph, urlPath } from './fields.js';
 
 export const ID = 'elastic-roadrecon-aiohttp';
@@ -133,6 +142,7 @@ export const elasticRoadreconAiohttp = {
     id: ID,
     summary:
       'Elastic (ES|QL): aiohttp user agent on Azure AD Graph hitting >= 5 endpoint buckets per user in one calendar minute (ROADrecon)',
+    options: COMMON_OPTIONS,
   },
   create,
 };

@@ -15,7 +15,9 @@
  * Duplicates. A record id (Graph `requestId`, sign-in `id`) seen again while the first copy is still
  * held is dropped: the ports evaluate each record once, as a collector that deduplicates would.
  */
+
 import type { Alert } from '../../src/core/alerts.js';
+import type { OptionSpecs } from '../../src/core/catalog.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import type { SourceId } from '../../src/core/sources.js';
@@ -144,6 +146,16 @@ export interface CommonOptions {
 }
 
 export const DEFAULT_MAX_EVIDENCE = 200;
+
+/** The option every published detector takes (`enumbench list detectors` shows it). */
+export const COMMON_OPTIONS = {
+  maxEvidence: {
+    type: 'integer',
+    default: DEFAULT_MAX_EVIDENCE,
+    min: 1,
+    description: 'the most record ids an alert cites',
+  },
+} as const satisfies OptionSpecs;
 
 export function commonOptions(options: Record<string, unknown>): CommonOptions {
   const m = options.maxEvidence;

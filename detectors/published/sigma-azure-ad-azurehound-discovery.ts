@@ -10,7 +10,7 @@
  * `properties.status.errorCode`. Sigma has no schedule: every matching record alerts as it arrives.
  */
 import type { DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, iso } from './engine.js';
+import { alert, COMMON_OPTIONS, commonOptions, compare, iso } from './engine.js';
 import { readSignIn } from './fields.js';
 
 export const ID = 'sigma-azure-ad-azurehound-discovery';
@@ -62,6 +62,10 @@ const create: DetectorFactory = (options) => {
 };
 
 export const sigmaAzureAdAzurehoundDiscovery = {
-  info: { id: ID, summary: 'Sigma: a successful Entra sign-in (ResultType 0) whose user agent contains "azurehound"' },
+  info: {
+    id: ID,
+    summary: 'Sigma: a successful Entra sign-in (ResultType 0) whose user agent contains "azurehound"',
+    options: COMMON_OPTIONS,
+  },
   create,
 };

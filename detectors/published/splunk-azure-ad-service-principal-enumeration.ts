@@ -27,7 +27,16 @@
 import type { Alert } from '../../src/core/alerts.js';
 import { type EpochMs, HOUR, MINUTE } from '../../src/core/clock.js';
 import type { DetectorFactory } from '../../src/core/detector.js';
-import { alert, commonOptions, compare, evidenceOf, iso, scheduledRule, sortedDistinct } from './engine.js';
+import {
+  alert,
+  COMMON_OPTIONS,
+  commonOptions,
+  compare,
+  evidenceOf,
+  iso,
+  scheduledRule,
+  sortedDistinct,
+} from './engine.js';
 import { type GraphRow, isEmpty, readGraph } from './fields.js';
 
 export const ID = 'splunk-azure-ad-service-principal-enumeration';
@@ -135,6 +144,7 @@ export const splunkAzureAdServicePrincipalEnumeration = {
     id: ID,
     summary:
       'Splunk: > 9 distinct service principal ids in /servicePrincipals/{id}/… Graph URIs per user and source IP (fillnull counts one extra)',
+    options: COMMON_OPTIONS,
   },
   create,
 };

@@ -276,6 +276,32 @@ export const volumeInfo: DetectorInfo = {
   id: 'volume',
   summary:
     'Reference detector: per-principal directory reads and objects read in a sliding window over Graph and Azure AD Graph activity',
+  options: {
+    window: { type: 'duration', default: '10m', description: 'sliding window of event time (or milliseconds)' },
+    minRequests: {
+      type: 'integer',
+      default: 300,
+      min: 1,
+      description: 'directory-read requests in one window that alert',
+    },
+    minObjects: {
+      type: 'integer',
+      default: 500,
+      min: 1,
+      description: 'directory objects read in one window that alert',
+    },
+    cooldown: {
+      type: 'duration',
+      default: '1h',
+      description: 'no second alert for the same principal within this time',
+    },
+    evidenceCap: { type: 'integer', default: 200, min: 1, description: 'record ids an alert cites at most' },
+    evaluateEvery: {
+      type: 'duration',
+      default: '1m',
+      description: 'how often the windows are evaluated (simulated time)',
+    },
+  },
 };
 
 export const createVolumeDetector: DetectorFactory = (options) => new VolumeDetector(volumeOptions(options));
