@@ -3,6 +3,7 @@ import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
+import { processRunBenchmark } from './process-run.js';
 import { runMemoryBenchmark } from './run-memory.js';
 import { scenarioLoadBenchmark } from './scenario-load.js';
 import { serveMemoryBenchmark } from './serve-memory.js';
@@ -23,6 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   generateBenchmark,
   mockDeliveryBenchmark,
   serveMemoryBenchmark,
+  processRunBenchmark,
   runMemoryBenchmark,
   detectorThreadBenchmark,
   kqlScheduleBenchmark,

@@ -23,8 +23,8 @@ import { quickstartMix } from './quickstart-mix.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ts = import.meta.url.endsWith('.ts');
-const CLI = process.env.ENUMBENCH_BENCH_CLI ?? join(here, '..', 'harness', 'cli', ts ? 'main.ts' : 'main.js');
-const COLLECTOR = join(here, ts ? 'serve-collector.ts' : 'serve-collector.js');
+export const CLI = process.env.ENUMBENCH_BENCH_CLI ?? join(here, '..', 'harness', 'cli', ts ? 'main.ts' : 'main.js');
+export const COLLECTOR = join(here, ts ? 'serve-collector.ts' : 'serve-collector.js');
 const TSX = ['--import', 'tsx'];
 
 export interface ServeSize {
@@ -50,11 +50,11 @@ export function parseSizes(spec: string): ServeSize[] {
 const scenarioText = (s: ServeSize) =>
   quickstartMix({ name: 'bench-serve', users: s.users, start: s.start, duration: s.duration, at: '+1h' });
 
-function node(script: string): string[] {
+export function node(script: string): string[] {
   return script.endsWith('.ts') ? [...TSX, script] : [script];
 }
 
-function run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
+export function run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(process.execPath, args, { env: env ?? process.env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${args.join(' ')}: ${err.message}\n${stderr}`)) : resolve(stdout),
@@ -63,7 +63,7 @@ function run(args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** peak and current RSS of a process, from /proc (Linux); undefined elsewhere */
-function rssOf(pid: number): { hwm: number; rss: number } | undefined {
+export function rssOf(pid: number): { hwm: number; rss: number } | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? Number.NaN);
@@ -73,7 +73,7 @@ function rssOf(pid: number): { hwm: number; rss: number } | undefined {
   }
 }
 
-function firstLine(p: ChildProcess): Promise<string> {
+export function firstLine(p: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     let err = '';
