@@ -3,6 +3,7 @@
  * outside detector would be: it sees records, never the truth.
  */
 import type { DetectorFactory, DetectorInfo } from '../src/core/index.js';
+import { baselineInfo, createBaselineDetector } from './baseline/index.js';
 import {
   bertjanpAzurehoundVolume,
   chronicleMsGraphGraphrunnerGraphreconEnumeration,
@@ -28,6 +29,8 @@ export interface DetectorModule {
 export const DETECTORS: readonly DetectorModule[] = [
   // enumbench's own simple reference detector (detectors/volume/, docs/scoring.md)
   { info: volumeInfo, create: createVolumeDetector },
+  // session-aware baselines (detectors/baseline/, docs/baseline.md)
+  { info: baselineInfo, create: createBaselineDetector },
   // published community detections (detectors/published/, docs/published-detections.md)
   cloudbrothersAzurehound,
   cloudbrothersPurpleknight,

@@ -39,13 +39,14 @@ export const RULE = 'volume-directory-enumeration';
 
 const UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-function duration(v: unknown, name: string): number {
+/** A duration option: milliseconds, or text such as "10m"; `detector` names who refuses a bad one. */
+export function duration(v: unknown, name: string, detector = 'builtin:volume'): number {
   if (typeof v === 'number' && v >= 0) return v;
   if (typeof v === 'string') {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(v.trim());
     if (m) return Number(m[1]) * (UNIT[m[2] as string] as number);
   }
-  throw new Error(`builtin:volume: option ${name} must be a duration such as "10m", not ${JSON.stringify(v)}`);
+  throw new Error(`${detector}: option ${name} must be a duration such as "10m", not ${JSON.stringify(v)}`);
 }
 
 function count(v: unknown, name: string): number {

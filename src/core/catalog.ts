@@ -59,6 +59,8 @@ export interface ModuleInfo {
 export interface DetectorInfo {
   id: string;
   summary: string;
+  /** the detector's options with their defaults (`enumbench list detectors` shows them) */
+  options?: OptionSpecs;
 }
 
 export interface Catalog {

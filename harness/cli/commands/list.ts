@@ -1,4 +1,5 @@
 import { Argument } from '@commander-js/extra-typings';
+import type { OptionSpecs } from '../../../src/core/catalog.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
 import { COLLECTION_PRESETS, HYPOTHESES } from '../../../src/core/sources.js';
 import type { CommandModule } from '../command.js';
@@ -38,13 +39,20 @@ export const listCommand: CommandModule = {
       .option('--json', 'machine output on stdout')
       .action((kind, opts) => {
         const { catalog, io } = ctx;
-        const rows: { id: string; summary: string; attack?: readonly string[] }[] =
+        const rows: { id: string; summary: string; attack?: readonly string[]; options?: OptionSpecs }[] =
           kind === 'techniques'
             ? catalog.techniques.map((t) => ({ id: t.id, summary: t.summary, attack: t.attack }))
             : kind === 'profiles'
               ? catalog.profiles.map((p) => ({ id: p.id, summary: p.summary, attack: p.attack }))
               : kind === 'detectors'
-                ? [...catalog.detectors.map((d) => ({ id: `builtin:${d.id}`, summary: d.summary })), ...DETECTOR_FORMS]
+                ? [
+                    ...catalog.detectors.map((d) => ({
+                      id: `builtin:${d.id}`,
+                      summary: d.summary,
+                      ...(d.options ? { options: d.options } : {}),
+                    })),
+                    ...DETECTOR_FORMS,
+                  ]
                 : kind === 'collections'
                   ? COLLECTION_PRESETS.map((c) => ({ id: c.id, summary: `${c.sources.join(', ')} — ${c.description}` }))
                   : HYPOTHESES.map((h) => ({ id: h.id, summary: h.title }));
@@ -57,6 +65,11 @@ export const listCommand: CommandModule = {
           for (const r of rows) {
             const attack = r.attack?.length ? ` ${ctx.outStyle.dim(`[${r.attack.join(', ')}]`)}` : '';
             io.out(`${ctx.outStyle.bold(r.id.padEnd(w))}  ${r.summary}${attack}\n`);
+            // a detector's options, one line each: name, default, meaning (--detector-options '{"name": …}')
+            for (const [name, spec] of Object.entries(r.options ?? {})) {
+              const d = 'default' in spec && spec.default !== undefined ? ` = ${JSON.stringify(spec.default)}` : '';
+              io.out(`${' '.repeat(w + 2)}${ctx.outStyle.dim(`${name}${d}`)}  ${spec.description}\n`);
+            }
           }
         }
         ctx.exit(ExitCode.Passed);
