@@ -4,7 +4,7 @@
  * persistent failure (reference: "Receiving notifications", "Notification failure and retry").
  */
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
-import type { ContentType } from '../../src/core/dataset.js';
+import { CONTENT_TYPES, type ContentType } from '../../src/core/dataset.js';
 import { rngStream } from '../../src/core/rng.js';
 import { OLDEST_START_MS } from './time-window.js';
 
@@ -290,4 +290,37 @@ export class Webhooks {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/**
+ * The subscribed barrier (`run --detector webhook:`, `serve --wait-for-webhooks`): the content types
+ * a subscriber must cover are those the publication's UAL deliveries land in (all when unknown).
+ */
+export function webhookContentTypes(publication: {
+  contentTypes?: readonly ContentType[] | undefined;
+}): readonly ContentType[] {
+  return publication.contentTypes ?? CONTENT_TYPES;
+}
+
+/** What keeps each content type of `need` from the barrier, or [] when every one has a validated webhook. */
+export function unsubscribed(
+  subs: Pick<ReadonlyMap<string, Subscription>, 'get'>,
+  webhooks: Pick<Webhooks, 'validations'>,
+  need: readonly ContentType[],
+): string[] {
+  const out: string[] = [];
+  for (const ct of need) {
+    const sub = subs.get(ct);
+    if (sub?.status === 'enabled' && sub.webhook?.status === 'enabled') continue;
+    const v = webhooks.validations.get(ct);
+    const tried = v
+      ? v.status === 0
+        ? `; the validation request to ${v.address} got no HTTP answer`
+        : `; the validation request to ${v.address} was answered HTTP ${v.status}`
+      : '';
+    if (sub?.status !== 'enabled') out.push(`${ct} (no subscription${tried})`);
+    else if (!sub.webhook) out.push(`${ct} (subscribed without a webhook${tried})`);
+    else out.push(`${ct} (webhook ${sub.webhook.status}${tried})`);
+  }
+  return out;
 }

@@ -5,7 +5,6 @@
  * (harness/run/stdio-detector.ts), `process:` and `webhook:` in external-run.ts.
  */
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DETECTORS } from '../../detectors/registry.js';
 import type { Detector, DetectorFactory } from '../../src/core/detector.js';
 import { EnumbenchError } from '../../src/core/errors.js';
@@ -14,6 +13,7 @@ import { createKqlDetector, kqlNeeds, prepareKqlRule } from '../kql/index.js';
 import { resourceError } from '../output-files.js';
 import { createSigmaDetector, prepareSigmaRules, sigmaNeeds } from '../sigma/index.js';
 import type { SourceNeed } from '../source-needs.js';
+import { importDetectorModule, syntaxErrorAt } from './detector-module.js';
 import { stdioDetector } from './stdio-detector.js';
 
 export const DEFAULT_DETECTOR = 'builtin:volume';
@@ -145,8 +145,14 @@ export async function resolveDetector(
     const file = resolve(cwd, rest);
     let m: Record<string, unknown>;
     try {
-      m = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      m = await importDetectorModule(file);
     } catch (e) {
+      const at = syntaxErrorAt(file, e);
+      if (at) {
+        throw new EnumbenchError('E_DETECTOR_MODULE', `syntax error in detector module: ${at}`, {
+          hint: 'fix the line named; run `node --check FILE` (JavaScript) or `npx tsc --noEmit` (TypeScript) to check a detector before a run',
+        });
+      }
       // a full disk or a permission met by the module's own code as it loads is the detector's (exit
       // 2); one met reading the module file is the environment's (exit 4)
       if (resourceError(e) && (e as NodeJS.ErrnoException).path !== file) {
@@ -159,7 +165,7 @@ export async function resolveDetector(
         );
       }
       throw new EnumbenchError('E_DETECTOR_MODULE', `cannot load detector module ${file}: ${(e as Error).message}`, {
-        hint: 'give a compiled JavaScript ES module, e.g. module:./dist/my-detector.js',
+        hint: 'give a JavaScript ES module or a TypeScript file, e.g. module:./my-detector.ts (docs/detectors.md)',
       });
     }
     const candidate = m.createDetector ?? m.default;

@@ -25,7 +25,6 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ReceivedAlert } from '../../src/core/alerts.js';
 import { wallNow } from '../../src/core/clock.js';
-import { CONTENT_TYPES, type ContentType } from '../../src/core/dataset.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import { alertContentKey } from '../../src/scoring/score.js';
@@ -33,7 +32,8 @@ import type { ScoringOptions } from '../../src/scoring/types.js';
 import { ipNetworksFileFor } from '../dataset/ip-networks.js';
 import type { FaultConfig, FaultReport } from '../mock/faults.js';
 import type { LedgerSummary } from '../mock/ledger.js';
-import { type MockServices, type StrayRequests, startMockServices } from '../mock/services.js';
+import { type StrayRequests, startMockServices } from '../mock/services.js';
+import { unsubscribed, webhookContentTypes } from '../mock/subscriptions.js';
 import { resourceError } from '../output-files.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
 import { loadDataset } from '../replay/dataset.js';
@@ -129,30 +129,6 @@ export function latencyScaling(speed: SpeedMode, kind: 'process' | 'webhook' = '
   if (speed.kind === 'max')
     return `replayed at --speed max while ${own}: everything is published at once and arrivals are stamped at the end`;
   return null;
-}
-
-/** The content types a webhook: detector must subscribe to: those the dataset publishes (all when unknown). */
-export function webhookContentTypes(publication: { contentTypes?: readonly ContentType[] | undefined }) {
-  return publication.contentTypes ?? CONTENT_TYPES;
-}
-
-/** What keeps each content type of `need` from the subscribed barrier, or [] when every one has a validated webhook. */
-export function unsubscribed(svc: Pick<MockServices, 'subscriptions' | 'webhooks'>, need: readonly ContentType[]) {
-  const out: string[] = [];
-  for (const ct of need) {
-    const sub = svc.subscriptions.get(ct);
-    const v = svc.webhooks.validations.get(ct);
-    const tried = v
-      ? v.status === 0
-        ? `; the validation request to ${v.address} got no HTTP answer`
-        : `; the validation request to ${v.address} was answered HTTP ${v.status}`
-      : '';
-    if (sub?.status === 'enabled' && sub.webhook?.status === 'enabled') continue;
-    if (sub?.status !== 'enabled') out.push(`${ct} (no subscription${tried})`);
-    else if (!sub.webhook) out.push(`${ct} (subscribed without a webhook${tried})`);
-    else out.push(`${ct} (webhook ${sub.webhook.status}${tried})`);
-  }
-  return out;
 }
 
 export async function runExternalOnDataset(o: ExternalRunOptions): Promise<ExternalRun> {
@@ -266,8 +242,14 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
         warnings.push('the dataset publishes no Management Activity API content: the webhook received no notification');
       const limit = o.subscribeTimeoutMs ?? DEFAULT_SUBSCRIBE_TIMEOUT_MS;
       const until = wallNow() + limit;
-      while (unsubscribed(svc, need).length > 0 && child.running && !failure && wallNow() < until) await nap(50);
-      const missing = unsubscribed(svc, need);
+      while (
+        unsubscribed(svc.subscriptions, svc.webhooks, need).length > 0 &&
+        child.running &&
+        !failure &&
+        wallNow() < until
+      )
+        await nap(50);
+      const missing = unsubscribed(svc.subscriptions, svc.webhooks, need);
       if (missing.length > 0) {
         published = false;
         const e = child.exit;

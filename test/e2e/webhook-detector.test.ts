@@ -9,9 +9,11 @@
  * Crashes, hangs, floods and garbage are the adapter contract's, test/contract/webhook.test.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, startServe } from '../helpers/cli.js';
 import { smallDatasetRuns } from '../helpers/small-run.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -59,7 +61,7 @@ const DETECTORS: Record<string, string> = {
   )}\nsetInterval(() => {}, 1000);`,
 };
 
-const { run } = smallDatasetRuns(tmp, DETECTORS);
+const { run, dataset } = smallDatasetRuns(tmp, DETECTORS);
 const node = (file: string) => `webhook:${process.execPath} ${join(tmp, file)}`;
 
 describe('run --detector webhook:', () => {
@@ -161,6 +163,70 @@ describe('run --detector webhook:', () => {
     expect(blobs).toBeGreaterThan(0);
     expect(r.stderr).toContain(`; ${blobs} blobs notified in`);
     expect(r.stderr).toMatch(new RegExp(`the detector fetched \\d+ \\(${blobs} blobs, 0 feed reads\\)`));
+  }, 300_000);
+
+  it('serve --wait-for-webhooks publishes nothing until the webhook is validated, then notifies every blob', async () => {
+    const { child, env } = await startServe([
+      dataset,
+      '--speed',
+      'max',
+      '--wait-for-webhooks',
+      '--allow-http-webhooks',
+    ]);
+    try {
+      const bench = env.bench as unknown as { url: string; token: string };
+      const ledger = async () =>
+        (await (
+          await fetch(`${bench.url}/bench/ledger`, { headers: { Authorization: `Bearer ${bench.token}` } })
+        ).json()) as {
+          published: { contentBlobs: number };
+          notified: { blobs: number };
+        };
+      // at --speed max everything would be out at once: nothing is, until the webhook answers
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await ledger()).published.contentBlobs).toBe(0);
+      let notified = 0;
+      const server = createServer(async (req, res) => {
+        let text = '';
+        for await (const c of req) text += c;
+        if (req.headers['webhook-validationcode'] === undefined) notified += (JSON.parse(text) as unknown[]).length;
+        res.writeHead(200).end();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: env.ENUMBENCH_CLIENT_ID as string,
+        client_secret: env.ENUMBENCH_CLIENT_SECRET as string,
+        scope: 'https://manage.office.com/.default',
+      });
+      const tid = env.ENUMBENCH_TENANT_ID as string;
+      const tok = (await (
+        await fetch(`${env.ENUMBENCH_LOGIN_URL}/${tid}/oauth2/v2.0/token`, { method: 'POST', body: form })
+      ).json()) as {
+        access_token: string;
+      };
+      const start = await fetch(
+        `${env.ENUMBENCH_MANAGEMENT_URL}/api/v1.0/${tid}/activity/feed/subscriptions/start?contentType=Audit.AzureActiveDirectory`,
+        {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${tok.access_token}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ webhook: { address, authId: 'x' } }),
+        },
+      );
+      expect(start.status).toBe(200);
+      for (;;) {
+        const clock = (await (await fetch(env.ENUMBENCH_CLOCK_URL as string)).json()) as { done: boolean };
+        const l = await ledger();
+        if (clock.done && l.notified.blobs === l.published.contentBlobs && notified === l.notified.blobs) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(notified).toBeGreaterThan(0);
+      server.close();
+      server.closeAllConnections();
+    } finally {
+      child.kill('SIGKILL');
+    }
   }, 300_000);
 
   it('a URL instead of a command is refused at once (exit 4)', async () => {

@@ -21,6 +21,7 @@ import { ipNetworksFileFor } from '../../dataset/ip-networks.js';
 import { onInterrupt } from '../../interrupt.js';
 import type { FaultConfig } from '../../mock/faults.js';
 import { startMockServices } from '../../mock/services.js';
+import { unsubscribed, webhookContentTypes } from '../../mock/subscriptions.js';
 import { makeLocalCa } from '../../mock/tls.js';
 import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
@@ -134,6 +135,10 @@ export const serveCommand: CommandModule = {
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
+      .option(
+        '--wait-for-webhooks',
+        'publish nothing until every content type the dataset publishes has a subscription with a validated webhook',
+      )
       .option('--spill-dir <dir>', 'where published blobs are kept while serving (default: the OS temp directory)')
       .option('--json', 'print one JSON object (the ENUMBENCH_* names of docs/detectors.md) on stdout')
       .option(
@@ -237,6 +242,7 @@ export const serveCommand: CommandModule = {
           ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
           ...(faults ? { faults } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
+          deferStart: opts.waitForWebhooks === true,
           ipNetworksFile: ipNetworksFileFor(dir),
           lockstepTickMs,
           ...(opts.spillDir ? { spillDir: resolve(io.cwd, opts.spillDir) } : {}),
@@ -317,6 +323,16 @@ export const serveCommand: CommandModule = {
           replayOver = true;
           wake();
         });
+        if (opts.waitForWebhooks) {
+          // the subscribed barrier of `run --detector webhook:` (docs/detectors.md), without a time limit
+          const need = webhookContentTypes(publication);
+          io.err(`waiting for a subscription with a validated webhook to ${need.join(', ') || 'nothing'}\n`);
+          while (!interrupted && unsubscribed(svc.subscriptions, svc.webhooks, need).length > 0) await nap(100);
+          if (!interrupted) {
+            io.err('every content type has a validated webhook: publishing\n');
+            svc.start();
+          }
+        }
         while (!interrupted && !(replayOver && (opts.exitWhenDone || svc.replay.failure))) {
           await nap(60_000);
         }
