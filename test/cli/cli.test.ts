@@ -117,6 +117,7 @@ describe('enumbench CLI (the built binary, end to end)', () => {
       [['run', '--report', 'pdf'], /unknown report format "pdf"/],
       [['run', '--threshold', 'recall >= lots'], /--threshold/],
       [['run', '--speed', '60'], /only process: and webhook: detectors/],
+      [['run', '--subscribe-timeout', '5s'], /applies to webhook: detectors only/],
       [['serve', '--speed', 'fast'], /realtime, a factor/],
       [['serve', '--port', '99999'], /port/],
       [['serve', '--faults', 'nonsense'], /kind=rate/],

@@ -11,6 +11,7 @@ import {
   baselineOptions,
   createBaselineDetector,
 } from '../../detectors/baseline/index.js';
+import { runCli } from '../../harness/cli/program.js';
 import { HOUR, MINUTE } from '../../src/core/clock.js';
 import { type IpNetwork, IpNetworkTable } from '../../src/core/ip-networks.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
@@ -196,5 +197,24 @@ describe('builtin:baseline', () => {
     for (const w of Object.keys(BASELINE_DEFAULTS.weights))
       expect(BASELINE_OPTION_SPECS).toHaveProperty([`weights.${w}`]);
     for (const spec of Object.values(BASELINE_OPTION_SPECS)) expect(spec.description.length).toBeGreaterThan(10);
+  });
+
+  it('`list detectors` shows every option with its default', async () => {
+    let out = '';
+    const code = await runCli(['node', 'enumbench', 'list', 'detectors'], {
+      out: (t) => {
+        out += t;
+      },
+      err: () => {},
+      env: { NO_COLOR: '1' },
+      cwd: '.',
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^builtin:baseline +Reference detector/m);
+    for (const name of Object.keys(BASELINE_OPTION_SPECS))
+      expect(out).toMatch(new RegExp(`^ +${name.replace('.', '\\.')} = `, 'm'));
+    expect(out).toContain('threshold = 2.5');
   });
 });

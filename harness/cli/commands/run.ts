@@ -159,7 +159,7 @@ export const runCommand: CommandModule = {
       .option('--quiet', 'print nothing but the summary and errors')
       .option('--no-progress', 'no progress bar or line')
       .option('--progress-interval <duration>', PROGRESS_INTERVAL_HELP, parseProgressInterval)
-      .action(async (inputs, opts) => {
+      .action(async (inputs, opts, command) => {
         const { io } = ctx;
         const cwd = io.cwd;
         const outDir = resolve(cwd, opts.out);
@@ -195,6 +195,11 @@ export const runCommand: CommandModule = {
               hint: 'drop --speed, or run a process: or webhook: detector',
             },
           );
+        }
+        if (command.getOptionValueSource('subscribeTimeout') === 'cli' && spec.kind !== 'webhook') {
+          throw new EnumbenchError('E_OPTION', '--subscribe-timeout applies to webhook: detectors only', {
+            hint: 'drop --subscribe-timeout, or run a webhook: detector',
+          });
         }
         const drainMs = opts.drain;
         const graceMs = opts.grace;
