@@ -6,7 +6,7 @@
  * table travelled gets the world's table, which is the same for every scenario and seed.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { worldIpNetworks, worldIpNetworkTable } from '../../generators/world/index.js';
@@ -33,14 +33,22 @@ export function datasetIpNetworks(dir: string): IpNetworkTable {
 
 /**
  * The path of the table for a program's ENUMBENCH_IP_NETWORKS: the dataset's file, or the world's
- * table written into a new temporary folder when the dataset has none (or there is no dataset).
+ * table written once into a temporary folder when the dataset has none (or there is no dataset),
+ * removed when the process exits.
  */
 export function ipNetworksFileFor(dir: string | null): string {
   if (dir !== null) {
     const file = join(dir, IP_NETWORKS_FILE);
     if (existsSync(file)) return file;
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'enumbench-enrichment-'));
-  writeIpNetworks(tmp);
-  return join(tmp, IP_NETWORKS_FILE);
+  if (worldFile === undefined) {
+    const tmp = mkdtempSync(join(tmpdir(), 'enumbench-enrichment-'));
+    process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+    writeIpNetworks(tmp);
+    worldFile = join(tmp, IP_NETWORKS_FILE);
+  }
+  return worldFile;
 }
+
+/** The world's table, written once per process (it is the same for every scenario and seed). */
+let worldFile: string | undefined;
