@@ -73,10 +73,14 @@ export interface PrepareOptions {
   ) => void;
 }
 
-/** The seeds a scenario runs with. One seed: the base seed itself; N: N derived seeds. */
+/**
+ * The seeds a scenario runs with. Judging: one seed is the base seed itself, N are N derived seeds.
+ * Tuning: always derived, so a tuning run never uses the base seed a one-seed run judges with.
+ */
 export function seedsFor(base: number, n: number, purpose: SeedPurpose = 'judge'): number[] {
+  if (purpose === 'tune') return tuningSeeds(base, Math.max(1, n));
   if (n <= 1) return [base];
-  return purpose === 'tune' ? tuningSeeds(base, n) : judgingSeeds(base, n);
+  return judgingSeeds(base, n);
 }
 
 export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]> {
