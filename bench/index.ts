@@ -1,4 +1,5 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { baselineBenchmark } from './baseline.js';
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { kqlScheduleBenchmark } from './kql-schedule.js';
@@ -28,4 +29,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   runMemoryBenchmark,
   detectorThreadBenchmark,
   kqlScheduleBenchmark,
+  baselineBenchmark,
 ];

@@ -28,7 +28,7 @@ import type { DeliveredRecord, Detector, DetectorContext, DetectorFactory } from
 import type { IpNetworkLookup } from '../../src/core/ip-networks.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import { asString, pick } from '../published/fields.js';
-import { type DirectoryRead, directoryRead, type RequestFacts, requestFacts } from '../volume/fields.js';
+import { type DirectoryRead, directoryRead, Fields, type RequestFacts, requestFacts } from '../volume/fields.js';
 import { objectsRead } from '../volume/index.js';
 import { BASELINE_OPTION_SPECS, type BaselineOptions, type BaselineWeights, baselineOptions } from './options.js';
 
@@ -110,6 +110,9 @@ export class BaselineDetector implements Detector {
   private networks: IpNetworkLookup | undefined;
   private signInsCollected = false;
   private lastPrune = Number.NEGATIVE_INFINITY;
+  /** principals with reads since the last evaluation */
+  private readonly dirty = new Set<string>();
+  private readonly dirtyApps = new Set<string>();
 
   constructor(readonly options: BaselineOptions) {}
 
@@ -129,6 +132,41 @@ export class BaselineDetector implements Detector {
 
   stop(ctx: DetectorContext): void {
     this.evaluate(ctx);
+  }
+
+  /**
+   * What the detector holds, for the benchmark that shows it is bounded by the principals and the
+   * window, not by the run's length (bench/baseline.ts).
+   */
+  stateSize(): {
+    principals: number;
+    reads: number;
+    readIds: number;
+    hours: number;
+    networks: number;
+    sessions: number;
+    tokens: number;
+  } {
+    let reads = 0;
+    let readIds = 0;
+    let hours = 0;
+    let networks = 0;
+    for (const p of this.principals.values()) {
+      reads += p.reads.length;
+      readIds += p.readIds.size;
+      hours += p.hours.size;
+      networks += p.asns.size + p.countries.size;
+    }
+    for (const h of this.appHours.values()) hours += h.size;
+    return {
+      principals: this.principals.size,
+      reads,
+      readIds,
+      hours,
+      networks,
+      sessions: this.sessions.size,
+      tokens: this.tokens.size,
+    };
   }
 
   /** the network of an address: the enrichment table's row, else what the record says */
@@ -233,11 +271,11 @@ export class BaselineDetector implements Detector {
   }
 
   private request(record: TelemetryRecord): void {
-    const f = requestFacts(record);
+    const fields = new Fields(record);
+    const f = requestFacts(record, fields);
     const read = f ? directoryRead(f) : null;
-    const idtyp = asString(pick(record, ['C_Idtyp', 'idtyp']));
-    const appOnly =
-      idtyp === 'app' || (f !== null && !asString(pick(record, ['userId', 'UserId'])) && idtyp !== 'user');
+    const idtyp = fields.pick('C_Idtyp', 'idtyp');
+    const appOnly = idtyp === 'app' || (f !== null && !fields.pick('userId', 'UserId') && idtyp !== 'user');
     const net = this.netOf(f?.ip);
     if (!f) return;
     const p = this.principal(f.principal, f.time);
@@ -250,7 +288,7 @@ export class BaselineDetector implements Detector {
     this.learnNet(p, net, f.time);
     if (!read || p.readIds.has(f.id)) return;
     p.readIds.set(f.id, f.time);
-    const r: Read = { ...f, read, appId: asString(pick(record, ['appId', 'AppId'])), appOnly, net };
+    const r: Read = { ...f, read, appId: fields.pick('appId', 'AppId'), appOnly, net };
     let i = p.reads.length;
     while (i > 0 && (p.reads[i - 1] as Read).time > r.time) i--;
     p.reads.splice(i, 0, r);
@@ -264,8 +302,10 @@ export class BaselineDetector implements Detector {
         this.appHours.set(r.appId, h);
       }
       h.set(hour, (h.get(hour) ?? 0) + n);
+      this.dirtyApps.add(r.appId);
     }
     p.dirty = true;
+    this.dirty.add(f.principal);
   }
 
   /** the session a read belongs to: Entra's session id, else the token, else the app's network */
@@ -277,9 +317,11 @@ export class BaselineDetector implements Detector {
 
   private evaluate(ctx: DetectorContext): void {
     const o = this.options;
-    for (const id of [...this.principals.keys()].sort(byText)) {
-      const p = this.principals.get(id) as PrincipalState;
-      if (!p.dirty) continue;
+    const dirty = [...this.dirty].sort(byText);
+    this.dirty.clear();
+    for (const id of dirty) {
+      const p = this.principals.get(id);
+      if (!p) continue;
       p.dirty = false;
       const newest = (p.reads[p.reads.length - 1] as Read | undefined)?.time;
       if (newest === undefined) continue;
@@ -290,8 +332,6 @@ export class BaselineDetector implements Detector {
       let drop = 0;
       while (drop < p.reads.length && (p.reads[drop] as Read).time < from) drop++;
       if (drop) p.reads.splice(0, drop);
-      // a duplicate arrives within hours of its first copy: ids are kept a day past the window
-      for (const [rid, t] of p.readIds) if (t < from - 24 * HOUR) p.readIds.delete(rid);
       if (newest <= p.quietUntil) continue;
       const objects = objectsRead(p.reads);
       if (objects < o.minObjects) continue;
@@ -301,12 +341,16 @@ export class BaselineDetector implements Detector {
         p.quietUntil = newest + o.cooldownMs;
       }
     }
-    for (const [app, hours] of this.appHours) {
-      const newest = Math.max(...hours.keys());
+    for (const app of this.dirtyApps) {
+      const hours = this.appHours.get(app);
+      if (!hours || hours.size === 0) continue;
+      let newest = Number.NEGATIVE_INFINITY;
+      for (const h of hours.keys()) if (h > newest) newest = h;
       this.fold(hours, newest + HOUR - o.windowMs - HOUR, (v) => {
         if (v > (this.appPeak.get(app) ?? 0)) this.appPeak.set(app, v);
       });
     }
+    this.dirtyApps.clear();
   }
 
   /** fold the hours that ended before `from` into a peak */
@@ -416,6 +460,9 @@ export class BaselineDetector implements Detector {
     const cutoff = now - this.options.sessionTtlMs - 6 * HOUR;
     for (const [k, s] of this.sessions) if (s.lastSeen < cutoff) this.sessions.delete(k);
     for (const [k, t] of this.tokens) if (t < cutoff) this.tokens.delete(k);
+    // a duplicate arrives within hours of its first copy: read ids are kept a day past the window
+    const ids = now - this.options.windowMs - 24 * HOUR;
+    for (const p of this.principals.values()) for (const [rid, t] of p.readIds) if (t < ids) p.readIds.delete(rid);
   }
 }
 

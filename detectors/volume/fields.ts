@@ -59,8 +59,8 @@ export interface RequestFacts {
   size: number | undefined;
 }
 
-export function requestFacts(record: TelemetryRecord): RequestFacts | null {
-  const fields = new Fields(record);
+/** `fields`: the record's Fields when the caller has built them already (they are built once per record) */
+export function requestFacts(record: TelemetryRecord, fields = new Fields(record)): RequestFacts | null {
   const pick = fields.pick.bind(fields);
   const id = pick('requestId', 'RequestId', 'correlationId', 'id');
   const timeText = pick('time', 'timeGenerated', 'TimeGenerated');
