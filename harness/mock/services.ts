@@ -9,8 +9,9 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { wallNow } from '../../src/core/clock.js';
-import type { ContentType } from '../../src/core/dataset.js';
+import type { ContentType, DatasetManifest } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
+import type { SourceId } from '../../src/core/sources.js';
 import type { BlobLimits } from '../replay/blobs.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
 import { LockstepDriver, type LockstepState } from '../replay/lockstep.js';
@@ -67,6 +68,11 @@ export interface MockServicesOptions {
   alerts?: AlertReceiver;
   /** the dataset's IP enrichment table (ip-networks.csv), told to detectors as ENUMBENCH_IP_NETWORKS */
   ipNetworksFile?: string;
+  /**
+   * the sources the tenant collects, told to detectors as ENUMBENCH_SOURCES (what an in-process
+   * detector's context calls `sources`); default: the dataset manifest's, when the publication has one
+   */
+  sources?: readonly SourceId[];
 }
 
 /** Where alert bodies go (harness/run/alert-intake.ts). */
@@ -95,6 +101,8 @@ export interface DetectorEnvironment {
   ENUMBENCH_ALERTS_URL?: string;
   /** the path of the dataset's IP enrichment table (docs/dataset.md "Enrichment") */
   ENUMBENCH_IP_NETWORKS?: string;
+  /** the sources the tenant collects, comma-separated (`ual,signIns,graphActivity`) */
+  ENUMBENCH_SOURCES?: string;
 }
 
 export interface MockServices {
@@ -206,6 +214,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
   const spill = new SpillDir(opts.spillDir);
+  const collected =
+    opts.sources ?? (pub as Partial<{ manifest: DatasetManifest }>).manifest?.collection?.sources ?? undefined;
   const store = new ContentStore(spill);
   const blobs = new AppendBlobStore(spill, opts.spillChunkBytes);
   const ledger = new Ledger(store, blobs);
@@ -506,6 +516,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
       ...(urls.lockstep ? { ENUMBENCH_LOCKSTEP_URL: urls.lockstep } : {}),
       ...(urls.alerts ? { ENUMBENCH_ALERTS_URL: urls.alerts } : {}),
       ...(opts.ipNetworksFile ? { ENUMBENCH_IP_NETWORKS: opts.ipNetworksFile } : {}),
+      ...(collected ? { ENUMBENCH_SOURCES: collected.join(',') } : {}),
     }),
     ledgerSummary: () => ledger.summary(),
     faultReport: () => faults.report(),

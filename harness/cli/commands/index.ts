@@ -3,6 +3,7 @@
  * file and one line here.
  */
 import type { CommandModule } from '../command.js';
+import { detectCommand } from './detect.js';
 import { generateCommand } from './generate.js';
 import { listCommand } from './list.js';
 import { runCommand } from './run.js';
@@ -16,5 +17,6 @@ export const COMMANDS: readonly CommandModule[] = [
   serveCommand,
   runCommand,
   scoreCommand,
+  detectCommand,
   listCommand,
 ];

@@ -24,7 +24,7 @@ import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js'
 import { writeFileAtomic } from '../../output-files.js';
 import { parseSpeed, speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
-import { DEFAULT_DETECTOR, parseDetectorSpec, SPEC_FORMS } from '../../run/detector-spec.js';
+import { DEFAULT_DETECTOR, parseDetectorOptions, parseDetectorSpec, SPEC_FORMS } from '../../run/detector-spec.js';
 import { startDetectorThread } from '../../run/detector-thread.js';
 import { DEFAULT_DRAIN_MS } from '../../run/drain.js';
 import {
@@ -217,18 +217,7 @@ export const runCommand: CommandModule = {
           }
         }
         if (spec.kind !== 'in-process') checkCommand(spec.command, cwd, io.env);
-        let detectorOptions: Record<string, unknown> = {};
-        if (opts.detectorOptions !== undefined) {
-          try {
-            const v = JSON.parse(opts.detectorOptions) as unknown;
-            if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-            detectorOptions = v as Record<string, unknown>;
-          } catch (e) {
-            throw new EnumbenchError('E_OPTION', `--detector-options: not a JSON object (${(e as Error).message})`, {
-              hint: `e.g. --detector-options '{"window":"1h"}'`,
-            });
-          }
-        }
+        const detectorOptions = parseDetectorOptions(opts.detectorOptions);
         if (opts.queryFrequency !== undefined || opts.queryPeriod !== undefined) {
           if (!opts.detector.startsWith('kql:')) {
             throw new EnumbenchError('E_OPTION', '--query-frequency and --query-period apply to kql: detectors', {
