@@ -134,6 +134,8 @@ export interface DatasetRunOptions {
   /** simulated time the detector keeps running after the window ends (default 6h) */
   drainMs?: number;
   scoring?: Partial<ScoringOptions>;
+  /** alerts past which the detector is stopped as flooding (default DEFAULT_MAX_ALERTS) */
+  maxAlerts?: number;
   /** replay progress: the share of simulated time replayed, records delivered, the simulated now */
   onProgress?: (done: number, records: number, simTime: number) => void;
 }
@@ -252,6 +254,7 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
         : {}),
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
       ...(o.callTimeoutMs !== undefined ? { callTimeoutMs: o.callTimeoutMs } : {}),
+      ...(o.maxAlerts !== undefined ? { maxAlerts: o.maxAlerts } : {}),
     });
   } finally {
     stream.close();

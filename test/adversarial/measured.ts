@@ -62,9 +62,9 @@ export const MEASURED: Readonly<Record<string, Readonly<Record<string, number>>>
   'compromised-app': {
     'hosting-prefix': 0.17,
     'no-device-id': 0.01,
-    'no-device-id-desktop': 0.03,
+    'no-device-id-desktop': 0.02,
     'failed-or-single-factor': 0.0,
-    'app-only-directory-read': 0.2,
+    'app-only-directory-read': 0.17,
     'graph-skiptoken': 0.0,
     'first-ip-for-account': 0.0,
     'night-directory-read': 0.0,

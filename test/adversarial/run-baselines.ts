@@ -90,7 +90,13 @@ export async function measureBaselines(scenario: Scenario): Promise<BaselineFigu
   try {
     generateDataset(scenario, { out: dir, scenarioHash: 'adversarial', toolVersion: 'test' });
     const options = { timezone: scenario.tenant.timezone };
-    const run = await runOnDataset({ dir, detector: sideBySide(BASELINES.map((b) => baselineDetector(b, options))) });
+    // nine per-record rules side by side over a history window (compromised-app: 7 days) pass the
+    // default 100,000 alerts of one detector
+    const run = await runOnDataset({
+      dir,
+      detector: sideBySide(BASELINES.map((b) => baselineDetector(b, options))),
+      maxAlerts: 2_000_000,
+    });
     if (run.lockstep.failure) throw new Error(`baselines failed: ${run.lockstep.failure.message}`);
     const key = openDatasetKey(dir);
     return BASELINES.map((b) => {
