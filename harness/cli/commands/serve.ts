@@ -51,7 +51,10 @@ export const serveCommand: CommandModule = {
       .option('--port <port>', 'API port; the storage feed uses port+1 and the bench port+2 (0: any free ports)', '0')
       .option('--https', 'serve HTTPS with a locally generated CA (see docs/mock.md)')
       .option('--ca-out <file>', 'with --https: write the CA certificate here', 'enumbench-ca.pem')
-      .option('--public-url <url>', 'the base URL collectors use for login and the API (host mapping)')
+      .option(
+        '--public-url <url>',
+        'the base URL collectors use for the API (host mapping); https://manage.office.com also puts login and storage on their Microsoft names',
+      )
       .option('--faults <spec>', 'fault injection, e.g. error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02')
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
@@ -201,7 +204,7 @@ export const serveCommand: CommandModule = {
               `  bench only (ledger; never give to a detector)        ${svc.urls.bench}/bench/ledger  token ${svc.identity.benchToken}`,
               ...(caPath ? [`  CA certificate                                       ${caPath}`] : []),
               '',
-              `  tenant id      ${t}`,
+              `  tenant id      ${t}${svc.identity.tenantNames.length > 0 ? `  (or ${svc.identity.tenantNames.join(', ')})` : ''}`,
               `  client id      ${env.ENUMBENCH_CLIENT_ID}`,
               `  client secret  ${env.ENUMBENCH_CLIENT_SECRET}`,
               '',
