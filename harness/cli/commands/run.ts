@@ -21,7 +21,7 @@ import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresh
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline } from '../../../src/thresholds/index.js';
 import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js';
-import { resourceError, writeFileAtomic } from '../../output-files.js';
+import { resourceError, withElsewhere, writeFileAtomic } from '../../output-files.js';
 import { speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { startDetectorThread } from '../../run/detector-thread.js';
@@ -211,7 +211,7 @@ export const runCommand: CommandModule = {
           },
         }).catch((e: unknown) => {
           // a full temporary folder: say which, and how to write the datasets elsewhere
-          throw (keep ? null : resourceError(e, undefined, TMP_ELSEWHERE)) ?? e;
+          throw keep ? e : withElsewhere(e, TMP_ELSEWHERE);
         });
         const datasets = prepared.flatMap((p) => p.datasets);
         const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
