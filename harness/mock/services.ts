@@ -269,12 +269,20 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     await replay.listable();
     res.json(replay.clock.snapshot());
   });
+  /** resolved by start() (at once unless `deferStart`) */
+  const started = { done: false, resolve: () => {}, promise: Promise.resolve() };
+  started.promise = new Promise<void>((r) => {
+    started.resolve = r;
+  });
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    // every answer waits until what it announces is listable with endTime = the collector's now,
-    // and has been pushed to the webhooks subscribed (each notification answered, or given up)
+    // every answer waits until the replay has started (a deferred start: tick 0 is published by
+    // start(), so an early read or acknowledgement must not see it empty and move on), until what it
+    // announces is listable with endTime = the collector's now, and has been pushed to the webhooks
+    // subscribed (each notification answered, or given up)
     api.get('/enumbench/lockstep', async (_req, res) => {
+      await started.promise;
       await replay.listable();
       await webhooks.settled();
       lockstep.noteRead(wallNow());
@@ -286,6 +294,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
+      await started.promise;
       // what the detector sent before this acknowledgement belongs to this tick: its stdout lines
       // already in the pipe are read first (the next turn of the event loop), and alert POSTs that
       // have begun arriving are taken first
@@ -560,12 +569,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   }, 60_000);
   pruneTimer.unref();
 
-  let started = false;
   const start = () => {
-    if (started) return;
-    started = true;
+    if (started.done) return;
+    started.done = true;
     if (lockstep) lockstep.begin();
     else replay.start();
+    started.resolve();
   };
   if (!opts.deferStart) start();
 
