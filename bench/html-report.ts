@@ -62,7 +62,10 @@ export const htmlReportBenchmark: Benchmark = {
       const wallB = median(withHtml.map((x) => x.wall));
       return [
         { label: 'run --report json (median of 3)', value: `${cpuA.toFixed(1)} s CPU, ${wallA.toFixed(1)} s wall` },
-        { label: 'run --report json,html (median of 3)', value: `${cpuB.toFixed(1)} s CPU, ${wallB.toFixed(1)} s wall` },
+        {
+          label: 'run --report json,html (median of 3)',
+          value: `${cpuB.toFixed(1)} s CPU, ${wallB.toFixed(1)} s wall`,
+        },
         {
           label: 'the HTML report adds',
           value: `${(((cpuB - cpuA) / cpuA) * 100).toFixed(1)}% CPU, ${(((wallB - wallA) / wallA) * 100).toFixed(1)}% wall`,

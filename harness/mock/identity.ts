@@ -24,13 +24,21 @@ export interface MockIdentity {
   benchToken: string;
 }
 
+/** The domain, and the initial `<name>.onmicrosoft.com` domain every tenant has besides a custom one. */
+function tenantNames(domain: string | undefined): string[] {
+  if (!domain) return [];
+  const d = domain.toLowerCase();
+  const initial = `${d.split('.')[0]}.onmicrosoft.com`;
+  return d === initial ? [d] : [d, initial];
+}
+
 export function makeIdentity(seed: number, tenantId: string, domain?: string): MockIdentity {
   const r = rngStream(seed, 'mock', 'identity');
   const clientId = r.uuid();
   const secretChars = r.base64url(34).replace(/[-_]/g, '~');
   return {
     tenantId: tenantId.toLowerCase(),
-    tenantNames: domain ? [domain.toLowerCase()] : [],
+    tenantNames: tenantNames(domain),
     clientId,
     clientSecret: `eNb8Q~${secretChars}`,
     servicePrincipalId: r.uuid(),

@@ -174,7 +174,7 @@ function common(res: Response): void {
   res.set('Server', 'Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0');
 }
 
-function storageError(res: Response, status: number, code: string, message: string, head = false): void {
+export function storageError(res: Response, status: number, code: string, message: string, head = false): void {
   common(res);
   res.set('x-ms-error-code', code);
   res.status(status);

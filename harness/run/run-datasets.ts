@@ -12,7 +12,6 @@ import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { Report, SeedDetail } from '../../src/report/model.js';
-import { runReplay } from '../../src/report/replay.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
@@ -23,6 +22,7 @@ import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
 import { startDetectorThread, type ThreadedDetector } from './detector-thread.js';
 import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
+import { defaultRunSettings, runReplayLine } from './run-settings.js';
 
 /** How detectors that are separate programs are run (process:, webhook:): everything but the dataset and command. */
 export type ExternalSettings = Omit<
@@ -269,7 +269,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       baseline: o.baseline ?? null,
       replay: o.replayFor
         ? o.replayFor(name, g.dirs, truth)
-        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+        : `${runReplayLine(defaultRunSettings(g.dirs, o.detector))}  # seed ${truth.seed}`,
     });
     return { ...gated, details: { detector: o.detector, seeds: g.seeds } };
   });

@@ -22,8 +22,7 @@ import { findAnswerKey, isWithin, refuseAnswerKeyInside, runKeyDir } from '../da
 import { generateWithJobs, resolveJobs } from '../dataset/generate-parallel.js';
 import { loadScenarioFile } from '../scenario-files.js';
 import { readDatasetManifest } from './run-datasets.js';
-
-export type SeedPurpose = 'judge' | 'tune';
+import type { SeedPurpose } from './run-settings.js';
 
 export interface PreparedInput {
   /** as the user wrote it */

@@ -118,7 +118,12 @@ export function timelineSpec(activity: Activity, card: Scorecard, seed: number):
       title: outside
         ? {
             text: title,
-            subtitle: `not drawn: ${s.outside.records} record(s) and ${s.outside.available} first deliveries outside the time axis (history, late delivery)`,
+            subtitle: `outside the time axis, not drawn: ${[
+              s.outside.records ? `${s.outside.records} record(s) (history)` : '',
+              s.outside.available ? `${s.outside.available} first deliveries (history, late delivery)` : '',
+            ]
+              .filter(Boolean)
+              .join(', ')}`,
           }
         : title,
       width: CHART_WIDTH,

@@ -13,11 +13,11 @@ import {
   bucketWidth,
   buildSummary,
   chartWarnings,
+  commandLine,
   esc,
   MAX_BUCKETS,
   type Report,
   renderHtmlReport,
-  runReplay,
   type ScenarioReport,
 } from '../../src/report/index.js';
 import { parseThresholdLine } from '../../src/scenario/thresholds.js';
@@ -54,7 +54,15 @@ function scenario(
     card,
     verdicts: [...evaluateThresholds(card, [th.value], 'expect'), ...builtinVerdicts(card)],
     gates: [{ origin: 'expect', from: 'unit.yaml', count: 1 }],
-    replay: runReplay({ scenarios: [`${name}.yaml`], seed: truth.seed, detector: o.detector ?? 'builtin:volume' }),
+    replay: commandLine([
+      'enumbench',
+      'run',
+      `${name}.yaml`,
+      '--seed',
+      String(truth.seed),
+      '--detector',
+      o.detector ?? 'builtin:volume',
+    ]),
     details: {
       detector: o.detector ?? 'builtin:volume',
       seeds: [
