@@ -53,6 +53,13 @@ describe('enumbench run', () => {
     const s = summary(out);
     expect(s.scenarios[0].name).toBe('small');
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites/);
+    // the HTML report is in the default set, its path printed; timeline counts came from the dataset
+    expect(r.stderr).toMatch(/wrote .*report\.html/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const chart of ['timeline', 'recall', 'latency', 'false-positives'])
+      expect(html, chart).toContain(`<figure data-chart="${chart}"><svg `);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('builtin:volume');
     expect(readFileSync(join(out, 'alerts', 'small', 'seed-7.jsonl'), 'utf8').length).toBeGreaterThan(0);
   });
 
@@ -69,7 +76,11 @@ describe('enumbench run', () => {
     mkdirSync(temp);
     const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', out], { cwd: tmp, env: { TMPDIR: temp } });
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['alerts', 'junit.xml', 'summary.json', 'summary.md']);
+    // the reports (json, junit, md, html) and the alerts: no dataset
+    expect(readdirSync(out).filter((f) => !/^(summary\.json|junit\.xml|summary\.md|.*\.html|alerts)$/.test(f))).toEqual(
+      [],
+    );
+    expect(readdirSync(out)).toContain('summary.json');
     expect(existsSync(`${out}.truth`)).toBe(false);
     expect(readdirSync(temp)).toEqual([]);
     // the progress names the dataset, not its temporary folder; no `score` hint for a dataset that is gone
