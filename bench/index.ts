@@ -2,6 +2,7 @@
 import { baselineBenchmark } from './baseline.js';
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
+import { htmlReportBenchmark } from './html-report.js';
 import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { processRunBenchmark } from './process-run.js';
@@ -29,5 +30,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   runMemoryBenchmark,
   detectorThreadBenchmark,
   kqlScheduleBenchmark,
+  htmlReportBenchmark,
   baselineBenchmark,
 ];

@@ -4,6 +4,7 @@
  * message and the command exits 4). The ranges are the scenario schema's where it has one.
  */
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { EnumbenchError } from '../../src/core/errors.js';
 import { parseDuration } from '../../src/scenario/units.js';
 
 /** An integer parser for `min..max`, named after its option in the message. */
@@ -34,4 +35,15 @@ export function parseWallDuration(flag: string): (v: string) => number {
     }
     return d.value;
   };
+}
+
+/** A positive duration option checked in the action (`--tick 1m`): E_OPTION (exit 4) with an example. */
+export function positiveDuration(flag: string, text: string): number {
+  const d = parseDuration(text);
+  if (!d.ok || d.value <= 0) {
+    throw new EnumbenchError('E_OPTION', `${flag}: ${d.ok ? 'must be positive' : d.message}`, {
+      hint: `e.g. ${flag} 1m`,
+    });
+  }
+  return d.value;
 }

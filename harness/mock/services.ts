@@ -21,12 +21,14 @@ import { activityRouter, apiNotFound } from './activity-api.js';
 import { AF, afBody } from './af-errors.js';
 import { ContentStore } from './content-store.js';
 import { type FaultConfig, FaultInjector, type FaultReport } from './faults.js';
+import { derivePublicUrls, hostOf, type PublicHosts, requestHostname, serviceFor } from './hosts.js';
 import { type MockIdentity, makeIdentity } from './identity.js';
-import { newSigningKey } from './jwt.js';
+import { newSigningKey, type SigningKey } from './jwt.js';
 import { Ledger, type LedgerSummary } from './ledger.js';
 import { loginRouter } from './login.js';
+import { accountSasSignature } from './sas.js';
 import { SpillDir } from './spill.js';
-import { AppendBlobStore, storageRouter } from './storage.js';
+import { AppendBlobStore, type StorageDataRole, storageError, storageRouter } from './storage.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
 
 export interface TlsMaterial {
@@ -53,6 +55,15 @@ export interface MockServicesOptions {
   rateLimitPerMinute?: number;
   faults?: Partial<FaultConfig>;
   webhooks?: Partial<WebhookOptions>;
+  /** the token signing key (default: a new one); `serve` keeps one across runs (harness/mock/state.ts) */
+  signingKey?: SigningKey;
+  /**
+   * the data role the app holds on the storage account, for Entra bearer tokens: `reader` (Storage
+   * Blob Data Reader, the default) or `none` (a valid token gets 403 AuthorizationPermissionMismatch)
+   */
+  storageRole?: StorageDataRole;
+  /** the app's client secret (default: the seeded one) */
+  clientSecret?: string;
   /** do not start publishing until start() (default: start at once) */
   deferStart?: boolean;
   /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
@@ -142,12 +153,14 @@ export interface MockServices {
   lockstepState?: () => LockstepState;
   /** lockstep: wall time at which the detector first read the current tick, undefined until it has */
   lockstepReadAt?: () => number | undefined;
+  /** access tokens the login endpoints have issued since the services started */
+  tokensIssued(): number;
   /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
   traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
 }
 
-function listen(app: Express, host: string, port: number, tls?: TlsMaterial): Promise<http.Server> {
+function listen(app: http.RequestListener, host: string, port: number, tls?: TlsMaterial): Promise<http.Server> {
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
@@ -210,8 +223,9 @@ function jsonErrors(app: Express): void {
 export async function startMockServices(opts: MockServicesOptions): Promise<MockServices> {
   const host = opts.host ?? '127.0.0.1';
   const pub = opts.publication;
-  const identity = makeIdentity(pub.seed, pub.tenantId, pub.domain);
-  const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
+  const seeded = makeIdentity(pub.seed, pub.tenantId, pub.domain);
+  const identity = opts.clientSecret !== undefined ? { ...seeded, clientSecret: opts.clientSecret } : seeded;
+  const key = opts.signingKey ?? newSigningKey();
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
   const spill = new SpillDir(opts.spillDir);
   const collected =
@@ -266,12 +280,20 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     await replay.listable();
     res.json(replay.clock.snapshot());
   });
+  /** resolved by start() (at once unless `deferStart`) */
+  const started = { done: false, resolve: () => {}, promise: Promise.resolve() };
+  started.promise = new Promise<void>((r) => {
+    started.resolve = r;
+  });
   const lockstep =
     opts.speed.kind === 'lockstep' ? new LockstepDriver(replay, opts.lockstepTickMs ?? 5 * 60_000) : undefined;
   if (lockstep) {
-    // every answer waits until what it announces is listable with endTime = the collector's now,
-    // and has been pushed to the webhooks subscribed (each notification answered, or given up)
+    // every answer waits until the replay has started (a deferred start: tick 0 is published by
+    // start(), so an early read or acknowledgement must not see it empty and move on), until what it
+    // announces is listable with endTime = the collector's now, and has been pushed to the webhooks
+    // subscribed (each notification answered, or given up)
     api.get('/enumbench/lockstep', async (_req, res) => {
+      await started.promise;
       await replay.listable();
       await webhooks.settled();
       lockstep.noteRead(wallNow());
@@ -283,6 +305,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
         res.status(400).json({ error: 'bad_request', message: 'POST {"tick": <the tick you acknowledge>}' });
         return;
       }
+      await started.promise;
       // what the detector sent before this acknowledgement belongs to this tick: its stdout lines
       // already in the pipe are read first (the next turn of the event loop), and alert POSTs that
       // have begun arriving are taken first
@@ -340,7 +363,17 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
   api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));
   api.use('/api', apiNotFound);
-  api.use(loginRouter({ identity, key, loginBase: () => urls.login }));
+  let tokensIssued = 0;
+  const login = loginRouter({
+    identity,
+    key,
+    loginBase: () => urls.login,
+    onIssued: () => {
+      tokensIssued++;
+    },
+  });
+  // the API's own name (manage.office.com) serves only the API; by address, both
+  api.use((req, res, next) => (serviceOf(req) === 'management' ? next() : login(req, res, next)));
   api.use((req, res) => {
     strays.wrongUrl.count++;
     if (strays.wrongUrl.sample.length < 10) strays.wrongUrl.sample.push(`${req.method} ${req.path}`);
@@ -352,14 +385,74 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   });
   jsonErrors(api);
 
+  // login.microsoftonline.com: the login endpoints only, Entra's error format
+  const loginApp = express();
+  loginApp.disable('x-powered-by');
+  loginApp.set('etag', false);
+  loginApp.set('query parser', 'simple');
+  loginApp.use(track);
+  loginApp.use(login);
+  loginApp.use((req, res) => {
+    strays.wrongUrl.count++;
+    if (strays.wrongUrl.sample.length < 10) strays.wrongUrl.sample.push(`${req.method} ${req.hostname}${req.path}`);
+    res.status(404).json({
+      error: 'not_found',
+      error_description: `No endpoint at ${req.method} ${req.path} on the login service (the Management Activity API is at ${urls.management})`,
+    });
+  });
+  jsonErrors(loginApp);
+
   // diagnostic-settings storage
   const storage = express();
   storage.disable('x-powered-by');
   storage.set('etag', false);
   storage.set('query parser', 'simple');
   storage.use(track);
-  storage.use(storageRouter({ identity, store: blobs, faults, ledger, serviceUrl: () => urls.diagnostics }));
-  jsonErrors(storage);
+  storage.use(
+    storageRouter({
+      identity,
+      store: blobs,
+      faults,
+      ledger,
+      serviceUrl: () => urls.diagnostics,
+      key,
+      loginBase: () => urls.login,
+      dataRole: opts.storageRole ?? 'reader',
+    }),
+  );
+  // whatever escapes a storage route is answered as the storage service answers: XML, never JSON
+  storage.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    if (res.headersSent) {
+      res.socket?.destroy();
+      return;
+    }
+    const status = (err as { status?: number })?.status;
+    const head = req.method === 'HEAD';
+    if (status !== undefined && status >= 400 && status < 500)
+      storageError(res, 400, 'InvalidUri', 'The requested URI does not represent any resource on the server.', head);
+    else
+      storageError(
+        res,
+        500,
+        'InternalError',
+        'The server encountered an internal error. Please retry the request.',
+        head,
+      );
+  });
+
+  // one listener, every name: each request goes to the service named by its Host (or TLS SNI)
+  const publicHosts = (): PublicHosts => ({
+    login: hostOf(urls.login),
+    management: hostOf(urls.management),
+    storage: hostOf(urls.diagnostics),
+  });
+  const serviceOf = (req: http.IncomingMessage) => serviceFor(requestHostname(req), publicHosts());
+  const front: http.RequestListener = (req, res) => {
+    const s = serviceOf(req);
+    if (s === 'storage') storage(req, res);
+    else if (s === 'login') loginApp(req, res);
+    else api(req, res);
+  };
 
   // bench-only
   const bench = express();
@@ -407,7 +500,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const servers: http.Server[] = [];
   const listening = { api: '', storage: '', bench: '' };
   try {
-    const apiServer = await listen(api, host, opts.port ?? 0, opts.tls);
+    const apiServer = await listen(front, host, opts.port ?? 0, opts.tls);
     servers.push(apiServer);
     const storageServer = await listen(
       storage,
@@ -422,10 +515,13 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     listening.api = apiBase;
     listening.storage = baseUrl(storageServer, host, Boolean(opts.tls));
     listening.bench = baseUrl(benchServer, host, false);
-    urls.login = (opts.publicUrls?.login ?? apiBase).replace(/\/+$/, '');
-    urls.management = (opts.publicUrls?.management ?? apiBase).replace(/\/+$/, '');
+    const derived = derivePublicUrls(opts.publicUrls?.management ?? apiBase, identity.storageAccount);
+    urls.login = (opts.publicUrls?.login ?? derived.login).replace(/\/+$/, '');
+    urls.management = derived.management;
     urls.diagnostics = (
-      opts.publicUrls?.diagnostics ?? `${baseUrl(storageServer, host, Boolean(opts.tls))}/${identity.storageAccount}`
+      opts.publicUrls?.diagnostics ??
+      derived.diagnostics ??
+      `${baseUrl(storageServer, host, Boolean(opts.tls))}/${identity.storageAccount}`
     ).replace(/\/+$/, '');
     urls.clock = `${urls.management}/enumbench/clock`;
     urls.lockstep = lockstep ? `${urls.management}/enumbench/lockstep` : '';
@@ -438,14 +534,17 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     throw e;
   }
   const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  urls.diagnosticsSas = new URLSearchParams({
+  const sasFields = {
     sv: '2022-11-02',
     ss: 'b',
     srt: 'sco',
     sp: 'rl',
     se: expiry,
     spr: opts.tls ? 'https' : 'https,http',
-    sig: identity.sasSignature,
+  };
+  urls.diagnosticsSas = new URLSearchParams({
+    ...sasFields,
+    sig: accountSasSignature(identity.storageAccount, identity.storageKey, sasFields),
   }).toString();
 
   urls.diagnosticsConnectionString = `DefaultEndpointsProtocol=${opts.tls ? 'https' : 'http'};AccountName=${identity.storageAccount};AccountKey=${identity.storageKey};BlobEndpoint=${urls.diagnostics};`;
@@ -484,12 +583,12 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   }, 60_000);
   pruneTimer.unref();
 
-  let started = false;
   const start = () => {
-    if (started) return;
-    started = true;
+    if (started.done) return;
+    started.done = true;
     if (lockstep) lockstep.begin();
     else replay.start();
+    started.resolve();
   };
   if (!opts.deferStart) start();
 
@@ -522,6 +621,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     faultReport: () => faults.report(),
     ...(lockstep ? { lockstepState: () => lockstep.state(), lockstepReadAt: () => lockstep.readAt() } : {}),
     traffic: () => ({ ...traffic }),
+    tokensIssued: () => tokensIssued,
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },
       benchRefused: strays.benchRefused,

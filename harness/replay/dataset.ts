@@ -102,14 +102,20 @@ function parseDelivery(path: string, lineNo: number, bytes: Buffer): DeliveryEnt
   return e;
 }
 
-/** The tenant, from the first record of the first source file that names one. */
-function findTenant(dir: string): string | undefined {
+/**
+ * The tenant, from the first record of the first source file that names one, and its domain: the
+ * most frequent domain of the user principal names in the first lines of each source (the
+ * dataset's manifest names neither; docs/mock.md "Login").
+ */
+function findTenant(dir: string): { tenantId?: string; domain?: string } {
+  let tenantId: string | undefined;
+  const domains = new Map<string, number>();
   for (const source of SOURCE_IDS) {
     const p = join(dir, SOURCES[source].file);
     if (!existsSync(p)) continue;
     const r = new LineReader(p);
     try {
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 200; i++) {
         const line = r.next();
         if (!line) break;
         let obj: unknown;
@@ -119,13 +125,24 @@ function findTenant(dir: string): string | undefined {
           throw userError('E_DATASET', `${p}:${line.lineNo}: not valid JSON (${(e as Error).message})`);
         }
         const t = getPath(obj, 'OrganizationId') ?? getPath(obj, 'tenantId') ?? getPath(obj, 'properties.tenantId');
-        if (typeof t === 'string' && /^[0-9a-f-]{36}$/i.test(t)) return t.toLowerCase();
+        if (tenantId === undefined && typeof t === 'string' && /^[0-9a-f-]{36}$/i.test(t)) tenantId = t.toLowerCase();
+        const upn = getPath(obj, 'UserId') ?? getPath(obj, 'properties.userPrincipalName');
+        const d = typeof upn === 'string' ? /@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(upn)?.[1] : undefined;
+        if (d) domains.set(d.toLowerCase(), (domains.get(d.toLowerCase()) ?? 0) + 1);
       }
     } finally {
       r.close();
     }
   }
-  return undefined;
+  let domain: string | undefined;
+  let best = 0;
+  for (const [d, n] of [...domains].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (n > best) {
+      best = n;
+      domain = d;
+    }
+  }
+  return { ...(tenantId ? { tenantId } : {}), ...(domain ? { domain } : {}) };
 }
 
 interface Schedule {
@@ -170,6 +187,7 @@ export function loadDataset(dir: string): LoadedDataset {
       throw userError('E_DATASET', `${deliveryPath}: delivers ${s} records, but ${SOURCES[s].file} is missing`);
   }
   const first = d.first ?? Date.parse(manifest.window.start);
+  const tenant = findTenant(dir);
   return {
     manifest,
     dir,
@@ -177,9 +195,9 @@ export function loadDataset(dir: string): LoadedDataset {
     deliveryCount: d.count,
     deliveryCounts: d.deliveryCounts,
     contentTypes: d.contentTypes,
-    tenantId: findTenant(dir) ?? '00000000-0000-0000-0000-000000000000',
+    tenantId: tenant.tenantId ?? '00000000-0000-0000-0000-000000000000',
     seed: manifest.seed,
-    domain: undefined,
+    domain: tenant.domain,
     simStart: first,
     simEnd: d.last ?? first,
     blobEnd: d.blobEnd,

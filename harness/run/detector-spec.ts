@@ -36,20 +36,6 @@ const EXAMPLE: Record<ProgramKind, string> = {
 export const SPEC_FORMS =
   'builtin:NAME, module:./file.js, kql:rule.kql, sigma:rules.yml, process:"CMD ARGS", webhook:"CMD ARGS" or stdio:"CMD ARGS"';
 
-/** `--detector-options`: a JSON object, or nothing (`{}`) */
-export function parseDetectorOptions(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new EnumbenchError('E_OPTION', `--detector-options: not a JSON object (${(e as Error).message})`, {
-      hint: `e.g. --detector-options '{"window":"1h"}'`,
-    });
-  }
-}
-
 /**
  * Read a detector spec. `process:`, `webhook:` and `stdio:` take a shell command line; quotes
  * around it (as a shell leaves them when the whole argument was quoted) are removed. Other specs

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { Truth } from '../../src/core/truth.js';
-import type { Report } from '../../src/report/model.js';
-import { runReplay } from '../../src/report/replay.js';
+import type { Report, SeedDetail } from '../../src/report/model.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
@@ -23,6 +22,7 @@ import { parseDetectorSpec, resolveDetector } from './detector-spec.js';
 import { startDetectorThread, type ThreadedDetector } from './detector-thread.js';
 import { type ExternalRun, type ExternalRunOptions, runExternalOnDataset, stderrFileFor } from './external-run.js';
 import { type Baseline, type ExpectGates, gateScenario } from './gate.js';
+import { defaultRunSettings, runReplayLine } from './run-settings.js';
 
 /** How detectors that are separate programs are run (process:, webhook:): everything but the dataset and command. */
 export type ExternalSettings = Omit<
@@ -67,6 +67,8 @@ export interface RunDatasetsOptions {
   onExternalRun?: (dir: string, run: ExternalRun) => void;
   /** lockstep replays (in-process and stdio: detectors): called as a dataset's replay starts and advances */
   onReplay?: (e: { dataset: string; done?: number; records?: number; simTime?: number; end?: true }) => void;
+  /** how a dataset is named in problems (default: its directory; `run` names a dataset it does not keep `<scenario>/seed-<n>`) */
+  datasetLabel?: (dir: string) => string;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
   replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
@@ -112,15 +114,32 @@ export function datasetSubjects(dirs: readonly string[]): BaselineSubject[] {
   return [...byName.entries()].map(([name, g]) => ({ name, ...g }));
 }
 
+/** What the HTML report draws of one seed's run (its own figures, timeline counts, who each campaign was). */
+function seedDetail(run: DatasetRun): SeedDetail {
+  return {
+    seed: run.truth.seed,
+    metrics: run.card.metrics,
+    activity: run.activity,
+    campaigns: run.truth.campaigns.map((c) => ({
+      id: c.id,
+      principals: c.principals,
+      sessions: c.sessions,
+      ips: c.ips,
+    })),
+    collected: run.truth.sources,
+  };
+}
+
 /** Detectors whose thread is kept from one dataset to the next (their state lives in the detector object). */
 const RENEWABLE = ['kql', 'sigma'];
 
 export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
   // a baseline of another scenario or seed set is refused before the detector runs
   if (o.baseline) assertBaselineFits(o.baseline.summary, datasetSubjects(o.datasets), o.baseline.file);
-  const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[] }>();
+  const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[]; seeds: SeedDetail[] }>();
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
+  const label = o.datasetLabel ?? ((dir: string) => dir);
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
   // kql: and sigma: keep their thread from one dataset to the next, with a fresh detector
@@ -221,18 +240,19 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       if (f) {
         const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
         detectorFailures.push(
-          `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
+          `${label(dir)}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
         );
       }
       for (const m of run.lockstep.malformed.slice(0, 20)) {
         problems.push(
-          `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+          `${label(dir)}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
         );
       }
-      if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
+      if (malformedCount > 20) problems.push(`${label(dir)}: … ${malformedCount - 20} more malformed alert(s)`);
       const scenarioName = run.truth.scenario.name;
       alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
-      const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
+      const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [], seeds: [] };
+      group.seeds.push(seedDetail(run));
       group.cards.push(run.card);
       group.truths.push(run.truth);
       group.dirs.push(dir);
@@ -244,7 +264,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   }
   const scenarios = [...byScenario.entries()].map(([name, g]) => {
     const truth = g.truths[0] as Truth;
-    return gateScenario({
+    const gated = gateScenario({
       name,
       cards: g.cards,
       expect: o.expectFor ? o.expectFor(name, g.dirs) : null,
@@ -252,8 +272,9 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       baseline: o.baseline ?? null,
       replay: o.replayFor
         ? o.replayFor(name, g.dirs, truth)
-        : runReplay({ scenarios: g.dirs, seed: truth.seed, detector: o.detector }),
+        : `${runReplayLine(defaultRunSettings(g.dirs, o.detector))}  # seed ${truth.seed}`,
     });
+    return { ...gated, details: { detector: o.detector, seeds: g.seeds } };
   });
   return {
     report: {

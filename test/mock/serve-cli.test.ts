@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseFaults } from '../../harness/cli/commands/serve.js';
 import type { CliIO } from '../../harness/cli/io.js';
 import { runCli } from '../../harness/cli/program.js';
+import { parseFaults } from '../../harness/mock/fault-spec.js';
 import { buildFixture, writeDataset } from '../helpers/dataset.js';
 import { tempDir } from '../helpers/tmp.js';
 

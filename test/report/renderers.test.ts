@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildSummary,
+  commandLine,
   type Report,
   renderConsole,
   renderJUnit,
   renderMarkdown,
   renderSummaryJson,
   reportOutcome,
-  runReplay,
   shellQuote,
   verdictText,
 } from '../../src/report/index.js';
@@ -64,7 +64,7 @@ function makeReport(): Report {
           { origin: 'expect', from: 'scenarios/unit.yaml', count: 6 },
           { origin: 'builtin', from: 'enumbench', count: 1, note: 'no leaks' },
         ],
-        replay: runReplay({ scenarios: ['scenarios/unit.yaml'], seed: 1089, detector: 'builtin:volume' }),
+        replay: 'enumbench run scenarios/unit.yaml --seed 1089 --detector builtin:volume',
       },
     ],
     problems: ['alerts.jsonl:7: unknown field "severty"'],
@@ -183,7 +183,7 @@ describe('renderers', () => {
               note: 'expect sha256 0123456789ab',
             },
           ],
-          replay: runReplay({ scenarios: ['scenarios/unit.yaml'], seed: 1089, seeds: 3, detector: 'builtin:volume' }),
+          replay: 'enumbench run scenarios/unit.yaml --seed 1089 --seeds 3 --detector builtin:volume',
         },
       ],
       problems: [],
@@ -196,8 +196,8 @@ describe('renderers', () => {
   it('replay commands quote what a shell would split', () => {
     expect(shellQuote('builtin:volume')).toBe('builtin:volume');
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(runReplay({ scenarios: ['a b.yaml'], seed: 1, seeds: 20, thresholds: ['recall>=1'] })).toBe(
-      "enumbench run 'a b.yaml' --seed 1 --seeds 20 --threshold 'recall>=1'",
+    expect(commandLine(['enumbench', 'run', 'a b.yaml', '--threshold', 'recall>=1'])).toBe(
+      "enumbench run 'a b.yaml' --threshold 'recall>=1'",
     );
   });
 });

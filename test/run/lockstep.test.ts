@@ -3,7 +3,7 @@ import { createVolumeDetector } from '../../detectors/volume/index.js';
 import { availabilityOrder, joinDelivery, type ReplayItem, runLockstep } from '../../harness/run/lockstep.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
-import { renderSummaryJson, runReplay } from '../../src/report/index.js';
+import { renderSummaryJson } from '../../src/report/index.js';
 import { formatAlertsJsonl, parseAlertsText, scoreRun } from '../../src/scoring/index.js';
 import { builtinVerdicts } from '../../src/thresholds/index.js';
 import { buildSynthetic, T0 } from './synthetic.js';
@@ -146,7 +146,7 @@ describe('builtin:volume in lockstep, scored', () => {
           card,
           verdicts: builtinVerdicts(card),
           gates: [],
-          replay: runReplay({ scenarios: ['synthetic.yaml'], seed: ds.truth.seed, detector: 'builtin:volume' }),
+          replay: `enumbench run synthetic.yaml --seed ${ds.truth.seed} --detector builtin:volume`,
         },
       ],
       problems: [],

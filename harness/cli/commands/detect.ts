@@ -7,8 +7,9 @@
 import { detectOutside } from '../../../detectors/collect/detect.js';
 import { EnumbenchError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
-import { parseDetectorOptions, parseDetectorSpec, resolveDetector } from '../../run/detector-spec.js';
+import { parseDetectorSpec, resolveDetector } from '../../run/detector-spec.js';
 import type { CommandModule } from '../command.js';
+import { detectorOptionsOf } from '../run-options.js';
 
 const NEEDED = [
   'ENUMBENCH_TENANT_ID',
@@ -41,7 +42,7 @@ export const detectCommand: CommandModule = {
           });
         }
         // the name and the options first: a typo is reported before anything else is looked at
-        const detector = await resolveDetector(spec, parseDetectorOptions(opts.detectorOptions), io.cwd);
+        const detector = await resolveDetector(spec, detectorOptionsOf(opts.detectorOptions) ?? {}, io.cwd);
         const missing = NEEDED.filter((k) => !io.env[k]);
         if (missing.length) {
           throw new EnumbenchError('E_ENVIRONMENT', `${missing.join(', ')} not set`, {

@@ -13,6 +13,7 @@ import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { DATASET_FILES } from '../../../src/core/dataset.js';
 import { EnumbenchError, formatDiagnostic, userError } from '../../../src/core/errors.js';
 import { ExitCode } from '../../../src/core/exit-codes.js';
+import { commandLine } from '../../../src/report/index.js';
 import { checkKeyDirReplaceable } from '../../dataset/answer-key.js';
 import { answerKeyDirOf, type GenerateResult, heapLimitFor } from '../../dataset/generate.js';
 import { generateWithJobs, resolveJobs } from '../../dataset/generate-parallel.js';
@@ -194,7 +195,18 @@ export const generateCommand: CommandModule = {
         }
         progress.stop();
         const rate = Math.round(result.records / (result.ms / 1000));
-        const rerun = `enumbench generate ${file} --out ${opts.out}${opts.truthOut !== undefined ? ` --truth-out ${opts.truthOut}` : ''} --seed ${seed}${opts.shard ? ` --shard ${opts.shard.index}/${opts.shard.count}` : ''}${opts.logAnalytics ? ' --log-analytics' : ''}`;
+        const rerun = commandLine([
+          'enumbench',
+          'generate',
+          file,
+          '--out',
+          opts.out,
+          ...(opts.truthOut !== undefined ? ['--truth-out', opts.truthOut] : []),
+          '--seed',
+          String(seed),
+          ...(opts.shard ? ['--shard', `${opts.shard.index}/${opts.shard.count}`] : []),
+          ...(opts.logAnalytics ? ['--log-analytics'] : []),
+        ]);
         if (opts.json) {
           io.out(
             `${JSON.stringify({ ok: true, out: opts.out, truth: result.truthDir, seed, records: result.records, ms: Math.round(result.ms), jobs, manifest: result.manifest, rerun }, null, 2)}\n`,

@@ -19,98 +19,20 @@ import { formatDuration } from '../../../src/scenario/units.js';
 import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
 import { ipNetworksFileFor } from '../../dataset/ip-networks.js';
 import { onInterrupt } from '../../interrupt.js';
-import type { FaultConfig } from '../../mock/faults.js';
+import { parseFaults } from '../../mock/fault-spec.js';
+import { makeIdentity } from '../../mock/identity.js';
 import { startMockServices } from '../../mock/services.js';
+import { loadServeState } from '../../mock/state.js';
 import { unsubscribed, webhookContentTypes } from '../../mock/subscriptions.js';
-import { makeLocalCa } from '../../mock/tls.js';
 import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
 import { DEFAULT_DRAIN_MS, drain, wakeableNap } from '../../run/drain.js';
 import { prepareInputs } from '../../run/run-scenarios.js';
 import type { CommandModule } from '../command.js';
-import { parseSeed, parseWallDuration } from '../counts.js';
+import { parseSeed, parseWallDuration, positiveDuration } from '../counts.js';
 import { JOBS_HELP, parseJobs } from '../jobs.js';
 import { createProgress, PROGRESS_INTERVAL_HELP, parseProgressInterval } from '../progress.js';
-
-function parseDurationMs(s: string, what: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(s.trim());
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms'] : 0;
-  if (!m || !(ms > 0)) {
-    throw userError(
-      'E_FAULTS',
-      `${what}: invalid duration "${s}"`,
-      'a positive duration with a unit: 500ms, 30s, 30m, 2h',
-    );
-  }
-  return ms;
-}
-
-/** Fault kinds; those with `duration` need `kind=rate:duration` (how slow, how late). */
-const FAULT_KINDS = {
-  error: { duration: false },
-  throttle: { duration: false },
-  slow: { duration: true, example: 'slow=0.1:500ms' },
-  truncate: { duration: false },
-  reset: { duration: false },
-  late: { duration: true, example: 'late=0.05:30m' },
-  expired: { duration: false },
-} as const;
-type FaultName = keyof typeof FAULT_KINDS;
-
-/** "error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02,reset=0.01,late=0.05:30m,expired=0.01" */
-export function parseFaults(spec: string): Partial<FaultConfig> {
-  const out: Partial<FaultConfig> = {};
-  const seen = new Set<string>();
-  const kinds = Object.keys(FAULT_KINDS).join(', ');
-  for (const part of spec.split(',').filter((p) => p.trim() !== '')) {
-    const m = /^\s*([a-z]+)=([^:]*)(?::(.*))?$/.exec(part.trim());
-    const kind = m?.[1] as FaultName | undefined;
-    const info = kind !== undefined && Object.hasOwn(FAULT_KINDS, kind) ? FAULT_KINDS[kind] : undefined;
-    if (!m || !info || kind === undefined) {
-      throw userError('E_FAULTS', `invalid fault "${part}"`, `write kind=rate, kind one of ${kinds}`);
-    }
-    const rate = /^\d+(?:\.\d+)?$/.test((m[2] as string).trim()) ? Number(m[2]) : Number.NaN;
-    if (!(rate >= 0 && rate <= 1)) {
-      throw userError('E_FAULTS', `invalid fault "${part}": the rate must be a number 0..1`, `e.g. ${kind}=0.05`);
-    }
-    if (seen.has(kind)) throw userError('E_FAULTS', `invalid faults: ${kind} is given twice`, 'give each kind once');
-    seen.add(kind);
-    const duration = m[3];
-    if ('example' in info && duration === undefined) {
-      throw userError('E_FAULTS', `invalid fault "${part}": ${kind} needs a duration`, `write it as ${info.example}`);
-    }
-    if (!('example' in info) && duration !== undefined) {
-      throw userError('E_FAULTS', `invalid fault "${part}": ${kind} takes no duration`, `write ${kind}=${m[2]}`);
-    }
-    switch (kind) {
-      case 'error':
-        out.errorRate = rate;
-        break;
-      case 'throttle':
-        out.throttleRate = rate;
-        break;
-      case 'slow':
-        out.slowRate = rate;
-        out.slowMs = parseDurationMs(duration as string, `fault "${part}"`);
-        break;
-      case 'truncate':
-        out.truncateRate = rate;
-        break;
-      case 'reset':
-        out.resetRate = rate;
-        break;
-      case 'late':
-        out.lateBlobRate = rate;
-        out.lateMs = parseDurationMs(duration as string, `fault "${part}"`);
-        break;
-      case 'expired':
-        out.expiredRate = rate;
-        break;
-    }
-  }
-  return out;
-}
 
 /** `--exit-when-done`: once everything is collected, serve until no request came for this long (wall ms) */
 const QUIET_MS = 1000;
@@ -130,7 +52,23 @@ export const serveCommand: CommandModule = {
       .option('--port <port>', 'API port; the storage feed uses port+1 and the bench port+2 (0: any free ports)', '0')
       .option('--https', 'serve HTTPS with a locally generated CA (see docs/mock.md)')
       .option('--ca-out <file>', 'with --https: write the CA certificate here', 'enumbench-ca.pem')
-      .option('--public-url <url>', 'the base URL collectors use for login and the API (host mapping)')
+      .option(
+        '--public-url <url>',
+        'the base URL collectors use for the API (host mapping); https://manage.office.com also puts login and storage on their Microsoft names',
+      )
+      .option(
+        '--state-dir <dir>',
+        'where the signing key, client secret and certificates are kept between runs (default <--out>/serve-state/<scenario>/seed-<n>)',
+      )
+      .addOption(
+        new Option(
+          '--storage-role <role>',
+          "the app's data role on the storage account, for Entra tokens: reader (Storage Blob Data Reader) or none (403 AuthorizationPermissionMismatch)",
+        )
+          .choices(['reader', 'none'] as const)
+          .default('reader' as const),
+      )
+      .option('--rotate-keys', 'make a new signing key, client secret and certificates (cached tokens stop working)')
       .option('--faults <spec>', 'fault injection, e.g. error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02')
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
@@ -170,7 +108,7 @@ export const serveCommand: CommandModule = {
           throw userError('E_PAGE_SIZE', `invalid --page-size ${opts.pageSize}`, 'an integer 1..10000');
         const speed = parseSpeed(opts.speed);
         const faults = opts.faults ? parseFaults(opts.faults) : undefined;
-        const lockstepTickMs = parseDurationMs(opts.tick, '--tick');
+        const lockstepTickMs = positiveDuration('--tick', opts.tick);
         // a ready file left by an earlier serve must not be taken for this one's
         const readyFile = opts.readyFile !== undefined ? resolve(io.cwd, opts.readyFile) : undefined;
         if (readyFile) rmSync(readyFile, { force: true });
@@ -223,18 +161,40 @@ export const serveCommand: CommandModule = {
           refuseAnswerKeyInside(path, input);
         }
         const publication = loadDataset(dir);
+        // keys and certificates survive a restart: tokens cached by a collector stay valid
+        const stateDir = opts.stateDir
+          ? resolve(io.cwd, opts.stateDir)
+          : join(
+              resolve(io.cwd, opts.out),
+              'serve-state',
+              publication.manifest.scenario.name.replace(/[^A-Za-z0-9._-]/g, '_'),
+              `seed-${publication.seed}`,
+            );
+        const state = loadServeState(stateDir, {
+          seededSecret: makeIdentity(publication.seed, publication.tenantId, publication.domain).clientSecret,
+          https: opts.https === true,
+          rotate: opts.rotateKeys === true,
+          now: new Date(wallNow()),
+        });
+        io.err(
+          state.made.length === 0
+            ? `keys and certificates reused from ${relative(io.cwd, stateDir) || '.'}\n`
+            : `${state.made.join(', ')} made${opts.rotateKeys ? ' (--rotate-keys)' : ''}, kept in ${relative(io.cwd, stateDir) || '.'}\n`,
+        );
         let tls: { cert: string; key: string; ca: string } | undefined;
         let caPath: string | undefined;
-        if (opts.https) {
-          const ca = makeLocalCa(undefined, new Date(wallNow()));
+        if (opts.https && state.tls) {
           caPath = resolve(io.cwd, opts.caOut);
-          writeFileSync(caPath, ca.caCert);
-          tls = { cert: ca.cert, key: ca.key, ca: ca.caCert };
+          writeFileSync(caPath, state.tls.caCert);
+          tls = { cert: state.tls.cert, key: state.tls.key, ca: state.tls.caCert };
         }
         const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
         const svc = await startMockServices({
           publication,
           speed,
+          signingKey: state.signingKey,
+          clientSecret: state.clientSecret,
+          storageRole: opts.storageRole,
           host: opts.host,
           port,
           pageSize,
@@ -280,7 +240,7 @@ export const serveCommand: CommandModule = {
               `  bench only (ledger; never give to a detector)        ${svc.urls.bench}/bench/ledger  token ${svc.identity.benchToken}`,
               ...(caPath ? [`  CA certificate                                       ${caPath}`] : []),
               '',
-              `  tenant id      ${t}`,
+              `  tenant id      ${t}${svc.identity.tenantNames.length > 0 ? `  (or ${svc.identity.tenantNames.join(', ')})` : ''}`,
               `  client id      ${env.ENUMBENCH_CLIENT_ID}`,
               `  client secret  ${env.ENUMBENCH_CLIENT_SECRET}`,
               '',

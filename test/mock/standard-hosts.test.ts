@@ -1,0 +1,60 @@
+// @module-tag slow
+/**
+ * Conformance on Microsoft's own names (docs/mock.md "Collectors that cannot change their URLs"):
+ * one HTTPS listener answers login.microsoftonline.com, manage.office.com and
+ * <account>.blob.core.windows.net, each with its own routes and errors. Unmodified clients run in
+ * a child process whose name resolution the test controls (fixtures/map-hosts.mjs: the names and
+ * port 443 lead to the mock's loopback port; no hosts file is touched).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MockServices } from '../../harness/mock/services.js';
+import { TENANT } from '../helpers/dataset.js';
+import { runMapped, startOnStandardNames } from '../helpers/standard-hosts.js';
+
+let svc: MockServices | undefined;
+afterEach(async () => {
+  await svc?.close();
+  svc = undefined;
+});
+
+describe('one listener, every Microsoft name', () => {
+  it('serves login, the API and storage on their own names, each answering in its own format', async () => {
+    const started = await startOnStandardNames();
+    svc = started.svc;
+    // the printed URLs are Microsoft's
+    expect(svc.urls.login).toBe('https://login.microsoftonline.com');
+    expect(svc.urls.management).toBe('https://manage.office.com');
+    expect(svc.urls.diagnostics).toBe(`https://${svc.identity.storageAccount}.blob.core.windows.net`);
+    const out = JSON.parse(
+      await runMapped(svc, started.caFile, 'standard-hosts.mjs', {
+        tenantId: TENANT,
+        tenantName: 'contoso.onmicrosoft.com',
+        clientId: svc.identity.clientId,
+        clientSecret: svc.identity.clientSecret,
+        account: svc.identity.storageAccount,
+        sas: svc.urls.diagnosticsSas,
+      }),
+    );
+    // MSAL with the tenant's domain as authority (found in the dataset directory's records)
+    expect(out.claims.tid).toBe(TENANT);
+    expect(out.claims.aud).toBe('https://manage.office.com');
+    expect(out.list).toEqual({ status: 200, body: '[]' });
+    // login metadata names the login host, never the API's
+    expect(out.openid.token_endpoint).toBe(`https://login.microsoftonline.com/${TENANT}/oauth2/v2.0/token`);
+    expect(out.openid.issuer).toBe(`https://login.microsoftonline.com/${TENANT}/v2.0`);
+    // the API's name does not hand out tokens; the login name does not serve the API
+    expect(out.tokenAtApi.status).toBe(404);
+    expect(out.tokenAtApi.body).not.toContain('access_token');
+    expect(out.apiAtLogin.status).toBe(404);
+    expect(out.apiAtLogin.body).not.toContain('[]');
+    // storage answers as storage: XML with x-ms-error-code, never a JSON 404 of another service
+    expect(out.storageMissing.status).toBe(404);
+    expect(out.storageMissing.code).toBe('ContainerNotFound');
+    expect(out.storageMissing.body).toContain('<Code>ContainerNotFound</Code>');
+    expect(out.storageAtRoot.type).toContain('application/xml');
+    expect(out.storageAtRoot.body).toMatch(/^\uFEFF?<\?xml/);
+    // @azure/storage-blob reads every line on the account's own name
+    expect(out.containers.length).toBeGreaterThan(0);
+    expect(out.lines).toBe(started.lines);
+  });
+});
