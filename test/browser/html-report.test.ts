@@ -115,6 +115,7 @@ describe('the HTML report in Chromium', () => {
     for (const { key, value } of shown)
       expect(value === 'null' ? null : Number(value), key).toBe(s.metrics[key]?.value ?? null);
     // what a person reads: recall as k/n, the verdict line, every threshold, the replay command
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a person sees
     const text = await page.innerText('main');
     const recall = s.metrics.recall;
     expect(text).toContain(`${recall.k}/${recall.n}`);
