@@ -1,5 +1,6 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { baselineBenchmark } from './baseline.js';
+import { datasetCompressionBenchmark } from './dataset-compression.js';
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { htmlReportBenchmark } from './html-report.js';
@@ -31,5 +32,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   detectorThreadBenchmark,
   kqlScheduleBenchmark,
   htmlReportBenchmark,
+  datasetCompressionBenchmark,
   baselineBenchmark,
 ];
