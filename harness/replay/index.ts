@@ -2,7 +2,7 @@ export * from './blobs.js';
 export * from './clock.js';
 export * from './dataset.js';
 export * from './line-reader.js';
-export * from './lockstep.js';
+export * from './http-lockstep.js';
 export * from './plan.js';
 export * from './publication.js';
 export * from './rebase.js';
