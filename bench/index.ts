@@ -1,6 +1,7 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
+import { htmlReportBenchmark } from './html-report.js';
 import { kqlScheduleBenchmark } from './kql-schedule.js';
 import { mockDeliveryBenchmark } from './mock-delivery.js';
 import { processRunBenchmark } from './process-run.js';
@@ -28,4 +29,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   runMemoryBenchmark,
   detectorThreadBenchmark,
   kqlScheduleBenchmark,
+  htmlReportBenchmark,
 ];

@@ -11,12 +11,12 @@ import { EnumbenchError, type ErrorCode } from '../src/core/errors.js';
 import { throwIfInterrupted } from './interrupt.js';
 
 /** Write `text` to `path` atomically (temporary sibling, then rename). */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string, mode?: number): void {
   // an interrupted command writes no output (harness/interrupt.ts)
   throwIfInterrupted();
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, mode !== undefined ? { mode } : {});
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -405,164 +405,216 @@ interface UserState {
   rawToken: Token | null;
 }
 
-function* userStream(
-  env: GenEnv,
-  user: User,
-  rng: Rng,
-  label: Label,
-  intensity: number,
-  adminDuties: boolean,
-  imp: Imperfection,
-): Generator<StreamItem> {
-  const w = env.world;
-  const s = env.scenario;
-  const kit = env.kit;
-  const tzOff = w.tzOffsets.get(user.timezone);
-  const bh = s.tenant.businessHours;
-  const st: UserState = {
-    tokens: CLIENT_APPS.map(() => null),
-    lastEpoch: [-1, -1],
-    recordId: user.adminHost?.recordBase ?? 0,
-    exoSession: '',
-    exoProcess: 0,
-    rawToken: null,
-  };
-  const computer = user.devices[0] ?? null;
-  const registeredPhone = user.devices.find((d) => d.kind === 'mobile') ?? null;
+/** Where an event happens: the device, its network and address. */
+interface EventPlace {
+  device: Device;
+  /** the device when registered (its id in the records), else null */
+  registered: Device | null;
+  net: NetworkPoint;
+  ip: string;
+  /** the user's personal laptop */
+  personal: boolean;
+  /** a browser on the work computer that does not pass the device's identity */
+  bare: boolean;
+}
+
+/**
+ * One user's activity, day by day: each day's events are planned (work hours, apps, phone, admin
+ * duties, scripts, the day's imperfections) into an event buffer, then built into records in time
+ * order. The user's state (tokens, sessions, the admin host's counters) lives across days.
+ */
+class UserStream {
+  private readonly w: World;
+  private readonly kit: GenEnv['kit'];
+  private readonly tzOff: Int16Array | undefined;
+  private readonly bh: GenEnv['scenario']['tenant']['businessHours'];
+  private readonly st: UserState;
+  private readonly computer: Device | null;
+  private readonly phone: Device | null;
   // the user's standing habits and the day's imperfections draw from their own forks, so adding
   // them left every other event of the day as it was
-  const traits: UserTraits = userTraits(user, rng.fork('traits'), imp, registeredPhone !== null);
-  const phone = registeredPhone ?? traits.personalPhone;
-  const rawHttp: RawHttpClient | null = rawHttpClient(user, rng.fork('raw-http'), imp);
-  const failRng = rng.fork('failures');
-  /** every sign-in of the user: the MFA policy's exclusion (singleFactorShare) goes with each one */
-  const signIn = (r: Rng, lb: Label, spec: SignInSpec) =>
-    kit.signIn(r, lb, traits.mfaExempt ? { ...spec, mfaExempt: true } : spec);
+  private readonly traits: UserTraits;
+  private readonly rawHttp: RawHttpClient | null;
+  private readonly failRng: Rng;
+  private readonly spfxRng: Rng;
+  private readonly rawRng: Rng;
+  private readonly isExoAdmin: boolean;
+  private readonly isUserAdmin: boolean;
+  private readonly sids = new Map<number, string>();
+  private readonly evs = new EvBuf();
+  /** the records of the event being built */
+  private readonly built: LabelledRecord[] = [];
   /** where the computer egresses today when not in the office (VPN, jump box, Tor, travel), else home */
-  let away: NetworkPoint | null = null;
-  const isExoAdmin = user.roles.some((r) => r.name === 'Exchange Administrator' || r.name === 'Global Administrator');
-  const isUserAdmin = user.roles.some(
-    (r) =>
-      r.name === 'Helpdesk Administrator' ||
-      r.name === 'User Administrator' ||
-      r.name === 'Global Administrator' ||
-      r.name === 'Authentication Administrator',
-  );
-  const sids = new Map<number, string>();
-  const sidFor = (device: number, epoch: number): string => {
-    const k = epoch * 8 + device;
-    let sid = sids.get(k);
-    if (sid === undefined) {
-      sid = sessionIdFor(w, user, device, epoch);
-      sids.set(k, sid);
-    }
-    return sid;
-  };
-  const evs = new EvBuf();
-  const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
-  const spfxRng = rng.fork('spfx');
-  const rawRng = rng.fork('raw-run');
-  const built: LabelledRecord[] = [];
+  private away: NetworkPoint | null = null;
 
-  for (let d = 0; d < w.days; d++) {
-    const dayUtc = w.day0 + d * DAY;
-    if (dayUtc + 2 * DAY <= env.from) continue;
-    if (dayUtc - DAY >= env.to) break;
-    const off = (tzOff?.[d] ?? 0) * MINUTE;
+  constructor(
+    private readonly env: GenEnv,
+    private readonly user: User,
+    private readonly rng: Rng,
+    private readonly label: Label,
+    private readonly intensity: number,
+    private readonly adminDuties: boolean,
+    private readonly imp: Imperfection,
+  ) {
+    this.w = env.world;
+    this.kit = env.kit;
+    this.tzOff = this.w.tzOffsets.get(user.timezone);
+    this.bh = env.scenario.tenant.businessHours;
+    this.st = {
+      tokens: CLIENT_APPS.map(() => null),
+      lastEpoch: [-1, -1],
+      recordId: user.adminHost?.recordBase ?? 0,
+      exoSession: '',
+      exoProcess: 0,
+      rawToken: null,
+    };
+    this.computer = user.devices[0] ?? null;
+    const registeredPhone = user.devices.find((d) => d.kind === 'mobile') ?? null;
+    this.traits = userTraits(user, rng.fork('traits'), imp, registeredPhone !== null);
+    this.phone = registeredPhone ?? this.traits.personalPhone;
+    this.rawHttp = rawHttpClient(user, rng.fork('raw-http'), imp);
+    this.failRng = rng.fork('failures');
+    this.isExoAdmin = user.roles.some((r) => r.name === 'Exchange Administrator' || r.name === 'Global Administrator');
+    this.isUserAdmin = user.roles.some(
+      (r) =>
+        r.name === 'Helpdesk Administrator' ||
+        r.name === 'User Administrator' ||
+        r.name === 'Global Administrator' ||
+        r.name === 'Authentication Administrator',
+    );
+    this.spfxRng = rng.fork('spfx');
+    this.rawRng = rng.fork('raw-run');
+  }
+
+  /** every record of the user in the generated window, each announced by its event's time */
+  *records(): Generator<StreamItem> {
+    const { env, w, evs, built } = this;
+    const ev: Ev = { t: 0, k: 0, a: 0, d: 0, x: 0 };
+    for (let d = 0; d < w.days; d++) {
+      const dayUtc = w.day0 + d * DAY;
+      if (dayUtc + 2 * DAY <= env.from) continue;
+      if (dayUtc - DAY >= env.to) break;
+      evs.n = 0;
+      const place = this.planDay(d, dayUtc);
+      if (!evs.n) continue;
+      const keys = evs.sorted();
+      for (let i = 0; i < keys.length; i++) {
+        decode(keys[i] as number, ev);
+        if (ev.t < env.from || ev.t >= env.to) continue;
+        // announce the event's time before building it: the merge builds records just in time
+        yield ev.t;
+        this.buildEvent(this.user, this.st, ev.a === A_SPFX ? this.spfxRng : this.rng, this.label, ev, place);
+        for (let j = 0; j < built.length; j++) yield built[j] as LabelledRecord;
+        built.length = 0;
+      }
+    }
+  }
+
+  /** plans day `d`'s events into the buffer; returns where the computer is (1: the office, 0: away from it) */
+  private planDay(d: number, dayUtc: number): number {
+    const off = (this.tzOff?.[d] ?? 0) * MINUTE;
     const localMidnight = dayUtc - off;
     const weekday = new Date(dayUtc).getUTCDay();
-    const dr = rng.fork(`d${d}`);
-    const workday = bh.days.includes(weekday);
-    evs.n = 0;
+    const dr = this.rng.fork(`d${d}`);
+    const workday = this.bh.days.includes(weekday);
+    this.evs.n = 0;
     const works = workday ? !dr.bool(0.04) : dr.bool(0.05);
     // where the computer is today
     const inOffice =
-      user.office !== null &&
-      (user.workStyle === 'office'
+      this.user.office !== null &&
+      (this.user.workStyle === 'office'
         ? dr.bool(0.9)
-        : user.workStyle === 'hybrid'
+        : this.user.workStyle === 'hybrid'
           ? weekday >= 2 && weekday <= 4 && dr.bool(0.8)
           : false);
     const place = inOffice ? 1 : 0;
-    const xr = rng.fork(`i${d}`);
-    const dayIntensity = intensity * traits.volume;
-    away = null;
+    const xr = this.rng.fork(`i${d}`);
+    const dayIntensity = this.intensity * this.traits.volume;
+    this.away = null;
     if (!inOffice) {
-      if (traits.jumpBox && xr.bool(0.4)) away = traits.jumpBox;
-      else if (traits.vpn && xr.bool(0.35)) away = traits.vpn;
-      else if (traits.tor && xr.bool(0.3)) away = traits.tor;
-      else if (xr.bool(imp.travelShare)) away = travelPoint(user, xr);
+      if (this.traits.jumpBox && xr.bool(0.4)) this.away = this.traits.jumpBox;
+      else if (this.traits.vpn && xr.bool(0.35)) this.away = this.traits.vpn;
+      else if (this.traits.tor && xr.bool(0.3)) this.away = this.traits.tor;
+      else if (xr.bool(this.imp.travelShare)) this.away = travelPoint(this.user, xr);
     }
 
-    if (works && computer && user.kind !== 'sync') {
+    if (works && this.computer && this.user.kind !== 'sync') {
       const start = Math.max(
         localMidnight + 10 * MINUTE,
-        localMidnight + (user.workStart + traits.shiftMin + dr.normal(0, 20)) * MINUTE,
+        localMidnight + (this.user.workStart + this.traits.shiftMin + dr.normal(0, 20)) * MINUTE,
       );
-      const len = workday ? (user.workEnd - user.workStart + dr.normal(0, 30)) * MINUTE : dr.int(30, 150) * MINUTE;
+      const len = workday
+        ? (this.user.workEnd - this.user.workStart + dr.normal(0, 30)) * MINUTE
+        : dr.int(30, 150) * MINUTE;
       const end = Math.min(localMidnight + 23 * HOUR, start + Math.max(30 * MINUTE, len));
       // Teams and Outlook run all day; Office on the web in a few windows
-      planAppWindow(evs, dr, A_TEAMS, 0, start + dr.int(0, 10) * MINUTE, end, dayIntensity);
-      planAppWindow(evs, dr, A_OFFICE, 0, start + dr.int(0, 20) * MINUTE, end, dayIntensity);
+      planAppWindow(this.evs, dr, A_TEAMS, 0, start + dr.int(0, 10) * MINUTE, end, dayIntensity);
+      planAppWindow(this.evs, dr, A_OFFICE, 0, start + dr.int(0, 20) * MINUTE, end, dayIntensity);
       const webWindows = dr.int(0, 3);
       for (let i = 0; i < webWindows; i++) {
         const a = start + dr.float() * (end - start);
-        planAppWindow(evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), dayIntensity);
+        planAppWindow(this.evs, dr, A_OFFICEHOME, 0, a, Math.min(end, a + dr.int(15, 90) * MINUTE), dayIntensity);
       }
       // SharePoint intranet pages whose SPFx web parts call Graph (own RNG fork: adding them left
       // every other event of the day as it was)
-      planIntranet(evs, dr.fork('spfx'), start, end, dayIntensity);
+      planIntranet(this.evs, dr.fork('spfx'), start, end, dayIntensity);
       // first-party service calls on the user's behalf
       let t = start;
       const svcMean = HOUR / (3 * dayIntensity);
       for (;;) {
         t += dr.exponential(svcMean);
         if (t >= end) break;
-        evs.push(t, K_SERVICE, 0, 0, 0);
+        this.evs.push(t, K_SERVICE, 0, 0, 0);
       }
       // legacy Azure AD Graph calls some Office builds still make
-      if (dr.bool(0.25)) evs.push(start + dr.float() * (end - start), K_AADGRAPH, A_OFFICE, 0, 0);
-      if (adminDuties && workday && user.roles.length) {
-        planAdminDay(evs, dr.fork('admin'), start, end, isExoAdmin, isUserAdmin);
-        planPortalBrowsing(evs, xr, start, end);
+      if (dr.bool(0.25)) this.evs.push(start + dr.float() * (end - start), K_AADGRAPH, A_OFFICE, 0, 0);
+      if (this.adminDuties && workday && this.user.roles.length) {
+        planAdminDay(this.evs, dr.fork('admin'), start, end, this.isExoAdmin, this.isUserAdmin);
+        planPortalBrowsing(this.evs, xr, start, end);
       }
       // a Microsoft Graph PowerShell script: an interactive sign-in, then a burst of device-less calls
-      if (traits.scripter && xr.bool(0.3)) planScript(evs, xr, start, end);
+      if (this.traits.scripter && xr.bool(0.3)) planScript(this.evs, xr, start, end);
       // a raw HTTP script (own fork: adding them left every other event of the day as it was)
-      if (rawHttp && workday) planRawHttp(evs, rng.fork(`raw${d}`), start, end);
+      if (this.rawHttp && workday) planRawHttp(this.evs, this.rng.fork(`raw${d}`), start, end);
     }
     // an evening on the personal laptop: Office on the web with no device id
-    if (traits.personalLaptop && user.kind !== 'sync' && xr.bool(0.3)) {
+    if (this.traits.personalLaptop && this.user.kind !== 'sync' && xr.bool(0.3)) {
       const a = localMidnight + (19 + xr.float() * 2.5) * HOUR;
-      planAppWindow(evs, xr, A_OFFICEHOME, 0, a, a + xr.int(10, 40) * MINUTE, dayIntensity, X_PERSONAL);
+      planAppWindow(this.evs, xr, A_OFFICEHOME, 0, a, a + xr.int(10, 40) * MINUTE, dayIntensity, X_PERSONAL);
     }
     // the phone: morning and evening mail checks, lunch
-    if (phone && user.kind !== 'sync' && dr.bool(workday ? 0.8 : 0.5)) {
+    if (this.phone && this.user.kind !== 'sync' && dr.bool(workday ? 0.8 : 0.5)) {
       const bursts = dr.int(1, 3);
       for (let i = 0; i < bursts; i++) {
         const a = localMidnight + dr.pick([7.5, 12.5, 19, 21]) * HOUR + dr.normal(0, 40) * MINUTE;
-        planAppWindow(evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, dayIntensity);
+        planAppWindow(this.evs, dr, A_OUTLOOK_MOBILE, 1, a, a + dr.int(5, 25) * MINUTE, dayIntensity);
       }
     }
     // overnight, every day: the phone refreshes its token and syncs mail in the background
-    if (phone && user.kind !== 'sync' && imp.nightSync) planNightSync(evs, xr.fork('night'), localMidnight);
+    if (this.phone && this.user.kind !== 'sync' && this.imp.nightSync)
+      planNightSync(this.evs, xr.fork('night'), localMidnight);
     // a legacy mail client that keeps trying (and is blocked) around the clock
-    if (traits.legacy && user.kind !== 'sync') {
+    if (this.traits.legacy && this.user.kind !== 'sync') {
       const tries = xr.int(1, 6);
       for (let i = 0; i < tries; i++)
-        evs.push(localMidnight + xr.float() * 23 * HOUR, K_SIGNIN, A_OUTLOOK_MOBILE, 1, X_LEGACY);
+        this.evs.push(localMidnight + xr.float() * 23 * HOUR, K_SIGNIN, A_OUTLOOK_MOBILE, 1, X_LEGACY);
     }
-    if (!evs.n) continue;
-    const keys = evs.sorted();
-    for (let i = 0; i < keys.length; i++) {
-      decode(keys[i] as number, ev);
-      if (ev.t < env.from || ev.t >= env.to) continue;
-      // announce the event's time before building it: the merge builds records just in time
-      yield ev.t;
-      buildEvent(user, st, ev.a === A_SPFX ? spfxRng : rng, label, ev, place);
-      for (let j = 0; j < built.length; j++) yield built[j] as LabelledRecord;
-      built.length = 0;
+    return place;
+  }
+
+  /** every sign-in of the user: the MFA policy's exclusion (singleFactorShare) goes with each one */
+  private signIn(r: Rng, lb: Label, spec: SignInSpec) {
+    return this.kit.signIn(r, lb, this.traits.mfaExempt ? { ...spec, mfaExempt: true } : spec);
+  }
+
+  private sidFor(device: number, epoch: number): string {
+    const k = epoch * 8 + device;
+    let sid = this.sids.get(k);
+    if (sid === undefined) {
+      sid = sessionIdFor(this.w, this.user, device, epoch);
+      this.sids.set(k, sid);
     }
+    return sid;
   }
 
   /**
@@ -574,11 +626,11 @@ function* userStream(
    * while the Graph calls come from the user's browser: one session, two networks, no attack.
    * A token still valid for five minutes is reused.
    */
-  function spfxToken(u: User, st: UserState, r: Rng, lb: Label, t: number, device: Device): void {
+  private spfxToken(u: User, st: UserState, r: Rng, lb: Label, t: number, device: Device): void {
     const cur = st.tokens[A_SPFX];
     if (cur && cur.exp > t + 5 * MINUTE) return;
-    const ms = microsoftPoint(w, r);
-    const res = signIn(r, lb, {
+    const ms = microsoftPoint(this.w, r);
+    const res = this.signIn(r, lb, {
       time: t,
       category: 'NonInteractiveUserSignInLogs',
       user: u,
@@ -592,10 +644,10 @@ function* userStream(
       clientAppUsed: 'Browser',
       method: 'refreshToken',
       mfaInSession: true,
-      sid: sidFor(device.id ? 0 : SID_BARE, sessionEpoch(w, u, 0, t)),
+      sid: this.sidFor(device.id ? 0 : SID_BARE, sessionEpoch(this.w, u, 0, t)),
     });
     st.tokens[A_SPFX] = res.token;
-    for (const x of res.records) built.push(x);
+    for (const x of res.records) this.built.push(x);
   }
 
   /**
@@ -603,10 +655,10 @@ function* userStream(
    * password: Exchange Online as client and resource, no device, blocked by the tenant's "Block
    * legacy authentication" policy (53003) — every hour of the day, for as long as nobody fixes it.
    */
-  function legacyAttempt(u: User, lb: Label, t: number, net: NetworkPoint, ip: string): void {
-    const legacy = traits.legacy;
+  private legacyAttempt(u: User, lb: Label, t: number, net: NetworkPoint, ip: string): void {
+    const legacy = this.traits.legacy;
     if (!legacy) return;
-    const res = signIn(failRng, lb, {
+    const res = this.signIn(this.failRng, lb, {
       time: t,
       category: 'SignInLogs',
       user: u,
@@ -620,18 +672,18 @@ function* userStream(
       clientAppUsed: legacy[0],
       method: 'password',
       mfaInSession: false,
-      sid: sidFor(3, sessionEpoch(w, u, 1, t)),
+      sid: this.sidFor(3, sessionEpoch(this.w, u, 1, t)),
       failWith: 53003,
       legacy: true,
     });
-    for (const x of res.records) built.push(x);
+    for (const x of res.records) this.built.push(x);
   }
 
   /**
    * One delegated Graph GET the user makes on `tok` (a public client): the request's duration is
    * log-normal with the given median and 95th percentile (Rng.logNormal).
    */
-  function delegatedGet(
+  private delegatedGet(
     r: Rng,
     lb: Label,
     u: User,
@@ -644,7 +696,7 @@ function* userStream(
     durMedian: number,
     durHigh: number,
   ): void {
-    const rec = kit.graphRequest(r, lb, {
+    const rec = this.kit.graphRequest(r, lb, {
       time,
       apiVersion: q.v,
       method: 'GET',
@@ -666,7 +718,7 @@ function* userStream(
       deviceId,
       clientAuthMethod: 0,
     });
-    if (rec) built.push(rec);
+    if (rec) this.built.push(rec);
   }
 
   /**
@@ -676,7 +728,7 @@ function* userStream(
    * carries no device id (the tool's own cache, not the broker) [U], and the client sends no
    * client-request-id, so the log repeats the request id (graph-activity.ts GraphClientLibrary).
    */
-  function rawHttpRun(
+  private rawHttpRun(
     u: User,
     st: UserState,
     r: Rng,
@@ -686,11 +738,11 @@ function* userStream(
     ip: string,
     job: number,
   ): void {
-    const client = rawHttp as RawHttpClient;
+    const client = this.rawHttp as RawHttpClient;
     let tok = st.rawToken;
     if (!tok || tok.exp < t0 + 10 * MINUTE) {
       // the tool redeems the refresh token it cached when the user signed in to it (at some earlier time)
-      const res = signIn(r, lb, {
+      const res = this.signIn(r, lb, {
         time: t0,
         category: 'NonInteractiveUserSignInLogs',
         user: u,
@@ -704,16 +756,16 @@ function* userStream(
         clientAppUsed: 'Mobile Apps and Desktop clients',
         method: 'refreshToken',
         mfaInSession: true,
-        sid: sidFor(3, sessionEpoch(w, u, 0, t0)),
+        sid: this.sidFor(3, sessionEpoch(this.w, u, 0, t0)),
       });
-      for (const x of res.records) built.push(x);
+      for (const x of res.records) this.built.push(x);
       if (!res.ok) return;
       tok = res.token;
       st.rawToken = tok;
     }
     let t = t0 + r.int(2, 9) * 1000;
-    for (const q of rawJob(w, r, job, client.top)) {
-      delegatedGet(r, lb, u, tok, t, q, ip, client.userAgent, null, 200_000, 1_500_000);
+    for (const q of rawJob(this.w, r, job, client.top)) {
+      this.delegatedGet(r, lb, u, tok, t, q, ip, client.userAgent, null, 200_000, 1_500_000);
       t += r.int(150, 1200);
     }
   }
@@ -723,7 +775,7 @@ function* userStream(
    * assignments and registered owners of the objects the admin opens — the directory paths the
    * published path-signature rules list (docs/published-detections.md), a handful at a time.
    */
-  function portalBrowse(
+  private portalBrowse(
     u: User,
     st: UserState,
     r: Rng,
@@ -735,7 +787,7 @@ function* userStream(
   ): void {
     let tok = st.tokens[A_PORTAL];
     if (!tok || tok.exp < ev.t) {
-      const res = signIn(r, lb, {
+      const res = this.signIn(r, lb, {
         time: ev.t,
         category: 'SignInLogs',
         user: u,
@@ -750,346 +802,417 @@ function* userStream(
         method: 'password',
         mfaInSession: true,
         // a browser without the device's identity keeps its own session
-        sid: sidFor(device.id ? 0 : SID_BARE, sessionEpoch(w, u, 0, ev.t)),
+        sid: this.sidFor(device.id ? 0 : SID_BARE, sessionEpoch(this.w, u, 0, ev.t)),
       });
       st.tokens[A_PORTAL] = res.token;
       tok = res.token;
-      for (const x of res.records) built.push(x);
+      for (const x of res.records) this.built.push(x);
     }
     const calls = 3 + 2 * (ev.x - X_BROWSE);
     let t = ev.t + r.int(1, 4) * 1000;
     for (let i = 0; i < calls; i++) {
-      const q = portalPath(w, r);
-      delegatedGet(r, lb, u, tok, t, q, ip, device.browserUa, device.id || null, 180_000, 1_200_000);
+      const q = portalPath(this.w, r);
+      this.delegatedGet(r, lb, u, tok, t, q, ip, device.browserUa, device.id || null, 180_000, 1_200_000);
       t += r.int(300, 9000);
     }
   }
 
   /** builds one event's records into `built` (a plain function: cheaper than a nested generator) */
-  function buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): void {
+  private buildEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, place: number): void {
     const personal = ev.d === 0 && (ev.x & X_PERSONAL) !== 0 && ev.k !== K_PORTAL_LIST;
     // a web app on the work computer in a browser that does not pass the device's identity
     const bare =
-      ev.d === 0 && !personal && traits.bareBrowser !== null && CLIENT_APPS[ev.a]?.clientAppUsed === 'Browser';
-    const device = ev.d === 1 ? phone : personal ? traits.personalLaptop : bare ? traits.bareBrowser : computer;
+      ev.d === 0 && !personal && this.traits.bareBrowser !== null && CLIENT_APPS[ev.a]?.clientAppUsed === 'Browser';
+    const device =
+      ev.d === 1 ? this.phone : personal ? this.traits.personalLaptop : bare ? this.traits.bareBrowser : this.computer;
     if (!device) return;
     // a personal, unregistered device: no device id in any record
     const registered = device.id ? device : null;
-    const net = personal ? u.home : networkAt(u, ev.d, place, away);
-    const ip = personal ? ipAt(u, net, 0, 0, null, ev.t) : ipAt(u, net, ev.d, place, away, ev.t);
+    const net = personal ? u.home : networkAt(u, ev.d, place, this.away);
+    const ip = personal ? ipAt(u, net, 0, 0, null, ev.t) : ipAt(u, net, ev.d, place, this.away, ev.t);
     if (ev.k === K_GRAPH && ev.a === A_SCRIPT && (ev.x & X_RAW) !== 0) {
       // its own stream: the runs leave the user's other events as they were
-      rawHttpRun(u, st, rawRng, lb, ev.t, net, ip, ev.x & 7);
+      this.rawHttpRun(u, st, this.rawRng, lb, ev.t, net, ip, ev.x & 7);
       return;
     }
+    const at: EventPlace = { device, registered, net, ip, personal, bare };
     switch (ev.k) {
-      case K_SIGNIN: {
-        if (ev.a === A_SPFX) {
-          spfxToken(u, st, r, lb, ev.t, device);
-          return;
-        }
-        if ((ev.x & X_LEGACY) !== 0) {
-          legacyAttempt(u, lb, ev.t, net, ip);
-          return;
-        }
-        const epoch = sessionEpoch(w, u, ev.d, ev.t);
-        // a personal laptop, or a browser without the device's identity, has its own browser session
-        // (session ids are ESTS sessions, not devices)
-        const sid = sidFor(personal ? 2 : bare ? SID_BARE : ev.d, epoch);
-        const fresh = st.lastEpoch[ev.d] !== epoch;
-        st.lastEpoch[ev.d] = epoch;
-        const app = CLIENT_APPS[ev.a] as ClientApp;
-        let interactive =
-          fresh || (ev.x & X_INTERACTIVE) !== 0 || (ev.a === A_OFFICEHOME && r.bool(0.25)) || !registered;
-        const mfa = !traits.mfaExempt || u.roles.length > 0;
-        const fail = pickFailure(failRng, imp.failures, interactive, fresh && mfa, app.clientAppUsed === 'Browser');
-        let t = ev.t;
-        const spec: SignInSpec = {
-          time: t,
-          category: interactive ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
-          user: u,
-          appId: app.appId,
-          appDisplayName: app.name,
-          resource: app.resource,
-          point: net,
-          ip,
-          device: registered,
-          userAgent: userAgentFor(ev.a, device),
-          clientAppUsed: app.clientAppUsed,
-          method: interactive ? 'password' : 'refreshToken',
-          mfaInSession: !fresh,
-          sid,
-        };
-        if (fail) {
-          // the failed attempt first; the user (or the app, signing the user in again) then succeeds
-          const failed = signIn(failRng, lb, { ...spec, failWith: fail });
-          for (const x of failed.records) built.push(x);
-          t += failRng.int(4, 45) * 1000;
-          if (!interactive) {
-            interactive = true;
-            spec.category = 'SignInLogs';
-            spec.method = 'password';
-          }
-        }
-        const res = signIn(r, lb, { ...spec, time: t });
-        st.tokens[ev.a] = res.token;
-        for (const x of res.records) built.push(x);
+      case K_SIGNIN:
+        this.signInEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_GRAPH: {
-        const tok = st.tokens[ev.a];
-        if (!tok) return;
-        const q = graphCall(w, r, ev.a);
-        delegatedGet(r, lb, u, tok, ev.t, q, ip, userAgentFor(ev.a, device), registered?.id ?? null, 140_000, 900_000);
+      case K_GRAPH:
+        this.graphEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_SERVICE: {
-        // a first-party service calls Graph for the user from Microsoft's network: a token with no sign-in row
-        const svc = SERVICE_APPS[
-          mix32(u.index, Math.floor(ev.t / MINUTE)) % SERVICE_APPS.length
-        ] as (typeof SERVICE_APPS)[number];
-        const q = serviceCall(w, u, r, svc.appId);
-        const msIp = microsoftIp(w, r);
-        const tokIat = ev.t - r.int(1, 55) * MINUTE;
-        const epoch = sessionEpoch(w, u, 0, ev.t);
-        const rec = kit.graphRequest(r, lb, {
-          time: ev.t,
-          apiVersion: q.v,
-          method: 'GET',
-          uri: q.uri,
-          status: q.status,
-          durationMs: Math.round(r.logNormal(90_000, 600_000)),
-          responseSizeBytes: q.size,
-          ip: msIp,
-          userAgent: '',
-          appId: svc.appId,
-          userId: u.id,
-          servicePrincipalId: null,
-          scopes: scopesFor(svc.appId),
-          roles: null,
-          wids: u.wids,
-          tokenIssuedAt: tokIat,
-          signInActivityId: uti(r),
-          sessionId: r.bool(0.6) ? sidFor(0, epoch) : null,
-          deviceId: null,
-          clientAuthMethod: 1,
-        });
-        if (rec) built.push(rec);
+      case K_SERVICE:
+        this.serviceEvent(u, r, lb, ev);
         return;
-      }
-      case K_AADGRAPH: {
-        const tok = st.tokens[A_OFFICE];
-        if (!tok) return;
-        const rec = kit.aadGraphRequest(r, lb, {
-          time: ev.t,
-          actorType: 'User',
-          apiVersion: '1.6',
-          appId: tok.appId,
-          ip,
-          clientAuthMethod: 0,
-          deviceId: device.id,
-          durationMs: r.int(8, 160),
-          method: 'GET',
-          status: 200,
-          tokenIssuedAt: tok.iat,
-          uri: `/v2/${w.tenantId}/me/memberOf`, // path only, as `/v2/<tid>/…` (samples/SOURCES.md)
-          responseSizeBytes: r.int(900, 9000),
-          roles: [],
-          wids: u.wids.split(' '),
-          scopes: 'User.Read',
-          servicePrincipalId: '',
-          sessionId: tok.sid ?? '',
-          signInActivityId: tok.uti,
-          userAgent: userAgentFor(A_OFFICE, device),
-          userId: u.id,
-        });
-        if (rec) built.push(rec);
+      case K_AADGRAPH:
+        this.aadGraphEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_EXO_CONNECT: {
-        const epoch = sessionEpoch(w, u, 0, ev.t);
-        const res = signIn(r, lb, {
-          time: ev.t,
-          category: 'SignInLogs',
-          user: u,
-          appId: APP.exchangeRestPowerShell.appId,
-          appDisplayName: APP.exchangeRestPowerShell.displayName,
-          resource: RESOURCE.exchange,
-          point: net,
-          ip,
-          device,
-          userAgent: PWSH_UA,
-          clientAppUsed: 'Mobile Apps and Desktop clients',
-          method: 'mfa',
-          mfaInSession: true,
-          sid: sidFor(0, epoch),
-        });
-        st.tokens[A_EXO] = res.token;
-        st.exoSession = r.uuid();
-        st.exoProcess = r.int(1200, 19_000);
-        if (u.adminHost) {
-          const sb = kit.scriptBlock(r, lb, {
-            time: ev.t - r.int(2, 9) * 1000,
-            computer: u.adminHost.computer,
-            eventRecordId: ++st.recordId,
-            userSid: u.adminHost.sid,
-            processId: st.exoProcess,
-            text: `Connect-ExchangeOnline -UserPrincipalName ${u.upn} -ShowBanner:$false`,
-          });
-          // the script block is logged seconds before the sign-in it triggers
-          if (sb) built.push(sb);
-        }
-        for (const x of res.records) built.push(x);
+      case K_EXO_CONNECT:
+        this.exoConnectEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_EXO_CMD: {
-        const tok = st.tokens[A_EXO];
-        if (!tok) return;
-        const target = w.people[r.int(0, w.people.length - 1)] as User;
-        const c = exoCommand(r, target, w);
-        if (u.adminHost) {
-          st.recordId += r.int(1, 3);
-          const sb = kit.scriptBlock(r, lb, {
-            time: ev.t,
-            computer: u.adminHost.computer,
-            eventRecordId: st.recordId,
-            userSid: u.adminHost.sid,
-            processId: st.exoProcess,
-            text: c.text,
-          });
-          if (sb) built.push(sb);
-        }
-        const rec = kit.exchangeCmdlet(r, lb, {
-          time: ev.t + r.int(200, 2500),
-          cmdlet: c.cmdlet,
-          objectId: target.id,
-          user: u,
-          ip,
-          token: tok,
-          parameters: c.params,
-          exoSessionId: st.exoSession,
-        });
-        if (rec) built.push(rec);
+      case K_EXO_CMD:
+        this.exoCommandEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_PORTAL_LIST: {
-        if (ev.x >= X_BROWSE) {
-          portalBrowse(u, st, r, lb, ev, net, ip, device);
-          return;
-        }
-        let tok = st.tokens[A_PORTAL];
-        if (!tok || tok.exp < ev.t) {
-          const epoch = sessionEpoch(w, u, 0, ev.t);
-          const res = signIn(r, lb, {
-            time: ev.t - r.int(3, 20) * 1000,
-            category: 'SignInLogs',
-            user: u,
-            appId: APP.azurePortal.appId,
-            appDisplayName: APP.azurePortal.displayName,
-            resource: RESOURCE.msGraph,
-            point: net,
-            ip,
-            device,
-            userAgent: device.browserUa,
-            clientAppUsed: 'Browser',
-            method: 'password',
-            mfaInSession: true,
-            sid: sidFor(device.id ? 0 : SID_BARE, epoch),
-          });
-          st.tokens[A_PORTAL] = res.token;
-          tok = res.token;
-          for (const x of res.records) built.push(x);
-        }
-        const pages = ev.x;
-        let t = ev.t;
-        for (let p = 0; p < pages; p++) {
-          const skip = p === 0 ? '' : `&$skiptoken=${skipTokenFor(r, PORTAL_USERS, w)}`;
-          const rec = kit.graphRequest(r, lb, {
-            time: t,
-            apiVersion: 'beta',
-            method: 'GET',
-            uri: `${PORTAL_USERS}${skip}`,
-            status: 200,
-            durationMs: Math.round(r.logNormal(350_000, 1_400_000)),
-            responseSizeBytes: r.int(38_000, 62_000),
-            ip,
-            userAgent: device.browserUa,
-            appId: tok.appId,
-            userId: u.id,
-            servicePrincipalId: null,
-            scopes: scopesFor(tok.appId),
-            roles: null,
-            wids: u.wids,
-            tokenIssuedAt: tok.iat,
-            signInActivityId: tok.uti,
-            sessionId: tok.sid,
-            deviceId: device.id || null,
-            clientAuthMethod: 0,
-          });
-          if (rec) built.push(rec);
-          t += r.int(2, 25) * 1000;
-        }
+      case K_PORTAL_LIST:
+        this.portalListEvent(u, st, r, lb, ev, at);
         return;
-      }
-      case K_DIR_CHANGE: {
-        const tok = st.tokens[A_PORTAL];
-        if (!tok) return;
-        const target = w.people[r.int(0, w.people.length - 1)] as User;
-        const reset = r.bool(0.45);
-        const g = kit.graphRequest(r, lb, {
-          time: ev.t,
-          apiVersion: 'beta',
-          method: reset ? 'POST' : 'PATCH',
-          uri: reset
-            ? `https://graph.microsoft.com/beta/users/${target.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`
-            : `https://graph.microsoft.com/beta/users/${target.id}`,
-          status: reset ? 202 : 204,
-          durationMs: Math.round(r.logNormal(400_000, 1_800_000)),
-          responseSizeBytes: 0,
-          ip,
-          userAgent: device.browserUa,
-          appId: tok.appId,
-          userId: u.id,
-          servicePrincipalId: null,
-          scopes: scopesFor(tok.appId),
-          roles: null,
-          wids: u.wids,
-          tokenIssuedAt: tok.iat,
-          signInActivityId: tok.uti,
-          sessionId: tok.sid,
-          deviceId: device.id || null,
-          clientAuthMethod: 0,
-        });
-        if (g) built.push(g);
-        const field = r.pick(['JobTitle', 'Department', 'TelephoneNumber', 'AccountEnabled']);
-        const rec = kit.directoryChange(r, lb, {
-          time: ev.t + r.int(300, 3000),
-          operation: reset ? 'Reset user password.' : 'Update user.',
-          category: 'User',
-          actorUpn: u.upn,
-          actorPuid: u.puid,
-          actorObjectId: u.id,
-          targetUpnOrName: target.upn,
-          targetObjectId: target.id,
-          targetPuid: target.puid,
-          targetKind: 'User',
-          modified: reset
-            ? []
-            : [
-                {
-                  Name: field,
-                  NewValue: entraJsonText([field === 'AccountEnabled' ? true : target.jobTitle]),
-                  OldValue: entraJsonText([field === 'AccountEnabled' ? false : '']),
-                },
-                { Name: 'Included Updated Properties', NewValue: field, OldValue: '' },
-              ],
-          userAgent: device.browserUa,
-        });
-        if (rec) built.push(rec);
+      case K_DIR_CHANGE:
+        this.directoryChangeEvent(u, st, r, lb, ev, at);
         return;
-      }
     }
   }
+
+  /** A sign-in of a client app (a failed attempt first, sometimes), its token kept for the calls that follow. */
+  private signInEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    if (ev.a === A_SPFX) {
+      this.spfxToken(u, st, r, lb, ev.t, at.device);
+      return;
+    }
+    if ((ev.x & X_LEGACY) !== 0) {
+      this.legacyAttempt(u, lb, ev.t, at.net, at.ip);
+      return;
+    }
+    const epoch = sessionEpoch(this.w, u, ev.d, ev.t);
+    // a personal laptop, or a browser without the device's identity, has its own browser session
+    // (session ids are ESTS sessions, not devices)
+    const sid = this.sidFor(at.personal ? 2 : at.bare ? SID_BARE : ev.d, epoch);
+    const fresh = st.lastEpoch[ev.d] !== epoch;
+    st.lastEpoch[ev.d] = epoch;
+    const app = CLIENT_APPS[ev.a] as ClientApp;
+    let interactive =
+      fresh || (ev.x & X_INTERACTIVE) !== 0 || (ev.a === A_OFFICEHOME && r.bool(0.25)) || !at.registered;
+    const mfa = !this.traits.mfaExempt || u.roles.length > 0;
+    const fail = pickFailure(
+      this.failRng,
+      this.imp.failures,
+      interactive,
+      fresh && mfa,
+      app.clientAppUsed === 'Browser',
+    );
+    let t = ev.t;
+    const spec: SignInSpec = {
+      time: t,
+      category: interactive ? 'SignInLogs' : 'NonInteractiveUserSignInLogs',
+      user: u,
+      appId: app.appId,
+      appDisplayName: app.name,
+      resource: app.resource,
+      point: at.net,
+      ip: at.ip,
+      device: at.registered,
+      userAgent: userAgentFor(ev.a, at.device),
+      clientAppUsed: app.clientAppUsed,
+      method: interactive ? 'password' : 'refreshToken',
+      mfaInSession: !fresh,
+      sid,
+    };
+    if (fail) {
+      // the failed attempt first; the user (or the app, signing the user in again) then succeeds
+      const failed = this.signIn(this.failRng, lb, { ...spec, failWith: fail });
+      for (const x of failed.records) this.built.push(x);
+      t += this.failRng.int(4, 45) * 1000;
+      if (!interactive) {
+        interactive = true;
+        spec.category = 'SignInLogs';
+        spec.method = 'password';
+      }
+    }
+    const res = this.signIn(r, lb, { ...spec, time: t });
+    st.tokens[ev.a] = res.token;
+    for (const x of res.records) this.built.push(x);
+    return;
+  }
+
+  /** A delegated Graph call on the app's token. */
+  private graphEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    const tok = st.tokens[ev.a];
+    if (!tok) return;
+    const q = graphCall(this.w, r, ev.a);
+    this.delegatedGet(
+      r,
+      lb,
+      u,
+      tok,
+      ev.t,
+      q,
+      at.ip,
+      userAgentFor(ev.a, at.device),
+      at.registered?.id ?? null,
+      140_000,
+      900_000,
+    );
+    return;
+  }
+
+  /** A first-party service calls Graph for the user from Microsoft's network: a token with no sign-in row. */
+  private serviceEvent(u: User, r: Rng, lb: Label, ev: Ev): void {
+    const svc = SERVICE_APPS[
+      mix32(u.index, Math.floor(ev.t / MINUTE)) % SERVICE_APPS.length
+    ] as (typeof SERVICE_APPS)[number];
+    const q = serviceCall(this.w, u, r, svc.appId);
+    const msIp = microsoftIp(this.w, r);
+    const tokIat = ev.t - r.int(1, 55) * MINUTE;
+    const epoch = sessionEpoch(this.w, u, 0, ev.t);
+    const rec = this.kit.graphRequest(r, lb, {
+      time: ev.t,
+      apiVersion: q.v,
+      method: 'GET',
+      uri: q.uri,
+      status: q.status,
+      durationMs: Math.round(r.logNormal(90_000, 600_000)),
+      responseSizeBytes: q.size,
+      ip: msIp,
+      userAgent: '',
+      appId: svc.appId,
+      userId: u.id,
+      servicePrincipalId: null,
+      scopes: scopesFor(svc.appId),
+      roles: null,
+      wids: u.wids,
+      tokenIssuedAt: tokIat,
+      signInActivityId: uti(r),
+      sessionId: r.bool(0.6) ? this.sidFor(0, epoch) : null,
+      deviceId: null,
+      clientAuthMethod: 1,
+    });
+    if (rec) this.built.push(rec);
+    return;
+  }
+
+  /** A legacy Azure AD Graph call some Office builds still make. */
+  private aadGraphEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    const tok = st.tokens[A_OFFICE];
+    if (!tok) return;
+    const rec = this.kit.aadGraphRequest(r, lb, {
+      time: ev.t,
+      actorType: 'User',
+      apiVersion: '1.6',
+      appId: tok.appId,
+      ip: at.ip,
+      clientAuthMethod: 0,
+      deviceId: at.device.id,
+      durationMs: r.int(8, 160),
+      method: 'GET',
+      status: 200,
+      tokenIssuedAt: tok.iat,
+      uri: `/v2/${this.w.tenantId}/me/memberOf`, // path only, as `/v2/<tid>/…` (samples/SOURCES.md)
+      responseSizeBytes: r.int(900, 9000),
+      roles: [],
+      wids: u.wids.split(' '),
+      scopes: 'User.Read',
+      servicePrincipalId: '',
+      sessionId: tok.sid ?? '',
+      signInActivityId: tok.uti,
+      userAgent: userAgentFor(A_OFFICE, at.device),
+      userId: u.id,
+    });
+    if (rec) this.built.push(rec);
+    return;
+  }
+
+  /** Connect-ExchangeOnline from the admin host: the script block, then the sign-in it triggers. */
+  private exoConnectEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    const epoch = sessionEpoch(this.w, u, 0, ev.t);
+    const res = this.signIn(r, lb, {
+      time: ev.t,
+      category: 'SignInLogs',
+      user: u,
+      appId: APP.exchangeRestPowerShell.appId,
+      appDisplayName: APP.exchangeRestPowerShell.displayName,
+      resource: RESOURCE.exchange,
+      point: at.net,
+      ip: at.ip,
+      device: at.device,
+      userAgent: PWSH_UA,
+      clientAppUsed: 'Mobile Apps and Desktop clients',
+      method: 'mfa',
+      mfaInSession: true,
+      sid: this.sidFor(0, epoch),
+    });
+    st.tokens[A_EXO] = res.token;
+    st.exoSession = r.uuid();
+    st.exoProcess = r.int(1200, 19_000);
+    if (u.adminHost) {
+      const sb = this.kit.scriptBlock(r, lb, {
+        time: ev.t - r.int(2, 9) * 1000,
+        computer: u.adminHost.computer,
+        eventRecordId: ++st.recordId,
+        userSid: u.adminHost.sid,
+        processId: st.exoProcess,
+        text: `Connect-ExchangeOnline -UserPrincipalName ${u.upn} -ShowBanner:$false`,
+      });
+      // the script block is logged seconds before the sign-in it triggers
+      if (sb) this.built.push(sb);
+    }
+    for (const x of res.records) this.built.push(x);
+    return;
+  }
+
+  /** One Exchange Online cmdlet in the admin's session, with its script block. */
+  private exoCommandEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    const tok = st.tokens[A_EXO];
+    if (!tok) return;
+    const target = this.w.people[r.int(0, this.w.people.length - 1)] as User;
+    const c = exoCommand(r, target, this.w);
+    if (u.adminHost) {
+      st.recordId += r.int(1, 3);
+      const sb = this.kit.scriptBlock(r, lb, {
+        time: ev.t,
+        computer: u.adminHost.computer,
+        eventRecordId: st.recordId,
+        userSid: u.adminHost.sid,
+        processId: st.exoProcess,
+        text: c.text,
+      });
+      if (sb) this.built.push(sb);
+    }
+    const rec = this.kit.exchangeCmdlet(r, lb, {
+      time: ev.t + r.int(200, 2500),
+      cmdlet: c.cmdlet,
+      objectId: target.id,
+      user: u,
+      ip: at.ip,
+      token: tok,
+      parameters: c.params,
+      exoSessionId: st.exoSession,
+    });
+    if (rec) this.built.push(rec);
+    return;
+  }
+
+  /** The admin centre's user list, page by page (or a browse of the admin blades). */
+  private portalListEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    if (ev.x >= X_BROWSE) {
+      this.portalBrowse(u, st, r, lb, ev, at.net, at.ip, at.device);
+      return;
+    }
+    let tok = st.tokens[A_PORTAL];
+    if (!tok || tok.exp < ev.t) {
+      const epoch = sessionEpoch(this.w, u, 0, ev.t);
+      const res = this.signIn(r, lb, {
+        time: ev.t - r.int(3, 20) * 1000,
+        category: 'SignInLogs',
+        user: u,
+        appId: APP.azurePortal.appId,
+        appDisplayName: APP.azurePortal.displayName,
+        resource: RESOURCE.msGraph,
+        point: at.net,
+        ip: at.ip,
+        device: at.device,
+        userAgent: at.device.browserUa,
+        clientAppUsed: 'Browser',
+        method: 'password',
+        mfaInSession: true,
+        sid: this.sidFor(at.device.id ? 0 : SID_BARE, epoch),
+      });
+      st.tokens[A_PORTAL] = res.token;
+      tok = res.token;
+      for (const x of res.records) this.built.push(x);
+    }
+    const pages = ev.x;
+    let t = ev.t;
+    for (let p = 0; p < pages; p++) {
+      const skip = p === 0 ? '' : `&$skiptoken=${skipTokenFor(r, PORTAL_USERS, this.w)}`;
+      const rec = this.kit.graphRequest(r, lb, {
+        time: t,
+        apiVersion: 'beta',
+        method: 'GET',
+        uri: `${PORTAL_USERS}${skip}`,
+        status: 200,
+        durationMs: Math.round(r.logNormal(350_000, 1_400_000)),
+        responseSizeBytes: r.int(38_000, 62_000),
+        ip: at.ip,
+        userAgent: at.device.browserUa,
+        appId: tok.appId,
+        userId: u.id,
+        servicePrincipalId: null,
+        scopes: scopesFor(tok.appId),
+        roles: null,
+        wids: u.wids,
+        tokenIssuedAt: tok.iat,
+        signInActivityId: tok.uti,
+        sessionId: tok.sid,
+        deviceId: at.device.id || null,
+        clientAuthMethod: 0,
+      });
+      if (rec) this.built.push(rec);
+      t += r.int(2, 25) * 1000;
+    }
+    return;
+  }
+
+  /** A help-desk change in the portal: a password reset or a user update, with its directory audit. */
+  private directoryChangeEvent(u: User, st: UserState, r: Rng, lb: Label, ev: Ev, at: EventPlace): void {
+    const tok = st.tokens[A_PORTAL];
+    if (!tok) return;
+    const target = this.w.people[r.int(0, this.w.people.length - 1)] as User;
+    const reset = r.bool(0.45);
+    const g = this.kit.graphRequest(r, lb, {
+      time: ev.t,
+      apiVersion: 'beta',
+      method: reset ? 'POST' : 'PATCH',
+      uri: reset
+        ? `https://graph.microsoft.com/beta/users/${target.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`
+        : `https://graph.microsoft.com/beta/users/${target.id}`,
+      status: reset ? 202 : 204,
+      durationMs: Math.round(r.logNormal(400_000, 1_800_000)),
+      responseSizeBytes: 0,
+      ip: at.ip,
+      userAgent: at.device.browserUa,
+      appId: tok.appId,
+      userId: u.id,
+      servicePrincipalId: null,
+      scopes: scopesFor(tok.appId),
+      roles: null,
+      wids: u.wids,
+      tokenIssuedAt: tok.iat,
+      signInActivityId: tok.uti,
+      sessionId: tok.sid,
+      deviceId: at.device.id || null,
+      clientAuthMethod: 0,
+    });
+    if (g) this.built.push(g);
+    const field = r.pick(['JobTitle', 'Department', 'TelephoneNumber', 'AccountEnabled']);
+    const rec = this.kit.directoryChange(r, lb, {
+      time: ev.t + r.int(300, 3000),
+      operation: reset ? 'Reset user password.' : 'Update user.',
+      category: 'User',
+      actorUpn: u.upn,
+      actorPuid: u.puid,
+      actorObjectId: u.id,
+      targetUpnOrName: target.upn,
+      targetObjectId: target.id,
+      targetPuid: target.puid,
+      targetKind: 'User',
+      modified: reset
+        ? []
+        : [
+            {
+              Name: field,
+              NewValue: entraJsonText([field === 'AccountEnabled' ? true : target.jobTitle]),
+              OldValue: entraJsonText([field === 'AccountEnabled' ? false : '']),
+            },
+            { Name: 'Included Updated Properties', NewValue: field, OldValue: '' },
+          ],
+      userAgent: at.device.browserUa,
+    });
+    if (rec) this.built.push(rec);
+    return;
+  }
+}
+
+function userStream(
+  env: GenEnv,
+  user: User,
+  rng: Rng,
+  label: Label,
+  intensity: number,
+  adminDuties: boolean,
+  imp: Imperfection,
+): Generator<StreamItem> {
+  return new UserStream(env, user, rng, label, intensity, adminDuties, imp).records();
 }
 
 /** How far before its event an admin task's first record may lie (see K_PORTAL_LIST, K_EXO_CONNECT). */

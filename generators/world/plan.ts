@@ -131,6 +131,11 @@ export function assertTenantSatisfiable(scenario: Scenario): void {
   if (problems.length) throw refused(problems);
 }
 
+/**
+ * The world of a scenario and seed: every step below draws from its own named stream of the world's
+ * seed, in this order (the faker stream is shared by users, groups and apps, so their order is part of
+ * the byte-identical guarantee).
+ */
 export function buildWorld(scenario: Scenario, seed: number = scenario.seed): World {
   assertTenantSatisfiable(scenario);
 
@@ -138,11 +143,59 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
   const faker = makeFaker(root.fork('faker'));
   const domain = scenario.tenant.domain;
   const orgName = domain.split('.')[0] ?? domain;
-  const tenantId = tenantIdFor(seed);
   const countries = scenario.tenant.countries.length ? scenario.tenant.countries : ['US'];
   const primaryCountry = countries[0] as string;
   const homeCountry = countryOf(primaryCountry);
+  const clock = worldClock(scenario, primaryCountry);
 
+  const offices = planOffices(root.fork('offices'), scenario, countries);
+  const users = planUsers(root.fork('users'), faker, scenario, countries, offices, clock.tzFor);
+  assignDevices(root.fork('devices'), users, scenario.tenant.devices);
+  const rRoles = root.fork('roles');
+  const roleHolders = assignRoles(rRoles, scenario, users, offices);
+  assignAdminHosts(root.fork('ad-domain'), rRoles, users, orgName);
+  const groups = planGroups(root.fork('groups'), faker, scenario.tenant.groups);
+  const servicePrincipals = planServicePrincipals(
+    root.fork('servicePrincipals'),
+    faker,
+    scenario.tenant.servicePrincipals,
+    orgName,
+  );
+
+  const policy = makePolicy(root.fork('policy'), offices);
+  const people = users.filter((u) => u.kind !== 'sync');
+  const admins = people.filter((u) => u.roles.length > 0);
+  const ordinary = people.filter((u) => u.roles.length === 0 && u.kind === 'member');
+
+  const world: World = {
+    seed,
+    scenario,
+    tenantId: tenantIdFor(seed),
+    domain,
+    orgName,
+    users,
+    people,
+    ordinary,
+    admins,
+    groups,
+    servicePrincipals,
+    offices,
+    policy,
+    graphRegions: homeCountry.graphRegions,
+    aadGraphRegion: (homeCountry.graphRegions[0]?.[0] ?? 'West US').replace(/\s+/g, ''),
+    exchangeForest: homeCountry.exchangeForest,
+    day0: clock.day0,
+    days: clock.days,
+    tzOffsets: clock.tzOffsets,
+    roleHolders,
+    attacks: [],
+  };
+  world.attacks = scenario.attacks.map((_a, i) => planAttack(world, i));
+  return world;
+}
+
+/** The days the world spans (history included) and the UTC offsets of each time zone used, day by day. */
+function worldClock(scenario: Scenario, primaryCountry: string) {
   const day0 = Math.floor(scenario.time.historyStart / DAY) * DAY;
   const days = Math.ceil((scenario.time.end - day0) / DAY) + 1;
   const tzOffsets = new Map<string, Int16Array>();
@@ -155,26 +208,37 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
     return tz;
   };
   tzFor(primaryCountry);
+  return { day0, days, tzOffsets, tzFor };
+}
 
-  // offices: one or two per country, each with a corporate egress NAT pool
-  const rOff = root.fork('offices');
+/** Offices: one or two per country, each with a corporate egress NAT pool. */
+function planOffices(r: Rng, scenario: Scenario, countries: readonly string[]): Office[] {
   const offices: Office[] = [];
   for (const c of countries) {
-    const n = c === primaryCountry && scenario.tenant.users > 2000 ? 2 : 1;
+    const n = c === countries[0] && scenario.tenant.users > 2000 ? 2 : 1;
     for (let i = 0; i < n; i++) {
-      const op = pickOperator(rOff, 'corporate', c);
-      const egress = pointOn(rOff, op, rOff.int(4, 8), 0);
+      const op = pickOperator(r, 'corporate', c);
+      const egress = pointOn(r, op, r.int(4, 8), 0);
       offices.push({ name: `${egress.city} office`, country: c, egress });
     }
   }
+  return offices;
+}
 
-  // users
-  const rUsers = root.fork('users');
+/** The tenant's people: names, departments, countries, networks, working hours. */
+function planUsers(
+  rUsers: Rng,
+  faker: Faker,
+  scenario: Scenario,
+  countries: readonly string[],
+  offices: readonly Office[],
+  tzFor: (country: string) => string,
+): User[] {
+  const domain = scenario.tenant.domain;
   const usedUpn = new Set<string>();
   const users: User[] = [];
   const deptWeights = DEPARTMENTS.map((d) => [d, d[1]] as const);
   const nUsers = scenario.tenant.users;
-  const devicesTotal = scenario.tenant.devices;
   const guestShare = nUsers >= 50 ? 0.03 : 0;
   for (let i = 0; i < nUsers; i++) {
     const r = rUsers.fork(i);
@@ -229,9 +293,11 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
       adminHost: null,
     });
   }
+  return users;
+}
 
-  // devices: a primary computer each, then phones, until the tenant's device count is spent
-  const rDev = root.fork('devices');
+/** Devices: a primary computer each, then phones, until the tenant's device count is spent. */
+function assignDevices(rDev: Rng, users: readonly User[], devicesTotal: number): void {
   let devLeft = devicesTotal;
   for (const u of users) {
     if (devLeft <= 0) break;
@@ -247,9 +313,11 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
       devLeft--;
     }
   }
+}
 
-  // directory roles: distinct holders drawn from members
-  const rRoles = root.fork('roles');
+/** Directory roles: distinct holders drawn from members; sync accounts are users of their own. */
+function assignRoles(rRoles: Rng, scenario: Scenario, users: User[], offices: readonly Office[]): Map<string, User[]> {
+  const domain = scenario.tenant.domain;
   const roleHolders = new Map<string, User[]>();
   const members = users.filter((u) => u.kind === 'member');
   const shuffled = rRoles.shuffle(members);
@@ -295,8 +363,11 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
     }
     roleHolders.set(role.name, holders);
   }
-  // one on-premises AD domain: every admin host account shares its SID and differs by RID
-  const rDomain = root.fork('ad-domain');
+  return roleHolders;
+}
+
+/** One on-premises AD domain: every admin host account shares its SID and differs by RID. */
+function assignAdminHosts(rDomain: Rng, rRoles: Rng, users: readonly User[], orgName: string): void {
   const domainSid = `S-1-5-21-${rDomain.int(1_000_000_000, 3_999_999_999)}-${rDomain.int(1_000_000_000, 3_999_999_999)}-${rDomain.int(1_000_000_000, 3_999_999_999)}`;
   const ridBase = rDomain.int(1100, 4000);
   for (const u of users) {
@@ -311,11 +382,12 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
     };
     u.adminHost = host;
   }
+}
 
-  // groups
-  const rGroups = root.fork('groups');
+/** Groups: Microsoft 365, security and distribution groups with plausible names and sizes. */
+function planGroups(rGroups: Rng, faker: Faker, count: number): Group[] {
   const groups: Group[] = [];
-  for (let i = 0; i < scenario.tenant.groups; i++) {
+  for (let i = 0; i < count; i++) {
     const r = rGroups.fork(i);
     const kind = r.weighted([
       ['unified', 5],
@@ -337,11 +409,12 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
       members: Math.max(1, Math.round(r.logNormal(12, 120))),
     });
   }
+  return groups;
+}
 
-  // service principals: first-party ones, consented third-party apps, tenant app registrations
-  const rSp = root.fork('servicePrincipals');
+/** Service principals: first-party ones, consented third-party apps, tenant app registrations. */
+function planServicePrincipals(rSp: Rng, faker: Faker, nSp: number, orgName: string): ServicePrincipal[] {
   const servicePrincipals: ServicePrincipal[] = [];
-  const nSp = scenario.tenant.servicePrincipals;
   for (const app of FIRST_PARTY_APPS) {
     if (servicePrincipals.length >= nSp) break;
     const r = rSp.fork(app.appId);
@@ -378,37 +451,7 @@ export function buildWorld(scenario: Scenario, seed: number = scenario.seed): Wo
       keyId: r.uuid(),
     });
   }
-
-  const policy = makePolicy(root.fork('policy'), offices);
-  const people = users.filter((u) => u.kind !== 'sync');
-  const admins = people.filter((u) => u.roles.length > 0);
-  const ordinary = people.filter((u) => u.roles.length === 0 && u.kind === 'member');
-
-  const world: World = {
-    seed,
-    scenario,
-    tenantId,
-    domain,
-    orgName,
-    users,
-    people,
-    ordinary,
-    admins,
-    groups,
-    servicePrincipals,
-    offices,
-    policy,
-    graphRegions: homeCountry.graphRegions,
-    aadGraphRegion: (homeCountry.graphRegions[0]?.[0] ?? 'West US').replace(/\s+/g, ''),
-    exchangeForest: homeCountry.exchangeForest,
-    day0,
-    days,
-    tzOffsets,
-    roleHolders,
-    attacks: [],
-  };
-  world.attacks = scenario.attacks.map((_a, i) => planAttack(world, i));
-  return world;
+  return servicePrincipals;
 }
 
 function roleOrder(name: string): number {

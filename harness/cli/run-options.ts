@@ -126,7 +126,7 @@ export function declareRunCommand(program: Command) {
     .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
     .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
     .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
-    .option('--report <formats>', 'reports to write into --out: json,junit,md', 'json,junit,md')
+    .option('--report <formats>', 'reports to write into --out: json,junit,md,html', 'json,junit,md,html')
     .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
     .option('--json', 'print summary.json on stdout instead of the console summary')
     .option('--quiet', 'print nothing but the summary and errors')

@@ -1,8 +1,17 @@
 /**
  * RS256 JSON Web Tokens, as Entra ID issues them (v1 access tokens: iss https://sts.windows.net/{tid}/).
- * The key pair is made when the services start: it is a secret, not a seeded output.
+ * The key pair is a secret, not a seeded output: made when the services start, or kept across
+ * runs of `serve` in its state directory (harness/mock/state.ts).
  */
-import { createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 export interface SigningKey {
   kid: string;
@@ -10,9 +19,26 @@ export interface SigningKey {
   publicKey: KeyObject;
 }
 
-export function newSigningKey(kid: string): SigningKey {
+/** The key id: the SHA-1 of the public key, base64url (as Entra's `kid`/`x5t` name a key by a thumbprint). */
+function keyId(publicKey: KeyObject): string {
+  return createHash('sha1')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64url');
+}
+
+export function newSigningKey(): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, privateKey, publicKey };
+  return { kid: keyId(publicKey), privateKey, publicKey };
+}
+
+/** A signing key kept across runs (harness/mock/state.ts): its private key as PKCS#8 PEM. */
+export function signingKeyFromPem(kid: string, pem: string): SigningKey {
+  const privateKey = createPrivateKey(pem);
+  return { kid, privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+export function signingKeyPem(key: SigningKey): string {
+  return key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 function b64url(buf: Buffer | string): string {

@@ -27,6 +27,8 @@ export interface LoginContext {
   key: SigningKey;
   /** the public base URL of the login service (no trailing slash) */
   loginBase(): string;
+  /** told of every token issued */
+  onIssued?: () => void;
 }
 
 interface AadError {
@@ -281,6 +283,7 @@ export function loginRouter(ctx: LoginContext): Router {
       ver: '1.0',
     };
     const accessToken = signJwt(payload, ctx.key);
+    ctx.onIssued?.();
     res.set('Cache-Control', 'no-store, no-cache');
     res.set('Pragma', 'no-cache');
     if (v2) {

@@ -22,11 +22,11 @@ import { ContentStore } from './content-store.js';
 import { type FaultConfig, FaultInjector, type FaultReport } from './faults.js';
 import { derivePublicUrls, hostOf, type PublicHosts, requestHostname, serviceFor } from './hosts.js';
 import { type MockIdentity, makeIdentity } from './identity.js';
-import { newSigningKey } from './jwt.js';
+import { newSigningKey, type SigningKey } from './jwt.js';
 import { Ledger, type LedgerSummary } from './ledger.js';
 import { loginRouter } from './login.js';
 import { SpillDir } from './spill.js';
-import { AppendBlobStore, storageError, storageRouter } from './storage.js';
+import { AppendBlobStore, type StorageDataRole, storageError, storageRouter } from './storage.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
 
 export interface TlsMaterial {
@@ -53,6 +53,15 @@ export interface MockServicesOptions {
   rateLimitPerMinute?: number;
   faults?: Partial<FaultConfig>;
   webhooks?: Partial<WebhookOptions>;
+  /** the token signing key (default: a new one); `serve` keeps one across runs (harness/mock/state.ts) */
+  signingKey?: SigningKey;
+  /**
+   * the data role the app holds on the storage account, for Entra bearer tokens: `reader` (Storage
+   * Blob Data Reader, the default) or `none` (a valid token gets 403 AuthorizationPermissionMismatch)
+   */
+  storageRole?: StorageDataRole;
+  /** the app's client secret (default: the seeded one) */
+  clientSecret?: string;
   /** do not start publishing until start() (default: start at once) */
   deferStart?: boolean;
   /** lockstep speed: simulated ms per tick acknowledged over ENUMBENCH_LOCKSTEP_URL (default 5 min) */
@@ -135,6 +144,8 @@ export interface MockServices {
   lockstepState?: () => LockstepState;
   /** lockstep: wall time at which the detector first read the current tick, undefined until it has */
   lockstepReadAt?: () => number | undefined;
+  /** access tokens the login endpoints have issued since the services started */
+  tokensIssued(): number;
   /** requests to the API and storage ports: how many are being answered, and when the last began or ended (wall) */
   traffic(): { inFlight: number; lastAt: number };
   close(): Promise<void>;
@@ -203,8 +214,9 @@ function jsonErrors(app: Express): void {
 export async function startMockServices(opts: MockServicesOptions): Promise<MockServices> {
   const host = opts.host ?? '127.0.0.1';
   const pub = opts.publication;
-  const identity = makeIdentity(pub.seed, pub.tenantId, pub.domain);
-  const key = newSigningKey(Buffer.from(identity.clientId).toString('base64url').slice(0, 27));
+  const seeded = makeIdentity(pub.seed, pub.tenantId, pub.domain);
+  const identity = opts.clientSecret !== undefined ? { ...seeded, clientSecret: opts.clientSecret } : seeded;
+  const key = opts.signingKey ?? newSigningKey();
   const faults = new FaultInjector({ seed: pub.seed, ...opts.faults });
   const spill = new SpillDir(opts.spillDir);
   const store = new ContentStore(spill);
@@ -340,7 +352,15 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
   api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));
   api.use('/api', apiNotFound);
-  const login = loginRouter({ identity, key, loginBase: () => urls.login });
+  let tokensIssued = 0;
+  const login = loginRouter({
+    identity,
+    key,
+    loginBase: () => urls.login,
+    onIssued: () => {
+      tokensIssued++;
+    },
+  });
   // the API's own name (manage.office.com) serves only the API; by address, both
   api.use((req, res, next) => (serviceOf(req) === 'management' ? next() : login(req, res, next)));
   api.use((req, res) => {
@@ -377,7 +397,18 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   storage.set('etag', false);
   storage.set('query parser', 'simple');
   storage.use(track);
-  storage.use(storageRouter({ identity, store: blobs, faults, ledger, serviceUrl: () => urls.diagnostics }));
+  storage.use(
+    storageRouter({
+      identity,
+      store: blobs,
+      faults,
+      ledger,
+      serviceUrl: () => urls.diagnostics,
+      key,
+      loginBase: () => urls.login,
+      dataRole: opts.storageRole ?? 'reader',
+    }),
+  );
   // whatever escapes a storage route is answered as the storage service answers: XML, never JSON
   storage.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (res.headersSent) {
@@ -575,6 +606,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     faultReport: () => faults.report(),
     ...(lockstep ? { lockstepState: () => lockstep.state(), lockstepReadAt: () => lockstep.readAt() } : {}),
     traffic: () => ({ ...traffic }),
+    tokensIssued: () => tokensIssued,
     strays: () => ({
       wrongUrl: { ...strays.wrongUrl, sample: strays.wrongUrl.sample.slice() },
       benchRefused: strays.benchRefused,

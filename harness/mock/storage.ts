@@ -4,7 +4,8 @@
  * the Azure Blob REST API collectors use: List Containers, List Blobs (prefix, delimiter, marker,
  * maxresults), Get Blob (Range / x-ms-range) and Get Blob Properties. Path-style URLs
  * (`/{account}/{container}/{blob}`) and host-style (`{account}.blob.core.windows.net`) both work.
- * Authentication: the SAS token handed out by `serve` (its `sig` is checked).
+ * Authentication: the SAS handed out by `serve`, Shared Key, or an Entra bearer token for
+ * https://storage.azure.com (with a data role).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import type { DiagnosticAppendEvent } from '../replay/replay.js';
 import { CHUNK_BYTES, ChunkedFile } from './chunked-file.js';
 import type { FaultInjector } from './faults.js';
 import type { MockIdentity } from './identity.js';
+import { type SigningKey, verifyJwt } from './jwt.js';
 import type { SpillDir } from './spill.js';
 
 /** One record's line in an append blob, as the ledger sees it. */
@@ -146,7 +148,18 @@ export interface StorageContext {
   ledger: StorageLedger;
   /** public base URL of the storage service, including the account path segment when path-style */
   serviceUrl(): string;
+  /** verifies Entra bearer tokens (the login's signing key) */
+  key: SigningKey;
+  /** public base URL of the login service, for the bearer challenge */
+  loginBase(): string;
+  /** the data role the app holds on the account: `reader` (Storage Blob Data Reader) or none */
+  dataRole: StorageDataRole;
 }
+
+export type StorageDataRole = 'reader' | 'none';
+
+/** Entra's resource id for storage, and how a token for it is challenged (common REST API error codes). */
+export const STORAGE_RESOURCE = 'https://storage.azure.com';
 
 const X_MS_VERSION = '2025-05-05';
 
@@ -174,7 +187,14 @@ function common(res: Response): void {
   res.set('Server', 'Windows-Azure-Blob/1.0 Microsoft-HTTPAPI/2.0');
 }
 
-export function storageError(res: Response, status: number, code: string, message: string, head = false): void {
+export function storageError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  head = false,
+  detail?: string,
+): void {
   common(res);
   res.set('x-ms-error-code', code);
   res.status(status);
@@ -184,7 +204,7 @@ export function storageError(res: Response, status: number, code: string, messag
   }
   res.type('application/xml');
   res.send(
-    `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}\nRequestId:${res.get('x-ms-request-id')}\nTime:${new Date(wallNow()).toISOString()}</Message></Error>`,
+    `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}\nRequestId:${res.get('x-ms-request-id')}\nTime:${new Date(wallNow()).toISOString()}</Message>${detail ? `<AuthenticationErrorDetail>${xmlEscape(detail)}</AuthenticationErrorDetail>` : ''}</Error>`,
   );
 }
 
@@ -284,7 +304,32 @@ export function storageRouter(ctx: StorageContext): Router {
       );
     const sig = qs(req, 'sig');
     const authz = req.get('authorization');
-    if (authz?.startsWith('SharedKey ')) {
+    if (authz !== undefined && /^bearer /i.test(authz)) {
+      const problem = bearerProblem(authz.slice(7).trim(), account);
+      if (problem) {
+        res.set(
+          'WWW-Authenticate',
+          `Bearer authorization_uri=${ctx.loginBase()}/${ctx.identity.tenantId}/oauth2/authorize resource_id=${STORAGE_RESOURCE}`,
+        );
+        return storageError(
+          res,
+          401,
+          'InvalidAuthenticationInfo',
+          'Server failed to authenticate the request. Please refer to the information in the www-authenticate header.',
+          head,
+          problem,
+        );
+      }
+      // a valid token, but no data role on the account (an RBAC assignment the scenario or --storage-role grants)
+      if (ctx.dataRole !== 'reader')
+        return storageError(
+          res,
+          403,
+          'AuthorizationPermissionMismatch',
+          'This request is not authorized to perform this operation using this permission.',
+          head,
+        );
+    } else if (authz?.startsWith('SharedKey ')) {
       if (!verifySharedKey(req, account, ctx.identity.storageKey))
         return storageError(
           res,
@@ -381,6 +426,26 @@ export function storageRouter(ctx: StorageContext): Router {
     if (f.slowMs) setTimeout(go, f.slowMs);
     else go();
   });
+
+  /** why a bearer token is refused (the AuthenticationErrorDetail), or undefined when it is good */
+  function bearerProblem(token: string, account: string): string | undefined {
+    const claims = verifyJwt(token, ctx.key);
+    if (!claims) return 'Signature validation failed. Signature is invalid.';
+    const now = Math.floor(wallNow() / 1000);
+    if (typeof claims.exp !== 'number' || claims.exp <= now) return `Lifetime validation failed. The token is expired.`;
+    if (typeof claims.nbf === 'number' && claims.nbf > now + 300)
+      return 'Lifetime validation failed. The token is not yet valid.';
+    const aud = typeof claims.aud === 'string' ? claims.aud.replace(/\/+$/, '').toLowerCase() : '';
+    let publicOrigin = '';
+    try {
+      publicOrigin = new URL(ctx.serviceUrl()).origin.toLowerCase();
+    } catch {}
+    if (![STORAGE_RESOURCE, `https://${account}.blob.core.windows.net`, publicOrigin].includes(aud))
+      return 'Audience validation failed. Audience did not match.';
+    if (String(claims.tid ?? '').toLowerCase() !== ctx.identity.tenantId)
+      return 'Issuer validation failed. Issuer did not match.';
+    return undefined;
+  }
 
   function blobHeaders(res: Response, b: AppendBlob): void {
     common(res);

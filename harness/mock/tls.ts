@@ -11,6 +11,8 @@ export interface LocalCa {
   caCert: string;
   cert: string;
   key: string;
+  /** when the certificates stop being valid */
+  notAfter: Date;
 }
 
 export const DEFAULT_TLS_NAMES = [
@@ -71,5 +73,10 @@ export function makeLocalCa(names: readonly string[] = DEFAULT_TLS_NAMES, notBef
     },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());
-  return { caCert: forge.pki.certificateToPem(caCert), cert: forge.pki.certificateToPem(cert), key: leaf.pem };
+  return {
+    caCert: forge.pki.certificateToPem(caCert),
+    cert: forge.pki.certificateToPem(cert),
+    key: leaf.pem,
+    notAfter: cert.validity.notAfter,
+  };
 }

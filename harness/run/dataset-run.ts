@@ -23,6 +23,7 @@ import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import { recordIdOf, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
+import { type Activity, ActivityCounter } from '../../src/report/index.js';
 import {
   type DatasetStamp,
   formatAlertsJsonl,
@@ -143,6 +144,8 @@ export interface DatasetRun {
   /** the alerts file to write beside the reports (scoring it reproduces `card`) */
   alertsJsonl: string;
   stamp: DatasetStamp;
+  /** the timeline's counts (see DatasetKey) */
+  activity: Activity;
 }
 
 /** A dataset's answer key and schedule, checked before the replay: a bad line fails in seconds, not after the detector ran. */
@@ -152,6 +155,8 @@ export interface DatasetKey {
   /** labels.jsonl, when there is one */
   labels: string | null;
   deliveries: DatasetDeliveries;
+  /** records per source and time bucket, by event time and by availability (the HTML report's timeline) */
+  activity: Activity;
 }
 
 export function openDatasetKey(dir: string, truthDir?: string): DatasetKey {
@@ -160,19 +165,31 @@ export function openDatasetKey(dir: string, truthDir?: string): DatasetKey {
   const truth = parseTruthText(read(key.truth), key.truth);
   checkAnswerKeyMatches(dir, truth, key.truth);
   const labels = key.labels;
+  // the checking passes below also count the timeline's buckets: no extra read of either file
+  const counter = new ActivityCounter(truth.window.start, truth.window.end, truth.sources);
   if (labels !== null) {
     streamJsonl({
       path: labels,
       parse: parseLabelLine,
-      onItem: () => {},
+      onItem: (l) => counter.record(l.source, l.time, l.class !== 'benign'),
       onProblem: (p) => {
         throw lineError(p);
       },
       readError: (e) => cannotRead(labels, e),
     });
   }
-  const deliveries = scanDeliveries(dir, { parse: checkedDelivery, everySource: true });
-  return { dir, truth, labels, deliveries };
+  // the schedule keeps this parser for the replay's own reading: count during the scan only
+  let scanning = true;
+  const deliveries = scanDeliveries(dir, {
+    parse: (path, lineNo, bytes) => {
+      const e = checkedDelivery(path, lineNo, bytes);
+      if (e && scanning) counter.available(e.source, e.at, e.duplicate === true);
+      return e;
+    },
+    everySource: true,
+  });
+  scanning = false;
+  return { dir, truth, labels, deliveries, activity: counter.result() };
 }
 
 export interface ScoredRun {
@@ -259,5 +276,5 @@ export async function runOnDataset(o: DatasetRunOptions): Promise<DatasetRun> {
     { alerts: lockstep.alerts, malformed: lockstep.malformed.length },
     o.scoring ? { scoring: o.scoring } : {},
   );
-  return { truth, lockstep, ...scored };
+  return { truth, lockstep, ...scored, activity: key.activity };
 }

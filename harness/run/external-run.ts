@@ -378,6 +378,7 @@ export async function runExternalOnDataset(o: ExternalRunOptions): Promise<Exter
     truth,
     lockstep,
     ...scored,
+    activity: key.activity,
     ledger,
     faults,
     strays,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DATASET_FILES, type DatasetManifest } from '../../src/core/dataset.js';
 import { EnumbenchError } from '../../src/core/errors.js';
 import type { Truth } from '../../src/core/truth.js';
-import type { Report } from '../../src/report/model.js';
+import type { Report, SeedDetail } from '../../src/report/model.js';
 import type { Threshold } from '../../src/scenario/thresholds.js';
 import type { Scorecard, ScoringOptions } from '../../src/scoring/types.js';
 import { assertBaselineFits, type BaselineSubject } from '../../src/thresholds/index.js';
@@ -112,13 +112,29 @@ export function datasetSubjects(dirs: readonly string[]): BaselineSubject[] {
   return [...byName.entries()].map(([name, g]) => ({ name, ...g }));
 }
 
+/** What the HTML report draws of one seed's run (its own figures, timeline counts, who each campaign was). */
+function seedDetail(run: DatasetRun): SeedDetail {
+  return {
+    seed: run.truth.seed,
+    metrics: run.card.metrics,
+    activity: run.activity,
+    campaigns: run.truth.campaigns.map((c) => ({
+      id: c.id,
+      principals: c.principals,
+      sessions: c.sessions,
+      ips: c.ips,
+    })),
+    collected: run.truth.sources,
+  };
+}
+
 /** Detectors whose thread is kept from one dataset to the next (their state lives in the detector object). */
 const RENEWABLE = ['kql', 'sigma'];
 
 export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsResult> {
   // a baseline of another scenario or seed set is refused before the detector runs
   if (o.baseline) assertBaselineFits(o.baseline.summary, datasetSubjects(o.datasets), o.baseline.file);
-  const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[] }>();
+  const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[]; seeds: SeedDetail[] }>();
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
   const problems: string[] = [];
@@ -232,7 +248,8 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
       const scenarioName = run.truth.scenario.name;
       alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
-      const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [] };
+      const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [], seeds: [] };
+      group.seeds.push(seedDetail(run));
       group.cards.push(run.card);
       group.truths.push(run.truth);
       group.dirs.push(dir);
@@ -244,7 +261,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   }
   const scenarios = [...byScenario.entries()].map(([name, g]) => {
     const truth = g.truths[0] as Truth;
-    return gateScenario({
+    const gated = gateScenario({
       name,
       cards: g.cards,
       expect: o.expectFor ? o.expectFor(name, g.dirs) : null,
@@ -254,6 +271,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
         ? o.replayFor(name, g.dirs, truth)
         : `${runReplayLine(defaultRunSettings(g.dirs, o.detector))}  # seed ${truth.seed}`,
     });
+    return { ...gated, details: { detector: o.detector, seeds: g.seeds } };
   });
   return {
     report: {

@@ -4,19 +4,28 @@
  * Shared by `score` and `run`.
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { EnumbenchError } from '../../src/core/errors.js';
-import { type Report, renderJUnit, renderMarkdown, renderSummaryJson } from '../../src/report/index.js';
+import {
+  type Report,
+  renderHtmlReport,
+  renderJUnit,
+  renderMarkdown,
+  renderSummaryJson,
+} from '../../src/report/index.js';
 import { resourceError, writeFileAtomic } from '../output-files.js';
 
-export const REPORT_FORMATS = ['json', 'junit', 'md'] as const;
+export const REPORT_FORMATS = ['json', 'junit', 'md', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
   json: 'summary.json',
   junit: 'junit.xml',
   md: 'summary.md',
+  html: 'report.html',
 };
+/** the folder of the HTML report's scenario pages (a run of several scenarios or seeds) */
+export const HTML_PAGES_DIR = 'report';
 
 export function parseReportFormats(text: string | undefined): ReportFormat[] {
   if (text === undefined || text.trim() === '') return [];
@@ -27,7 +36,7 @@ export function parseReportFormats(text: string | undefined): ReportFormat[] {
     .filter(Boolean)) {
     if (!(REPORT_FORMATS as readonly string[]).includes(part)) {
       throw new EnumbenchError('E_REPORT_FORMAT', `unknown report format "${part}"`, {
-        hint: `formats: ${REPORT_FORMATS.join(', ')} (html and navigator come later)`,
+        hint: `formats: ${REPORT_FORMATS.join(', ')}`,
       });
     }
     if (!out.includes(part as ReportFormat)) out.push(part as ReportFormat);
@@ -51,8 +60,11 @@ export function removeStaleOutputs(outDir: string, what: 'reports' | 'run'): voi
     }
   };
   for (const f of Object.values(REPORT_FILES)) rm(join(outDir, f));
-  if (what === 'reports') return;
   const inside = (dir: string) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []);
+  const pages = join(outDir, HTML_PAGES_DIR);
+  for (const f of inside(pages)) if (f.isFile() && f.name.endsWith('.html')) rm(join(pages, f.name));
+  if (existsSync(pages) && inside(pages).length === 0) rmdirSync(pages);
+  if (what === 'reports') return;
   const alerts = join(outDir, 'alerts');
   for (const d of inside(alerts)) {
     if (!d.isDirectory()) continue;
@@ -70,13 +82,13 @@ export function removeStaleOutputs(outDir: string, what: 'reports' | 'run'): voi
  * renamed); append Markdown to $GITHUB_STEP_SUMMARY when it is set — a job summary that cannot be
  * written is a warning (`warn`), not a failed run. Returns the written paths.
  */
-export function writeReports(
+export async function writeReports(
   report: Report,
   formats: readonly ReportFormat[],
   outDir: string,
   env: Readonly<Record<string, string | undefined>>,
   warn: (message: string) => void = () => {},
-): string[] {
+): Promise<string[]> {
   const written: string[] = [];
   if (formats.length) {
     try {
@@ -86,6 +98,21 @@ export function writeReports(
     }
   }
   for (const f of formats) {
+    if (f === 'html') {
+      const files = await renderHtmlReport(report);
+      // the scenario pages first, the index (report.html) last: the path printed is the one to open
+      for (const h of [...files].reverse()) {
+        const file = join(outDir, h.path);
+        try {
+          mkdirSync(dirname(file), { recursive: true });
+        } catch (e) {
+          throw resourceError(e, dirname(file)) ?? e;
+        }
+        writeFileAtomic(file, h.html);
+      }
+      written.push(join(outDir, REPORT_FILES.html));
+      continue;
+    }
     const file = join(outDir, REPORT_FILES[f]);
     const text =
       f === 'json' ? renderSummaryJson(report) : f === 'junit' ? renderJUnit(report) : renderMarkdown(report);

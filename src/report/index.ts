@@ -1,5 +1,8 @@
+export * from './activity.js';
+export { chartWarnings } from './charts.js';
 export * from './console.js';
 export * from './format.js';
+export * from './html.js';
 export * from './junit.js';
 export * from './markdown.js';
 export * from './model.js';

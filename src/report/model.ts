@@ -2,8 +2,10 @@
  * What every renderer receives: the scored scenarios with their verdicts, the problems found in the
  * inputs, and how to reproduce the run. Renderers are pure: they return strings; harness/ writes files.
  */
-import type { Scorecard } from '../scoring/types.js';
+import type { SourceId } from '../core/sources.js';
+import type { MetricValue, Scorecard } from '../scoring/types.js';
 import type { Verdict, VerdictOrigin } from '../thresholds/types.js';
+import type { Activity } from './activity.js';
 
 /**
  * Where a scenario's gates came from, one entry per source: the scenario file's `expect:`, the
@@ -31,6 +33,26 @@ export interface ScenarioReport {
   gates: GateSource[];
   /** one command line that reproduces this scenario's result */
   replay: string;
+  /** what the HTML report shows beyond the scorecard: set by `run` (absent from `score`) */
+  details?: ScenarioDetails;
+}
+
+/** One seed's run as the HTML report draws it: its own figures and its timeline's counts. */
+export interface SeedDetail {
+  seed: number;
+  /** this seed's own figures (the scorecard's, before seeds were combined) */
+  metrics: Record<string, MetricValue>;
+  activity: Activity | null;
+  /** who each campaign acted as, from the answer key (the campaign table) */
+  campaigns: { id: string; principals: string[]; sessions: string[]; ips: string[] }[];
+  /** the sources this tenant collects */
+  collected: SourceId[];
+}
+
+export interface ScenarioDetails {
+  /** the detector as given (`builtin:volume`, `kql:rule.kql`, …) */
+  detector: string;
+  seeds: SeedDetail[];
 }
 
 export interface Report {

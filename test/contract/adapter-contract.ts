@@ -32,8 +32,13 @@ export interface AdapterUnderTest {
   name: string;
   /** writes the behaviour's detector under `dir`; returns its --detector spec */
   detector(b: Behaviour, dir: string): string;
-  /** options of every run (speed, time limits) */
+  /**
+   * options of every run (speed, generous time limits: a busy machine must never make a working
+   * detector look hung)
+   */
   args: readonly string[];
+  /** the hang detector's short time limit, added after `args` for that behaviour only */
+  hangArgs?: readonly string[];
   env?: (b: Behaviour) => Record<string, string>;
   /** how its failures read on stderr */
   crashMessage: RegExp;
@@ -71,7 +76,8 @@ export function adapterContract(a: AdapterUnderTest): void {
       env,
       timeoutMs: 180_000,
     });
-  const run = (b: Behaviour, out: string = b) => runSpec(a.detector(b, tmp), out, a.args, a.env?.(b) ?? {});
+  const run = (b: Behaviour, out: string = b) =>
+    runSpec(a.detector(b, tmp), out, b === 'hang' ? [...a.args, ...(a.hangArgs ?? [])] : a.args, a.env?.(b) ?? {});
   const metrics = (out: string) => summaryOf(join(tmp, out)).scenarios[0]?.metrics ?? {};
   const alertsFile = (out: string) => readFileSync(join(tmp, out, 'alerts', 'small', 'seed-7.jsonl'), 'utf8');
 

@@ -6,7 +6,8 @@ import { moduleDetector } from './detectors.js';
 adapterContract({
   name: 'module:',
   detector: moduleDetector,
-  args: ['--detector-timeout', '3s'],
+  args: ['--detector-timeout', '120s'],
+  hangArgs: ['--detector-timeout', '3s'],
   crashMessage: /failed \(crash\)/,
   hangMessage: /failed \(timeout\) during ingest .*did not finish within 3000 ms/,
   deterministic: true,

@@ -6,7 +6,8 @@ import { stdioDetector } from './detectors.js';
 adapterContract({
   name: 'stdio:',
   detector: stdioDetector,
-  args: ['--ack-timeout', '2s'],
+  args: ['--ack-timeout', '120s'],
+  hangArgs: ['--ack-timeout', '2s'],
   crashMessage: /failed \(crash\).*exited with status 3/,
   hangMessage: /failed \(timeout\) during tick/,
   deterministic: true,

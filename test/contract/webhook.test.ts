@@ -14,7 +14,8 @@ import { webhookDetector } from './detectors.js';
 adapterContract({
   name: 'webhook: in HTTP lockstep',
   detector: webhookDetector,
-  args: ['--speed', 'lockstep', '--tick', '10m', '--ack-timeout', '2s', '--grace', '1s', '--drain', '15s'],
+  args: ['--speed', 'lockstep', '--tick', '10m', '--ack-timeout', '120s', '--grace', '1s', '--drain', '15s'],
+  hangArgs: ['--ack-timeout', '2s'],
   garbagePositions: [/stdout line 1.*not JSON/, /POST #\d+.*"evidence" must be an array/],
   crashMessage: /failed \(crash\).*exited with status 3/,
   hangMessage: /did not acknowledge lockstep tick \d+ within 2 s/,

@@ -53,6 +53,13 @@ describe('enumbench run', () => {
     const s = summary(out);
     expect(s.scenarios[0].name).toBe('small');
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuites/);
+    // the HTML report is in the default set, its path printed; timeline counts came from the dataset
+    expect(r.stderr).toMatch(/wrote .*report\.html/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const chart of ['timeline', 'recall', 'latency', 'false-positives'])
+      expect(html, chart).toContain(`<figure data-chart="${chart}"><svg `);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('builtin:volume');
     expect(readFileSync(join(out, 'alerts', 'small', 'seed-7.jsonl'), 'utf8').length).toBeGreaterThan(0);
   });
 

@@ -272,7 +272,7 @@ export const runCommand: CommandModule = {
           mkdirSync(join(outDir, 'alerts', a.scenario), { recursive: true });
           writeFileAtomic(file, a.text);
         }
-        const written = writeReports(result.report, formats, outDir, io.env, (m) =>
+        const written = await writeReports(result.report, formats, outDir, io.env, (m) =>
           io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
         );
         if (opts.json) io.out(renderSummaryJson(result.report));

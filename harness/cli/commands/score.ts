@@ -283,10 +283,10 @@ export const scoreCommand: CommandModule = {
           .argParser(collect)
           .default([] as string[]),
       )
-      .option('--report <formats>', 'write reports: json,junit,md')
+      .option('--report <formats>', 'write reports: json,junit,md,html')
       .option('--out <dir>', 'directory for --report files', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
-      .action((opts) => {
+      .action(async (opts) => {
         const { io } = ctx;
         const cwd = io.cwd;
         const problems: string[] = [];
@@ -447,7 +447,7 @@ export const scoreCommand: CommandModule = {
           problems,
           ...(opts.allowNoGates ? { allowNoGates: true } : {}),
         };
-        const written = writeReports(report, formats, resolve(cwd, opts.out), io.env, (m) =>
+        const written = await writeReports(report, formats, resolve(cwd, opts.out), io.env, (m) =>
           io.err(`${ctx.errStyle.yellow('warning:')} ${m}\n`),
         );
         if (opts.json) io.out(renderSummaryJson(report));

@@ -20,9 +20,10 @@ import { refuseAnswerKeyInside } from '../../dataset/answer-key.js';
 import { ipNetworksFileFor } from '../../dataset/ip-networks.js';
 import { onInterrupt } from '../../interrupt.js';
 import { parseFaults } from '../../mock/fault-spec.js';
+import { makeIdentity } from '../../mock/identity.js';
 import { startMockServices } from '../../mock/services.js';
+import { loadServeState } from '../../mock/state.js';
 import { unsubscribed, webhookContentTypes } from '../../mock/subscriptions.js';
-import { makeLocalCa } from '../../mock/tls.js';
 import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
 import { loadDataset } from '../../replay/dataset.js';
@@ -55,6 +56,19 @@ export const serveCommand: CommandModule = {
         '--public-url <url>',
         'the base URL collectors use for the API (host mapping); https://manage.office.com also puts login and storage on their Microsoft names',
       )
+      .option(
+        '--state-dir <dir>',
+        'where the signing key, client secret and certificates are kept between runs (default <--out>/serve-state/<scenario>/seed-<n>)',
+      )
+      .addOption(
+        new Option(
+          '--storage-role <role>',
+          "the app's data role on the storage account, for Entra tokens: reader (Storage Blob Data Reader) or none (403 AuthorizationPermissionMismatch)",
+        )
+          .choices(['reader', 'none'] as const)
+          .default('reader' as const),
+      )
+      .option('--rotate-keys', 'make a new signing key, client secret and certificates (cached tokens stop working)')
       .option('--faults <spec>', 'fault injection, e.g. error=0.05,throttle=0.02,slow=0.1:500ms,truncate=0.02')
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
@@ -147,18 +161,40 @@ export const serveCommand: CommandModule = {
           refuseAnswerKeyInside(path, input);
         }
         const publication = loadDataset(dir);
+        // keys and certificates survive a restart: tokens cached by a collector stay valid
+        const stateDir = opts.stateDir
+          ? resolve(io.cwd, opts.stateDir)
+          : join(
+              resolve(io.cwd, opts.out),
+              'serve-state',
+              publication.manifest.scenario.name.replace(/[^A-Za-z0-9._-]/g, '_'),
+              `seed-${publication.seed}`,
+            );
+        const state = loadServeState(stateDir, {
+          seededSecret: makeIdentity(publication.seed, publication.tenantId, publication.domain).clientSecret,
+          https: opts.https === true,
+          rotate: opts.rotateKeys === true,
+          now: new Date(wallNow()),
+        });
+        io.err(
+          state.made.length === 0
+            ? `keys and certificates reused from ${relative(io.cwd, stateDir) || '.'}\n`
+            : `${state.made.join(', ')} made${opts.rotateKeys ? ' (--rotate-keys)' : ''}, kept in ${relative(io.cwd, stateDir) || '.'}\n`,
+        );
         let tls: { cert: string; key: string; ca: string } | undefined;
         let caPath: string | undefined;
-        if (opts.https) {
-          const ca = makeLocalCa(undefined, new Date(wallNow()));
+        if (opts.https && state.tls) {
           caPath = resolve(io.cwd, opts.caOut);
-          writeFileSync(caPath, ca.caCert);
-          tls = { cert: ca.cert, key: ca.key, ca: ca.caCert };
+          writeFileSync(caPath, state.tls.caCert);
+          tls = { cert: state.tls.cert, key: state.tls.key, ca: state.tls.caCert };
         }
         const publicUrl = opts.publicUrl?.replace(/\/+$/, '');
         const svc = await startMockServices({
           publication,
           speed,
+          signingKey: state.signingKey,
+          clientSecret: state.clientSecret,
+          storageRole: opts.storageRole,
           host: opts.host,
           port,
           pageSize,
