@@ -70,6 +70,7 @@ const DECLARED = {
   E_PORT: user('an invalid --port, or the port is in use'),
   E_PAGE_SIZE: user('an invalid --page-size'),
   E_FAULTS: user('an invalid --faults specification'),
+  E_STATE: user('the mock services’ --state-dir holds a state file that cannot be read or is of another version'),
   E_REPORT_FORMAT: user('an unknown report format in --report'),
   E_READ: user('an input file cannot be read'),
   // datasets, answer keys, alerts and baselines
