@@ -104,6 +104,22 @@ export function resourceError(e: unknown, path?: string, elsewhere = '--out'): E
   return new EnumbenchError(
     known.code,
     `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,
-    { hint: known.hint.replace('OPTION', elsewhere) },
+    { hint: known.hint.replace('OPTION', elsewhere), cause: e },
   );
+}
+
+/**
+ * A resource error (raw, or already made user-facing by resourceError) whose hint says `elsewhere`
+ * instead: e.g. `run`'s temporary datasets, written elsewhere with TMPDIR rather than --out. Any
+ * other error is returned as it is.
+ */
+export function withElsewhere(e: unknown, elsewhere: string): unknown {
+  const raw = e instanceof EnumbenchError ? e.cause : e;
+  const code = (raw as NodeJS.ErrnoException | null | undefined)?.code;
+  if (typeof code !== 'string' || !Object.hasOwn(RESOURCE_ERRORS, code)) return e;
+  if (!(e instanceof EnumbenchError)) return resourceError(e, undefined, elsewhere) ?? e;
+  return new EnumbenchError(e.code, e.message, {
+    hint: RESOURCE_ERRORS[code as keyof typeof RESOURCE_ERRORS].hint.replace('OPTION', elsewhere),
+    cause: raw,
+  });
 }

@@ -5,7 +5,7 @@
  * reproduce a scenario's result. Parsing the printed line gives the same settings
  * (test/cli/run-options.test.ts).
  *
- * Options that change only where or how things are shown (`--out`, `--report`, `--json`, `--quiet`,
+ * Options that change only where or how things are shown (`--out`, `--keep-datasets`, `--report`, `--json`, `--quiet`,
  * `--no-progress`, `--progress-interval`) and `--jobs` (generation is byte-identical for any number)
  * are not replayed: PRESENTATION_OPTIONS lists them, and the test fails on an option in neither list.
  */
@@ -29,6 +29,7 @@ export const PRESENTATION_OPTIONS = [
   '--jobs',
   '--report',
   '--out',
+  '--keep-datasets',
   '--json',
   '--quiet',
   '--no-progress',
@@ -127,7 +128,11 @@ export function declareRunCommand(program: Command) {
     .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
     .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
     .option('--report <formats>', 'reports to write into --out: json,junit,md,html', 'json,junit,md,html')
-    .option('--out <dir>', 'output directory (datasets, alerts, reports)', 'out')
+    .option('--out <dir>', 'output directory (reports, alerts; datasets with --keep-datasets)', 'out')
+    .option(
+      '--keep-datasets',
+      'keep the generated datasets in <out>/datasets/ (their answer keys in <out>.truth/); by default they live in a private temporary folder removed at exit',
+    )
     .option('--json', 'print summary.json on stdout instead of the console summary')
     .option('--quiet', 'print nothing but the summary and errors')
     .option('--no-progress', 'no progress bar or line')

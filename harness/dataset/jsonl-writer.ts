@@ -2,9 +2,15 @@
  * Streaming JSONL file writer: lines are encoded (UTF-8) straight into one reusable buffer, which
  * is hashed (sha256) and written when full. No string concatenation and no buffer per batch: both
  * cost more than the encoding itself, mostly in garbage collection.
+ *
+ * With `gzip`, each full buffer is written as one gzip member at the fastest level, its sizes in
+ * the header (the block format harness/replay/line-reader.ts reads, docs/dataset.md "Compression");
+ * the sha256 and `bytes` are always those of the uncompressed lines, `stored` what is on disk.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { BLOCK_HEADER_BYTES, BLOCK_TRAILER_BYTES, blockHeader } from '../replay/line-reader.js';
 
 /** Size of the reusable output buffer (one write per this many bytes). */
 export const BATCH_BYTES = 1024 * 1024;
@@ -15,11 +21,15 @@ export class JsonlWriter {
   private readonly fd: number;
   private readonly hash: Hash = createHash('sha256');
   bytes = 0;
+  /** bytes on disk (the compressed size with `gzip`) */
+  stored = 0;
   lines = 0;
+  private readonly trailer = Buffer.alloc(BLOCK_TRAILER_BYTES);
 
   constructor(
     readonly path: string,
     batchBytes = BATCH_BYTES,
+    private readonly gzip = false,
   ) {
     this.fd = openSync(path, 'w');
     this.buf = Buffer.allocUnsafe(Math.max(16, batchBytes));
@@ -68,9 +78,28 @@ export class JsonlWriter {
   private emit(b: Uint8Array): void {
     if (!b.length) return;
     this.hash.update(b);
+    this.bytes += b.length;
+    if (!this.gzip) {
+      this.write(b);
+      return;
+    }
+    this.member(b);
+  }
+
+  /** `b` as one gzip member */
+  private member(b: Uint8Array): void {
+    const body = deflateRawSync(b, { level: constants.Z_BEST_SPEED });
+    this.write(blockHeader(BLOCK_HEADER_BYTES + body.length + BLOCK_TRAILER_BYTES, b.length));
+    this.write(body);
+    this.trailer.writeUInt32LE(crc32(b), 0);
+    this.trailer.writeUInt32LE(b.length % 2 ** 32, 4);
+    this.write(this.trailer);
+  }
+
+  private write(b: Uint8Array): void {
     let off = 0;
     while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
-    this.bytes += b.length;
+    this.stored += b.length;
   }
 
   private flush(): void {
@@ -81,6 +110,8 @@ export class JsonlWriter {
 
   close(): { sha256: string; bytes: number } {
     this.flush();
+    // an empty file is one empty member: a gzip tool reads it as empty, not as cut short
+    if (this.gzip && this.stored === 0) this.member(new Uint8Array(0));
     closeSync(this.fd);
     return { sha256: this.hash.digest('hex'), bytes: this.bytes };
   }

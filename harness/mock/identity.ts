@@ -16,8 +16,6 @@ export interface MockIdentity {
   servicePrincipalId: string;
   /** storage account for the diagnostic-settings feeds */
   storageAccount: string;
-  /** the `sig` of the SAS token handed out for the storage feeds */
-  sasSignature: string;
   /** the storage account key (base64), for Shared Key clients and connection strings */
   storageKey: string;
   /** bench-only endpoints: never handed to a detector */
@@ -36,14 +34,18 @@ export function makeIdentity(seed: number, tenantId: string, domain?: string): M
   const r = rngStream(seed, 'mock', 'identity');
   const clientId = r.uuid();
   const secretChars = r.base64url(34).replace(/[-_]/g, '~');
+  const servicePrincipalId = r.uuid();
+  const storageAccount = `enumbenchdiag${r.hex(6)}`;
+  // a draw once used for a fixed SAS signature (the SAS is now signed with the account key):
+  // kept so that the account key drawn after it stays what it was
+  r.hex(64);
   return {
     tenantId: tenantId.toLowerCase(),
     tenantNames: tenantNames(domain),
     clientId,
     clientSecret: `eNb8Q~${secretChars}`,
-    servicePrincipalId: r.uuid(),
-    storageAccount: `enumbenchdiag${r.hex(6)}`,
-    sasSignature: Buffer.from(r.hex(64), 'hex').toString('base64'),
+    servicePrincipalId,
+    storageAccount,
     storageKey: Buffer.from(r.hex(128), 'hex').toString('base64'),
     benchToken: randomBytes(24).toString('base64url'),
   };

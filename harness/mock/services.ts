@@ -25,6 +25,7 @@ import { type MockIdentity, makeIdentity } from './identity.js';
 import { newSigningKey, type SigningKey } from './jwt.js';
 import { Ledger, type LedgerSummary } from './ledger.js';
 import { loginRouter } from './login.js';
+import { accountSasSignature } from './sas.js';
 import { SpillDir } from './spill.js';
 import { AppendBlobStore, type StorageDataRole, storageError, storageRouter } from './storage.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type Subscription, type WebhookOptions, Webhooks } from './subscriptions.js';
@@ -523,14 +524,17 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     throw e;
   }
   const expiry = new Date(replay.clock.wallEnd + 30 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  urls.diagnosticsSas = new URLSearchParams({
+  const sasFields = {
     sv: '2022-11-02',
     ss: 'b',
     srt: 'sco',
     sp: 'rl',
     se: expiry,
     spr: opts.tls ? 'https' : 'https,http',
-    sig: identity.sasSignature,
+  };
+  urls.diagnosticsSas = new URLSearchParams({
+    ...sasFields,
+    sig: accountSasSignature(identity.storageAccount, identity.storageKey, sasFields),
   }).toString();
 
   urls.diagnosticsConnectionString = `DefaultEndpointsProtocol=${opts.tls ? 'https' : 'http'};AccountName=${identity.storageAccount};AccountKey=${identity.storageKey};BlobEndpoint=${urls.diagnostics};`;

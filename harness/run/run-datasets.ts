@@ -67,6 +67,8 @@ export interface RunDatasetsOptions {
   onExternalRun?: (dir: string, run: ExternalRun) => void;
   /** lockstep replays (in-process and stdio: detectors): called as a dataset's replay starts and advances */
   onReplay?: (e: { dataset: string; done?: number; records?: number; simTime?: number; end?: true }) => void;
+  /** how a dataset is named in problems (default: its directory; `run` names a dataset it does not keep `<scenario>/seed-<n>`) */
+  datasetLabel?: (dir: string) => string;
   /** the command that reproduces one scenario's runs (default: `enumbench run <dataset dirs>`) */
   replayFor?: (scenario: string, datasets: readonly string[], truth: Truth) => string;
 }
@@ -137,6 +139,7 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
   const byScenario = new Map<string, { cards: Scorecard[]; truths: Truth[]; dirs: string[]; seeds: SeedDetail[] }>();
   const alerts: DatasetAlerts[] = [];
   const detectorFailures: string[] = [];
+  const label = o.datasetLabel ?? ((dir: string) => dir);
   const problems: string[] = [];
   const spec = parseDetectorSpec(o.detector);
   // kql: and sigma: keep their thread from one dataset to the next, with a fresh detector
@@ -237,15 +240,15 @@ export async function runDatasets(o: RunDatasetsOptions): Promise<RunDatasetsRes
       if (f) {
         const tail = stderrTail.filter((l) => l.trim() !== '').slice(-10);
         detectorFailures.push(
-          `${dir}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
+          `${label(dir)}: detector ${name} failed (${f.kind}) during ${f.phase} at ${new Date(f.at).toISOString()}: ${f.message} (${run.lockstep.alerts.length} alert(s) emitted before)${tail.length ? `; the last lines of its stderr:\n    ${tail.join('\n    ')}` : ''}`,
         );
       }
       for (const m of run.lockstep.malformed.slice(0, 20)) {
         problems.push(
-          `${dir}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
+          `${label(dir)}: detector emitted a malformed alert #${m.ordinal}${m.where ? ` (${m.where})` : ''} at ${new Date(m.at).toISOString()}: ${m.problems.join('; ')}`,
         );
       }
-      if (malformedCount > 20) problems.push(`${dir}: … ${malformedCount - 20} more malformed alert(s)`);
+      if (malformedCount > 20) problems.push(`${label(dir)}: … ${malformedCount - 20} more malformed alert(s)`);
       const scenarioName = run.truth.scenario.name;
       alerts.push({ dataset: dir, scenario: scenarioName, seed: run.truth.seed, text: run.alertsJsonl });
       const group = byScenario.get(scenarioName) ?? { cards: [], truths: [], dirs: [], seeds: [] };

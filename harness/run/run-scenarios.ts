@@ -1,6 +1,7 @@
 /**
  * From `run` inputs to dataset directories: a scenario file is generated (once per seed) into
- * `<out>/datasets/<scenario>/seed-<n>/`, its answer key into `<out>.truth/datasets/<scenario>/seed-<n>/`
+ * `<out>/datasets/<scenario>/seed-<n>/` (or, with `datasetRoot`, `<datasetRoot>/<scenario>/seed-<n>/`:
+ * what `run` does unless `--keep-datasets`), its answer key into `<out>.truth/datasets/<scenario>/seed-<n>/`
  * or, with `truthRoot`, into `<truthRoot>/<scenario>/seed-<n>/` (`run` keeps it there, in a private
  * temporary folder, until every detector has stopped); a dataset directory is used as it is, its
  * answer key found beside it or where `--truth` says, and refused when it holds its key inside or
@@ -49,6 +50,11 @@ export interface PrepareOptions {
   seedPurpose?: SeedPurpose;
   /** write generated answer keys under this folder (`<truthRoot>/<scenario>/seed-<n>`), not in `<out>.truth/` */
   truthRoot?: string;
+  /**
+   * write generated datasets under this folder (`<datasetRoot>/<scenario>/seed-<n>`), not in
+   * `<out>/datasets/` (`run` without `--keep-datasets`: a private temporary folder removed at exit)
+   */
+  datasetRoot?: string;
   /** `--truth`: the answer-key folder of each dataset-directory input, in order */
   truths?: readonly string[];
   /** generation threads (1: this thread; more: worker threads, the same bytes; auto: autoJobs for each scenario's tenant). Default 1. */
@@ -141,12 +147,13 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     names.set(l.scenario.name, l.input);
   }
 
+  const datasetRoot = o.datasetRoot ?? join(o.out, 'datasets');
   // the output folder holds no answer key while a detector runs: the keys of the datasets about to
   // be regenerated go with them; any other (a dataset of an older version, a key put there) is refused
   const regenerated = loaded.flatMap((l) =>
     l.scenario
       ? seedsFor(o.seed ?? l.scenario.seed, o.seeds ?? l.scenario.repeat, o.seedPurpose).map((seed) =>
-          join(o.out, 'datasets', (l.scenario as Scenario).name, `seed-${seed}`),
+          join(datasetRoot, (l.scenario as Scenario).name, `seed-${seed}`),
         )
       : [],
   );
@@ -200,7 +207,7 @@ export async function prepareInputs(o: PrepareOptions): Promise<PreparedInput[]>
     const keys: string[] = [];
     for (const seed of seeds) {
       // replaced when the new one is complete (generateWithJobs)
-      const dir = join(o.out, 'datasets', s.name, `seed-${seed}`);
+      const dir = join(datasetRoot, s.name, `seed-${seed}`);
       const key = o.truthRoot ? join(o.truthRoot, s.name, `seed-${seed}`) : runKeyDir(o.out, dir);
       index++;
       o.onGenerate?.({ scenario: s.name, seed, index, of: total });

@@ -73,8 +73,10 @@ const DECLARED = {
   E_STATE: user('the mock services’ --state-dir holds a state file that cannot be read or is of another version'),
   E_REPORT_FORMAT: user('an unknown report format in --report'),
   E_READ: user('an input file cannot be read'),
+  E_TMPDIR: user('the system temporary folder (TMPDIR) cannot be used'),
   // datasets, answer keys, alerts and baselines
   E_DATASET: user('a dataset directory is missing a file, or a file in it is malformed'),
+  E_DATASET_TRUNCATED: user('a compressed dataset file ends inside a block (cut short while written or copied)'),
   E_DATASET_MISMATCH: user('the alerts, dataset and answer key are not of the same dataset'),
   E_MERGE: user('generated shards cannot be merged into one dataset'),
   E_LABELS: user('a labels.jsonl line of an answer key is malformed'),

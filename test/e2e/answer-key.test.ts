@@ -168,6 +168,7 @@ describe('hostile detectors find no label', () => {
         JSON.stringify({ roots: [out, join(out, 'datasets')], report }),
         '--out',
         'out',
+        '--keep-datasets',
         '--allow-no-gates',
       ],
       // an in-process detector has the bench's environment: here, one that names only the project

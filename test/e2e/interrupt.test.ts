@@ -34,10 +34,10 @@ interface Started {
   closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function start(args: string[]): Started {
+function start(args: string[], env: Record<string, string> = {}): Started {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: tmp,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // its own process group: the test checks that nothing of it is left
     detached: true,
@@ -164,9 +164,20 @@ describe('run, interrupted', () => {
     mkdirSync(join(out, 'alerts', 'longer'), { recursive: true });
     for (const f of ['summary.json', 'junit.xml', 'summary.md']) writeFileSync(join(out, f), 'stale');
     writeFileSync(join(out, 'alerts', 'longer', 'seed-7.jsonl'), 'stale');
-    const g = start(['run', LONGER, '--out', out, '--progress-interval', '0']);
+    const temp = join(tmp, 'run-gen-tmp');
+    mkdirSync(temp);
+    const g = start(['run', LONGER, '--out', out, '--progress-interval', '0'], { TMPDIR: temp });
     await interruptWhen(g, GENERATING, 'SIGTERM');
-    expect(readdirSync(out).sort()).toEqual(['datasets']);
+    expect(readdirSync(out)).toEqual([]);
+    // the dataset being generated (in a private temporary folder) and its answer key are gone
+    expect(readdirSync(temp)).toEqual([]);
+  }, 120_000);
+
+  it('SIGTERM while generating with --keep-datasets: no partial dataset in the output folder', async () => {
+    const out = join(tmp, 'run-gen-kept');
+    const g = start(['run', LONGER, '--out', out, '--progress-interval', '0', '--keep-datasets']);
+    await interruptWhen(g, GENERATING, 'SIGTERM');
+    expect(readdirSync(out)).toEqual(['datasets']);
     expect(readdirSync(join(out, 'datasets', 'longer'))).toEqual([]);
   }, 120_000);
 

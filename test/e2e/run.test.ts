@@ -4,7 +4,7 @@
  * score → gate → reports, with its exit codes, its JUnit file, reproducibility, and `score`
  * reproducing the run's scorecard from its alerts file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.js';
@@ -45,7 +45,7 @@ const summary = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json
 describe('enumbench run', () => {
   it('runs a scenario end to end, prints the scorecard, writes reports and alerts (exit 0)', async () => {
     const out = join(tmp, 'a');
-    const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', out], { cwd: tmp });
+    const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', out, '--keep-datasets'], { cwd: tmp });
     expect(r.stderr).toMatch(/generating small · seed 7/);
     expect(r.stdout).toMatch(/recall/);
     expect(r.stdout).toMatch(/replay: enumbench run .*small\.yaml --seed 7 --detector builtin:volume/);
@@ -68,6 +68,36 @@ describe('enumbench run', () => {
     await runBin(['run', SCENARIO, ...VOLUME, '--out', a], { cwd: tmp });
     await runBin(['run', SCENARIO, ...VOLUME, '--out', b], { cwd: tmp });
     expect(readFileSync(join(a, 'summary.json'), 'utf8')).toBe(readFileSync(join(b, 'summary.json'), 'utf8'));
+  });
+
+  it('writes nothing but its reports by default: the datasets live in a private temporary folder removed at exit, the same summary.json as kept ones', async () => {
+    const out = join(tmp, 'not-kept');
+    const temp = join(tmp, 'TMPDIR');
+    mkdirSync(temp);
+    const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', out], { cwd: tmp, env: { TMPDIR: temp } });
+    expect(r.code, r.stderr).toBe(0);
+    // the reports (json, junit, md, html) and the alerts: no dataset
+    expect(readdirSync(out).filter((f) => !/^(summary\.json|junit\.xml|summary\.md|.*\.html|alerts)$/.test(f))).toEqual(
+      [],
+    );
+    expect(readdirSync(out)).toContain('summary.json');
+    expect(existsSync(`${out}.truth`)).toBe(false);
+    expect(readdirSync(temp)).toEqual([]);
+    // the progress names the dataset, not its temporary folder; no `score` hint for a dataset that is gone
+    expect(r.stderr).not.toMatch(/enumbench-data-|score these alerts again/);
+    // the kept run (the first test) scored the same
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(readFileSync(join(tmp, 'a', 'summary.json'), 'utf8'));
+  });
+
+  it('a temporary folder that cannot be used: a clear error saying how to put the datasets elsewhere (exit 4)', async () => {
+    const r = await runBin(['run', SCENARIO, ...VOLUME, '--out', join(tmp, 'no-tmp')], {
+      cwd: tmp,
+      env: { TMPDIR: join(tmp, 'no-such-folder') },
+    });
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toMatch(/no-such-folder/);
+    expect(r.stderr).toMatch(/hint: .*TMPDIR.*--keep-datasets/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('`enumbench score` on the run alerts file reproduces the scorecard', async () => {

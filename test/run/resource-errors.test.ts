@@ -111,11 +111,27 @@ describe('resource errors', () => {
     expect(readdirSync(mnt).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('run on a full disk, generating: exit 4, nothing written', async (t) => {
+  it('run --keep-datasets on a full disk, generating: exit 4, nothing written', async (t) => {
     needsTmpfs(t);
-    const r = await runBin(['run', 'small.yaml', '--out', join(mnt, 'run')], { cwd: tmp });
+    const r = await runBin(['run', 'small.yaml', '--out', join(mnt, 'run'), '--keep-datasets'], { cwd: tmp });
     expectResourceError(r, /small-disk\/run\/datasets\/small\/seed-7: write failed \(ENOSPC\)/, '--out');
     expect(filesUnder(join(mnt, 'run'))).toEqual([]);
+  });
+
+  it('run with a full temporary folder, generating: exit 4, how to write elsewhere, nothing left', async (t) => {
+    needsTmpfs(t);
+    const temp = join(mnt, 'tmp');
+    mkdirSync(temp, { recursive: true });
+    const r = await runBin(['run', 'small.yaml', '--out', join(tmp, 'run-full-tmp')], {
+      cwd: tmp,
+      env: { TMPDIR: temp },
+    });
+    expectResourceError(
+      r,
+      /small-disk\/tmp\/enumbench-data-.*\/small\/seed-7: write failed \(ENOSPC\)/,
+      'set TMPDIR to a folder on a disk with room, or give --keep-datasets to write them under --out',
+    );
+    expect(filesUnder(temp)).toEqual([]);
   });
 
   it('run of a dataset on a full disk, writing its alerts and reports: exit 4, nothing written', async (t) => {

@@ -6,7 +6,9 @@
  * The answer key is never where the detector could be pointed: generated keys are written to a
  * private folder in the system temp folder, read from there by scoring, and moved beside the output
  * folder (`<out>.truth/datasets/<scenario>/seed-<n>/`) only after every detector has stopped; the
- * output folder itself never holds one (docs/dataset.md "The answer key").
+ * output folder itself never holds one (docs/dataset.md "The answer key"). Unless `--keep-datasets`,
+ * the generated datasets live in a private temporary folder too, removed at exit with their keys:
+ * `run` writes nothing but its reports (docs/cli.md "What `run` writes").
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ import { parseThresholdLine, type Threshold } from '../../../src/scenario/thresh
 import { SCORECARD_SCHEMA_VERSION } from '../../../src/scoring/index.js';
 import { checkBaseline } from '../../../src/thresholds/index.js';
 import { isWithin, moveAnswerKey, runKeyDir } from '../../dataset/answer-key.js';
-import { writeFileAtomic } from '../../output-files.js';
+import { resourceError, withElsewhere, writeFileAtomic } from '../../output-files.js';
 import { speedLabel } from '../../replay/clock.js';
 import { checkCommand } from '../../run/child.js';
 import { startDetectorThread } from '../../run/detector-thread.js';
@@ -54,6 +56,23 @@ function settleKeys(prepared: readonly PreparedInput[], truthRoot: string, outDi
   }
 }
 
+/** How to put a run's temporary datasets elsewhere (a resource error's hint). */
+const TMP_ELSEWHERE = 'set TMPDIR to a folder on a disk with room, or give --keep-datasets to write them under --out';
+
+/** A private (0700) folder in the system temporary folder (TMPDIR), or a clear error saying how to fix it. */
+function privateTempFolder(prefix: string): string {
+  try {
+    return mkdtempSync(join(tmpdir(), prefix));
+  } catch (e) {
+    throw (
+      resourceError(e, tmpdir(), TMP_ELSEWHERE) ??
+      new EnumbenchError('E_TMPDIR', `the temporary folder ${tmpdir()} cannot be used: ${(e as Error).message}`, {
+        hint: TMP_ELSEWHERE,
+      })
+    );
+  }
+}
+
 export const runCommand: CommandModule = {
   name: 'run',
   register(program, ctx) {
@@ -85,6 +104,7 @@ export const runCommand: CommandModule = {
               loadTimeoutMs: settings.detectorTimeoutMs,
             })
           : undefined;
+      let cleanup: (() => void) | undefined;
       try {
         const thresholds: Threshold[] = [];
         for (const line of opts.threshold) {
@@ -127,22 +147,39 @@ export const runCommand: CommandModule = {
         });
         // generated answer keys stay out of --out (and of the working directory) until every
         // detector has stopped; then, or at exit whatever happened, they go beside the output folder
-        const truthRoot = mkdtempSync(join(tmpdir(), 'enumbench-key-'));
+        // (--keep-datasets) or are removed with the datasets
+        const keep = opts.keepDatasets === true;
+        const truthRoot = privateTempFolder('enumbench-key-');
+        // nothing but the reports is written by default: generated datasets go to a private
+        // temporary folder (the system's, TMPDIR) removed at exit, whatever happened
+        const dataRoot = keep ? join(outDir, 'datasets') : privateTempFolder('enumbench-data-');
         let generated: PreparedInput[] = [];
+        let settled = false;
         const settle = () => {
+          if (settled) return;
+          settled = true;
           try {
-            settleKeys(generated, truthRoot, outDir);
+            if (keep) settleKeys(generated, truthRoot, outDir);
           } finally {
             rmSync(truthRoot, { recursive: true, force: true });
+            if (!keep) rmSync(dataRoot, { recursive: true, force: true });
           }
         };
         process.once('exit', settle);
+        cleanup = () => {
+          process.off('exit', settle);
+          settle();
+        };
+        // where a dataset is, as the user is told: its path when kept, `<scenario>/seed-<n>` when not
+        const shown = (dir: string) =>
+          !keep && isWithin(dir, dataRoot) ? relative(dataRoot, dir) : relative(cwd, dir) || dir;
         const prepared = await prepareInputs({
           inputs,
           catalog: ctx.catalog,
           cwd,
           out: outDir,
           truthRoot,
+          datasetRoot: dataRoot,
           ...(opts.truth ? { truths: opts.truth } : {}),
           version: ctx.version,
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
@@ -172,6 +209,9 @@ export const runCommand: CommandModule = {
                   ))
                 io.err(`${ctx.errStyle.yellow('warning:')} ${w}\n`);
           },
+        }).catch((e: unknown) => {
+          // a full temporary folder: say which, and how to write the datasets elsewhere
+          throw keep ? e : withElsewhere(e, TMP_ELSEWHERE);
         });
         const datasets = prepared.flatMap((p) => p.datasets);
         const byScenarioName = new Map(prepared.flatMap((p) => (p.scenario ? [[p.scenario.name, p] as const] : [])));
@@ -198,9 +238,10 @@ export const runCommand: CommandModule = {
           },
           allowNoGates: opts.allowNoGates === true,
           baseline,
+          ...(keep ? {} : { datasetLabel: (d: string) => (isWithin(d, dataRoot) ? relative(dataRoot, d) : d) }),
           onReplay: (e) => {
             if (e.end) progress.stop();
-            else if (e.done === undefined) progress.start(`replaying ${relative(cwd, e.dataset) || e.dataset}`);
+            else if (e.done === undefined) progress.start(`replaying ${shown(e.dataset)}`);
             else progress.update({ done: e.done, records: e.records ?? 0, simTime: e.simTime ?? 0 });
           },
           tickMs: settings.tickMs,
@@ -262,7 +303,8 @@ export const runCommand: CommandModule = {
           },
         });
 
-        // every detector has stopped: the generated keys go beside the output folder
+        // every detector has stopped: the generated keys go beside the output folder (or away with
+        // the datasets)
         process.off('exit', settle);
         settle();
 
@@ -279,7 +321,8 @@ export const runCommand: CommandModule = {
         else {
           io.out(renderConsole(result.report, ctx.outStyle));
           for (const w of written) say(ctx.errStyle.dim(`wrote ${relative(cwd, w) || w}`));
-          const first = result.alerts[0];
+          // (a dataset that was not kept cannot be scored again)
+          const first = result.alerts.find((a) => keep || !isWithin(a.dataset, dataRoot));
           if (first) {
             const truth = relative(cwd, first.dataset) || '.';
             const alerts = relative(cwd, join(outDir, 'alerts', first.scenario, `seed-${first.seed}.jsonl`));
@@ -295,6 +338,8 @@ export const runCommand: CommandModule = {
       } finally {
         // runDatasets closes it; an error before the replay (a scenario, generation) must too
         await thread?.close();
+        // then the datasets not kept are removed (and the keys moved or removed), whatever happened
+        cleanup?.();
       }
     });
   },
