@@ -1,4 +1,5 @@
 /** The benchmarks `npm run bench` runs, in order. One file each; one line here. */
+import { datasetCompressionBenchmark } from './dataset-compression.js';
 import { detectorThreadBenchmark } from './detector-thread.js';
 import { generateBenchmark } from './generate.js';
 import { htmlReportBenchmark } from './html-report.js';
@@ -30,4 +31,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   detectorThreadBenchmark,
   kqlScheduleBenchmark,
   htmlReportBenchmark,
+  datasetCompressionBenchmark,
 ];

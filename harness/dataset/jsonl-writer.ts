@@ -4,7 +4,7 @@
  * cost more than the encoding itself, mostly in garbage collection.
  *
  * With `gzip`, each full buffer is written as one gzip member at the fastest level, its sizes in
- * the header (the block format harness/replay/line-reader.ts reads, docs/dataset.md "Compression");
+ * the header (the block format harness/replay/line-reader.ts reads);
  * the sha256 and `bytes` are always those of the uncompressed lines, `stored` what is on disk.
  */
 import { createHash, type Hash } from 'node:crypto';

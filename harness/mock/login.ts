@@ -1,9 +1,11 @@
 /**
  * The Microsoft Entra ID endpoints a collector uses: client-credentials token endpoints v1
  * (`/{tenant}/oauth2/token`, `resource`, string-typed numbers) and v2 (`/{tenant}/oauth2/v2.0/token`,
- * `scope=<resource>/.default`), credentials in the body or as HTTP Basic, plus the OpenID
+ * `scope=<resource>/.default`), credentials in the body, as HTTP Basic or as a client assertion
+ * signed with the app's registered certificate, plus the OpenID
  * configuration, JWKS and instance-discovery documents that MSAL asks for.
  */
+import { constants, createHash, type KeyObject, verify, X509Certificate } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { wallNow } from '../../src/core/clock.js';
 import { rngStream } from '../../src/core/rng.js';
@@ -29,6 +31,87 @@ export interface LoginContext {
   loginBase(): string;
   /** told of every token issued */
   onIssued?: () => void;
+  /** the certificate registered for the app (PEM): client assertions must be signed with its key */
+  clientCertificate?: string;
+}
+
+/** A registered certificate: its public key and thumbprints (SHA-1 hex, as portals show; x5t / x5t#S256 base64url). */
+interface Registered {
+  publicKey: KeyObject;
+  thumbprint: string;
+  x5t: string;
+  x5tS256: string;
+}
+
+function registered(pem: string | undefined): Registered | undefined {
+  if (!pem) return undefined;
+  const c = new X509Certificate(pem);
+  const sha1 = createHash('sha1').update(c.raw).digest();
+  return {
+    publicKey: c.publicKey,
+    thumbprint: sha1.toString('hex').toUpperCase(),
+    x5t: sha1.toString('base64url'),
+    x5tS256: createHash('sha256').update(c.raw).digest('base64url'),
+  };
+}
+
+/**
+ * Why a client assertion (RFC 7523, as MSAL and azure-identity build it) is refused, or undefined:
+ * it must name the registered certificate (x5t or x5t#S256), be signed with its key (RS256 or
+ * PS256), be within its lifetime and be issued by the client itself.
+ */
+function assertionProblem(assertion: string, cert: Registered | undefined, clientId: string): AadError | undefined {
+  const invalid = (code: number, description: string): AadError => ({
+    status: 401,
+    error: 'invalid_client',
+    code,
+    description,
+  });
+  const [h = '', p = '', sig = ''] = assertion.split('.');
+  let header: Record<string, unknown>;
+  let payload: Record<string, unknown>;
+  try {
+    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
+    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return invalid(50027, 'JWT token is invalid or malformed.');
+  }
+  const x5t = typeof header.x5t === 'string' ? header.x5t : undefined;
+  const x5tS256 = typeof header['x5t#S256'] === 'string' ? header['x5t#S256'] : undefined;
+  const used = x5tS256
+    ? Buffer.from(x5tS256, 'base64url').toString('hex').toUpperCase()
+    : Buffer.from(x5t ?? '', 'base64url')
+        .toString('hex')
+        .toUpperCase();
+  if (!cert || (x5tS256 ? x5tS256 !== cert.x5tS256 : x5t !== cert.x5t))
+    return invalid(
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${used}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`,
+    );
+  const data = Buffer.from(`${h}.${p}`);
+  const signature = Buffer.from(sig, 'base64url');
+  const ok =
+    header.alg === 'RS256'
+      ? verify('sha256', data, cert.publicKey, signature)
+      : header.alg === 'PS256'
+        ? verify(
+            'sha256',
+            data,
+            { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
+            signature,
+          )
+        : false;
+  if (!ok) return invalid(700027, 'Client assertion contains an invalid signature.');
+  const now = Math.floor(wallNow() / 1000);
+  if (
+    typeof payload.exp !== 'number' ||
+    payload.exp <= now ||
+    (typeof payload.nbf === 'number' && payload.nbf > now + 300)
+  )
+    return invalid(700024, 'Client assertion is not within its valid time range.');
+  if (String(payload.iss ?? '').toLowerCase() !== clientId || String(payload.sub ?? '').toLowerCase() !== clientId)
+    return invalid(700021, "Client assertion application identifier doesn't match 'client_id' parameter.");
+  return undefined;
 }
 
 interface AadError {
@@ -115,6 +198,7 @@ export function loginRouter(ctx: LoginContext): Router {
   const form = express.urlencoded({ extended: false, limit: '64kb' });
   let utiCounter = 0;
   const utiRng = rngStream(ctx.identity.clientId, 'mock', 'uti');
+  const cert = registered(ctx.clientCertificate);
 
   const token = (v2: boolean) => (req: Request, res: Response) => {
     const tenant = req.params.tenant as string;
@@ -189,7 +273,10 @@ export function loginRouter(ctx: LoginContext): Router {
         },
         v2,
       );
-    if (!assertion) {
+    if (assertion) {
+      const problem = assertionProblem(assertion, cert, identity.clientId);
+      if (problem) return sendAadError(res, problem, v2);
+    } else {
       if (secret === undefined)
         return sendAadError(
           res,

@@ -61,6 +61,8 @@ export interface MockServicesOptions {
    * Blob Data Reader, the default) or `none` (a valid token gets 403 AuthorizationPermissionMismatch)
    */
   storageRole?: StorageDataRole;
+  /** the certificate (PEM) registered for the app: client assertions must be signed with its key (default: none) */
+  clientCertificate?: string;
   /** the app's client secret (default: the seeded one) */
   clientSecret?: string;
   /** do not start publishing until start() (default: start at once) */
@@ -358,6 +360,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     identity,
     key,
     loginBase: () => urls.login,
+    ...(opts.clientCertificate ? { clientCertificate: opts.clientCertificate } : {}),
     onIssued: () => {
       tokensIssued++;
     },

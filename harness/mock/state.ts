@@ -5,13 +5,13 @@
  * owner only. A token a collector cached before a restart stays valid until it expires, as a real
  * one does; `--rotate-keys` replaces everything (new key, new secret, new CA).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userError } from '../../src/core/errors.js';
 import { writeFileAtomic } from '../output-files.js';
 import { newSigningKey, type SigningKey, signingKeyFromPem, signingKeyPem } from './jwt.js';
-import { type LocalCa, makeLocalCa } from './tls.js';
+import { type LocalCa, makeClientCertificate, makeLocalCa } from './tls.js';
 
 export const STATE_FILE = 'state.json';
 const FORMAT = 1;
@@ -23,6 +23,8 @@ interface StateFile {
   signingKey: { kid: string; pem: string };
   clientSecret: string;
   tls?: Omit<LocalCa, 'notAfter'> & { notAfter: string };
+  /** the app's registered certificate and its private key (PEM) */
+  clientCertificate?: { cert: string; key: string };
 }
 
 export interface ServeState {
@@ -30,8 +32,10 @@ export interface ServeState {
   signingKey: SigningKey;
   clientSecret: string;
   tls?: LocalCa;
+  /** the app's certificate credential: `certificate.pem` in the state directory holds its key and certificate */
+  clientCertificate: { cert: string; key: string; file: string };
   /** what was made this run (empty: everything reused) */
-  made: ('signing key' | 'client secret' | 'certificates')[];
+  made: ('signing key' | 'client secret' | 'certificates' | 'client certificate')[];
 }
 
 export interface ServeStateOptions {
@@ -67,6 +71,11 @@ function read(file: string): StateFile {
   return s as StateFile;
 }
 
+/** The SHA-1 thumbprint of a certificate (PEM), upper-case hex: what portals show and MSAL's `thumbprint` takes. */
+export function certificateThumbprint(pem: string): string {
+  return createHash('sha1').update(new X509Certificate(pem).raw).digest('hex').toUpperCase();
+}
+
 /** Keys and certificates from the state directory, made (and saved) where missing, expiring or rotated. */
 export function loadServeState(dir: string, o: ServeStateOptions): ServeState {
   const file = join(dir, STATE_FILE);
@@ -93,6 +102,12 @@ export function loadServeState(dir: string, o: ServeStateOptions): ServeState {
     tls = { caCert: ca.caCert, cert: ca.cert, key: ca.key, notAfter: ca.notAfter.toISOString() };
     made.push('certificates');
   }
+  let clientCertificate = old?.clientCertificate;
+  if (!clientCertificate) {
+    clientCertificate = makeClientCertificate(o.now);
+    made.push('client certificate');
+  }
+  const certFile = join(dir, 'certificate.pem');
   if (made.length > 0) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const state: StateFile = {
@@ -100,14 +115,19 @@ export function loadServeState(dir: string, o: ServeStateOptions): ServeState {
       signingKey: { kid: signingKey.kid, pem: signingKeyPem(signingKey) },
       clientSecret,
       ...(tls ? { tls } : {}),
+      clientCertificate,
     };
     writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, 0o600);
   }
+  // the private key and the certificate, as certificate credentials (MSAL, azure-identity) read them
+  if (made.length > 0 || !existsSync(certFile))
+    writeFileAtomic(certFile, `${clientCertificate.key}${clientCertificate.cert}`, 0o600);
   return {
     dir,
     signingKey,
     clientSecret,
     ...(tls ? { tls: { caCert: tls.caCert, cert: tls.cert, key: tls.key, notAfter: new Date(tls.notAfter) } } : {}),
+    clientCertificate: { ...clientCertificate, file: certFile },
     made,
   };
 }

@@ -80,3 +80,18 @@ export function makeLocalCa(names: readonly string[] = DEFAULT_TLS_NAMES, notBef
     notAfter: cert.validity.notAfter,
   };
 }
+
+/** A self-signed certificate for the app's certificate credential (registered with the mock's login). */
+export function makeClientCertificate(notBefore: Date, days = 365): { cert: string; key: string } {
+  const k = keyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = k.publicKey;
+  cert.serialNumber = `03${randomBytes(8).toString('hex')}`;
+  cert.validity.notBefore = new Date(notBefore.getTime() - 3600_000);
+  cert.validity.notAfter = new Date(notBefore.getTime() + days * 86_400_000);
+  const name = [{ name: 'commonName', value: 'enumbench collector' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.sign(k.privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: k.pem };
+}

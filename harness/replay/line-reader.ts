@@ -6,7 +6,7 @@
  * before the newline is dropped.
  *
  * Both readers read plain files and the block-compressed gzip JsonlWriter writes
- * (harness/dataset/jsonl-writer.ts, docs/dataset.md "Compression"), told apart by the gzip magic
+ * (harness/dataset/jsonl-writer.ts; `generate` does not write it yet, issue 17), told apart by the gzip magic
  * bytes: a series of gzip members (RFC 1952), each holding up to 1 MiB of the file and saying its
  * own compressed and uncompressed sizes in a header extra field (subfield `EB`), so any gzip tool
  * reads the file and a RangeReader reaches a line by decompressing one member. Offsets are always

@@ -131,6 +131,7 @@ export async function startAgain(
     tls: { cert: tls.cert, key: tls.key, ca: tls.caCert },
     signingKey: state.signingKey,
     clientSecret: state.clientSecret,
+    clientCertificate: state.clientCertificate.cert,
     publicUrls: { management: 'https://manage.office.com' },
     ...(o.port !== undefined ? { port: o.port, diagnosticsPort: 0, benchPort: 0 } : {}),
     ...o.extra,

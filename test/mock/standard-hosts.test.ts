@@ -6,8 +6,10 @@
  * a child process whose name resolution the test controls (fixtures/map-hosts.mjs: the names and
  * port 443 lead to the mock's loopback port; no hosts file is touched).
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MockServices } from '../../harness/mock/services.js';
+import { makeClientCertificate } from '../../harness/mock/tls.js';
 import { TENANT } from '../helpers/dataset.js';
 import { runMapped, startOnStandardNames } from '../helpers/standard-hosts.js';
 
@@ -56,5 +58,34 @@ describe('one listener, every Microsoft name', () => {
     // @azure/storage-blob reads every line on the account's own name
     expect(out.containers.length).toBeGreaterThan(0);
     expect(out.lines).toBe(started.lines);
+  });
+
+  it('a client certificate must be the registered one (MSAL, SHA-256 and SHA-1 thumbprints)', async () => {
+    const started = await startOnStandardNames(7);
+    svc = started.svc;
+    const mine = started.state.clientCertificate;
+    const other = makeClientCertificate(new Date());
+    const sha = (pem: string, alg: string) => createHash(alg).update(new X509Certificate(pem).raw).digest('hex');
+    const out = JSON.parse(
+      await runMapped(svc, started.caFile, 'msal-certificate.mjs', {
+        tenantName: 'contoso.onmicrosoft.com',
+        clientId: svc.identity.clientId,
+        certificates: [
+          { thumbprintSha256: sha(mine.cert, 'sha256'), privateKey: mine.key },
+          { thumbprint: sha(mine.cert, 'sha1'), privateKey: mine.key },
+          { thumbprintSha256: sha(other.cert, 'sha256'), privateKey: other.key },
+          // the registered certificate's thumbprint, signed with another key
+          { thumbprintSha256: sha(mine.cert, 'sha256'), privateKey: other.key },
+        ],
+      }),
+    ) as { claims?: { tid: string; appidacr: string }; error?: string; message?: string }[];
+    expect(out[0]?.claims?.tid).toBe(TENANT);
+    expect(out[0]?.claims?.appidacr).toBe('2');
+    expect(out[1]?.claims?.tid).toBe(TENANT);
+    expect(out[2]?.error).toBe('invalid_client');
+    expect(out[2]?.message).toContain('AADSTS700027');
+    expect(out[2]?.message).toContain('not registered');
+    expect(out[3]?.error).toBe('invalid_client');
+    expect(out[3]?.message).toContain('AADSTS700027: Client assertion contains an invalid signature.');
   });
 });

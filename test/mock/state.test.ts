@@ -15,7 +15,7 @@ describe('serve state', () => {
   it('is made once, then reused: same key, secret and certificates; a token signed before verifies after', () => {
     const dir = join(tempDir('enumbench-state-'), 'a', 'b');
     const first = loadServeState(dir, base);
-    expect(first.made).toEqual(['signing key', 'client secret', 'certificates']);
+    expect(first.made).toEqual(['signing key', 'client secret', 'certificates', 'client certificate']);
     expect(first.clientSecret).toBe('eNb8Q~seeded');
     expect(statSync(join(dir, STATE_FILE)).mode & 0o077).toBe(0);
     const token = signJwt({ a: 1 }, first.signingKey);
@@ -40,7 +40,7 @@ describe('serve state', () => {
     const first = loadServeState(dir, base);
     const token = signJwt({ a: 1 }, first.signingKey);
     const rotated = loadServeState(dir, { ...base, rotate: true });
-    expect(rotated.made).toEqual(['signing key', 'client secret', 'certificates']);
+    expect(rotated.made).toEqual(['signing key', 'client secret', 'certificates', 'client certificate']);
     expect(rotated.signingKey.kid).not.toBe(first.signingKey.kid);
     expect(rotated.clientSecret).not.toBe('eNb8Q~seeded');
     expect(rotated.tls?.caCert).not.toBe(first.tls?.caCert);

@@ -22,7 +22,7 @@ import { onInterrupt } from '../../interrupt.js';
 import { parseFaults } from '../../mock/fault-spec.js';
 import { makeIdentity } from '../../mock/identity.js';
 import { startMockServices } from '../../mock/services.js';
-import { loadServeState } from '../../mock/state.js';
+import { certificateThumbprint, loadServeState } from '../../mock/state.js';
 import { unsubscribed, webhookContentTypes } from '../../mock/subscriptions.js';
 import { resourceError, writeFileAtomic } from '../../output-files.js';
 import { parseSpeed } from '../../replay/clock.js';
@@ -194,6 +194,7 @@ export const serveCommand: CommandModule = {
           speed,
           signingKey: state.signingKey,
           clientSecret: state.clientSecret,
+          clientCertificate: state.clientCertificate.cert,
           storageRole: opts.storageRole,
           host: opts.host,
           port,
@@ -213,6 +214,8 @@ export const serveCommand: CommandModule = {
           ...env,
           ENUMBENCH_DIAGNOSTICS_SAS: svc.urls.diagnosticsSas,
           ENUMBENCH_DIAGNOSTICS_CONNECTION_STRING: svc.urls.diagnosticsConnectionString,
+          ENUMBENCH_CLIENT_CERTIFICATE: state.clientCertificate.file,
+          ENUMBENCH_CLIENT_CERTIFICATE_THUMBPRINT: certificateThumbprint(state.clientCertificate.cert),
           bench: { url: svc.urls.bench, token: svc.identity.benchToken },
           ...(caPath ? { caCertificate: caPath } : {}),
           clock,
@@ -243,6 +246,7 @@ export const serveCommand: CommandModule = {
               `  tenant id      ${t}${svc.identity.tenantNames.length > 0 ? `  (or ${svc.identity.tenantNames.join(', ')})` : ''}`,
               `  client id      ${env.ENUMBENCH_CLIENT_ID}`,
               `  client secret  ${env.ENUMBENCH_CLIENT_SECRET}`,
+              `  certificate    ${state.clientCertificate.file}  (thumbprint ${certificateThumbprint(state.clientCertificate.cert)})`,
               '',
               s.dim('# copy-paste session:'),
               ...(caPath ? [`export CURL_CA_BUNDLE=${caPath}`] : []),
