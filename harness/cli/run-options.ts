@@ -127,7 +127,7 @@ export function declareRunCommand(program: Command) {
     .option('--allow-no-gates', ALLOW_NO_GATES_HELP)
     .option('--baseline <summary.json>', 'a previous summary.json: turn it into regression gates')
     .option('--max-regression <list>', 'allowed regressions, e.g. recall=0.02,latency.p95=10m')
-    .option('--report <formats>', 'reports to write into --out: json,junit,md,html', 'json,junit,md,html')
+    .option('--report <formats>', 'reports to write into --out: json,junit,md,html,navigator', 'json,junit,md,html')
     .option('--out <dir>', 'output directory (reports, alerts; datasets with --keep-datasets)', 'out')
     .option(
       '--keep-datasets',

@@ -11,11 +11,12 @@ import {
   renderHtmlReport,
   renderJUnit,
   renderMarkdown,
+  renderNavigator,
   renderSummaryJson,
 } from '../../src/report/index.js';
 import { resourceError, writeFileAtomic } from '../output-files.js';
 
-export const REPORT_FORMATS = ['json', 'junit', 'md', 'html'] as const;
+export const REPORT_FORMATS = ['json', 'junit', 'md', 'html', 'navigator'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
@@ -23,6 +24,7 @@ export const REPORT_FILES: Readonly<Record<ReportFormat, string>> = {
   junit: 'junit.xml',
   md: 'summary.md',
   html: 'report.html',
+  navigator: 'navigator-layer.json',
 };
 /** the folder of the HTML report's scenario pages (a run of several scenarios or seeds) */
 export const HTML_PAGES_DIR = 'report';
@@ -115,7 +117,13 @@ export async function writeReports(
     }
     const file = join(outDir, REPORT_FILES[f]);
     const text =
-      f === 'json' ? renderSummaryJson(report) : f === 'junit' ? renderJUnit(report) : renderMarkdown(report);
+      f === 'json'
+        ? renderSummaryJson(report)
+        : f === 'junit'
+          ? renderJUnit(report)
+          : f === 'navigator'
+            ? renderNavigator(report)
+            : renderMarkdown(report);
     writeFileAtomic(file, text);
     written.push(file);
   }

@@ -6,5 +6,6 @@ export * from './html.js';
 export * from './junit.js';
 export * from './markdown.js';
 export * from './model.js';
+export * from './navigator.js';
 export * from './replay.js';
 export * from './summary.js';

@@ -283,7 +283,7 @@ export const scoreCommand: CommandModule = {
           .argParser(collect)
           .default([] as string[]),
       )
-      .option('--report <formats>', 'write reports: json,junit,md,html')
+      .option('--report <formats>', 'write reports: json,junit,md,html,navigator')
       .option('--out <dir>', 'directory for --report files', 'out')
       .option('--json', 'print summary.json on stdout instead of the console summary')
       .action(async (opts) => {
