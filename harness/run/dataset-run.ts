@@ -39,7 +39,7 @@ import { checkAnswerKeyMatches, findAnswerKey, refuseAnswerKeyInside } from '../
 import { datasetIpNetworks } from '../dataset/ip-networks.js';
 import { type DatasetDeliveries, type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
 import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
-import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
+import { type LockstepResult, type ReplayItem, runLockstep } from './in-process-lockstep.js';
 import { feedScoringSubset, streamJsonl } from './scoring-files.js';
 
 const HINT = 'pass a directory written by `enumbench generate --out DIR`';

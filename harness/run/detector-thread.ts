@@ -1,7 +1,7 @@
 /**
  * An in-process detector (`builtin:`, `module:`) on its own worker thread, seen from the runner as
  * an ordinary Detector whose every call returns a promise. So the lockstep runner's per-call
- * watchdog (lockstep.ts `callTimeoutMs`) fires even when the detector blocks its event loop
+ * watchdog (in-process-lockstep.ts `callTimeoutMs`) fires even when the detector blocks its event loop
  * (`for (;;) {}`): the runner's thread stays free, reports the hang exactly like a hung async
  * call (exit 2, the alerts emitted before, reports written), and `close()` terminates the thread.
  *
@@ -16,7 +16,7 @@ import { EnumbenchError } from '../../src/core/errors.js';
 import type { SourceNeed } from '../source-needs.js';
 import { builtWorkerFile } from '../worker-file.js';
 import type { DetectorCall, DetectorWorkerInput, DetectorWorkerMessage } from './detector-worker.js';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ALERTS } from './lockstep.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ALERTS } from './in-process-lockstep.js';
 
 export interface ThreadedDetector extends Detector {
   /** what the detector's rules read (kql:, sigma:), for the check against what a scenario collects */
