@@ -82,7 +82,6 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
             'E_DETECTOR_LOAD',
             `${o.spec}: building the detector did not finish within ${timeoutMs} ms`,
             {
-              kind: 'detector',
               hint: 'the module or its factory blocks: do the work in start(), and never loop at import',
             },
           ),
@@ -102,7 +101,6 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
           clearTimeout(timer);
           reject(
             new EnumbenchError(m.code, m.message, {
-              kind: m.kind,
               ...(m.hint ? { hint: m.hint } : {}),
               ...(m.diagnostics ? { diagnostics: m.diagnostics } : {}),
             }),
@@ -124,8 +122,8 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
           const p = pending;
           pending = null;
           p?.reject(
-            m.code !== undefined && m.kind !== undefined
-              ? new EnumbenchError(m.code, m.message, { kind: m.kind, ...(m.hint ? { hint: m.hint } : {}) })
+            m.code !== undefined
+              ? new EnumbenchError(m.code, m.message, m.hint ? { hint: m.hint } : {})
               : new Error(m.message),
           );
           return;
@@ -134,15 +132,13 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
     });
     worker.on('error', (e) => {
       clearTimeout(timer);
-      reject(new EnumbenchError('E_DETECTOR_MODULE', `${o.spec}: ${e.message}`, { kind: 'detector' }));
+      reject(new EnumbenchError('E_DETECTOR_FAILED', `${o.spec}: ${e.message}`));
       fail(e.message);
     });
     worker.on('exit', (code) => {
       clearTimeout(timer);
       if (!closed) {
-        reject(
-          new EnumbenchError('E_DETECTOR_MODULE', `${o.spec}: its thread exited (code ${code})`, { kind: 'detector' }),
-        );
+        reject(new EnumbenchError('E_DETECTOR_FAILED', `${o.spec}: its thread exited (code ${code})`));
         fail(`exit code ${code}`);
       }
     });
