@@ -95,6 +95,7 @@ const DECLARED = {
   E_DETECTOR_COMMAND: user('the detector command does not exist or is not executable'),
   E_DETECTOR_MODULE: user('a module: detector cannot be loaded (not found, a syntax error, no detector exported)'),
   E_DETECTOR_OPTIONS: user('the detector does not take the options given'),
+  E_DETECT_ENVIRONMENT: user('`enumbench detect` was started without the environment of the mock services'),
   E_KQL_RULE: user('a KQL rule file cannot be used (read, settings, output columns)'),
   E_KQL_SYNTAX: user('a KQL rule has a syntax error'),
   E_KQL_NAME: user('a KQL rule refers to a table, column or function that does not exist'),

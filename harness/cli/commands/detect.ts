@@ -45,7 +45,7 @@ export const detectCommand: CommandModule = {
         const detector = await resolveDetector(spec, detectorOptionsOf(opts.detectorOptions) ?? {}, io.cwd);
         const missing = NEEDED.filter((k) => !io.env[k]);
         if (missing.length) {
-          throw new EnumbenchError('E_ENVIRONMENT', `${missing.join(', ')} not set`, {
+          throw new EnumbenchError('E_DETECT_ENVIRONMENT', `${missing.join(', ')} not set`, {
             hint: 'detect is started by `enumbench run --detector process:"enumbench detect NAME"`, or with the variables `enumbench serve` prints',
           });
         }
