@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EnumbenchError } from '../src/core/errors.js';
+import { EnumbenchError, type ErrorCode } from '../src/core/errors.js';
 import { throwIfInterrupted } from './interrupt.js';
 
 /** Write `text` to `path` atomically (temporary sibling, then rename). */
@@ -65,19 +65,28 @@ export async function replaceDirAtomic<T>(path: string, fill: (tmp: string) => P
   }
 }
 
-/** What to do about each resource error, by errno code (OPTION: how to write elsewhere). */
-const RESOURCE_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'the disk is full: free space there, or write elsewhere (OPTION)',
-  EDQUOT: 'the disk quota is used up: free space there, or write elsewhere (OPTION)',
-  EACCES: 'permission denied: make it writable (or readable) for this user, or use another path',
-  EPERM: 'operation not permitted: check the permissions of the path, or use another one',
-  EROFS: 'the file system is read-only: write elsewhere (OPTION)',
-  EMFILE: 'too many open files in this process: raise the limit (ulimit -n) or run fewer seeds at once',
-  ENFILE: 'too many open files on the system: close other programs or raise the system limit',
-  ENOMEM: 'out of memory: run a smaller scenario, or fewer --jobs',
-  EISDIR: 'a directory is where a file should be: remove it or use another path',
-  ENOTDIR: 'a file is where a directory should be: remove it or use another path',
-};
+/** Each resource error by errno code: its error code and what to do (OPTION: how to write elsewhere). */
+const RESOURCE_ERRORS = {
+  ENOSPC: { code: 'E_ENOSPC', hint: 'the disk is full: free space there, or write elsewhere (OPTION)' },
+  EDQUOT: { code: 'E_EDQUOT', hint: 'the disk quota is used up: free space there, or write elsewhere (OPTION)' },
+  EACCES: {
+    code: 'E_EACCES',
+    hint: 'permission denied: make it writable (or readable) for this user, or use another path',
+  },
+  EPERM: { code: 'E_EPERM', hint: 'operation not permitted: check the permissions of the path, or use another one' },
+  EROFS: { code: 'E_EROFS', hint: 'the file system is read-only: write elsewhere (OPTION)' },
+  EMFILE: {
+    code: 'E_EMFILE',
+    hint: 'too many open files in this process: raise the limit (ulimit -n) or run fewer seeds at once',
+  },
+  ENFILE: {
+    code: 'E_ENFILE',
+    hint: 'too many open files on the system: close other programs or raise the system limit',
+  },
+  ENOMEM: { code: 'E_ENOMEM', hint: 'out of memory: run a smaller scenario, or fewer --jobs' },
+  EISDIR: { code: 'E_EISDIR', hint: 'a directory is where a file should be: remove it or use another path' },
+  ENOTDIR: { code: 'E_ENOTDIR', hint: 'a file is where a directory should be: remove it or use another path' },
+} as const satisfies Record<string, { code: ErrorCode; hint: string }>;
 
 /**
  * A user-facing error for a resource problem (exit 4, no stack trace), or null when `e` is not
@@ -88,13 +97,14 @@ export function resourceError(e: unknown, path?: string, elsewhere = '--out'): E
   if (e instanceof EnumbenchError) return null;
   const err = e as NodeJS.ErrnoException | null;
   const code = err?.code;
-  if (typeof code !== 'string' || !(code in RESOURCE_HINTS)) return null;
+  if (typeof code !== 'string' || !Object.hasOwn(RESOURCE_ERRORS, code)) return null;
+  const known = RESOURCE_ERRORS[code as keyof typeof RESOURCE_ERRORS];
   // the path the user knows (an output folder, a report) rather than its temporary sibling
   const where = path ?? err?.path;
   return new EnumbenchError(
-    `E_${code}`,
+    known.code,
     `${where ? `${where}: ` : ''}${err?.syscall ? `${err.syscall} failed` : 'failed'} (${code})`,
-    { hint: (RESOURCE_HINTS[code] as string).replace('OPTION', elsewhere), cause: e },
+    { hint: known.hint.replace('OPTION', elsewhere), cause: e },
   );
 }
 
@@ -106,10 +116,10 @@ export function resourceError(e: unknown, path?: string, elsewhere = '--out'): E
 export function withElsewhere(e: unknown, elsewhere: string): unknown {
   const raw = e instanceof EnumbenchError ? e.cause : e;
   const code = (raw as NodeJS.ErrnoException | null | undefined)?.code;
-  if (typeof code !== 'string' || !(code in RESOURCE_HINTS)) return e;
+  if (typeof code !== 'string' || !Object.hasOwn(RESOURCE_ERRORS, code)) return e;
   if (!(e instanceof EnumbenchError)) return resourceError(e, undefined, elsewhere) ?? e;
   return new EnumbenchError(e.code, e.message, {
-    hint: (RESOURCE_HINTS[code] as string).replace('OPTION', elsewhere),
+    hint: RESOURCE_ERRORS[code as keyof typeof RESOURCE_ERRORS].hint.replace('OPTION', elsewhere),
     cause: raw,
   });
 }

@@ -10,7 +10,7 @@ import type { SourceId } from '../src/core/sources.js';
 
 export interface SourceNeed {
   /** the error code when nothing the rule reads is collected (E_SIGMA_LOGSOURCE, E_KQL_SOURCE) */
-  code: string;
+  code: 'E_SIGMA_LOGSOURCE' | 'E_KQL_SOURCE';
   /** where the rule is written: `file:line` or `file` */
   where: string;
   /** the rule, as a person names it: `rule "title"` */

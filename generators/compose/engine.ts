@@ -44,10 +44,10 @@ export function compose(scenario: Scenario, opts: { seed?: number; shard?: Shard
   scenario.activity.forEach((entry, i) => {
     const mod = findProfile(entry.profile);
     if (!mod) {
-      throw new EnumbenchError('E_PROFILE_UNKNOWN', `unknown profile "${entry.profile}"`, {
+      throw new EnumbenchError('E_UNKNOWN_PROFILE', `unknown profile "${entry.profile}"`, {
         diagnostics: [
           {
-            code: 'E_PROFILE_UNKNOWN',
+            code: 'E_UNKNOWN_PROFILE',
             message: `unknown profile "${entry.profile}"`,
             path: ['activity', i, 'profile'],
             hint: 'run `enumbench list profiles`',
@@ -62,10 +62,10 @@ export function compose(scenario: Scenario, opts: { seed?: number; shard?: Shard
   world.attacks.forEach((plan, i) => {
     const mod = findTechnique(plan.entry.technique);
     if (!mod) {
-      throw new EnumbenchError('E_TECHNIQUE_UNKNOWN', `unknown technique "${plan.entry.technique}"`, {
+      throw new EnumbenchError('E_UNKNOWN_TECHNIQUE', `unknown technique "${plan.entry.technique}"`, {
         diagnostics: [
           {
-            code: 'E_TECHNIQUE_UNKNOWN',
+            code: 'E_UNKNOWN_TECHNIQUE',
             message: `unknown technique "${plan.entry.technique}"`,
             path: ['attacks', i, 'technique'],
             hint: 'run `enumbench list techniques`',

@@ -63,7 +63,7 @@ export function checkScenarioAgainstTenant(s: Scenario): Diagnostic[] {
   for (const [name, n] of Object.entries(s.tenant.roles)) {
     if (!findRole(name)) {
       out.push({
-        code: 'E_ROLE_UNKNOWN',
+        code: 'E_UNKNOWN_ROLE',
         message: `unknown directory role "${name}"`,
         path: ['tenant', 'roles', name],
         hint: 'use a built-in role name such as "Global Administrator" (`enumbench list` shows them in docs/generators.md)',
@@ -73,7 +73,7 @@ export function checkScenarioAgainstTenant(s: Scenario): Diagnostic[] {
   }
   if (holders > s.tenant.users) {
     out.push({
-      code: 'E_ROLES_EXCEED_USERS',
+      code: 'E_TENANT_ROLES',
       message: `the tenant has ${s.tenant.users} users but ${holders} directory role holders`,
       path: ['tenant', 'roles'],
       hint: `raise tenant.users to at least ${holders} or lower the role counts`,
@@ -82,7 +82,7 @@ export function checkScenarioAgainstTenant(s: Scenario): Diagnostic[] {
   s.attacks.forEach((a, i) => {
     if (a.at !== null && (a.at < s.time.start || a.at >= s.time.end)) {
       out.push({
-        code: 'E_ATTACK_OUTSIDE_WINDOW',
+        code: 'E_ATTACK_WINDOW',
         message: `attack "${a.id}" starts at ${new Date(a.at).toISOString()}, outside the scored window ${new Date(s.time.start).toISOString()} – ${new Date(s.time.end).toISOString()}`,
         path: ['attacks', i, 'at'],
         hint: 'move `at` inside time.start + time.duration, or lengthen time.duration',

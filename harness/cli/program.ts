@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { exitCodeOf } from '../../src/core/error-codes.js';
 import { EnumbenchError, formatDiagnostic } from '../../src/core/errors.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { buildCatalog } from '../catalog.js';
@@ -88,17 +89,8 @@ export function reportError(e: unknown, ctx: CommandContext): number {
       ctx.io.err(`${s.red('error:')} ${e.message}\n`);
       if (e.hint) ctx.io.err(`  ${s.dim('hint:')} ${e.hint}\n`);
     }
-    switch (e.kind) {
-      case 'user':
-        return ExitCode.InvalidInput;
-      case 'detector':
-        return ExitCode.DetectorFailed;
-      case 'threshold':
-        return ExitCode.ThresholdsCrossed;
-      default:
-        if (e.cause) ctx.io.err(`${s.dim(String((e.cause as Error)?.stack ?? e.cause))}\n`);
-        return ExitCode.InternalError;
-    }
+    if (e.kind === 'internal' && e.cause) ctx.io.err(`${s.dim(String((e.cause as Error)?.stack ?? e.cause))}\n`);
+    return exitCodeOf(e.code);
   }
   ctx.io.err(
     `${s.red('internal error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n  ${s.dim('this is a bug in enumbench; please report it with the command you ran')}\n`,

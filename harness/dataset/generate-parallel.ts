@@ -272,7 +272,6 @@ async function nextBatch(p: Part): Promise<boolean> {
 function workerError(res: Extract<WorkerResult, { ok: false }>): Error {
   if (res.enumbench) {
     return new EnumbenchError(res.enumbench.code, res.message, {
-      kind: res.enumbench.kind,
       diagnostics: res.enumbench.diagnostics,
       ...(res.enumbench.hint ? { hint: res.enumbench.hint } : {}),
     });

@@ -8,7 +8,7 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { channelOf, compose, mergeActors, type Shard, Splitter } from '../../generators/compose/index.js';
-import { type Diagnostic, EnumbenchError, type ErrorKind } from '../../src/core/errors.js';
+import { type Diagnostic, EnumbenchError, type ErrorCode } from '../../src/core/errors.js';
 import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import type { Truth } from '../../src/core/truth.js';
 import type { Scenario } from '../../src/scenario/types.js';
@@ -49,7 +49,7 @@ export type WorkerResult =
       message: string;
       stack?: string | undefined;
       /** set when the worker threw an EnumbenchError: rebuilt as one by the writer */
-      enumbench?: { code: string; kind: ErrorKind; hint?: string | undefined; diagnostics: readonly Diagnostic[] };
+      enumbench?: { code: ErrorCode; hint?: string | undefined; diagnostics: readonly Diagnostic[] };
     };
 
 /** Sources whose delivery blobs depend on the global order (blob counters): the writer schedules them. */
@@ -160,7 +160,7 @@ if (input) {
     const err = e as Error;
     result = { ok: false, message: err.message, stack: err.stack };
     if (e instanceof EnumbenchError) {
-      result.enumbench = { code: e.code, kind: e.kind, hint: e.hint, diagnostics: e.diagnostics };
+      result.enumbench = { code: e.code, hint: e.hint, diagnostics: e.diagnostics };
     }
   }
   // the result first, then the state the writer waits on

@@ -13,7 +13,7 @@ import type { ContentType } from '../../src/core/dataset.js';
 import { userError } from '../../src/core/errors.js';
 import type { BlobLimits } from '../replay/blobs.js';
 import { type SpeedMode, speedLabel } from '../replay/clock.js';
-import { LockstepDriver, type LockstepState } from '../replay/lockstep.js';
+import { LockstepDriver, type LockstepState } from '../replay/http-lockstep.js';
 import type { Publication } from '../replay/publication.js';
 import { Replay } from '../replay/replay.js';
 import { activityRouter, apiNotFound } from './activity-api.js';

@@ -10,7 +10,7 @@
 import { checkAlert } from '../../src/core/alert-check.js';
 import type { ReceivedAlert } from '../../src/core/alerts.js';
 import type { EpochMs } from '../../src/core/clock.js';
-import type { MalformedEmit } from './lockstep.js';
+import type { MalformedEmit } from './in-process-lockstep.js';
 
 export const DEFAULT_MAX_EXTERNAL_ALERTS = 100_000;
 /** malformed alerts kept with their problems (the rest are counted) */

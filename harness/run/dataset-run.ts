@@ -39,7 +39,7 @@ import { checkAnswerKeyMatches, findAnswerKey, refuseAnswerKeyInside } from '../
 import { datasetIpNetworks } from '../dataset/ip-networks.js';
 import { type DatasetDeliveries, type DeliveryLineParser, scanDeliveries } from '../replay/dataset.js';
 import type { DeliveryStream, PendingDelivery } from '../replay/publication.js';
-import { type LockstepResult, type ReplayItem, runLockstep } from './lockstep.js';
+import { type LockstepResult, type ReplayItem, runLockstep } from './in-process-lockstep.js';
 import { feedScoringSubset, streamJsonl } from './scoring-files.js';
 
 const HINT = 'pass a directory written by `enumbench generate --out DIR`';
@@ -79,9 +79,8 @@ export function* replayItems(stream: DeliveryStream, sources: readonly SourceId[
     const { entry } = d;
     if (!collected.has(entry.source)) {
       throw new EnumbenchError(
-        'E_DATASET',
+        'E_REPLAY_INVARIANT',
         `delivery.jsonl schedules record ${entry.id} (${entry.source}) that is not in the dataset`,
-        { kind: 'internal' },
       );
     }
     let record: TelemetryRecord;
@@ -95,9 +94,8 @@ export function* replayItems(stream: DeliveryStream, sources: readonly SourceId[
     }
     if (recordIdOf(entry.source, record) !== entry.id) {
       throw new EnumbenchError(
-        'E_DATASET',
+        'E_REPLAY_INVARIANT',
         `${d.origin?.() ?? entry.source}: taken for ${entry.source} record ${entry.id}, but its id is ${String(recordIdOf(entry.source, record))}`,
-        { kind: 'internal' },
       );
     }
     return { entry, record };

@@ -157,11 +157,8 @@ export async function resolveDetector(
       // 2); one met reading the module file is the environment's (exit 4)
       if (resourceError(e) && (e as NodeJS.ErrnoException).path !== file) {
         throw new EnumbenchError(
-          'E_DETECTOR_MODULE',
+          'E_DETECTOR_FAILED',
           `${file}: the detector failed as it loaded: ${(e as Error).message}`,
-          {
-            kind: 'detector',
-          },
         );
       }
       throw new EnumbenchError('E_DETECTOR_MODULE', `cannot load detector module ${file}: ${(e as Error).message}`, {
@@ -174,9 +171,7 @@ export async function resolveDetector(
       try {
         det = await (candidate as DetectorFactory)(options);
       } catch (e) {
-        throw new EnumbenchError('E_DETECTOR_MODULE', `${file}: the detector factory threw: ${(e as Error).message}`, {
-          kind: 'detector',
-        });
+        throw new EnumbenchError('E_DETECTOR_FAILED', `${file}: the detector factory threw: ${(e as Error).message}`);
       }
     }
     if (!isDetector(det)) {
@@ -189,9 +184,7 @@ export async function resolveDetector(
   if (kind === 'kql') return createKqlDetector(rest, options, cwd);
   if (kind === 'sigma') return createSigmaDetector(rest, options, cwd);
   if (kind === 'process' || kind === 'webhook') {
-    throw new EnumbenchError('E_DETECTOR_SPEC', `a ${kind}: detector is not an in-process Detector`, {
-      kind: 'internal',
-    });
+    throw new EnumbenchError('E_INTERNAL', `a ${kind}: detector is not an in-process Detector`);
   }
   throw new EnumbenchError('E_DETECTOR_SPEC', `cannot read detector spec "${spec}"`, {
     hint: `write ${SPEC_FORMS}, e.g. --detector builtin:volume`,

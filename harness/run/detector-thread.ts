@@ -1,7 +1,7 @@
 /**
  * An in-process detector (`builtin:`, `module:`) on its own worker thread, seen from the runner as
  * an ordinary Detector whose every call returns a promise. So the lockstep runner's per-call
- * watchdog (lockstep.ts `callTimeoutMs`) fires even when the detector blocks its event loop
+ * watchdog (in-process-lockstep.ts `callTimeoutMs`) fires even when the detector blocks its event loop
  * (`for (;;) {}`): the runner's thread stays free, reports the hang exactly like a hung async
  * call (exit 2, the alerts emitted before, reports written), and `close()` terminates the thread.
  *
@@ -16,7 +16,7 @@ import { EnumbenchError } from '../../src/core/errors.js';
 import type { SourceNeed } from '../source-needs.js';
 import { builtWorkerFile } from '../worker-file.js';
 import type { DetectorCall, DetectorWorkerInput, DetectorWorkerMessage } from './detector-worker.js';
-import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ALERTS } from './lockstep.js';
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_ALERTS } from './in-process-lockstep.js';
 
 export interface ThreadedDetector extends Detector {
   /** what the detector's rules read (kql:, sigma:), for the check against what a scenario collects */
@@ -82,7 +82,6 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
             'E_DETECTOR_LOAD',
             `${o.spec}: building the detector did not finish within ${timeoutMs} ms`,
             {
-              kind: 'detector',
               hint: 'the module or its factory blocks: do the work in start(), and never loop at import',
             },
           ),
@@ -102,7 +101,6 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
           clearTimeout(timer);
           reject(
             new EnumbenchError(m.code, m.message, {
-              kind: m.kind,
               ...(m.hint ? { hint: m.hint } : {}),
               ...(m.diagnostics ? { diagnostics: m.diagnostics } : {}),
             }),
@@ -124,8 +122,8 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
           const p = pending;
           pending = null;
           p?.reject(
-            m.code !== undefined && m.kind !== undefined
-              ? new EnumbenchError(m.code, m.message, { kind: m.kind, ...(m.hint ? { hint: m.hint } : {}) })
+            m.code !== undefined
+              ? new EnumbenchError(m.code, m.message, m.hint ? { hint: m.hint } : {})
               : new Error(m.message),
           );
           return;
@@ -134,15 +132,13 @@ export async function startDetectorThread(o: DetectorThreadOptions): Promise<Thr
     });
     worker.on('error', (e) => {
       clearTimeout(timer);
-      reject(new EnumbenchError('E_DETECTOR_MODULE', `${o.spec}: ${e.message}`, { kind: 'detector' }));
+      reject(new EnumbenchError('E_DETECTOR_FAILED', `${o.spec}: ${e.message}`));
       fail(e.message);
     });
     worker.on('exit', (code) => {
       clearTimeout(timer);
       if (!closed) {
-        reject(
-          new EnumbenchError('E_DETECTOR_MODULE', `${o.spec}: its thread exited (code ${code})`, { kind: 'detector' }),
-        );
+        reject(new EnumbenchError('E_DETECTOR_FAILED', `${o.spec}: its thread exited (code ${code})`));
         fail(`exit code ${code}`);
       }
     });

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
-import { type Diagnostic, EnumbenchError } from '../../src/core/errors.js';
+import { type Diagnostic, EnumbenchError, type ErrorCode } from '../../src/core/errors.js';
 import { type IpNetwork, IpNetworkTable } from '../../src/core/ip-networks.js';
 import type { SourceId } from '../../src/core/sources.js';
 import type { SourceNeed } from '../source-needs.js';
@@ -35,15 +35,14 @@ export type DetectorWorkerMessage =
   | { type: 'ready'; name: string; hasTick: boolean; needs: SourceNeed[] }
   | {
       type: 'failed';
-      code: string;
+      code: ErrorCode;
       message: string;
       hint?: string;
-      kind: EnumbenchError['kind'];
       diagnostics?: readonly Diagnostic[];
     }
   | { type: 'emit'; alert: unknown }
   | { type: 'done' }
-  | { type: 'error'; message: string; code?: string; hint?: string; kind?: EnumbenchError['kind'] };
+  | { type: 'error'; message: string; code?: ErrorCode; hint?: string };
 
 const port = parentPort;
 if (!port) throw new Error('detector-worker.ts runs as a worker thread');
@@ -83,11 +82,10 @@ async function main(): Promise<void> {
         type: 'failed',
         code: e.code,
         message: e.message,
-        kind: e.kind,
         ...(e.hint !== undefined ? { hint: e.hint } : {}),
         ...(e.diagnostics.length ? { diagnostics: e.diagnostics } : {}),
       });
-    } else post({ type: 'failed', code: 'E_DETECTOR_MODULE', message: String(e), kind: 'detector' });
+    } else post({ type: 'failed', code: 'E_DETECTOR_FAILED', message: String(e) });
     return;
   }
   (port as NonNullable<typeof port>).on('message', async (call: DetectorCall) => {
@@ -107,14 +105,13 @@ async function main(): Promise<void> {
       else await det.stop(ctx);
       post({ type: 'done' });
     } catch (e) {
-      // an EnumbenchError keeps its code and kind across the thread: a user error in start() (a rule
+      // an EnumbenchError keeps its code (hence its kind) across the thread: a user error in start() (a rule
       // for a source the scenario does not collect) is the user's, not a detector crash
       if (e instanceof EnumbenchError)
         post({
           type: 'error',
           message: e.message,
           code: e.code,
-          kind: e.kind,
           ...(e.hint !== undefined ? { hint: e.hint } : {}),
         });
       else post({ type: 'error', message: e instanceof Error ? e.message : String(e) });

@@ -41,7 +41,7 @@ import { AlertIntake } from './alert-intake.js';
 import { DetectorChild } from './child.js';
 import { type DatasetRun, openDatasetKey, scoreOnDataset } from './dataset-run.js';
 import { DEFAULT_DRAIN_MS, drain, wakeableNap } from './drain.js';
-import type { DetectorFailure, LockstepResult } from './lockstep.js';
+import type { DetectorFailure, LockstepResult } from './in-process-lockstep.js';
 
 export const DEFAULT_GRACE_MS = 5_000;
 /** lockstep: a tick not acknowledged within this wall time means the detector hangs */

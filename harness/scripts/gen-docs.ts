@@ -1,5 +1,5 @@
 /**
- * Writes docs/modules.md, docs/techniques/*.md and docs/profiles/*.md from the registries.
+ * Writes docs/modules.md, docs/errors.md, docs/techniques/*.md and docs/profiles/*.md from the registries.
  *   npm run docs              (re)write them
  *   npm run docs -- --check   exit 1 if any is stale
  */
@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCatalog } from '../catalog.js';
+import { renderErrorDocs } from '../docs/error-docs.js';
 import { renderAttackTable, renderModuleDocs } from '../docs/module-docs.js';
 import { sampleRecords } from '../docs/module-samples.js';
 
@@ -27,7 +28,9 @@ export function expectedReadme(current: string): string {
 
 export function expectedModuleDocs(): Map<string, string> {
   const c = buildCatalog();
-  return renderModuleDocs(c.techniques, c.profiles, (info) => sampleRecords(info, c));
+  const docs = renderModuleDocs(c.techniques, c.profiles, (info) => sampleRecords(info, c));
+  docs.set('errors.md', renderErrorDocs());
+  return docs;
 }
 
 /** Generated files on disk (the index and every page under techniques/ and profiles/). */
@@ -41,6 +44,7 @@ export function currentModuleDocs(): Map<string, string> {
     }
   };
   read('modules.md');
+  read('errors.md');
   for (const sub of ['techniques', 'profiles']) {
     let names: string[] = [];
     try {

@@ -1,9 +1,12 @@
 /**
- * One error type for everything enumbench reports to a person: a stable code, a message that says
- * what is wrong, an optional position (file:line:col) and a hint that says how to fix it.
- * `kind: 'user'` errors are the user's to fix (exit code 4); `kind: 'internal'` are our bugs (exit 3).
+ * One error type for everything enumbench reports to a person: a code from the registry
+ * (error-codes.ts), a message that says what is wrong, an optional position (file:line:col) and a
+ * hint that says how to fix it. The code decides the kind — the user's to fix (exit 4), the
+ * detector's (exit 2), or our bug (exit 3).
  */
-export type ErrorKind = 'user' | 'internal' | 'detector' | 'threshold';
+import { ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes.js';
+
+export type { ErrorCode, ErrorKind } from './error-codes.js';
 
 export interface SourcePosition {
   file: string;
@@ -14,7 +17,7 @@ export interface SourcePosition {
 }
 
 export interface Diagnostic {
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string | undefined;
   position?: SourcePosition | undefined;
@@ -23,31 +26,31 @@ export interface Diagnostic {
 }
 
 export class EnumbenchError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly kind: ErrorKind;
   readonly diagnostics: readonly Diagnostic[];
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
-    opts: { hint?: string; kind?: ErrorKind; diagnostics?: readonly Diagnostic[]; cause?: unknown } = {},
+    opts: { hint?: string; diagnostics?: readonly Diagnostic[]; cause?: unknown } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'EnumbenchError';
     this.code = code;
     this.hint = opts.hint;
-    this.kind = opts.kind ?? 'user';
+    this.kind = ERROR_CODES[code].kind;
     this.diagnostics = opts.diagnostics ?? [];
   }
 }
 
-export function userError(code: string, message: string, hint?: string): EnumbenchError {
+export function userError(code: ErrorCode, message: string, hint?: string): EnumbenchError {
   return new EnumbenchError(code, message, hint === undefined ? {} : { hint });
 }
 
 export function internalError(message: string, cause?: unknown): EnumbenchError {
-  return new EnumbenchError('E_INTERNAL', message, { kind: 'internal', cause });
+  return new EnumbenchError('E_INTERNAL', message, { cause });
 }
 
 export function isEnumbenchError(e: unknown): e is EnumbenchError {

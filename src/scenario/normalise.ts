@@ -9,6 +9,7 @@ import type { Catalog, ModuleInfo, OptionSpec } from '../core/catalog.js';
 import { DAY } from '../core/clock.js';
 import { findCountry, unmodelledCountry } from '../core/countries.js';
 import { findRole, ROLE_NAMES } from '../core/directory-roles.js';
+import type { ErrorCode } from '../core/errors.js';
 import { COLLECTION_PRESETS, DEFAULT_COLLECTION, SOURCE_IDS, type SourceId } from '../core/sources.js';
 import { isTimeZone } from '../core/time-zone.js';
 import { closest } from './suggest.js';
@@ -30,7 +31,7 @@ import type { DocPath } from './yaml.js';
 export interface Problem {
   path: DocPath;
   target: 'value' | 'key';
-  code: string;
+  code: ErrorCode;
   message: string;
   hint?: string | undefined;
 }
@@ -99,7 +100,7 @@ export function defaultRoles(users: number): Record<string, number> {
 
 export function normalise(raw: unknown, catalog: Catalog): { scenario: Scenario; problems: Problem[] } {
   const problems: Problem[] = [];
-  const report = (path: DocPath, code: string, message: string, hint?: string, target: 'value' | 'key' = 'value') =>
+  const report = (path: DocPath, code: ErrorCode, message: string, hint?: string, target: 'value' | 'key' = 'value') =>
     problems.push({ path, target, code, message, hint });
 
   const doc: Obj = isObj(raw) ? raw : {};
@@ -577,7 +578,7 @@ export function parseSelector(
 function normaliseSchedule(
   entry: Obj,
   base: DocPath,
-  report: (path: DocPath, code: string, message: string, hint?: string, target?: 'value' | 'key') => void,
+  report: (path: DocPath, code: ErrorCode, message: string, hint?: string, target?: 'value' | 'key') => void,
 ): Schedule | null {
   const sch = isObj(entry.schedule) ? entry.schedule : undefined;
   if (sch && entry.rate !== undefined) {
@@ -691,7 +692,7 @@ function normaliseOptions(
   raw: unknown,
   mod: ModuleInfo,
   base: DocPath,
-  report: (path: DocPath, code: string, message: string, hint?: string, target?: 'value' | 'key') => void,
+  report: (path: DocPath, code: ErrorCode, message: string, hint?: string, target?: 'value' | 'key') => void,
 ): Record<string, OptionValue> {
   const out: Record<string, OptionValue> = {};
   const given: Obj = isObj(raw) ? raw : {};

@@ -3,6 +3,7 @@
  * path of the document back at its line and column — the value, or the key that holds it.
  */
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { yamlErrorCode } from '../core/error-codes.js';
 import type { Diagnostic, SourcePosition } from '../core/errors.js';
 
 export type PathSegment = string | number;
@@ -35,7 +36,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   for (const e of doc.errors) {
     const pos = lines.linePos(e.pos[0]);
     problems.push({
-      code: `E_YAML_${e.code}`,
+      code: yamlErrorCode(e.code),
       message: `YAML: ${firstLine(e.message)}`,
       hint: /end with a [}\]]/.test(e.message)
         ? 'a bracket or brace opened above is not closed'

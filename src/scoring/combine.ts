@@ -9,7 +9,7 @@ import type { Scorecard } from './types.js';
 
 export function combineScorecards(cards: readonly Scorecard[]): Scorecard {
   const first = cards[0];
-  if (!first) throw new EnumbenchError('E_COMBINE_EMPTY', 'no scorecards to combine', { kind: 'internal' });
+  if (!first) throw new EnumbenchError('E_COMBINE_EMPTY', 'no scorecards to combine');
   for (const c of cards) {
     if (c.schemaVersion !== first.schemaVersion || c.datasetFormatVersion !== first.datasetFormatVersion) {
       throw new EnumbenchError(

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { DeliveryEntry } from '../core/dataset.js';
-import { type Diagnostic, EnumbenchError } from '../core/errors.js';
+import { type Diagnostic, EnumbenchError, type ErrorCode } from '../core/errors.js';
 import { RECORD_CLASSES } from '../core/records.js';
 import { SOURCE_IDS } from '../core/sources.js';
 import { type RecordLabel, TRUTH_FORMAT_VERSION, TRUTH_FORMATS_READ, type Truth } from '../core/truth.js';
@@ -141,7 +141,13 @@ export interface LinesResult<T> {
 /** One line of a JSONL file: its item, a problem (with its position), or null for a blank line. */
 export type LineResult<T> = { ok: true; item: T } | { ok: false; problem: Diagnostic } | null;
 
-function parseLine<T>(line: string, file: string, lineNo: number, schema: z.ZodType<T>, code: string): LineResult<T> {
+function parseLine<T>(
+  line: string,
+  file: string,
+  lineNo: number,
+  schema: z.ZodType<T>,
+  code: ErrorCode,
+): LineResult<T> {
   if (line.trim() === '') return null;
   let raw: unknown;
   try {
@@ -162,7 +168,7 @@ function parseLine<T>(line: string, file: string, lineNo: number, schema: z.ZodT
   return { ok: true, item: r.data };
 }
 
-function parseLines<T>(text: string, file: string, schema: z.ZodType<T>, code: string): LinesResult<T> {
+function parseLines<T>(text: string, file: string, schema: z.ZodType<T>, code: ErrorCode): LinesResult<T> {
   const items: T[] = [];
   const problems: Diagnostic[] = [];
   const lines = text.split(/\r?\n/);

@@ -54,5 +54,7 @@ describe('serve a scenario to an outside collector', () => {
       ual: c.ual,
       diagnostics: (c.graphActivity ?? 0) + (c.signIns ?? 0) + (c.aadGraphActivity ?? 0),
     });
-  });
+    // the whole quickstart (about a million records) generated, served and collected: generous for a
+    // loaded 2-core machine, where it has taken over a minute
+  }, 900_000);
 });

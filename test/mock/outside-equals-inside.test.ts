@@ -16,7 +16,7 @@ import { activityClientFromEnv, collectUntilDone } from '../../detectors/collect
 import { startMockServices } from '../../harness/mock/services.js';
 import { parseSpeed } from '../../harness/replay/clock.js';
 import { recordKey } from '../../harness/replay/publication.js';
-import { type ReplayItem, runLockstep } from '../../harness/run/lockstep.js';
+import { type ReplayItem, runLockstep } from '../../harness/run/in-process-lockstep.js';
 import { MINUTE } from '../../src/core/clock.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import { buildFixture, type Fixture } from '../helpers/dataset.js';

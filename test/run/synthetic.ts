@@ -5,7 +5,7 @@
  * backup app that lists the directory (a false positive for a volume rule) and a sign-in.
  */
 
-import type { ReplayItem } from '../../harness/run/lockstep.js';
+import type { ReplayItem } from '../../harness/run/in-process-lockstep.js';
 import type { DeliveryEntry } from '../../src/core/dataset.js';
 import type { TelemetryRecord } from '../../src/core/records.js';
 import type { RecordLabel, Truth } from '../../src/core/truth.js';

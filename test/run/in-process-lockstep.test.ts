@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createVolumeDetector } from '../../detectors/volume/index.js';
-import { availabilityOrder, joinDelivery, type ReplayItem, runLockstep } from '../../harness/run/lockstep.js';
+import {
+  availabilityOrder,
+  joinDelivery,
+  type ReplayItem,
+  runLockstep,
+} from '../../harness/run/in-process-lockstep.js';
 import type { EpochMs } from '../../src/core/clock.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import { renderSummaryJson } from '../../src/report/index.js';

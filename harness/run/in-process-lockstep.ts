@@ -115,7 +115,7 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
   const tickMs = opts.tickMs ?? DEFAULT_TICK_MS;
   const timeoutMs = opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxAlerts = opts.maxAlerts ?? DEFAULT_MAX_ALERTS;
-  if (!(tickMs > 0)) throw new EnumbenchError('E_TICK', `tick must be positive, not ${tickMs}`, { kind: 'internal' });
+  if (!(tickMs > 0)) throw new EnumbenchError('E_TICK', `tick must be positive, not ${tickMs}`);
   const clock = new SimClock(opts.start);
   const det = opts.detector;
   const result: LockstepResult = { alerts: [], malformed: [], delivered: 0, batches: 0, ticks: 0, failure: null };
@@ -199,7 +199,6 @@ export async function runLockstep(opts: LockstepOptions): Promise<LockstepResult
         throw new EnumbenchError(
           'E_DELIVERY_ORDER',
           `delivery of ${item.entry.id} at ${new Date(at).toISOString()} comes after one at ${new Date(last).toISOString()}: deliveries must be in availability order`,
-          { kind: 'internal' },
         );
       }
       last = at;
@@ -251,11 +250,8 @@ export function* joinDelivery(
     const record = lookup(entry.id, entry.source);
     if (record === undefined) {
       throw new EnumbenchError(
-        'E_DATASET',
+        'E_REPLAY_INVARIANT',
         `delivery.jsonl schedules record ${entry.id} (${entry.source}) that is not in the dataset`,
-        {
-          kind: 'internal',
-        },
       );
     }
     yield { entry, record };
