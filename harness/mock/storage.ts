@@ -7,6 +7,7 @@
  * Authentication: the SAS handed out by `serve`, Shared Key, or an Entra bearer token for
  * https://storage.azure.com (with a data role).
  */
+
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { type EpochMs, wallNow } from '../../src/core/clock.js';
 import { rngStream } from '../../src/core/rng.js';
 import type { SourceId } from '../../src/core/sources.js';
+import { xmlEscape } from '../../src/core/xml.js';
 import { LineReader } from '../replay/line-reader.js';
 import type { DiagnosticAppendEvent } from '../replay/replay.js';
 import { CHUNK_BYTES, ChunkedFile } from './chunked-file.js';
@@ -170,13 +172,6 @@ function rfc1123(t: EpochMs): string {
 
 function etagOf(b: AppendBlob): string {
   return `"0x8DC${(b.etagSeq * 7919 + b.length).toString(16).toUpperCase().padStart(12, '0')}"`;
-}
-
-function xmlEscape(s: string): string {
-  return s.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
-  );
 }
 
 let requestCounter = 0;

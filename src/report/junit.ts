@@ -4,24 +4,9 @@
  * <error>. Hand-built (junit-report-builder reaches for the file system at import) and deterministic:
  * no timestamps, no durations.
  */
+import { xmlEscape } from '../core/xml.js';
 import { fmtObserved, trustedArrivalMark } from './format.js';
 import { gateSourceLine, type Report, reportOutcome, ungatedScenarios, verdictText } from './model.js';
-
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    .split('')
-    .filter((ch) => {
-      // XML 1.0 forbids most control characters; keep tab, newline and carriage return
-      const c = ch.charCodeAt(0);
-      return c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-    })
-    .join('');
-}
 
 export function renderJUnit(r: Report): string {
   const all = r.scenarios.flatMap((s) => s.verdicts);
