@@ -224,6 +224,8 @@ async function latencySection(c: Scorecard): Promise<string> {
 }
 
 const FP_ALERT_ROWS = 50;
+/** rows of the incident and campaign tables: the page stays small whatever the detector or the seed count */
+const TABLE_ROWS = 200;
 
 async function falsePositiveSection(c: Scorecard): Promise<string> {
   const m = c.metrics;
@@ -246,9 +248,11 @@ async function falsePositiveSection(c: Scorecard): Promise<string> {
     (a, b) =>
       (a.profile ?? '').localeCompare(b.profile ?? '') || b.alerts - a.alerts || a.firstArrival - b.firstArrival,
   );
-  for (const i of sorted)
+  for (const i of sorted.slice(0, TABLE_ROWS))
     out += `<tr><td>${esc(i.profile ?? '—')}</td><td class="wrap"><code>${esc(i.rules.join(', '))}</code></td><td class="wrap">${esc(i.principal ?? '—')}</td><td>${esc(i.day ?? '')}</td><td class="num">${i.alerts}</td><td class="num">${i.seed}</td></tr>`;
   out += '</tbody></table>';
+  if (sorted.length > TABLE_ROWS)
+    out += `<p class="muted small">The ${TABLE_ROWS} first of ${sorted.length} incidents (by profile, then most alerts); summary.json lists them all.</p>`;
   const alerts = c.alerts.filter((a) => a.verdict === 'fp');
   out += `<details><summary>The ${Math.min(FP_ALERT_ROWS, alerts.length)} first of ${alerts.length} false-positive alert(s)</summary><table data-table="fp-alerts"><thead><tr><th>arrived (UTC)</th><th>rule</th><th>subject</th><th>profile</th><th class="num">evidence benign / unknown / cited</th></tr></thead><tbody>`;
   for (const a of alerts.slice(0, FP_ALERT_ROWS))
@@ -304,7 +308,7 @@ function campaignSection(c: Scorecard, seeds: readonly SeedDetail[]): string {
   let t =
     '<table data-table="campaigns"><thead><tr><th>campaign</th><th>technique</th><th>principal</th><th>session</th><th>networks</th><th>first / last malicious record (UTC)</th><th>outcome</th><th>matching rules</th><th>weak-only rules</th></tr></thead><tbody>';
   const sorted = [...c.campaigns].sort((a, b) => a.seed - b.seed || a.start - b.start || a.id.localeCompare(b.id));
-  for (const x of sorted) {
+  for (const x of sorted.slice(0, TABLE_ROWS)) {
     const w = who.get(`${x.seed}|${x.id}`);
     const outcome = x.detected
       ? `<span class="pass">detected</span> by ${esc(x.matchedBy)} after ${esc(fmt('duration', x.latency))}`
@@ -314,6 +318,8 @@ function campaignSection(c: Scorecard, seeds: readonly SeedDetail[]): string {
     t += `<tr data-campaign="${esc(x.id)}" data-detected="${x.detected}"><td><code>${esc(x.id)}</code>${c.runs.length > 1 ? `<br><span class="muted small">seed ${x.seed}</span>` : ''}</td><td>${esc(x.technique)}</td><td class="wrap">${list(w?.principals, 2)}</td><td class="wrap">${list(w?.sessions, 2)}</td><td class="wrap">${list(w?.ips)}</td><td class="small">${esc(isoOrNull(x.start))}<br>${esc(isoOrNull(x.end))}</td><td>${outcome}</td><td class="wrap">${list(x.rules)}</td><td class="wrap">${list(x.detected ? [] : weak.get(`${x.seed}|${x.id}`))}</td></tr>`;
   }
   t += '</tbody></table>';
+  if (sorted.length > TABLE_ROWS)
+    t += `<p class="muted small">The ${TABLE_ROWS} first of ${sorted.length} campaigns; summary.json lists them all.</p>`;
   const leakCount = c.leaks.length;
   t += `<p class="small ${leakCount ? 'fail' : 'muted'}">${leakCount ? `${leakCount} leak(s): alerts citing a record before it was available to any collector (${[...leaks.entries()].map(([s, n]) => `seed ${s}: ${n}`).join(', ')}).` : 'No leaks: no alert cited a record before it was available.'}</p>`;
   return t;

@@ -201,6 +201,18 @@ describe('the HTML report', () => {
     expect(files[1]?.html).toContain('data-table="seeds"');
   });
 
+  it('caps the incident table: a detector firing thousands of false positives keeps the page small', async () => {
+    const noisy = Array.from({ length: 300 }, (_, i) =>
+      received({ rule: `rule-${i}`, principal: SYNC, evidence: ['s1', 's2'] }, 95),
+    );
+    const [file] = await renderHtmlReport(report(scenario({ alerts: noisy })));
+    const html = file?.html ?? '';
+    const table = html.slice(html.indexOf('data-table="false-positives"'), html.indexOf('data-table="fp-alerts"'));
+    expect((table.match(/<tr><td>/g) ?? []).length).toBe(200);
+    expect(html).toContain('The 200 first of 300 incidents');
+    expect(html.length).toBeLessThan(400_000);
+  });
+
   it('names two scenarios whose safe names collide apart', async () => {
     const files = await renderHtmlReport(report(scenario({ name: 'a/b' }), scenario({ name: 'a:b' })));
     expect(files.map((f) => f.path)).toEqual(['report.html', 'report/a_b.html', 'report/a_b-2.html']);
