@@ -33,6 +33,16 @@ export interface ActivityContext {
   pageSize: number;
   /** requests per minute per throttling pool (tenant + PublisherIdentifier); 0 = unlimited */
   rateLimitPerMinute: number;
+  /**
+   * the waiting period after a start request before another for the same content type is accepted
+   * (wall ms; 0: off). Microsoft: 15 minutes; a request within it is throttled (AF429)
+   */
+  startWaitMs: number;
+  /**
+   * after a content type's first start, its content is listed only once this has passed (wall ms;
+   * 0: off). Microsoft: "up to 12 hours for the first content blobs to become available"
+   */
+  firstContentDelayMs: number;
 }
 
 interface Locals {
@@ -75,6 +85,11 @@ const OPERATION_NAMES: Record<string, string> = {
   audit: 'GetBlob',
   resources: 'GetResources',
 };
+
+/** whether a new subscription's first content is still held back (`firstContentDelayMs`) */
+function firstContentHeld(ctx: ActivityContext, sub: Subscription, now: EpochMs): boolean {
+  return ctx.firstContentDelayMs > 0 && (sub.firstStartedAt ?? 0) + ctx.firstContentDelayMs > now;
+}
 
 function inGap(sub: Subscription, t: EpochMs): boolean {
   for (const [a, b] of sub.gaps) if (t >= a && t < b) return true;
@@ -201,6 +216,10 @@ export function activityRouter(ctx: ActivityContext): Router {
     }
     const now = wallNow();
     const sub = ctx.subs.get(ct);
+    if (ctx.startWaitMs > 0 && sub?.lastStartAt !== undefined && now - sub.lastStartAt < ctx.startWaitMs) {
+      res.set('Retry-After', String(Math.ceil((sub.lastStartAt + ctx.startWaitMs - now) / 1000)));
+      return sendAf(res, AF.throttled('POST', (res.locals as Locals).publisher));
+    }
     if (sub && sub.status === 'enabled') {
       ctx.webhooks.refreshExpiry(sub);
       const cur = sub.webhook;
@@ -225,6 +244,8 @@ export function activityRouter(ctx: ActivityContext): Router {
         clientId: locals.appid,
         gaps: [],
         failures: 0,
+        firstStartedAt: now,
+        lastStartAt: now,
       });
     } else {
       if (sub.status === 'disabled' && sub.stoppedAt !== undefined) sub.gaps.push([sub.stoppedAt, now]);
@@ -233,6 +254,7 @@ export function activityRouter(ctx: ActivityContext): Router {
       sub.webhook = desired;
       sub.failures = 0;
       sub.clientId = locals.appid;
+      sub.lastStartAt = now;
     }
     const s = ctx.subs.get(ct) as Subscription;
     res.json({ contentType: ct, status: s.status, webhook: webhookJson(s.webhook) });
@@ -317,7 +339,9 @@ export function activityRouter(ctx: ActivityContext): Router {
       res,
       'content',
       (ct, sub, start, end, from) => ({
-        items: ctx.store.list(ct, start, end, from).filter((b) => !inGap(sub, b.created)),
+        items: firstContentHeld(ctx, sub, wallNow())
+          ? []
+          : ctx.store.list(ct, start, end, from).filter((b) => !inGap(sub, b.created)),
         index: (b) => b.index,
       }),
       (b) => ({

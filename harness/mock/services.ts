@@ -53,6 +53,10 @@ export interface MockServicesOptions {
   /** content items per /subscriptions/content page */
   pageSize?: number;
   rateLimitPerMinute?: number;
+  /** wall ms between two accepted start requests for a content type (0: off; Microsoft: 15 minutes) */
+  startWaitMs?: number;
+  /** wall ms after a content type's first start before its content is listed or notified (0: off; Microsoft: up to 12 hours) */
+  firstContentDelayMs?: number;
   faults?: Partial<FaultConfig>;
   webhooks?: Partial<WebhookOptions>;
   /** the token signing key (default: a new one); `serve` keeps one across runs (harness/mock/state.ts) */
@@ -237,7 +241,7 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
   const ledger = new Ledger(store, blobs);
   const subs = new Map<ContentType, Subscription>();
   const webhooks = new Webhooks(
-    { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks },
+    { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks, firstContentDelayMs: opts.firstContentDelayMs ?? 0 },
     pub.seed,
     () => subs,
     ledger.notified,
@@ -361,6 +365,8 @@ export async function startMockServices(opts: MockServicesOptions): Promise<Mock
     audiences: () => [urls.management],
     pageSize: opts.pageSize ?? 200,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 0,
+    startWaitMs: opts.startWaitMs ?? 0,
+    firstContentDelayMs: opts.firstContentDelayMs ?? 0,
   };
   api.use('/api/v1.0/:tenant/activity/feed', activityRouter(actx));
   api.use('/api/v1/:tenant/activity/feed', activityRouter(actx));

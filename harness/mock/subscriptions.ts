@@ -26,6 +26,10 @@ export interface Subscription {
   stoppedAt?: EpochMs;
   /** consecutive notification batches that failed after all retries */
   failures: number;
+  /** wall time of the first start: with a first-content delay, nothing is listed or notified before it has passed */
+  firstStartedAt?: EpochMs;
+  /** wall time of the last accepted start request (the waiting period between start requests) */
+  lastStartAt?: EpochMs;
 }
 
 export interface NotificationItem {
@@ -64,6 +68,11 @@ export interface WebhookOptions {
   timeoutMs: number;
   /** wait this long for more blobs before sending a batch */
   coalesceMs: number;
+  /**
+   * after a content type's first start, hold its notifications this long (wall ms; 0: off): the
+   * "up to 12 hours" before the first content blobs of a new subscription
+   */
+  firstContentDelayMs?: number;
 }
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
@@ -115,6 +124,8 @@ export class Webhooks {
   private readonly waiters: (() => void)[] = [];
   private readonly queues = new Map<ContentType, NotificationItem[]>();
   private readonly timers = new Map<ContentType, NodeJS.Timeout>();
+  /** notifications held back by the first-content delay */
+  private readonly held = new Set<NodeJS.Timeout>();
   private readonly sending = new Set<ContentType>();
   /** notification attempts, oldest first, from position `dropped` on */
   private readonly history: NotificationAttempt[] = [];
@@ -143,6 +154,7 @@ export class Webhooks {
 
   /** whether no notification is waiting, being sent or retried */
   get idle(): boolean {
+    // notifications held by the first-content delay are not due yet: a lockstep answer does not wait for them
     if (this.timers.size > 0 || this.sending.size > 0) return false;
     for (const q of this.queues.values()) if (q.length > 0) return false;
     return true;
@@ -169,6 +181,16 @@ export class Webhooks {
     if (sub?.status !== 'enabled' || !sub.webhook) return;
     this.refreshExpiry(sub);
     if (sub.webhook.status !== 'enabled') return;
+    const holdUntil = (sub.firstStartedAt ?? 0) + (this.opts.firstContentDelayMs ?? 0);
+    if (holdUntil > wallNow()) {
+      // a new subscription's first content: notified once the delay has passed
+      const t = setTimeout(() => {
+        this.held.delete(t);
+        this.enqueue(item, createdAt);
+      }, holdUntil - wallNow());
+      this.held.add(t);
+      return;
+    }
     let q = this.queues.get(item.contentType);
     if (!q) {
       q = [];
@@ -283,6 +305,8 @@ export class Webhooks {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const t of this.held) clearTimeout(t);
+    this.held.clear();
     this.wakeIfIdle();
     await Promise.allSettled([...this.inflight]);
   }

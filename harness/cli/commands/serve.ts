@@ -73,6 +73,22 @@ export const serveCommand: CommandModule = {
       .option('--tick <duration>', 'lockstep: simulated time per acknowledged tick', '5m')
       .option('--page-size <n>', 'content items per /subscriptions/content page', '200')
       .option('--allow-http-webhooks', 'accept http:// webhook addresses (the real service demands HTTPS)')
+      .addOption(
+        new Option(
+          '--start-wait <duration>',
+          'the waiting period between start requests for a content type (Microsoft: 15m); a start within it is throttled (AF429). Wall time; 0: off',
+        )
+          .argParser(parseWallDuration('--start-wait'))
+          .default(0, '0'),
+      )
+      .addOption(
+        new Option(
+          '--first-content-delay <duration>',
+          "after a content type's first start, list and notify nothing until this has passed (Microsoft: up to 12h). Wall time; 0: off",
+        )
+          .argParser(parseWallDuration('--first-content-delay'))
+          .default(0, '0'),
+      )
       .option(
         '--wait-for-webhooks',
         'publish nothing until every content type the dataset publishes has a subscription with a validated webhook',
@@ -203,6 +219,8 @@ export const serveCommand: CommandModule = {
           ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
           ...(faults ? { faults } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
+          startWaitMs: opts.startWait,
+          firstContentDelayMs: opts.firstContentDelay,
           deferStart: opts.waitForWebhooks === true,
           ipNetworksFile: ipNetworksFileFor(dir),
           lockstepTickMs,
