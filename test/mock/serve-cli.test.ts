@@ -55,6 +55,37 @@ describe('enumbench serve', () => {
     expect(o.stderr).toContain('served 110 records');
   });
 
+  it('--public-url https://manage.office.com prints the login and storage URLs on their own Microsoft names', async () => {
+    const dir = tempDir('enumbench-serve-');
+    writeDataset(dir, buildFixture({ seed: 9, ual: 20, signIns: 5 }), 9);
+    const o = io();
+    const code = await runCli(
+      [
+        'node',
+        'enumbench',
+        'serve',
+        dir,
+        '--speed',
+        'max',
+        '--public-url',
+        'https://manage.office.com',
+        '--state-dir',
+        tempDir('enumbench-state-'),
+        '--json',
+        '--exit-when-done',
+        '--drain',
+        '0',
+      ],
+      o,
+    );
+    expect(code, o.stderr).toBe(0);
+    const out = JSON.parse(o.stdout) as Record<string, string>;
+    expect(out.ENUMBENCH_MANAGEMENT_URL).toBe('https://manage.office.com');
+    // a client posts its token request to the login host, not to the API's
+    expect(out.ENUMBENCH_LOGIN_URL).toBe('https://login.microsoftonline.com');
+    expect(out.ENUMBENCH_DIAGNOSTICS_URL).toMatch(/^https:\/\/enumbenchdiag\w+\.blob\.core\.windows\.net\?sv=/);
+  });
+
   it('rejects what is not a dataset, a bad speed and a bad fault spec with exit code 4', async () => {
     let o = io();
     expect(await runCli(['node', 'enumbench', 'serve', '/nonexistent', '--exit-when-done'], o)).toBe(4);

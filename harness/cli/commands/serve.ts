@@ -216,7 +216,7 @@ export const serveCommand: CommandModule = {
           port,
           pageSize,
           ...(tls ? { tls } : {}),
-          ...(publicUrl ? { publicUrls: { login: publicUrl, management: publicUrl } } : {}),
+          ...(publicUrl ? { publicUrls: { management: publicUrl } } : {}),
           ...(faults ? { faults } : {}),
           webhooks: { allowHttp: opts.allowHttpWebhooks === true },
           startWaitMs: opts.startWait,
