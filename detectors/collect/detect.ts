@@ -11,7 +11,6 @@ import { readFileSync } from 'node:fs';
 import type { Alert } from '../../src/core/alerts.js';
 import type { DeliveredRecord, Detector, DetectorContext } from '../../src/core/detector.js';
 import { IP_NETWORKS_ENV, IpNetworkTable, parseIpNetworksCsv } from '../../src/core/ip-networks.js';
-import type { TelemetryRecord } from '../../src/core/records.js';
 import { SOURCE_IDS, type SourceId } from '../../src/core/sources.js';
 import { collectUntilDone, type RunOptions } from './run.js';
 
@@ -100,7 +99,7 @@ export async function detectOutside(o: OutsideOptions): Promise<{ records: numbe
     ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
     emit: (source, record) => {
       if (source === 'unknown' || !keep.has(source)) return;
-      batch.push({ source, record: record as TelemetryRecord });
+      batch.push({ source, record: record as DeliveredRecord['record'] });
     },
     // before a lockstep tick is acknowledged: what the pass collected is detected and its alerts sent
     afterPass: async () => {
